@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { InvalidInputError } from '../k8s/invalid-input.ts';
+import { CliError } from './cli-error.ts';
+import { EXIT } from './exit-codes.ts';
+import { registerCommands } from './commands/index.ts';
+
+/** Builds the `np2dfw` program with every command. */
+export function buildProgram(): Command {
+  const program = new Command('np2dfw')
+    .description('Move Kubernetes NetworkPolicies into distributed firewalls without changing what traffic flows, and prove it.')
+    .version('0.1.0')
+    .showHelpAfterError('(np2dfw --help lists the commands)')
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI; every failure becomes one paragraph on stderr and an exit code, never a stack trace. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // help and version are not errors; commander has already printed its usage message.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+    return EXIT.INVALID_INPUT;
+  }
+  if (e instanceof InvalidInputError) {
+    process.stderr.write(`error: ${e.message}\n`);
+    return EXIT.INVALID_INPUT;
+  }
+  if (e instanceof CliError) {
+    process.stderr.write(`error: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  process.stderr.write(`error: ${err?.message ?? String(e)}\n`);
+  if (process.env.NP2DFW_DEBUG) process.stderr.write(`${err?.stack}\n`);
+  return EXIT.FAILURE;
+}
+
+if (import.meta.main) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,10 @@
+import type { Pod } from '../k8s/pod.ts';
+import type { Family } from '../net/ip-address.ts';
+
+/**
+ * One end of a connection: a pod at one of its addresses, or an address outside the cluster.
+ * A hostNetwork pod is a `pod` endpoint whose address is its node's: policies never select it.
+ */
+export type Endpoint =
+  | { readonly kind: 'pod'; readonly id: string; readonly pod: Pod; readonly ip: string; readonly family: Family }
+  | { readonly kind: 'external'; readonly id: string; readonly ip: string; readonly family: Family };

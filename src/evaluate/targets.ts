@@ -1,0 +1,8 @@
+import type { TargetBuilder } from './target.ts';
+
+/**
+ * Every target `--target` (convert, verify) and `--via` (reach, explain) can name, with its builder.
+ * Each target's module adds its entry here.
+ */
+export const TARGETS: ReadonlyMap<string, TargetBuilder> = new Map<string, TargetBuilder>([
+]);

@@ -1,0 +1,57 @@
+import { decodeSelector } from './decode-selector.ts';
+import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType } from './network-policy.ts';
+import type { RawObject } from './parse-documents.ts';
+import { deterministicPolicyUid } from './policy-uid.ts';
+import type { Protocol } from './protocol.ts';
+
+interface RawPeer { podSelector?: unknown; namespaceSelector?: unknown; ipBlock?: { cidr: string; except?: string[] } }
+interface RawPort { protocol?: Protocol; port?: number | string; endPort?: number }
+interface RawRule { from?: RawPeer[]; to?: RawPeer[]; ports?: RawPort[] }
+
+/**
+ * A validated networking.k8s.io/v1 NetworkPolicy into the model, with the API server's defaulting:
+ * policyTypes = [Ingress] plus Egress when spec.egress is present; port protocol TCP; a uid when none is given.
+ */
+export function decodeNetworkPolicy(raw: RawObject, cluster: string): NetworkPolicy {
+  const meta = raw.body.metadata as { name: string; namespace?: string; uid?: string };
+  const spec = (raw.body.spec ?? {}) as { podSelector?: unknown; policyTypes?: PolicyType[]; ingress?: RawRule[] | null; egress?: RawRule[] | null };
+  const namespace = meta.namespace ?? 'default';
+  let policyTypes: PolicyType[];
+  if (spec.policyTypes && spec.policyTypes.length > 0) {
+    policyTypes = (['Ingress', 'Egress'] as const).filter((t) => spec.policyTypes!.includes(t));
+  } else {
+    policyTypes = spec.egress != null ? ['Ingress', 'Egress'] : ['Ingress'];
+  }
+  return {
+    namespace,
+    name: meta.name,
+    uid: meta.uid || deterministicPolicyUid(cluster, namespace, meta.name),
+    podSelector: decodeSelector(spec.podSelector),
+    policyTypes,
+    ingress: (spec.ingress ?? []).map((r) => decodeRule(r?.from, r?.ports)),
+    egress: (spec.egress ?? []).map((r) => decodeRule(r?.to, r?.ports)),
+    source: raw.source,
+  };
+}
+
+function decodeRule(peers: RawPeer[] | undefined | null, ports: RawPort[] | undefined | null): PolicyRule {
+  return {
+    peers: peers && peers.length > 0 ? peers.map(decodePeer) : undefined,
+    ports: ports && ports.length > 0 ? ports.map(decodePort) : undefined,
+  };
+}
+
+function decodePeer(p: RawPeer): PolicyPeer {
+  if (p.ipBlock) return { ipBlock: { cidr: p.ipBlock.cidr, except: [...(p.ipBlock.except ?? [])] } };
+  const out: { podSelector?: ReturnType<typeof decodeSelector>; namespaceSelector?: ReturnType<typeof decodeSelector> } = {};
+  if (p.podSelector != null) out.podSelector = decodeSelector(p.podSelector);
+  if (p.namespaceSelector != null) out.namespaceSelector = decodeSelector(p.namespaceSelector);
+  return out;
+}
+
+function decodePort(p: RawPort): PolicyPort {
+  const out: { protocol: Protocol; port?: number | string; endPort?: number } = { protocol: p.protocol ?? 'TCP' };
+  if (p.port !== undefined && p.port !== null) out.port = p.port;
+  if (p.endPort !== undefined && p.endPort !== null) out.endPort = p.endPort;
+  return out;
+}

@@ -1,0 +1,27 @@
+import { isIP } from 'node:net';
+import { parseIp } from 'ip-bigint';
+
+/** An IP address family. */
+export type Family = 4 | 6;
+
+/** The family of an address, or undefined when it is not an IP address. */
+export function familyOf(ip: string): Family | undefined {
+  const f = isIP(ip);
+  return f === 4 ? 4 : f === 6 ? 6 : undefined;
+}
+
+/** An IPv4 address as an unsigned 32-bit number. Assumes a valid dotted quad (hot path: no allocation). */
+export function ipv4ToNumber(ip: string): number {
+  let n = 0;
+  let part = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) { n = n * 256 + part; part = 0; } else part = part * 10 + (c - 48);
+  }
+  return n * 256 + part;
+}
+
+/** An address of either family as a bigint (IPv4 as its 32-bit value). Assumes a valid address. */
+export function ipToBigInt(ip: string): bigint {
+  return parseIp(ip).number;
+}
