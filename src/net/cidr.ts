@@ -1,0 +1,44 @@
+import { containsCidr, excludeCidr, normalizeCidr, parseCidr } from 'cidr-tools';
+import type { Family } from './ip-address.ts';
+
+/** A CIDR as a closed range of addresses of one family. */
+export interface CidrRange {
+  readonly family: Family;
+  /** First address (the network address). */
+  readonly start: bigint;
+  /** Last address. */
+  readonly end: bigint;
+  /** The prefix length. */
+  readonly prefix: number;
+}
+
+/** Parses a valid CIDR (`10.0.0.0/8`, `fd00::/8`; a bare address counts as /32 or /128) into its range. */
+export function cidrRange(cidr: string): CidrRange {
+  const p = parseCidr(cidr);
+  const family = p.version;
+  const prefix = p.prefixPresent ? Number(p.prefix) : family === 4 ? 32 : 128;
+  return { family, start: p.start, end: p.end, prefix };
+}
+
+/** The CIDR in canonical form: network address, compressed IPv6 (`10.0.0.0/8`, `fd00::/8`). */
+export function canonicalCidr(cidr: string): string {
+  const n = normalizeCidr(cidr);
+  const r = cidrRange(cidr);
+  return n.includes('/') ? n : `${n}/${r.prefix}`;
+}
+
+/** Whether `outer` contains every address of `inner`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  return containsCidr(outer, inner);
+}
+
+/**
+ * `cidr` minus every `except` CIDR, as the exact list of positive CIDRs, in address order, each with its prefix
+ * (`8.8.8.8/32`, never a bare address). This is how an ipBlock with `except` is expressed where a target has no
+ * "except" of its own.
+ */
+export function subtractCidrs(cidr: string, except: readonly string[]): string[] {
+  const family = cidrRange(cidr).family;
+  const rest = except.length ? excludeCidr(cidr, [...except]) : [canonicalCidr(cidr)];
+  return rest.map((c) => (c.includes('/') ? c : `${c}/${family === 4 ? 32 : 128}`));
+}
