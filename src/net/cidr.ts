@@ -42,3 +42,30 @@ export function subtractCidrs(cidr: string, except: readonly string[]): string[]
   const rest = except.length ? excludeCidr(cidr, [...except]) : [canonicalCidr(cidr)];
   return rest.map((c) => (c.includes('/') ? c : `${c}/${family === 4 ? 32 : 128}`));
 }
+
+/** Whether the range holds the address (a bigint of the same family, see `addressValue`). */
+export function rangeHolds(range: CidrRange, address: bigint): boolean {
+  return address >= range.start && address <= range.end;
+}
+
+/**
+ * An address set given as a CIDR minus some CIDRs (an ipBlock), parsed once for fast membership tests.
+ */
+export interface CidrWithExcept {
+  readonly family: Family;
+  readonly cidr: CidrRange;
+  readonly except: readonly CidrRange[];
+}
+
+/** Parses a CIDR and its `except` CIDRs (valid, as validation guarantees). */
+export function parseCidrWithExcept(cidr: string, except: readonly string[]): CidrWithExcept {
+  const range = cidrRange(cidr);
+  return { family: range.family, cidr: range, except: except.map(cidrRange) };
+}
+
+/** Whether an address of `family` (as a bigint) is in the CIDR and in none of its excepts. */
+export function cidrWithExceptHolds(set: CidrWithExcept, family: Family, address: bigint): boolean {
+  if (family !== set.family || !rangeHolds(set.cidr, address)) return false;
+  for (const e of set.except) if (e.family === family && rangeHolds(e, address)) return false;
+  return true;
+}

@@ -25,3 +25,11 @@ export function ipv4ToNumber(ip: string): number {
 export function ipToBigInt(ip: string): bigint {
   return parseIp(ip).number;
 }
+
+/**
+ * An address of either family as a bigint, with a fast path for dotted-quad IPv4. Assumes a valid address.
+ * IPv4 values are 0..2^32-1, IPv6 values 0..2^128-1: compare only addresses of the same family.
+ */
+export function addressValue(ip: string, family: Family): bigint {
+  return family === 4 ? BigInt(ipv4ToNumber(ip)) : ipToBigInt(ip);
+}

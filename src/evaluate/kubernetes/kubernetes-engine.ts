@@ -1,0 +1,147 @@
+// The reference engine: Kubernetes NetworkPolicy semantics, exactly. Every target is verified against it.
+import type { Cluster } from '../../k8s/cluster.ts';
+import { effectiveRules, policyId, type NetworkPolicy, type PolicyType } from '../../k8s/network-policy.ts';
+import { BitMatrix } from '../bit-matrix.ts';
+import type { Connection, PortQuery } from '../connection.ts';
+import type { ConnectionDecision, Decision, StageVerdict } from '../decision.ts';
+import type { Endpoint } from '../endpoint.ts';
+import type { ReachabilityEngine } from '../engine.ts';
+import { toDecision, type AllowingRule, type DirectionExplanation } from './direction-explanation.ts';
+import { formatPolicyPort, peerMatches, policySelects, portMatches } from './endpoint-match.ts';
+
+/** How to build a Kubernetes engine. */
+export interface KubernetesEngineOptions {
+  /**
+   * The NetworkPolicies in force, default every policy of the cluster. A subset lets another engine compose
+   * "its own rules, then the NetworkPolicies it did not convert, then default allow".
+   */
+  readonly policies?: readonly NetworkPolicy[];
+  /** The engine's name, default `kubernetes`. */
+  readonly name?: string;
+}
+
+/** One direction's answer as an evaluation stage: Accept, Deny, or Next (not isolated), with its reasons. */
+export interface StageAnswer {
+  readonly verdict: StageVerdict;
+  readonly decision: Decision;
+}
+
+/** The reference engine: a `ReachabilityEngine` plus per-direction answers and pair counting. */
+export interface KubernetesEngine extends ReachabilityEngine {
+  /** The cluster the engine was built over (namespaces and pods). */
+  readonly cluster: Cluster;
+  /** The policies in force. */
+  readonly policies: readonly NetworkPolicy[];
+  /**
+   * One direction of a connection as a stage: for Ingress the destination's policies decide, for Egress the
+   * source's. Next when no policy isolates that endpoint in that direction (externals and hostNetwork pods are
+   * never isolated); Accept when a rule allows, or when the connection is a pod's traffic to itself; Deny when
+   * isolated and nothing allows.
+   */
+  directionVerdict(connection: Connection, direction: PolicyType): StageAnswer;
+  /** The same answer in structured form: the isolating policies and the first rule, peer and port that allowed. */
+  explainDirection(connection: Connection, direction: PolicyType): DirectionExplanation;
+  /** The policies (of the engine's set) that isolate an endpoint in a direction, in policy order. */
+  isolatingPolicies(endpoint: Endpoint, direction: PolicyType): readonly NetworkPolicy[];
+  /** The matrix computed one connection at a time (the cross-check of `matrix`). */
+  matrixByConnection(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix;
+}
+
+/** Whether a connection is a pod's traffic to itself (the same pod at both ends), which is always allowed. */
+export function isSelfTraffic(src: Endpoint, dst: Endpoint): boolean {
+  return src.kind === 'pod' && dst.kind === 'pod' && src.pod.namespace === dst.pod.namespace && src.pod.name === dst.pod.name;
+}
+
+/** Builds the reference engine over a cluster, with all of its policies or the given subset. */
+export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngineOptions = {}): KubernetesEngine {
+  const policies = options.policies ?? cluster.policies;
+  const byNamespace = new Map<string, NetworkPolicy[]>();
+  for (const p of policies) {
+    let list = byNamespace.get(p.namespace);
+    if (!list) byNamespace.set(p.namespace, (list = []));
+    list.push(p);
+  }
+
+  function isolatingPolicies(e: Endpoint, direction: PolicyType): NetworkPolicy[] {
+    if (e.kind !== 'pod' || e.pod.hostNetwork) return [];
+    return (byNamespace.get(e.pod.namespace) ?? []).filter((p) => p.policyTypes.includes(direction) && policySelects(p, e));
+  }
+
+  function explainDirection(c: Connection, direction: PolicyType): DirectionExplanation {
+    const subject = direction === 'Ingress' ? c.dst : c.src;
+    const other = direction === 'Ingress' ? c.src : c.dst;
+    const isolating = isolatingPolicies(subject, direction);
+    const isolatedBy = isolating.map(policyId);
+    const base = { direction, subject: subject.id, isolatedBy };
+    if (isSelfTraffic(c.src, c.dst)) return { ...base, verdict: 'Accept', reason: 'self' };
+    if (subject.kind === 'external') return { ...base, verdict: 'Next', reason: 'external' };
+    if (subject.pod.hostNetwork) return { ...base, verdict: 'Next', reason: 'host-network' };
+    if (isolating.length === 0) return { ...base, verdict: 'Next', reason: 'not-isolated' };
+    const section = direction === 'Ingress' ? 'ingress' : 'egress';
+    const peersField = direction === 'Ingress' ? 'from' : 'to';
+    for (const p of isolating) {
+      const rules = effectiveRules(p, direction);
+      for (let ri = 0; ri < rules.length; ri++) {
+        const rule = rules[ri];
+        let peerIndex: number | undefined;
+        if (rule.peers) {
+          peerIndex = rule.peers.findIndex((peer) => peerMatches(peer, p, other, cluster.namespaces));
+          if (peerIndex < 0) continue;
+        }
+        let portIndex: number | undefined;
+        if (rule.ports) {
+          portIndex = rule.ports.findIndex((port) => portMatches(port, c, c.dst));
+          if (portIndex < 0) continue;
+        }
+        const allowedBy: AllowingRule = {
+          policy: policyId(p),
+          uid: p.uid,
+          direction,
+          ruleIndex: ri,
+          ...(peerIndex !== undefined ? { peerIndex } : {}),
+          ...(portIndex !== undefined ? { portIndex, port: formatPolicyPort(rule.ports![portIndex]) } : {}),
+          path: `spec.${section}[${ri}]${peerIndex !== undefined ? `.${peersField}[${peerIndex}]` : ''}`,
+        };
+        return { ...base, verdict: 'Accept', reason: 'allowed', allowedBy };
+      }
+    }
+    return { ...base, verdict: 'Deny', reason: 'denied' };
+  }
+
+  function directionVerdict(c: Connection, direction: PolicyType): StageAnswer {
+    const x = explainDirection(c, direction);
+    return { verdict: x.verdict, decision: toDecision(x) };
+  }
+
+  function decide(c: Connection): ConnectionDecision {
+    const egress = directionVerdict(c, 'Egress').decision;
+    const ingress = directionVerdict(c, 'Ingress').decision;
+    return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+  }
+
+  function allowedByConnection(c: Connection): boolean {
+    return explainDirection(c, 'Egress').verdict !== 'Deny' && explainDirection(c, 'Ingress').verdict !== 'Deny';
+  }
+
+  function matrixByConnection(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix {
+    const m = new BitMatrix(endpoints.length, endpoints.length);
+    for (let i = 0; i < endpoints.length; i++) {
+      for (let j = 0; j < endpoints.length; j++) {
+        if (allowedByConnection({ src: endpoints[i], dst: endpoints[j], protocol: query.protocol, port: query.port })) m.set(i, j);
+      }
+    }
+    return m;
+  }
+
+  return {
+    name: options.name ?? 'kubernetes',
+    cluster,
+    policies,
+    decide,
+    directionVerdict,
+    explainDirection,
+    isolatingPolicies,
+    matrix: matrixByConnection,
+    matrixByConnection,
+  };
+}
