@@ -1,0 +1,12 @@
+import { stringify } from 'yaml';
+import { allAntreaObjects, type AntreaObjects } from './antrea-objects.ts';
+
+/** The objects as a multi-document YAML stream (`---` between documents), as `kubectl apply -f -` takes it. */
+export function antreaObjectsToYaml(objects: AntreaObjects): string {
+  return allAntreaObjects(objects).map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
+}
+
+/** The objects as a `kind: List` JSON document, as `kubectl apply -f -` takes it. */
+export function antreaObjectsToJson(objects: AntreaObjects): string {
+  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: allAntreaObjects(objects) }, null, 2)}\n`;
+}
