@@ -7,9 +7,17 @@ export type ConditionKey = 'Tag' | 'Name';
 export type ConditionOperator = 'EQUALS' | 'NOTEQUALS';
 
 /**
- * A membership condition. For `key: Tag`, `value` is `"labelkey|labelvalue"`; `"labelkey|"` with
- * `operator: EQUALS` and no value part matches any value of the key (Exists). `scope_operator` compares the
- * label key (the tag's scope): NOTEQUALS there would be DoesNotExist, which Antrea groups do not support.
+ * A membership condition. For `key: Tag`, `value` is `"labelkey|labelvalue"`.
+ * - `operator: EQUALS` without `scope_operator`: the label is present with exactly that value (the value may be
+ *   empty: `"k|"` then means `k: ""`).
+ * - `operator: NOTEQUALS`: the object does not carry the label with that value (objects without the key match,
+ *   like Kubernetes' NotIn).
+ * - `scope_operator: EQUALS` with an empty value part (`"k|"`): a scope-only match, any value of the key (Exists).
+ * - `scope_operator: NOTEQUALS` with an empty value part: the key is absent (DoesNotExist). np2dfw extension:
+ *   Antrea groups in NSX do not support it, so only the `extended` conversion profile produces it.
+ * For `key: Name` (member_type Namespace), `value` is the namespace's name.
+ * np2dfw evaluates conditions case-sensitively, as Antrea enforces them with Kubernetes label selectors (NSX
+ * documents its own Condition evaluation as case-insensitive).
  */
 export interface Condition {
   readonly resource_type: 'Condition';

@@ -1,4 +1,4 @@
-import type { L4PortSetServiceEntry } from './service-entry.ts';
+import type { ServiceEntry } from './service-entry.ts';
 import type { Tag } from './tag.ts';
 
 export type RuleAction = 'ALLOW' | 'DROP' | 'REJECT';
@@ -21,8 +21,11 @@ export interface Rule {
   readonly destination_groups: readonly string[];
   /** Service paths, or `["ANY"]` alone; np2dfw puts ports in `service_entries` and leaves `["ANY"]` here. */
   readonly services: readonly string[];
-  /** When non-empty, the rule matches only these protocols and ports. */
-  readonly service_entries: readonly L4PortSetServiceEntry[];
+  /**
+   * When non-empty, the rule matches only these protocols and ports. NamedPortServiceEntry (and SCTP) are np2dfw
+   * extensions produced only by the `extended` conversion profile.
+   */
+  readonly service_entries: readonly ServiceEntry[];
   /** Rule-level applied-to; `["ANY"]` when the policy's scope applies. */
   readonly scope: readonly string[];
   readonly logged: boolean;

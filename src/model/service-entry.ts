@@ -1,16 +1,46 @@
 /** The L4 protocols an NSX L4PortSetServiceEntry takes. */
 export type L4Protocol = 'TCP' | 'UDP';
 
+/**
+ * np2dfw extension (profile `extended` only, never in NSX output): SCTP, which NSX's DFW does not take but Antrea
+ * and the Linux dataplanes do.
+ */
+export type ExtendedL4Protocol = L4Protocol | 'SCTP';
+
 /** The most values one service entry may list; a range ("8080-8090") counts as 2. */
 export const MAX_PORT_VALUES_PER_ENTRY = 15;
 
-/** A set of destination ports of one protocol. Empty `destination_ports`: every port of the protocol. */
+/**
+ * A set of destination ports of one protocol. Empty `destination_ports`: every port of the protocol.
+ * `l4_protocol: 'SCTP'` is an np2dfw extension that only the `extended` conversion profile produces.
+ */
 export interface L4PortSetServiceEntry {
   readonly resource_type: 'L4PortSetServiceEntry';
   readonly id: string;
   readonly display_name?: string;
-  readonly l4_protocol: L4Protocol;
+  readonly l4_protocol: ExtendedL4Protocol;
   /** `"53"` or `"8080-8090"`. */
   readonly destination_ports: readonly string[];
   readonly source_ports: readonly string[];
+}
+
+/**
+ * np2dfw extension (profile `extended` only, never in NSX output): a Kubernetes named port, resolved at the
+ * destination pod (its container port of that name and protocol), as the Linux dataplanes and Antrea do.
+ */
+export interface NamedPortServiceEntry {
+  readonly resource_type: 'NamedPortServiceEntry';
+  readonly id: string;
+  readonly display_name?: string;
+  readonly l4_protocol: ExtendedL4Protocol;
+  /** The container port name (IANA_SVC_NAME). */
+  readonly port_name: string;
+}
+
+/** Any service entry a Rule may hold: NSX's L4PortSetServiceEntry, or np2dfw's NamedPortServiceEntry extension. */
+export type ServiceEntry = L4PortSetServiceEntry | NamedPortServiceEntry;
+
+/** Whether a service entry is something NSX itself accepts (no np2dfw extension). */
+export function isNsxServiceEntry(entry: ServiceEntry): entry is L4PortSetServiceEntry & { readonly l4_protocol: L4Protocol } {
+  return entry.resource_type === 'L4PortSetServiceEntry' && entry.l4_protocol !== 'SCTP';
 }
