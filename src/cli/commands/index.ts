@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerExplain } from './explain.ts';
+import { registerReach } from './reach.ts';
 
 /** Every command of the CLI; each lives in its own file and adds itself here. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerReach(program);
+  registerExplain(program);
 }

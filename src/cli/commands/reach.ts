@@ -1,0 +1,190 @@
+import type { Command } from 'commander';
+import type { Cluster } from '../../k8s/cluster.ts';
+import { podId, podIsLive } from '../../k8s/pod.ts';
+import { isProtocol, type Protocol } from '../../k8s/protocol.ts';
+import type { PortQuery } from '../../evaluate/connection.ts';
+import { formatPort } from '../../evaluate/connection.ts';
+import type { Endpoint } from '../../evaluate/endpoint.ts';
+import { defaultFamily, endpointsOf } from '../../evaluate/endpoints.ts';
+import type { ReachabilityEngine } from '../../evaluate/engine.ts';
+import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
+import type { OnError } from '../../evaluate/target.ts';
+import { TARGETS } from '../../evaluate/targets.ts';
+import { familyOf, type Family } from '../../net/ip-address.ts';
+import { CliError, usageError } from '../cli-error.ts';
+import { EXIT } from '../exit-codes.ts';
+import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { formatMatrixCsv } from '../output/matrix-csv.ts';
+import { formatMatrixJson } from '../output/matrix-json.ts';
+import { formatMatrixMarkdown } from '../output/matrix-markdown.ts';
+import { formatMatrixTable } from '../output/matrix-table.ts';
+import type { PortMatrix, Reachability } from '../output/port-matrix.ts';
+import { stderrProgress } from '../output/progress.ts';
+import { formatRefusals } from '../output/refusals.ts';
+
+const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+
+/** Orders ports by number, then TCP, UDP, SCTP. */
+export function comparePorts(a: PortQuery, b: PortQuery): number {
+  return a.port - b.port || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol];
+}
+
+/** Parses `--port`: `80` (TCP), `80/TCP`, `53/udp`, `9000/SCTP`. Anything else is a usage error (exit 2). */
+export function parsePortArgument(value: string, flag = '--port'): PortQuery {
+  const m = /^(\d+)(?:\/([A-Za-z]+))?$/.exec(value.trim());
+  if (!m) {
+    throw usageError(`${flag} ${value}: expected a port number and an optional protocol, such as 80, 80/TCP or 53/UDP` +
+      (/^[a-z]/i.test(value) ? ' (named ports are resolved per pod; give the number you want to see)' : ''));
+  }
+  const port = Number(m[1]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`${flag} ${value}: the port must be between 1 and 65535`);
+  const protocol = (m[2] ?? 'TCP').toUpperCase();
+  if (!isProtocol(protocol)) throw usageError(`${flag} ${value}: unknown protocol ${m[2]}; use TCP, UDP or SCTP`);
+  return { protocol, port };
+}
+
+/** Parses `--family`: 4 or 6 (also `ipv4`/`ipv6`); undefined when not given. */
+export function parseFamilyArgument(value: string | undefined): Family | undefined {
+  if (value === undefined) return undefined;
+  const v = value.toLowerCase().replace(/^ipv/, '');
+  if (v === '4') return 4;
+  if (v === '6') return 6;
+  throw usageError(`--family ${value}: use 4 or 6`);
+}
+
+/** Parses `--on-error`: abort (default) or continue. */
+export function parseOnErrorArgument(value: string | undefined): OnError {
+  const v = (value ?? 'abort').toLowerCase();
+  if (v === 'abort' || v === 'continue') return v;
+  throw usageError(`--on-error ${value}: use abort or continue`);
+}
+
+/**
+ * Checks `--external` addresses: each must be an IP address that no live pod of the cluster holds (that pod is
+ * already an endpoint). Duplicates are dropped; the order is kept.
+ */
+export function parseExternals(values: readonly string[] | undefined, cluster: Cluster): string[] {
+  const podByIp = new Map<string, string>();
+  for (const pod of cluster.pods) if (podIsLive(pod)) for (const ip of pod.ips) podByIp.set(ip, podId(pod));
+  const out: string[] = [];
+  for (const raw of values ?? []) {
+    const ip = raw.trim();
+    if (!familyOf(ip)) {
+      throw usageError(`--external ${raw}: not an IP address (give one address, such as 203.0.113.10 or 2001:db8::1; CIDRs are not endpoints)`);
+    }
+    const pod = podByIp.get(ip);
+    if (pod) throw usageError(`--external ${ip}: this is the address of pod ${pod}, which is already an endpoint; give an address outside the cluster`);
+    if (!out.includes(ip)) out.push(ip);
+  }
+  return out;
+}
+
+/**
+ * The ports `reach` shows when no `--port` is given: every container port that a live pod declares (named
+ * ports included, as the numbers they resolve to on their pod), ordered by number then protocol. When no pod
+ * declares one, the numeric ports the policies name.
+ */
+export function defaultPorts(cluster: Cluster): PortQuery[] {
+  const seen = new Map<string, PortQuery>();
+  const add = (q: PortQuery) => seen.set(formatPort(q), q);
+  for (const pod of cluster.pods) if (podIsLive(pod)) for (const p of pod.ports) add({ protocol: p.protocol, port: p.port });
+  if (seen.size === 0) {
+    for (const pol of cluster.policies) {
+      for (const rule of [...pol.ingress, ...pol.egress]) {
+        for (const p of rule.ports ?? []) if (typeof p.port === 'number') add({ protocol: p.protocol, port: p.port });
+      }
+    }
+  }
+  return [...seen.values()].sort(comparePorts);
+}
+
+/**
+ * The engine `reach`/`explain` evaluate with: the Kubernetes reference engine, or with `--via TARGET` the
+ * target's converted form. When the target refuses a policy and `--on-error` is not `continue`, exits 3 listing
+ * the policies and reasons; with `continue`, the refusals are noted on stderr and the mixed state is evaluated.
+ */
+export function engineFor(cluster: Cluster, via: string | undefined, onError: OnError): ReachabilityEngine {
+  if (via === undefined) return createKubernetesEngine(cluster);
+  const builder = TARGETS.get(via);
+  if (!builder) {
+    const known = [...TARGETS.keys()];
+    throw usageError(`--via ${via}: unknown target; ${known.length ? `known targets: ${known.join(', ')}` : 'no target is registered in this build'}`);
+  }
+  const built = builder(cluster, { onError });
+  if (built.refusals.length) {
+    const n = built.refusals.length;
+    const what = `the target ${via} cannot express ${n} ${n === 1 ? 'policy' : 'policies'}`;
+    if (onError !== 'continue') {
+      throw new CliError(`${what}; nothing was evaluated (with --on-error continue, the refused policies stay NetworkPolicies and the mixed state is evaluated):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
+    }
+    process.stderr.write(`np2dfw: ${what}; they stay NetworkPolicies in the mixed state evaluated here:\n${formatRefusals(built.refusals)}\n`);
+  }
+  return built.engine;
+}
+
+/** Computes the matrix of every port, with progress on a terminal. */
+export function computeReachability(engine: ReachabilityEngine, endpoints: readonly Endpoint[], ports: readonly PortQuery[]): Reachability {
+  const progress = stderrProgress();
+  const out: PortMatrix[] = [];
+  try {
+    ports.forEach((query, i) => {
+      progress.update(`np2dfw: ${formatPort(query)} (${i + 1}/${ports.length}), ${endpoints.length} endpoints...`);
+      out.push({ query, matrix: engine.matrix(endpoints, query) });
+    });
+  } finally {
+    progress.done();
+  }
+  return { endpoints, ports: out };
+}
+
+const FORMATS = ['table', 'json', 'csv', 'md'] as const;
+
+interface ReachOptions {
+  filename?: string[];
+  cluster?: string;
+  port?: string[];
+  external?: string[];
+  family?: string;
+  output?: string;
+  via?: string;
+  onError?: string;
+}
+
+/** `np2dfw reach`: the reachability matrix per port. */
+export function registerReach(program: Command): void {
+  const cmd = program
+    .command('reach')
+    .description('print which endpoints may connect to which, per port (row = source, column = destination)');
+  addInputOptions(cmd)
+    .option('--port <port>', 'a destination port: 80 (TCP), 80/TCP, 53/UDP (repeatable; default: every port a pod declares)', repeatable)
+    .option('--external <ip>', 'an address outside the cluster to show as an endpoint (repeatable)', repeatable)
+    .option('--family <4|6>', 'the address family to show (default: 4 when any endpoint has an IPv4 address)')
+    .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
+    .option('--via <target>', 'evaluate the converted form for this target instead of the NetworkPolicies')
+    .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
+    .action((opts: ReachOptions) => {
+      const format = outputFormat(opts.output, FORMATS, 'table');
+      const family = parseFamilyArgument(opts.family);
+      const onError = parseOnErrorArgument(opts.onError);
+      const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
+      const cluster = loadClusterFromOptions(opts);
+      const externals = parseExternals(opts.external, cluster);
+      const fam = family ?? defaultFamily(cluster, externals);
+      const skipped = externals.filter((ip) => familyOf(ip) !== fam);
+      if (skipped.length) process.stderr.write(`np2dfw: not shown with IPv${fam}: --external ${skipped.join(', ')} (use --family ${fam === 4 ? 6 : 4})\n`);
+      const seen = new Set<string>();
+      const ports = explicitPorts.length
+        ? explicitPorts.filter((q) => !seen.has(formatPort(q)) && seen.add(formatPort(q)))
+        : defaultPorts(cluster);
+      if (ports.length === 0) throw usageError('no port to show: no pod declares a container port and no policy names a port number; give --port (e.g. --port 80/TCP)');
+      const engine = engineFor(cluster, opts.via, onError);
+      const endpoints = endpointsOf(cluster, fam, externals);
+      const r = computeReachability(engine, endpoints, ports);
+      switch (format) {
+        case 'json': process.stdout.write(formatMatrixJson(r)); break;
+        case 'csv': process.stdout.write(formatMatrixCsv(r)); break;
+        case 'md': process.stdout.write(formatMatrixMarkdown(r)); break;
+        case 'table': process.stdout.write(formatMatrixTable(r)); break;
+      }
+    });
+}

@@ -1,0 +1,63 @@
+import { popcount, type BitMatrix } from '../../evaluate/bit-matrix.ts';
+import type { Endpoint } from '../../evaluate/endpoint.ts';
+
+/** The name of the group every external endpoint falls in. */
+export const EXTERNAL_GROUP = '(external)';
+
+/** A set of endpoints shown as one row and column when a cluster is too large for a pod-by-pod grid. */
+export interface EndpointGroup {
+  /** A namespace, or `(external)`. */
+  readonly name: string;
+  /** Half-open index ranges [start, end) of the group's endpoints in the endpoint list. */
+  readonly ranges: readonly (readonly [number, number])[];
+  /** How many endpoints the group holds. */
+  readonly size: number;
+}
+
+/** Groups endpoints by namespace (externals together), in order of first appearance. */
+export function groupByNamespace(endpoints: readonly Endpoint[]): EndpointGroup[] {
+  const byName = new Map<string, { name: string; ranges: [number, number][]; size: number }>();
+  let i = 0;
+  while (i < endpoints.length) {
+    const name = groupName(endpoints[i]);
+    let j = i + 1;
+    while (j < endpoints.length && groupName(endpoints[j]) === name) j++;
+    let g = byName.get(name);
+    if (!g) byName.set(name, (g = { name, ranges: [], size: 0 }));
+    g.ranges.push([i, j]);
+    g.size += j - i;
+    i = j;
+  }
+  return [...byName.values()];
+}
+
+function groupName(e: Endpoint): string {
+  return e.kind === 'pod' ? e.pod.namespace : EXTERNAL_GROUP;
+}
+
+/** The true cells of one row between columns [start, end), counted a word at a time. */
+export function countRowRange(m: BitMatrix, row: number, start: number, end: number): number {
+  let n = 0;
+  const base = row * m.stride;
+  let col = start;
+  while (col < end && (col & 31) !== 0) { if (m.get(row, col)) n++; col++; }
+  while (col + 32 <= end) { n += popcount(m.words[base + (col >>> 5)]); col += 32; }
+  while (col < end) { if (m.get(row, col)) n++; col++; }
+  return n;
+}
+
+/** Allowed connections from the endpoints of group `src` to those of group `dst`. */
+export function countGroupPair(m: BitMatrix, src: EndpointGroup, dst: EndpointGroup): number {
+  let n = 0;
+  for (const [rs, re] of src.ranges) {
+    for (let r = rs; r < re; r++) for (const [cs, ce] of dst.ranges) n += countRowRange(m, r, cs, ce);
+  }
+  return n;
+}
+
+/** A group pair's cell: `.` when every connection is allowed, `X` when none is, else `allowed/total`. */
+export function groupCell(allowed: number, total: number): string {
+  if (allowed === total) return '.';
+  if (allowed === 0) return 'X';
+  return `${allowed}/${total}`;
+}

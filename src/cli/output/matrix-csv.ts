@@ -1,0 +1,23 @@
+import type { Reachability } from './port-matrix.ts';
+
+/** Quotes a CSV field when it needs it (RFC 4180). */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/**
+ * `np2dfw reach -o csv`: one row per port and ordered pair of endpoints, ready for a spreadsheet or a script:
+ * `protocol,port,source,destination,allowed` with `allowed` as `true`/`false`.
+ */
+export function formatMatrixCsv(r: Reachability): string {
+  const lines = ['protocol,port,source,destination,allowed'];
+  const ids = r.endpoints.map((e) => csvField(e.id));
+  for (const { query, matrix } of r.ports) {
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = 0; j < ids.length; j++) {
+        lines.push(`${query.protocol},${query.port},${ids[i]},${ids[j]},${matrix.get(i, j) ? 'true' : 'false'}`);
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}

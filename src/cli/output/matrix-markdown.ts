@@ -1,0 +1,42 @@
+import { formatPort } from '../../evaluate/connection.ts';
+import { countGroupPair, groupByNamespace, groupCell } from './endpoint-groups.ts';
+import { GRID_MAX_ENDPOINTS } from './matrix-table.ts';
+import { endpointAddress, type Reachability } from './port-matrix.ts';
+
+/** Escapes what would break a Markdown table cell. */
+function md(text: string): string {
+  return text.replaceAll('|', '\\|');
+}
+
+/**
+ * `np2dfw reach -o md`: per port a heading and a Markdown table, rows = sources, columns numbered as the rows
+ * (`.` allowed, `X` denied); beyond GRID_MAX_ENDPOINTS endpoints, one row and column per namespace with
+ * `.` all allowed, `X` all denied, `allowed/total` otherwise.
+ */
+export function formatMatrixMarkdown(r: Reachability, options: { gridMaxEndpoints?: number } = {}): string {
+  const gridMax = options.gridMaxEndpoints ?? GRID_MAX_ENDPOINTS;
+  const out: string[] = [];
+  const n = r.endpoints.length;
+  for (const { query, matrix } of r.ports) {
+    out.push(`### ${formatPort(query)}`, '', `${matrix.count()} of ${n * n} connections allowed (row = source, column = destination).`, '');
+    if (n <= gridMax) {
+      out.push(`| # | source | address | ${r.endpoints.map((_, j) => j + 1).join(' | ')} |`);
+      out.push(`|---:|---|---|${r.endpoints.map(() => ':-:').join('|')}|`);
+      r.endpoints.forEach((e, i) => {
+        const cells = r.endpoints.map((_, j) => (matrix.get(i, j) ? '.' : 'X'));
+        out.push(`| ${i + 1} | ${md(e.id)} | ${md(endpointAddress(e))} | ${cells.join(' | ')} |`);
+      });
+      out.push('', '`.` allowed, `X` denied.', '');
+    } else {
+      const groups = groupByNamespace(r.endpoints);
+      out.push(`| # | source namespace | ${groups.map((_, j) => j + 1).join(' | ')} |`);
+      out.push(`|---:|---|${groups.map(() => ':-:').join('|')}|`);
+      groups.forEach((src, i) => {
+        const cells = groups.map((dst) => groupCell(countGroupPair(matrix, src, dst), src.size * dst.size));
+        out.push(`| ${i + 1} | ${md(src.name)} (${src.size}) | ${cells.join(' | ')} |`);
+      });
+      out.push('', '`.` all allowed, `X` all denied, `allowed/total` otherwise; endpoint counts in brackets.', '');
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,118 @@
+import type { BitMatrix } from '../../evaluate/bit-matrix.ts';
+import { formatPort } from '../../evaluate/connection.ts';
+import { countGroupPair, groupByNamespace, groupCell, type EndpointGroup } from './endpoint-groups.ts';
+import { endpointAddress, type Reachability } from './port-matrix.ts';
+
+/** Up to this many endpoints the table is a pod-by-pod grid; beyond, it groups by namespace. */
+export const GRID_MAX_ENDPOINTS = 60;
+/** Up to this many namespaces the grouped table is a grid; beyond, one line per source namespace. */
+export const GROUP_GRID_MAX = 40;
+
+/** How the table is laid out; the defaults suit a terminal. */
+export interface TableOptions {
+  /** Largest endpoint count drawn pod by pod (default GRID_MAX_ENDPOINTS). */
+  readonly gridMaxEndpoints?: number;
+  /** Largest namespace count drawn as a namespace grid (default GROUP_GRID_MAX). */
+  readonly groupGridMax?: number;
+}
+
+/**
+ * `np2dfw reach -o table`: per port, a source-by-destination grid (`.` allowed, `X` denied). Rows are numbered and
+ * name the endpoint; column N is row N's endpoint, numbered vertically on top, in blocks of five so a column can
+ * be counted at a glance (50 pods fit in 60 characters). Larger clusters are summarised per namespace pair.
+ */
+export function formatMatrixTable(r: Reachability, options: TableOptions = {}): string {
+  const gridMax = options.gridMaxEndpoints ?? GRID_MAX_ENDPOINTS;
+  const sections: string[] = [];
+  if (r.endpoints.length === 0) return 'no endpoints: no live pod (or --external address) of this address family\n';
+  for (const pm of r.ports) {
+    const n = r.endpoints.length;
+    const allowed = pm.matrix.count();
+    const head = `${formatPort(pm.query)}: ${allowed} of ${n * n} connections allowed`;
+    if (n <= gridMax) sections.push(podGrid(r, pm.matrix, head));
+    else sections.push(namespaceTable(r, pm.matrix, head, options.groupGridMax ?? GROUP_GRID_MAX));
+  }
+  return sections.join('\n');
+}
+
+/** Column cells in blocks of five: `.XX.X X..` */
+function blocks(cells: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < cells.length; i += 5) out.push(cells.slice(i, i + 5).join(''));
+  return out.join(' ');
+}
+
+function podGrid(r: Reachability, m: BitMatrix, head: string): string {
+  const n = r.endpoints.length;
+  const numWidth = String(n).length;
+  const idWidth = Math.max(...r.endpoints.map((e) => e.id.length));
+  const addrWidth = Math.max(...r.endpoints.map((e) => endpointAddress(e).length));
+  const labels = r.endpoints.map(
+    (e, i) => `${String(i + 1).padStart(numWidth + 1)}  ${e.id.padEnd(idWidth)}  ${endpointAddress(e).padEnd(addrWidth)}  `,
+  );
+  const indent = ' '.repeat(labels[0].length);
+  const lines = [`${head} (row = source, column = destination; . allowed, X denied)`, ''];
+  // Vertical column numbers: one header line per digit, most significant first, blank where the digit is a leading 0.
+  for (let d = numWidth - 1; d >= 0; d--) {
+    const digits: string[] = [];
+    for (let c = 1; c <= n; c++) {
+      const s = String(c);
+      const k = s.length - 1 - d;
+      digits.push(k >= 0 ? s[k] : ' ');
+    }
+    lines.push((indent + blocks(digits)).trimEnd());
+  }
+  for (let i = 0; i < n; i++) {
+    const cells: string[] = [];
+    for (let j = 0; j < n; j++) cells.push(m.get(i, j) ? '.' : 'X');
+    lines.push(labels[i] + blocks(cells));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function namespaceTable(r: Reachability, m: BitMatrix, head: string, groupGridMax: number): string {
+  const groups = groupByNamespace(r.endpoints);
+  if (groups.length <= groupGridMax) return namespaceGrid(groups, m, head);
+  return namespaceLines(groups, m, head);
+}
+
+function groupLabel(g: EndpointGroup): string {
+  return `${g.name} (${g.size})`;
+}
+
+function namespaceGrid(groups: readonly EndpointGroup[], m: BitMatrix, head: string): string {
+  const k = groups.length;
+  const numWidth = String(k).length;
+  const labelWidth = Math.max(...groups.map((g) => groupLabel(g).length));
+  const cells = groups.map((src) => groups.map((dst) => groupCell(countGroupPair(m, src, dst), src.size * dst.size)));
+  const cellWidth = Math.max(numWidth, ...cells.flat().map((c) => c.length));
+  const label = (text: string, i: number) => `${String(i).padStart(numWidth + 1)}  ${text.padEnd(labelWidth)}  `;
+  const lines = [
+    `${head}, by namespace (row = source namespace, column = destination namespace, endpoint counts in brackets;`,
+    `  . all allowed, X all denied, allowed/total otherwise)`,
+    '',
+    (' '.repeat(numWidth + 3 + labelWidth + 2) + groups.map((_, j) => String(j + 1).padEnd(cellWidth)).join(' ')).trimEnd(),
+  ];
+  groups.forEach((g, i) => lines.push((label(groupLabel(g), i + 1) + cells[i].map((c) => c.padEnd(cellWidth)).join(' ')).trimEnd()));
+  return lines.join('\n') + '\n';
+}
+
+/** For very many namespaces: one line per source namespace, naming the partly allowed pairs (at most five). */
+function namespaceLines(groups: readonly EndpointGroup[], m: BitMatrix, head: string): string {
+  const lines = [`${head}, by source namespace (counts of destination namespaces)`, ''];
+  for (const src of groups) {
+    let all = 0;
+    let none = 0;
+    const partly: string[] = [];
+    for (const dst of groups) {
+      const total = src.size * dst.size;
+      const a = countGroupPair(m, src, dst);
+      if (a === total) all++;
+      else if (a === 0) none++;
+      else partly.push(`${dst.name} ${a}/${total}`);
+    }
+    const shown = partly.slice(0, 5).join(', ') + (partly.length > 5 ? `, ... (${partly.length - 5} more)` : '');
+    lines.push(`  ${groupLabel(src)}: all allowed to ${all}, all denied to ${none}, partly to ${partly.length}${partly.length ? `: ${shown}` : ''}`);
+  }
+  return lines.join('\n') + '\n';
+}
