@@ -1,5 +1,5 @@
 import { containsCidr, excludeCidr, normalizeCidr, parseCidr } from 'cidr-tools';
-import type { Family } from './ip-address.ts';
+import { formatAddress, type Family } from './ip-address.ts';
 
 /** A CIDR as a closed range of addresses of one family. */
 export interface CidrRange {
@@ -68,4 +68,12 @@ export function cidrWithExceptHolds(set: CidrWithExcept, family: Family, address
   if (family !== set.family || !rangeHolds(set.cidr, address)) return false;
   for (const e of set.except) if (e.family === family && rangeHolds(e, address)) return false;
   return true;
+}
+
+/** The CIDR of the given prefix length that holds an address (`10.1.2.3`, 16 -> `10.1.0.0/16`). */
+export function cidrAround(address: bigint, prefix: number, family: Family): string {
+  const bits = family === 4 ? 32n : 128n;
+  const host = bits - BigInt(prefix);
+  const network = (address >> host) << host;
+  return `${formatAddress(network, family)}/${prefix}`;
 }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseIp } from 'ip-bigint';
+import { parseIp, stringifyIp } from 'ip-bigint';
 
 /** An IP address family. */
 export type Family = 4 | 6;
@@ -32,4 +32,13 @@ export function ipToBigInt(ip: string): bigint {
  */
 export function addressValue(ip: string, family: Family): bigint {
   return family === 4 ? BigInt(ipv4ToNumber(ip)) : ipToBigInt(ip);
+}
+
+/** An address value of a family back to its canonical text (`10.0.0.1`, `fd00::1`). */
+export function formatAddress(value: bigint, family: Family): string {
+  if (family === 4) {
+    const n = Number(value);
+    return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
+  return stringifyIp({ number: value, version: 6 });
 }
