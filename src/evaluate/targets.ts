@@ -1,3 +1,4 @@
+import { buildAntreaTarget, buildNsxAntreaTarget } from './antrea/antrea-targets.ts';
 import type { TargetBuilder } from './target.ts';
 
 /**
@@ -5,4 +6,6 @@ import type { TargetBuilder } from './target.ts';
  * Each target's module adds its entry here.
  */
 export const TARGETS: ReadonlyMap<string, TargetBuilder> = new Map<string, TargetBuilder>([
+  ['antrea', buildAntreaTarget],
+  ['nsx-antrea', buildNsxAntreaTarget],
 ]);

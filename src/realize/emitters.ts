@@ -1,5 +1,8 @@
+import { ANTREA_EMITTER, NSX_ANTREA_EMITTER } from './antrea/antrea-emitters.ts';
 import type { Emitter } from './emitter.ts';
 
 /** Every target `np2dfw convert --target` knows. Each target's module adds its entry here. */
 export const EMITTERS: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
+  ['antrea', ANTREA_EMITTER],
+  ['nsx-antrea', NSX_ANTREA_EMITTER],
 ]);

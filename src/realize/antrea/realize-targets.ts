@@ -1,0 +1,53 @@
+// The two Antrea realizations np2dfw offers, from a cluster: `antrea` (direct, no NSX limit) and `nsx-antrea`
+// (the NSX conversion of seed 000, as the NSX adapter realizes it in the cluster; NSX's refusals apply).
+import { convertCluster } from '../../convert/convert-cluster.ts';
+import { REFUSAL } from '../../convert/refusal-codes.ts';
+import type { Cluster } from '../../k8s/cluster.ts';
+import type { NetworkPolicy } from '../../k8s/network-policy.ts';
+import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
+import type { AntreaObjects } from './antrea-objects.ts';
+import { realizeClusterDirect } from './realize-cluster.ts';
+import { realizeDfwConfig } from './realize-dfw.ts';
+
+/** A realization: the objects, what was refused, and the NetworkPolicies left in the cluster (a mixed state). */
+export interface AntreaRealization {
+  readonly objects: AntreaObjects;
+  readonly refusals: readonly Refusal[];
+  /** The NetworkPolicies that were not realized and stay in force. */
+  readonly remaining: readonly NetworkPolicy[];
+}
+
+/** The policies named by `only` (in that order; unknown uids refused), or every policy. */
+function selected(cluster: Cluster, only: readonly string[] | undefined, refusals: Refusal[]): NetworkPolicy[] {
+  if (!only) return [...cluster.policies];
+  const byUid = new Map(cluster.policies.map((p) => [p.uid, p]));
+  const out: NetworkPolicy[] = [];
+  for (const uid of new Set(only)) {
+    const p = byUid.get(uid);
+    if (p) out.push(p);
+    else refusals.push({ namespace: '', name: '', uid, code: REFUSAL.NOT_FOUND, path: 'metadata.uid', message: `no NetworkPolicy of cluster ${cluster.name} has uid ${uid}` });
+  }
+  return out;
+}
+
+/** `antrea`: the selected NetworkPolicies as ACNPs, natively (nothing is refused but unknown uids). */
+export function realizeAntreaDirect(cluster: Cluster, options: Pick<TargetOptions, 'only'> = {}): AntreaRealization {
+  const refusals: Refusal[] = [];
+  const policies = selected(cluster, options.only, refusals);
+  const done = new Set(policies.map((p) => p.uid));
+  return { objects: realizeClusterDirect(cluster, policies), refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
+}
+
+/** `nsx-antrea`: the NSX conversion (profile nsx, with its placement and on_error), realized as the adapter does. */
+export function realizeNsxAntrea(cluster: Cluster, options: Partial<TargetOptions> = {}): AntreaRealization {
+  const result = convertCluster(cluster, {
+    profile: 'nsx',
+    onError: options.onError ?? 'abort',
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.placement ? { placement: options.placement } : {}),
+    ...(options.sequenceUpper !== undefined ? { sequenceUpper: options.sequenceUpper } : {}),
+    ...(options.sequenceLower !== undefined ? { sequenceLower: options.sequenceLower } : {}),
+  });
+  const done = new Set(result.convertedUids);
+  return { objects: realizeDfwConfig(result.config), refusals: result.refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
+}
