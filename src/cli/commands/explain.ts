@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { Cluster } from '../../k8s/cluster.ts';
-import { effectiveRules, type PolicyType } from '../../k8s/network-policy.ts';
-import { podId, podIsLive, type Pod } from '../../k8s/pod.ts';
-import type { Connection } from '../../evaluate/connection.ts';
+import { effectiveRules, policyId, type PolicyPort, type PolicyType } from '../../k8s/network-policy.ts';
+import { podId, podIsLive, resolveNamedPort, type Pod } from '../../k8s/pod.ts';
+import { formatPort, type Connection } from '../../evaluate/connection.ts';
 import type { Endpoint } from '../../evaluate/endpoint.ts';
+import { formatPolicyPort, peerMatches, portMatches } from '../../evaluate/kubernetes/endpoint-match.ts';
 import { createKubernetesEngine, type KubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
 import { usageError } from '../cli-error.ts';
@@ -81,6 +82,43 @@ function allowingPeer(cluster: Cluster, d: ExplainedDirection): string | undefin
   return policy && peer ? describePeer(peer, policy) : undefined;
 }
 
+/** A policy port as written, with what a named port is on the destination: `metrics/TCP (9113 on web/frontend-a)`. */
+function portText(port: PolicyPort, dst: Endpoint): string {
+  const text = formatPolicyPort(port);
+  if (typeof port.port !== 'string') return text;
+  if (dst.kind !== 'pod') return `${text} (no number: ${dst.id} is no pod)`;
+  const n = resolveNamedPort(dst.pod, port.port, port.protocol);
+  return n === undefined ? `${text} (${dst.id} has no ${port.protocol} port of that name)` : `${text} (${n} on ${dst.id})`;
+}
+
+/**
+ * Why no rule allowed a denied direction: for each isolating policy, each of its rules of that direction with
+ * whether a peer and a port matched; a policy without such rules only isolates.
+ */
+export function deniedBecause(cluster: Cluster, c: Connection, dir: PolicyType, isolatedBy: readonly string[]): string[] {
+  const other = dir === 'Ingress' ? c.src : c.dst;
+  const section = dir === 'Ingress' ? 'ingress' : 'egress';
+  const out: string[] = [];
+  for (const id of isolatedBy) {
+    const policy = cluster.policies.find((p) => policyId(p) === id);
+    if (!policy) continue;
+    const rules = effectiveRules(policy, dir);
+    if (rules.length === 0) {
+      out.push(`${id}: no ${section} rules (it only isolates)`);
+      continue;
+    }
+    rules.forEach((rule, i) => {
+      const peerOk = !rule.peers || rule.peers.some((peer) => peerMatches(peer, policy, other, cluster.namespaces));
+      const portOk = !rule.ports || rule.ports.some((port) => portMatches(port, c, c.dst));
+      const peers = peerOk ? (rule.peers ? 'a peer matches' : 'every peer') : `no peer matches ${other.id}`;
+      const ports = portOk ? (rule.ports ? 'a port matches' : 'every port')
+        : `no port matches ${formatPort(c)} (its ports: ${rule.ports!.map((p) => portText(p, c.dst)).join(', ')})`;
+      out.push(`${id} spec.${section}[${i}]: ${peers}; ${ports}`);
+    });
+  }
+  return out;
+}
+
 /** Explains a connection with the reference engine (structured reasons) or another engine (its own words). */
 export function explainConnection(cluster: Cluster, connection: Connection, via: string | undefined, onError: 'abort' | 'continue'): Explanation {
   const engine = via === undefined ? createKubernetesEngine(cluster) : engineFor(cluster, via, onError);
@@ -93,7 +131,8 @@ export function explainConnection(cluster: Cluster, connection: Connection, via:
       ...(reference ? { detail: reference.explainDirection(connection, dir) } : {}),
     };
     const peer = allowingPeer(cluster, d);
-    return peer ? { ...d, peer } : d;
+    const misses = d.detail?.reason === 'denied' ? deniedBecause(cluster, connection, dir, d.detail.isolatedBy) : undefined;
+    return { ...d, ...(peer ? { peer } : {}), ...(misses ? { misses } : {}) };
   };
   return { engine: engine.name, connection, allowed: decision.allowed, egress: direction('Egress'), ingress: direction('Ingress') };
 }
@@ -127,7 +166,7 @@ export function registerExplain(program: Command): void {
     .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
     .action((opts: ExplainOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'text');
-      for (const flag of ['from', 'to', 'port'] as const) if (!opts[flag]) throw usageError(`explain needs --${flag}`);
+      for (const flag of ['from', 'to', 'port'] as const) if (!opts[flag]) throw usageError(`explain needs --from, --to and --port (e.g. --from default/a --to 10.0.0.1 --port 443/TCP); --${flag} is missing`);
       const query = parsePortArgument(opts.port!);
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);

@@ -17,7 +17,7 @@ import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } fro
 import { formatMatrixCsv } from '../output/matrix-csv.ts';
 import { formatMatrixJson } from '../output/matrix-json.ts';
 import { formatMatrixMarkdown } from '../output/matrix-markdown.ts';
-import { formatMatrixTable } from '../output/matrix-table.ts';
+import { formatMatrixTable, GRID_MAX_ENDPOINTS } from '../output/matrix-table.ts';
 import type { PortMatrix, Reachability } from '../output/port-matrix.ts';
 import { stderrProgress } from '../output/progress.ts';
 import { formatRefusals } from '../output/refusals.ts';
@@ -148,6 +148,7 @@ interface ReachOptions {
   output?: string;
   via?: string;
   onError?: string;
+  group?: string;
 }
 
 /** `np2dfw reach`: the reachability matrix per port. */
@@ -162,8 +163,12 @@ export function registerReach(program: Command): void {
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--via <target>', 'evaluate the converted form for this target instead of the NetworkPolicies')
     .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
+    .option('--group <how>', `table and md: pod (a pod-by-pod grid), namespace (allowed/total per namespace pair) or auto (pod up to ${GRID_MAX_ENDPOINTS} endpoints)`, 'auto')
     .action((opts: ReachOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'table');
+      const group = opts.group ?? 'auto';
+      if (group !== 'auto' && group !== 'pod' && group !== 'namespace') throw usageError(`--group ${group}: use auto, pod or namespace`);
+      const gridMaxEndpoints = group === 'pod' ? Infinity : group === 'namespace' ? 0 : GRID_MAX_ENDPOINTS;
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
       const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
@@ -183,8 +188,8 @@ export function registerReach(program: Command): void {
       switch (format) {
         case 'json': process.stdout.write(formatMatrixJson(r)); break;
         case 'csv': process.stdout.write(formatMatrixCsv(r)); break;
-        case 'md': process.stdout.write(formatMatrixMarkdown(r)); break;
-        case 'table': process.stdout.write(formatMatrixTable(r)); break;
+        case 'md': process.stdout.write(formatMatrixMarkdown(r, { gridMaxEndpoints })); break;
+        case 'table': process.stdout.write(formatMatrixTable(r, { gridMaxEndpoints })); break;
       }
     });
 }

@@ -13,6 +13,7 @@ function directionJson(d: ExplainedDirection): Record<string, unknown> {
     out.reason = d.detail.reason;
     out.isolatedBy = d.detail.isolatedBy;
     if (d.detail.allowedBy) out.allowedBy = { ...d.detail.allowedBy, ...(d.peer ? { peerText: d.peer } : {}) };
+    if (d.misses) out.misses = d.misses;
   }
   return out;
 }
@@ -20,7 +21,8 @@ function directionJson(d: ExplainedDirection): Record<string, unknown> {
 /**
  * `np2dfw explain -o json`: `{engine, from, to, protocol, port, allowed, egress, ingress}`; each direction has
  * `allowed`, `by`, `notes`, and from the reference engine also `verdict` (Accept|Deny|Next), `reason`,
- * `isolatedBy` and `allowedBy` (policy, uid, ruleIndex, peerIndex, portIndex, port, path, peerText).
+ * `isolatedBy`, `allowedBy` (policy, uid, ruleIndex, peerIndex, portIndex, port, path, peerText) and, when denied,
+ * `misses` (why each rule of the isolating policies did not allow).
  */
 export function formatExplanationJson(x: Explanation): string {
   const c = x.connection;

@@ -49,7 +49,8 @@ function directionLines(x: Explanation, d: ExplainedDirection): string[] {
     }
     case 'denied': {
       lines.push(`  ${isolated}`);
-      lines.push(`  no ${dir} rule of ${det.isolatedBy.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${formatPort(c)}`);
+      lines.push(`  no ${dir} rule of ${det.isolatedBy.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${formatPort(c)}${d.misses?.length ? ':' : ''}`);
+      for (const miss of d.misses ?? []) lines.push(`    ${miss}`);
       const note = otherEndNote(other);
       if (note) lines.push(`  note: ${note}`);
       break;

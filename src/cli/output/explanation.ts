@@ -14,6 +14,11 @@ export interface ExplainedDirection {
   readonly detail?: DirectionExplanation;
   /** The allowing peer in words (`podSelector role=frontend (pods of namespace default)`), when a peer allowed. */
   readonly peer?: string;
+  /**
+   * When the reference engine denied: for each rule of the isolating policies, why it did not allow
+   * (`web/frontend spec.ingress[0]: a peer matches; no port matches 9090/TCP (its ports: http/TCP = 8080 here)`).
+   */
+  readonly misses?: readonly string[];
 }
 
 /** What `np2dfw explain` prints: one connection, its verdict, and why, per direction. */
