@@ -1,4 +1,5 @@
 import { buildAntreaTarget, buildNsxAntreaTarget } from './antrea/antrea-targets.ts';
+import { buildNsxTarget } from './dfw/nsx-target.ts';
 import type { TargetBuilder } from './target.ts';
 
 /**
@@ -6,6 +7,7 @@ import type { TargetBuilder } from './target.ts';
  * Each target's module adds its entry here.
  */
 export const TARGETS: ReadonlyMap<string, TargetBuilder> = new Map<string, TargetBuilder>([
+  ['nsx', buildNsxTarget],
   ['antrea', buildAntreaTarget],
   ['nsx-antrea', buildNsxAntreaTarget],
 ]);

@@ -1,0 +1,140 @@
+// Verification: two reachability engines compared over every pair of endpoints, every port class of every
+// protocol and every ipBlock atom. Generic: the NSX, Antrea, Contrail and dataplane targets all use it.
+import type { Cluster } from '../../k8s/cluster.ts';
+import { podIsLive } from '../../k8s/pod.ts';
+import type { Protocol } from '../../k8s/protocol.ts';
+import { familyOf, type Family } from '../../net/ip-address.ts';
+import { popcount, type BitMatrix } from '../bit-matrix.ts';
+import type { ConnectionDecision } from '../decision.ts';
+import { endpointsOf } from '../endpoints.ts';
+import type { ReachabilityEngine } from '../engine.ts';
+import { addressAtoms } from './address-atoms.ts';
+import { portClasses, type PortClass } from './port-classes.ts';
+
+/** A connection on which the two engines disagree, with each engine's reasons. */
+export interface Counterexample {
+  /** Endpoint ids: `namespace/name` for pods, the address for externals. */
+  readonly src: string;
+  readonly dst: string;
+  readonly protocol: Protocol;
+  /** The port checked, standing for its class `portClass`. */
+  readonly port: number;
+  readonly portClass: { readonly first: number; readonly last: number };
+  /** The reference engine's verdict and reasons (for Kubernetes: the policy, rule and peer). */
+  readonly reference: ConnectionDecision;
+  /** The other engine's verdict and reasons (for NSX: the deciding DFW policy and rule). */
+  readonly other: ConnectionDecision;
+}
+
+/** What a verification checked. */
+export interface VerifyCounts {
+  /** Address families checked (those with at least one live pod). */
+  readonly families: readonly Family[];
+  /** Pod endpoints (a dual-stack pod counts once per family). */
+  readonly podEndpoints: number;
+  /** External endpoints: one per ipBlock atom outside pod addresses. */
+  readonly externalEndpoints: number;
+  /** Port classes per protocol. */
+  readonly portClasses: Readonly<Record<Protocol, number>>;
+  /** Matrices compared (family x port class). */
+  readonly matrices: number;
+  /** Connections compared (source x destination x port class, per family). */
+  readonly connections: number;
+}
+
+/** The outcome of a verification. */
+export interface VerifyReport {
+  readonly equivalent: boolean;
+  readonly reference: string;
+  readonly other: string;
+  readonly counts: VerifyCounts;
+  /** Connections that differ, in total (every one, not only those listed). */
+  readonly differences: number;
+  /** The first `maxCounterexamples` differences, with reasons. */
+  readonly counterexamples: readonly Counterexample[];
+}
+
+/** How to verify. */
+export interface VerifyOptions {
+  /** How many counterexamples to explain (default 20). */
+  readonly maxCounterexamples?: number;
+  /** More ports to cut the port space at (e.g. ports only the target names). */
+  readonly extraPorts?: readonly { protocol: Protocol; port: number }[];
+  /** More external addresses to check. */
+  readonly extraExternals?: readonly string[];
+}
+
+/**
+ * Compares `other` with `reference` on every pair of endpoints of the cluster (pods of every family present,
+ * plus one external address per ipBlock atom), for a representative port of every port class of TCP, UDP and
+ * SCTP.
+ */
+export function verifyEngines(cluster: Cluster, reference: ReachabilityEngine, other: ReachabilityEngine, options: VerifyOptions = {}): VerifyReport {
+  const max = options.maxCounterexamples ?? 20;
+  const families = ([4, 6] as const).filter((f) => cluster.pods.some((p) => podIsLive(p) && p.ips.some((ip) => familyOf(ip) === f)));
+  const classes = portClasses(cluster, options.extraPorts);
+  const perProtocol: Record<Protocol, number> = { TCP: 0, UDP: 0, SCTP: 0 };
+  for (const c of classes) perProtocol[c.protocol]++;
+  let podEndpoints = 0;
+  let externalEndpoints = 0;
+  let connections = 0;
+  let matrices = 0;
+  let differences = 0;
+  const counterexamples: Counterexample[] = [];
+  for (const family of families) {
+    const externals = addressAtoms(cluster, family).flatMap((a) => (a.representative ? [a.representative] : []));
+    for (const ip of options.extraExternals ?? []) if (familyOf(ip) === family && !externals.includes(ip)) externals.push(ip);
+    const endpoints = endpointsOf(cluster, family, externals);
+    const pods = endpoints.filter((e) => e.kind === 'pod').length;
+    podEndpoints += pods;
+    externalEndpoints += endpoints.length - pods;
+    for (const pc of classes) {
+      const query = { protocol: pc.protocol, port: pc.first };
+      const a = reference.matrix(endpoints, query);
+      const b = other.matrix(endpoints, query);
+      matrices++;
+      connections += endpoints.length * endpoints.length;
+      const n = countDifferences(a, b);
+      if (n === 0) continue;
+      differences += n;
+      const room = max - counterexamples.length;
+      if (room <= 0) continue;
+      for (const [i, j] of a.differences(b, room)) counterexamples.push(counterexample(endpoints[i], endpoints[j], pc, reference, other));
+    }
+  }
+  return {
+    equivalent: differences === 0,
+    reference: reference.name,
+    other: other.name,
+    counts: { families, podEndpoints, externalEndpoints, portClasses: perProtocol, matrices, connections },
+    differences,
+    counterexamples,
+  };
+}
+
+/** How many cells differ between two matrices of one shape. */
+export function countDifferences(a: BitMatrix, b: BitMatrix): number {
+  if (a.rows !== b.rows || a.cols !== b.cols) throw new Error('matrices of different shapes');
+  let n = 0;
+  for (let i = 0; i < a.words.length; i++) n += popcount((a.words[i] ^ b.words[i]) >>> 0);
+  return n;
+}
+
+function counterexample(
+  src: Parameters<ReachabilityEngine['decide']>[0]['src'],
+  dst: Parameters<ReachabilityEngine['decide']>[0]['dst'],
+  pc: PortClass,
+  reference: ReachabilityEngine,
+  other: ReachabilityEngine,
+): Counterexample {
+  const c = { src, dst, protocol: pc.protocol, port: pc.first };
+  return {
+    src: src.id,
+    dst: dst.id,
+    protocol: pc.protocol,
+    port: pc.first,
+    portClass: { first: pc.first, last: pc.last },
+    reference: reference.decide(c),
+    other: other.decide(c),
+  };
+}
