@@ -1,0 +1,198 @@
+import type { Family } from '../../net/ip-address.ts';
+import type { AddressSet, NodePlan, PeerMatch, PlanRule, ServiceMatch } from './node-plan.ts';
+
+/**
+ * Names and marks of np2dfw's own iptables objects. The top chain is stable (FORWARD jumps to it once); every
+ * other chain and set carries a generation letter, so a new ruleset is built beside the live one and switched in
+ * by one `iptables-restore` commit.
+ */
+export interface IptablesNames {
+  /** The stable top chain FORWARD jumps to (`NP2DFW`). Every other chain starts with `<top>-<generation>-`. */
+  readonly chain: string;
+  /** Prefix of ipset names (`np2dfw`): sets are `<prefix>-<generation>-<id>`. */
+  readonly setPrefix: string;
+  /** `a` or `b`: the generation being written. */
+  readonly generation: string;
+  /**
+   * The packet mark bit that carries "a policy allowed this stage" from a policy chain back to the pod chain
+   * (iptables cannot return two levels). Cleared before each stage and after the last.
+   */
+  readonly mark: number;
+}
+
+/** The defaults `np2dfw apply` uses. */
+export const DEFAULT_IPTABLES_NAMES: IptablesNames = { chain: 'NP2DFW', setPrefix: 'np2dfw', generation: 'a', mark: 0x200000 };
+
+/** The generated scripts of one node. */
+export interface IptablesRuleset {
+  /** Input of `ipset restore`: creates and fills this generation's sets. */
+  readonly ipset: string;
+  /** Input of `iptables-restore --noflush` (IPv4). */
+  readonly v4: string;
+  /** Input of `ip6tables-restore --noflush` (IPv6). */
+  readonly v6: string;
+  /** The kernel names of this generation's sets, chains (per family) and how many rules each family has. */
+  readonly setNames: readonly string[];
+  readonly chains: readonly string[];
+  readonly ruleCount: { readonly 4: number; readonly 6: number };
+}
+
+/** The ipset name of a plan set in a generation (at most 31 characters). */
+export function ipsetName(names: IptablesNames, set: AddressSet): string {
+  return `${names.setPrefix}-${names.generation}-${set.id}`;
+}
+
+function ipsetType(s: AddressSet): string {
+  return s.kind === 'ip' ? 'hash:ip' : s.kind === 'net' ? 'hash:net' : 'hash:ip,port';
+}
+
+/** hash:net takes prefixes from 1: `0.0.0.0/0` and `::/0` become their two halves. */
+export function splitZeroPrefix(cidr: string): string[] {
+  if (cidr === '0.0.0.0/0') return ['0.0.0.0/1', '128.0.0.0/1'];
+  if (cidr === '::/0') return ['::/1', '8000::/1'];
+  return [cidr];
+}
+
+/** `ipset restore` input for the plan's sets (this generation's names). */
+export function renderIpset(plan: NodePlan, names: IptablesNames): string {
+  const lines: string[] = [];
+  for (const s of plan.sets) {
+    const name = ipsetName(names, s);
+    const size = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, s.elements.length))));
+    lines.push(`create ${name} ${ipsetType(s)} family ${s.family === 4 ? 'inet' : 'inet6'} hashsize ${Math.min(size, 1 << 20)} maxelem ${Math.max(65536, s.elements.length * 2)}`);
+    for (const e of s.kind === 'net' ? s.elements.flatMap(splitZeroPrefix) : s.elements) {
+      const value = s.kind === 'ipport' ? `${e.split(' ')[0]},${s.protocol!.toLowerCase()}:${e.split(' ')[1]}` : e;
+      lines.push(`add ${name} ${value}`);
+    }
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** `multiport --dports` takes 15 values, a range counting 2: the ports in chunks that fit. */
+export function multiportChunks(ports: readonly string[]): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let weight = 0;
+  for (const p of ports) {
+    const w = p.includes('-') ? 2 : 1;
+    if (weight + w > 15) {
+      out.push(cur);
+      cur = [];
+      weight = 0;
+    }
+    cur.push(p.replace('-', ':'));
+    weight += w;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+function peerOptions(m: PeerMatch, family: Family, dir: 'src' | 'dst', setName: (id: string) => string): string[] {
+  if (m === 'any') return [''];
+  return m[family].map((id) => ` -m set --match-set ${setName(id)} ${dir}`);
+}
+
+function serviceOptions(services: 'any' | readonly ServiceMatch[], family: Family, setName: (id: string) => string): { match: string; protocol?: string }[] {
+  if (services === 'any') return [{ match: '' }];
+  const out: { match: string; protocol?: string }[] = [];
+  for (const s of services) {
+    const p = s.protocol.toLowerCase();
+    if (s.named) out.push({ match: ` -p ${p} -m set --match-set ${setName(s.named[family])} dst,dst`, protocol: p });
+    else if (!s.ports) out.push({ match: ` -p ${p}`, protocol: p });
+    else for (const chunk of multiportChunks(s.ports)) out.push({ match: ` -p ${p} -m multiport --dports ${chunk.join(',')}`, protocol: p });
+  }
+  return out;
+}
+
+/** The iptables lines of one rule in a block chain (empty when it cannot match in this family). */
+function ruleLines(chain: string, rule: PlanRule, family: Family, names: IptablesNames, setName: (id: string) => string): string[] {
+  const srcs = peerOptions(rule.src, family, 'src', setName);
+  const dsts = peerOptions(rule.dst, family, 'dst', setName);
+  const svcs = serviceOptions(rule.services, family, setName);
+  const mark = `0x${names.mark.toString(16)}`;
+  const lines: string[] = [];
+  for (const s of srcs) {
+    for (const d of dsts) {
+      for (const v of svcs) {
+        const m = `-A ${chain}${s}${d}${v.match}`;
+        if (rule.action === 'ALLOW') lines.push(`${m} -j MARK --set-xmark ${mark}/${mark}`);
+        else if (rule.action === 'DROP') lines.push(`${m} -j DROP`);
+        else {
+          if (v.protocol === undefined) lines.push(`${m} -p tcp -j REJECT --reject-with tcp-reset`);
+          lines.push(v.protocol === 'tcp' ? `${m} -j REJECT --reject-with tcp-reset` : `${m} -j REJECT`);
+        }
+      }
+    }
+  }
+  if (rule.action === 'ALLOW' && lines.length) lines.push(`-A ${chain} -m mark --mark ${mark}/${mark} -j RETURN`);
+  return lines;
+}
+
+/** Chain names of a generation: per-policy blocks, per-pod OUT and IN chains. */
+export function chainNames(plan: NodePlan, names: IptablesNames): { blocks: Map<string, string>; out: string[]; in: string[] } {
+  const base = `${names.chain}-${names.generation}`;
+  return {
+    blocks: new Map(plan.blocks.map((b) => [b.id, `${base}-${b.id.toUpperCase()}`])),
+    out: plan.pods.map((_, i) => `${base}-O${i}`),
+    in: plan.pods.map((_, i) => `${base}-I${i}`),
+  };
+}
+
+/**
+ * `iptables-restore --noflush` input for one family: declares (and so empties) the top chain and this
+ * generation's chains, fills them, and nothing else: FORWARD's jump to the top chain is added separately, once.
+ * Top chain: established and related traffic returns unjudged; then the OUT chain of a protected source; then
+ * the IN chain of a protected destination; a drop ends it, an allow or no match returns to FORWARD.
+ */
+export function renderIptables(plan: NodePlan, names: IptablesNames, family: Family): { text: string; rules: number; chains: string[] } {
+  const setById = new Map(plan.sets.map((s) => [s.id, s]));
+  const setName = (id: string) => ipsetName(names, setById.get(id)!);
+  const cn = chainNames(plan, names);
+  const mark = `0x${names.mark.toString(16)}`;
+  const chains = [names.chain, ...cn.blocks.values(), ...cn.out, ...cn.in];
+  const body: string[] = [];
+  const top = names.chain;
+  const host = family === 4 ? '/32' : '/128';
+  body.push(`-A ${top} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN`);
+  body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
+  plan.pods.forEach((p, i) => {
+    const ip = p.ips[family];
+    if (ip && p.out.length) body.push(`-A ${top} -s ${ip}${host} -j ${cn.out[i]}`);
+  });
+  body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
+  plan.pods.forEach((p, i) => {
+    const ip = p.ips[family];
+    if (ip && p.in.length) body.push(`-A ${top} -d ${ip}${host} -j ${cn.in[i]}`);
+  });
+  body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
+  const podChain = (chain: string, blocks: readonly string[]) => {
+    for (const b of blocks) {
+      body.push(`-A ${chain} -j ${cn.blocks.get(b)}`);
+      body.push(`-A ${chain} -m mark --mark ${mark}/${mark} -j RETURN`);
+    }
+  };
+  plan.pods.forEach((p, i) => {
+    podChain(cn.out[i], p.out);
+    podChain(cn.in[i], p.in);
+  });
+  for (const b of plan.blocks) {
+    const chain = cn.blocks.get(b.id)!;
+    for (const r of b.rules) body.push(...ruleLines(chain, r, family, names, setName));
+  }
+  const text = ['*filter', ...chains.map((c) => `:${c} - [0:0]`), ...body, 'COMMIT', ''].join('\n');
+  return { text, rules: body.length, chains };
+}
+
+/** Both families' iptables input and the ipset script of a node's plan. */
+export function renderIptablesRuleset(plan: NodePlan, names: IptablesNames = DEFAULT_IPTABLES_NAMES): IptablesRuleset {
+  const v4 = renderIptables(plan, names, 4);
+  const v6 = renderIptables(plan, names, 6);
+  return {
+    ipset: renderIpset(plan, names),
+    v4: v4.text,
+    v6: v6.text,
+    setNames: plan.sets.map((s) => ipsetName(names, s)),
+    chains: v4.chains,
+    ruleCount: { 4: v4.rules, 6: v6.rules },
+  };
+}
