@@ -42,7 +42,7 @@ export function formatRuleTables(config: DfwConfig): string {
     !used ? 'N/A' : paths.length === 1 && paths[0] === 'ANY' ? 'Any' : paths.map((p) => names.get(p) ?? p).join(', ');
   const out: string[] = [];
   for (const p of config.policies) {
-    const appliedTo = p.scope.map((s) => names.get(s) ?? s).join(', ');
+    const appliedTo = p.scope.map((s) => names.get(s) ?? (s.includes('/cluster-control-planes/') ? `cluster ${s.slice(s.lastIndexOf('/') + 1)}` : s)).join(', ');
     out.push(`${p.display_name}\n  category ${p.category}, sequence ${p.sequence_number}, applied to ${appliedTo}\n`);
     out.push(HEADER);
     for (const r of [...p.rules].sort((a: Rule, b: Rule) => a.sequence_number - b.sequence_number)) {

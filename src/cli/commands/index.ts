@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
+import { registerConvert } from './convert.ts';
 import { registerExplain } from './explain.ts';
 import { registerReach } from './reach.ts';
+import { registerVerify } from './verify.ts';
 
 /** Every command of the CLI; each lives in its own file and adds itself here. */
 export function registerCommands(program: Command): void {
   registerReach(program);
   registerExplain(program);
+  registerConvert(program);
+  registerVerify(program);
 }

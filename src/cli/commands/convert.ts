@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { ConversionError } from '../../convert/conversion-error.ts';
+import type { TargetOptions } from '../../evaluate/target.ts';
+import { EMITTERS } from '../../realize/emitters.ts';
+import { CliError, usageError } from '../cli-error.ts';
+import { EXIT } from '../exit-codes.ts';
+import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { formatRefusals } from '../output/refusals.ts';
+import { parseOnErrorArgument } from './reach.ts';
+
+/** The options `convert` and `verify` share to shape a batch. */
+export interface BatchCliOptions {
+  onError?: string;
+  only?: string[];
+  placement?: string;
+  sequenceUpper?: string;
+  sequenceLower?: string;
+}
+
+function parseSequence(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw usageError(`${flag} ${value}: expected a non-negative integer`);
+  return Number(value);
+}
+
+/** Reads --on-error, --only, --placement, --sequence-upper/--sequence-lower into TargetOptions. */
+export function batchOptions(opts: BatchCliOptions): TargetOptions {
+  const placement = (opts.placement ?? 'banded').toLowerCase();
+  if (placement !== 'banded' && placement !== 'nsx') throw usageError(`--placement ${opts.placement}: use banded or nsx`);
+  const sequenceUpper = parseSequence('--sequence-upper', opts.sequenceUpper);
+  const sequenceLower = parseSequence('--sequence-lower', opts.sequenceLower);
+  if ((sequenceUpper === undefined) !== (sequenceLower === undefined)) throw usageError('--sequence-upper and --sequence-lower go together (both or neither)');
+  if (sequenceUpper !== undefined && sequenceLower !== undefined && sequenceLower <= sequenceUpper) {
+    throw usageError(`--sequence-lower ${sequenceLower} must be greater than --sequence-upper ${sequenceUpper}`);
+  }
+  return { onError: parseOnErrorArgument(opts.onError), only: opts.only, placement, sequenceUpper, sequenceLower };
+}
+
+/** Adds the batch options to a command. */
+export function addBatchOptions(cmd: Command): Command {
+  return cmd
+    .option('--on-error <mode>', 'when a policy cannot be converted: abort (nothing is converted) or continue (skip it)', 'abort')
+    .option('--only <uid>', 'convert only the NetworkPolicy with this metadata.uid (repeatable); the others stay NetworkPolicies', repeatable)
+    .option('--placement <how>', 'banded (every new allow policy ahead of every earlier drop policy) or nsx (as the import API)', 'banded')
+    .option('--sequence-upper <n>', 'sequence number of the first allow policy (with --sequence-lower)')
+    .option('--sequence-lower <n>', 'sequence number of the first drop policy (with --sequence-upper; greater)');
+}
+
+interface ConvertCliOptions extends BatchCliOptions {
+  filename?: string[];
+  cluster?: string;
+  target?: string;
+  output?: string;
+}
+
+/** `np2dfw convert`: the cluster's NetworkPolicies as a target's objects. */
+export function registerConvert(program: Command): void {
+  const cmd = program
+    .command('convert')
+    .description('convert the NetworkPolicies into a target\'s objects (nsx: the body of PATCH /policy/api/v1/infra, or seed 000\'s rule tables)');
+  addBatchOptions(addInputOptions(cmd)
+    .option('--target <name>', `the target: ${[...EMITTERS.keys()].join(', ')}`, 'nsx')
+    .option('-o, --output <format>', 'output format (nsx: table, json, yaml)'))
+    .action((opts: ConvertCliOptions) => {
+      const target = opts.target ?? 'nsx';
+      const emitter = EMITTERS.get(target);
+      if (!emitter) throw usageError(`--target ${target}: unknown target; known targets: ${[...EMITTERS.keys()].join(', ')}`);
+      const format = outputFormat(opts.output, emitter.formats, emitter.formats[0]);
+      const batch = batchOptions(opts);
+      const cluster = loadClusterFromOptions(opts);
+      let emitted;
+      try {
+        emitted = emitter.emit(cluster, { ...batch, format });
+      } catch (e) {
+        if (e instanceof ConversionError) throw usageError(`${e.code}: ${e.message}`);
+        throw e;
+      }
+      const refused = emitted.refusals.length;
+      if (refused && batch.onError === 'abort') {
+        throw new CliError(`${refused} ${refused === 1 ? 'policy' : 'policies'} cannot be converted for ${target}; nothing was converted (--on-error continue converts the others):\n${formatRefusals(emitted.refusals)}`, EXIT.REFUSED);
+      }
+      process.stdout.write(emitted.text);
+      if (refused) {
+        process.stderr.write(`np2dfw: ${refused} ${refused === 1 ? 'policy was' : 'policies were'} skipped (they stay NetworkPolicies):\n${formatRefusals(emitted.refusals)}\n`);
+        process.exitCode = EXIT.REFUSED;
+      }
+    });
+}
