@@ -6,8 +6,10 @@ import type { Connection, PortQuery } from '../connection.ts';
 import type { ConnectionDecision, Decision, StageVerdict } from '../decision.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { ReachabilityEngine } from '../engine.ts';
+import { compilePolicies, type CompiledPolicies } from './compiled-policies.ts';
 import { toDecision, type AllowingRule, type DirectionExplanation } from './direction-explanation.ts';
 import { formatPolicyPort, peerMatches, policySelects, portMatches } from './endpoint-match.ts';
+import { classMatrix, countAllowedPairs } from './endpoint-reachability.ts';
 
 /** How to build a Kubernetes engine. */
 export interface KubernetesEngineOptions {
@@ -45,6 +47,13 @@ export interface KubernetesEngine extends ReachabilityEngine {
   isolatingPolicies(endpoint: Endpoint, direction: PolicyType): readonly NetworkPolicy[];
   /** The matrix computed one connection at a time (the cross-check of `matrix`). */
   matrixByConnection(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix;
+  /**
+   * The number of allowed (source, destination) pairs among the endpoints on the query's port, the same as
+   * `matrix(endpoints, query).count()` but computed per class, without materialising the matrix.
+   */
+  countAllowed(endpoints: readonly Endpoint[], query: PortQuery): number;
+  /** The compiled form (endpoint classes and class sets), built on first use and kept. */
+  compiled(): CompiledPolicies;
 }
 
 /** Whether a connection is a pod's traffic to itself (the same pod at both ends), which is always allowed. */
@@ -133,6 +142,10 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     return m;
   }
 
+  let compiledForm: CompiledPolicies | undefined;
+  const compiled = (): CompiledPolicies => (compiledForm ??= compilePolicies(cluster, policies));
+  const slowPair = (query: PortQuery) => (src: Endpoint, dst: Endpoint) => allowedByConnection({ src, dst, protocol: query.protocol, port: query.port });
+
   return {
     name: options.name ?? 'kubernetes',
     cluster,
@@ -141,7 +154,9 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     directionVerdict,
     explainDirection,
     isolatingPolicies,
-    matrix: matrixByConnection,
+    matrix: (endpoints, query) => classMatrix(compiled(), endpoints, query, slowPair(query)),
     matrixByConnection,
+    countAllowed: (endpoints, query) => countAllowedPairs(compiled(), endpoints, query, slowPair(query)),
+    compiled,
   };
 }

@@ -1,0 +1,57 @@
+// Sets of endpoint classes: sorted id arrays, with a bitset beside them when the set is large enough that
+// membership tests should be O(1).
+
+/** A set of class ids. */
+export interface ClassSet {
+  /** Every class (a rule without peers): `ids` is then empty. */
+  readonly all: boolean;
+  /** The members, ascending, without duplicates. */
+  readonly ids: Int32Array;
+  /** The members as a bitset over the universe, present for sets larger than 1/64 of it. */
+  readonly bits?: Uint32Array;
+}
+
+/** The set of every class. */
+export const ALL_CLASSES: ClassSet = Object.freeze({ all: true, ids: new Int32Array(0) });
+
+/** The empty set. */
+export const NO_CLASSES: ClassSet = Object.freeze({ all: false, ids: new Int32Array(0) });
+
+/** A set from ids in any order, duplicates allowed, over a universe of `universe` classes. */
+export function classSetOf(ids: ArrayLike<number>, universe: number): ClassSet {
+  if (ids.length === 0) return NO_CLASSES;
+  const sorted = Int32Array.from(ids).sort();
+  let n = 1;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i];
+  const unique = n === sorted.length ? sorted : sorted.slice(0, n);
+  if (n * 64 < universe) return { all: false, ids: unique };
+  const bits = new Uint32Array((universe + 31) >>> 5);
+  for (let i = 0; i < n; i++) bits[unique[i] >>> 5] |= 1 << (unique[i] & 31);
+  return { all: false, ids: unique, bits };
+}
+
+/** Whether the set holds the class. */
+export function hasClass(set: ClassSet, id: number): boolean {
+  if (set.all) return true;
+  if (set.bits) return (set.bits[id >>> 5] & (1 << (id & 31))) !== 0;
+  const ids = set.ids;
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid];
+    if (v === id) return true;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** The union of sets (ALL when one of them is). */
+export function unionOf(sets: readonly ClassSet[], universe: number): ClassSet {
+  if (sets.some((s) => s.all)) return ALL_CLASSES;
+  if (sets.length === 1) return sets[0];
+  const ids: number[] = [];
+  for (const s of sets) for (let i = 0; i < s.ids.length; i++) ids.push(s.ids[i]);
+  return classSetOf(ids, universe);
+}

@@ -1,0 +1,413 @@
+// The reference engine's compiled form: endpoints grouped into classes that no policy can tell apart, and every
+// selection (policy targets, rule peers) as a set of classes.
+//
+// Two endpoints are in the same class when they are of the same kind (selectable pod, hostNetwork pod,
+// external address) and family, their addresses lie in the same address atom (see address-atoms.ts), they
+// resolve every named port the policies use to the same numbers, and, for selectable pods, they share
+// namespace and labels. Such endpoints are isolated by the same policies, matched by the same peers, and match
+// the same ports as destinations: every verdict is the same for them (a pod's traffic to itself aside).
+import { NAMESPACE_NAME_LABEL, selectorKey, type LabelSelector, type Labels } from '../../k8s/labels.ts';
+import { effectiveRules, type NetworkPolicy, type PolicyPeer, type PolicyPort, type PolicyRule, type PolicyType } from '../../k8s/network-policy.ts';
+import { resolveNamedPort, type Pod } from '../../k8s/pod.ts';
+import type { Protocol } from '../../k8s/protocol.ts';
+import type { Cluster } from '../../k8s/cluster.ts';
+import { addressValue, familyOf, type Family } from '../../net/ip-address.ts';
+import type { Endpoint } from '../endpoint.ts';
+import { addressAtoms, type FamilyAtoms } from './address-atoms.ts';
+import { ALL_CLASSES, classSetOf, NO_CLASSES, unionOf, type ClassSet } from './class-set.ts';
+import { parsedIpBlock } from './endpoint-match.ts';
+import { LabelIndex } from './label-index.ts';
+
+/** Class kinds. */
+export const SELECTABLE_POD = 0;
+/** A hostNetwork pod: matched by ipBlocks only, never isolated. */
+export const HOST_POD = 1;
+/** An address outside the cluster: matched by ipBlocks only, never isolated. */
+export const EXTERNAL = 2;
+
+/** A rule reduced to what decides it: the set of peer classes and the list of ports. */
+export interface RuleShape {
+  /** Index in `CompiledPolicies.sets` (0 = every class). */
+  readonly peers: number;
+  /** Index in `CompiledPolicies.portLists` (0 = every port). */
+  readonly ports: number;
+}
+
+/** Egress rules of the same shape, with the union of the pods their policies select. */
+export interface EgressGroup {
+  /** Index in `CompiledPolicies.rules`. */
+  readonly rule: number;
+  /** The classes whose egress the rule allows. */
+  readonly sources: ClassSet;
+}
+
+/** A named port some policy uses. */
+export interface NamedPortRef {
+  readonly name: string;
+  readonly protocol: Protocol;
+}
+
+/** Policies compiled over a cluster's endpoint classes. */
+export interface CompiledPolicies {
+  /** The number of classes. */
+  readonly classCount: number;
+  /** Per class: SELECTABLE_POD, HOST_POD or EXTERNAL. */
+  readonly kind: Uint8Array;
+  /** Per class: its port signature (index in `signatures`; 0 = resolves no named port). */
+  readonly signature: Int32Array;
+  /** Per port signature: the number each `namedPorts` entry resolves to, -1 for none. */
+  readonly signatures: readonly Int32Array[];
+  /** The named ports the policies use. */
+  readonly namedPorts: readonly NamedPortRef[];
+  /** Index of a named port in `namedPorts` by `name/protocol`. */
+  readonly namedPortIndex: ReadonlyMap<string, number>;
+  /** Deduplicated class sets; 0 is every class. */
+  readonly sets: readonly ClassSet[];
+  /** Deduplicated port lists; 0 (undefined) is every port. */
+  readonly portLists: readonly (readonly PolicyPort[] | undefined)[];
+  /** Deduplicated rule shapes. */
+  readonly rules: readonly RuleShape[];
+  /** Per class: 1 when some policy isolates it for ingress. */
+  readonly ingressIsolated: Uint8Array;
+  /** Per class: the ingress rule shapes of the policies selecting it, ascending. */
+  readonly ingressRules: readonly Int32Array[];
+  /** Per class: 1 when some policy isolates it for egress. */
+  readonly egressIsolated: Uint8Array;
+  /** Whether any class is isolated for egress. */
+  readonly anyEgressIsolation: boolean;
+  /** The classes not isolated for egress. */
+  readonly notEgressIsolated: ClassSet;
+  /** Egress rules grouped by shape. */
+  readonly egressGroups: readonly EgressGroup[];
+  /** Egress groups whose peers are every class. */
+  readonly universalEgressGroups: readonly number[];
+  /** Per class: the egress groups whose peers hold it (universal groups excluded). */
+  readonly egressGroupsAt: readonly Int32Array[];
+  /** The class of an endpoint, or -1 when it is a pod unknown to the compiled cluster. */
+  classOf(e: Endpoint): number;
+}
+
+const EMPTY = new Int32Array(0);
+
+function labelsKey(labels: Labels): string {
+  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join('\u0001');
+}
+
+/** Compiles policies over a cluster's pods (every pod with an address, whatever its phase). */
+export function compilePolicies(cluster: Cluster, policies: readonly NetworkPolicy[]): CompiledPolicies {
+  const effective = (p: NetworkPolicy, d: PolicyType): readonly PolicyRule[] => effectiveRules(p, d);
+
+  // Named ports and ipBlocks the policies use.
+  const namedPorts: NamedPortRef[] = [];
+  const namedPortIndex = new Map<string, number>();
+  const blocks = [];
+  for (const p of policies) {
+    for (const d of ['Ingress', 'Egress'] as const) {
+      for (const r of effective(p, d)) {
+        for (const port of r.ports ?? []) {
+          if (typeof port.port !== 'string') continue;
+          const key = `${port.port}/${port.protocol}`;
+          if (!namedPortIndex.has(key)) {
+            namedPortIndex.set(key, namedPorts.length);
+            namedPorts.push({ name: port.port, protocol: port.protocol });
+          }
+        }
+        for (const peer of r.peers ?? []) if (peer.ipBlock) blocks.push(parsedIpBlock(peer.ipBlock));
+      }
+    }
+  }
+  const atoms = addressAtoms(blocks);
+
+  // Port signatures: 0 resolves nothing.
+  const signatures: Int32Array[] = [new Int32Array(namedPorts.length).fill(-1)];
+  const signatureIds = new Map<string, number>([[signatures[0].join(','), 0]]);
+  const signatureOf = (pod: Pod, create: boolean): number => {
+    if (namedPorts.length === 0) return 0;
+    const sig = new Int32Array(namedPorts.length);
+    for (let i = 0; i < namedPorts.length; i++) sig[i] = resolveNamedPort(pod, namedPorts[i].name, namedPorts[i].protocol) ?? -1;
+    const key = sig.join(',');
+    let id = signatureIds.get(key);
+    if (id === undefined && create) {
+      id = signatures.length;
+      signatures.push(sig);
+      signatureIds.set(key, id);
+    }
+    return id ?? -1;
+  };
+
+  // Classes.
+  const kind: number[] = [];
+  const signature: number[] = [];
+  const classFamily: number[] = [];
+  const classAtom: number[] = [];
+  const classIds = new Map<string, number>();
+  const groupOfClass: number[] = [];
+  // Label groups: selectable classes of one namespace with the same labels.
+  const groupIds = new Map<string, number>();
+  const groupClasses: number[][] = [];
+  const nsIndexes = new Map<string, { index: LabelIndex; groups: number[] }>();
+  const atomClasses = new Map<string, number[]>();
+
+  const classKey = (pod: Pod | undefined, family: Family, atom: number, sig: number): string =>
+    !pod ? `e|${family}|${atom}` : pod.hostNetwork ? `h|${family}|${atom}|${sig}` : `p|${family}|${atom}|${sig}|${pod.namespace}|${labelsKey(pod.labels)}`;
+
+  const addClass = (key: string, pod: Pod | undefined, family: Family, atom: number, sig: number): number => {
+    const id = kind.length;
+    classIds.set(key, id);
+    kind.push(!pod ? EXTERNAL : pod.hostNetwork ? HOST_POD : SELECTABLE_POD);
+    signature.push(sig);
+    classFamily.push(family);
+    classAtom.push(atom);
+    const ak = `${family}:${atom}`;
+    let list = atomClasses.get(ak);
+    if (!list) atomClasses.set(ak, (list = []));
+    list.push(id);
+    let group = -1;
+    if (pod && !pod.hostNetwork) {
+      const gk = `${pod.namespace}\u0000${labelsKey(pod.labels)}`;
+      let g = groupIds.get(gk);
+      if (g === undefined) {
+        g = groupClasses.length;
+        groupIds.set(gk, g);
+        groupClasses.push([]);
+        let nsIndex = nsIndexes.get(pod.namespace);
+        if (!nsIndex) nsIndexes.set(pod.namespace, (nsIndex = { index: new LabelIndex(), groups: [] }));
+        nsIndex.index.add(pod.labels);
+        nsIndex.groups.push(g);
+      }
+      groupClasses[g].push(id);
+      group = g;
+    }
+    groupOfClass.push(group);
+    return id;
+  };
+
+  const podClasses = new Map<Pod, { ip: string; family: Family; id: number }[]>();
+  for (const pod of cluster.pods) {
+    if (pod.ips.length === 0) continue;
+    const sig = signatureOf(pod, true);
+    const entries: { ip: string; family: Family; id: number }[] = [];
+    for (const ip of pod.ips) {
+      const family = familyOf(ip);
+      if (!family) continue;
+      const atom = (family === 4 ? atoms[4] : atoms[6]).atomOf(addressValue(ip, family));
+      const key = classKey(pod, family, atom, sig);
+      entries.push({ ip, family, id: classIds.get(key) ?? addClass(key, pod, family, atom, sig) });
+    }
+    podClasses.set(pod, entries);
+  }
+  const externalBase = { 4: kind.length, 6: kind.length + atoms[4].count };
+  for (const family of [4, 6] as const) {
+    const fa: FamilyAtoms = atoms[family];
+    for (let a = 0; a < fa.count; a++) addClass(classKey(undefined, family, a, 0), undefined, family, a, 0);
+  }
+  const classCount = kind.length;
+
+  // Namespaces, indexed by their labels.
+  const nsNames = [...new Set([...cluster.namespaces.keys(), ...cluster.pods.map((p) => p.namespace)])];
+  const nsIndex = new LabelIndex();
+  for (const n of nsNames) nsIndex.add(cluster.namespaces.get(n)?.labels ?? { [NAMESPACE_NAME_LABEL]: n });
+
+  // Selections, cached.
+  const podsInCache = new Map<string, number[]>();
+  const podsIn = (ns: string, selector: LabelSelector | undefined): number[] => {
+    const key = `${ns}\u0000${selector ? selectorKey(selector) : '*'}`;
+    let out = podsInCache.get(key);
+    if (out) return out;
+    out = [];
+    const idx = nsIndexes.get(ns);
+    if (idx) {
+      const local = selector ? idx.index.select(selector) : idx.groups.map((_, i) => i);
+      for (const l of local) for (const c of groupClasses[idx.groups[l]]) out.push(c);
+    }
+    podsInCache.set(key, out);
+    return out;
+  };
+  const nsCache = new Map<string, string[]>();
+  const namespacesMatching = (selector: LabelSelector): string[] => {
+    const key = selectorKey(selector);
+    let out = nsCache.get(key);
+    if (!out) nsCache.set(key, (out = nsIndex.select(selector).map((i) => nsNames[i])));
+    return out;
+  };
+
+  const sets: ClassSet[] = [ALL_CLASSES];
+  const setIds = new Map<string, number>();
+  const internSet = (key: string, make: () => ClassSet): number => {
+    let id = setIds.get(key);
+    if (id === undefined) {
+      id = sets.length;
+      sets.push(make());
+      setIds.set(key, id);
+    }
+    return id;
+  };
+  const targetsOf = (p: NetworkPolicy): number =>
+    internSet(`t\u0000${p.namespace}\u0000${selectorKey(p.podSelector)}`, () => classSetOf(podsIn(p.namespace, p.podSelector), classCount));
+
+  const peerKey = (peer: PolicyPeer, ns: string): string => {
+    if (peer.ipBlock) return `i${peer.ipBlock.cidr}|${peer.ipBlock.except.join(',')}`;
+    if (!peer.podSelector && !peer.namespaceSelector) return 'none';
+    return `s${peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : `@${ns}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+  };
+  const peerClasses = (peer: PolicyPeer, ns: string): number[] => {
+    if (peer.ipBlock) {
+      const block = parsedIpBlock(peer.ipBlock);
+      const out: number[] = [];
+      for (const a of atoms[block.family].atomsMatching(block)) for (const c of atomClasses.get(`${block.family}:${a}`) ?? []) out.push(c);
+      return out;
+    }
+    if (!peer.podSelector && !peer.namespaceSelector) return [];
+    const spaces = peer.namespaceSelector ? namespacesMatching(peer.namespaceSelector) : [ns];
+    const out: number[] = [];
+    for (const n of spaces) for (const c of podsIn(n, peer.podSelector)) out.push(c);
+    return out;
+  };
+  const peerSetOf = (rule: PolicyRule, ns: string): number => {
+    if (!rule.peers) return 0;
+    const keys = rule.peers.map((peer) => peerKey(peer, ns));
+    return internSet(`p\u0000${[...new Set(keys)].sort().join('\n')}`, () => {
+      const parts: ClassSet[] = [];
+      const seen = new Set<string>();
+      rule.peers!.forEach((peer, i) => {
+        if (seen.has(keys[i])) return;
+        seen.add(keys[i]);
+        parts.push(internedPeer(peer, ns, keys[i]));
+      });
+      return parts.length === 0 ? NO_CLASSES : unionOf(parts, classCount);
+    });
+  };
+  const peerSets = new Map<string, ClassSet>();
+  const internedPeer = (peer: PolicyPeer, ns: string, key: string): ClassSet => {
+    let s = peerSets.get(key);
+    if (!s) peerSets.set(key, (s = classSetOf(peerClasses(peer, ns), classCount)));
+    return s;
+  };
+
+  const portLists: (readonly PolicyPort[] | undefined)[] = [undefined];
+  const portListIds = new Map<string, number>();
+  const portListOf = (ports: readonly PolicyPort[] | undefined): number => {
+    if (!ports) return 0;
+    const key = JSON.stringify(ports.map((p) => [p.protocol, p.port ?? null, p.endPort ?? null]));
+    let id = portListIds.get(key);
+    if (id === undefined) {
+      id = portLists.length;
+      portLists.push(ports);
+      portListIds.set(key, id);
+    }
+    return id;
+  };
+  const rules: RuleShape[] = [];
+  const ruleIds = new Map<string, number>();
+  const ruleOf = (rule: PolicyRule, ns: string): number => {
+    const peers = peerSetOf(rule, ns);
+    const ports = portListOf(rule.ports);
+    const key = `${peers},${ports}`;
+    let id = ruleIds.get(key);
+    if (id === undefined) {
+      id = rules.length;
+      rules.push({ peers, ports });
+      ruleIds.set(key, id);
+    }
+    return id;
+  };
+
+  // Ingress: per class, whether isolated and the rule shapes of the policies selecting it.
+  const ingressIsolated = new Uint8Array(classCount);
+  const ingressLists: (number[] | undefined)[] = new Array(classCount);
+  const egressIsolated = new Uint8Array(classCount);
+  const egressSources = new Map<number, Set<number>>();
+  for (const p of policies) {
+    const wantsIn = p.policyTypes.includes('Ingress');
+    const wantsOut = p.policyTypes.includes('Egress');
+    if (!wantsIn && !wantsOut) continue;
+    const targetsId = targetsOf(p);
+    const targets = sets[targetsId].ids;
+    if (wantsIn) {
+      const shapes = effective(p, 'Ingress').map((r) => ruleOf(r, p.namespace));
+      for (let i = 0; i < targets.length; i++) {
+        const c = targets[i];
+        ingressIsolated[c] = 1;
+        if (shapes.length) {
+          let list = ingressLists[c];
+          if (!list) ingressLists[c] = list = [];
+          for (const s of shapes) list.push(s);
+        }
+      }
+    }
+    if (wantsOut) {
+      for (let i = 0; i < targets.length; i++) egressIsolated[targets[i]] = 1;
+      for (const r of effective(p, 'Egress')) {
+        const shape = ruleOf(r, p.namespace);
+        let srcs = egressSources.get(shape);
+        if (!srcs) egressSources.set(shape, (srcs = new Set()));
+        srcs.add(targetsId);
+      }
+    }
+  }
+  const ingressRules: Int32Array[] = new Array(classCount);
+  for (let c = 0; c < classCount; c++) {
+    const list = ingressLists[c];
+    ingressRules[c] = list ? classSetOf(list, Number.MAX_SAFE_INTEGER).ids : EMPTY;
+  }
+
+  // Egress: groups of same-shaped rules, indexed by the classes their peers hold.
+  const egressGroups: EgressGroup[] = [];
+  const universalEgressGroups: number[] = [];
+  const groupsAt: (number[] | undefined)[] = new Array(classCount);
+  for (const [rule, targetIds] of egressSources) {
+    const sources = unionOf([...targetIds].map((t) => sets[t]), classCount);
+    if (!sources.all && sources.ids.length === 0) continue;
+    const g = egressGroups.length;
+    egressGroups.push({ rule, sources });
+    const peers = sets[rules[rule].peers];
+    if (peers.all) {
+      universalEgressGroups.push(g);
+      continue;
+    }
+    for (let i = 0; i < peers.ids.length; i++) {
+      const c = peers.ids[i];
+      let list = groupsAt[c];
+      if (!list) groupsAt[c] = list = [];
+      list.push(g);
+    }
+  }
+  const egressGroupsAt: Int32Array[] = new Array(classCount);
+  for (let c = 0; c < classCount; c++) egressGroupsAt[c] = groupsAt[c] ? Int32Array.from(groupsAt[c]!) : EMPTY;
+  const notIsolated: number[] = [];
+  let anyEgressIsolation = false;
+  for (let c = 0; c < classCount; c++) {
+    if (egressIsolated[c]) anyEgressIsolation = true;
+    else notIsolated.push(c);
+  }
+
+  const classOf = (e: Endpoint): number => {
+    const fa = e.family === 4 ? atoms[4] : atoms[6];
+    if (e.kind === 'external') return externalBase[e.family] + fa.atomOf(addressValue(e.ip, e.family));
+    for (const entry of podClasses.get(e.pod) ?? []) if (entry.ip === e.ip && entry.family === e.family) return entry.id;
+    const sig = signatureOf(e.pod, false);
+    if (sig < 0) return -1;
+    return classIds.get(classKey(e.pod, e.family, fa.atomOf(addressValue(e.ip, e.family)), sig)) ?? -1;
+  };
+
+  return {
+    classCount,
+    kind: Uint8Array.from(kind),
+    signature: Int32Array.from(signature),
+    signatures,
+    namedPorts,
+    namedPortIndex,
+    sets,
+    portLists,
+    rules,
+    ingressIsolated,
+    ingressRules,
+    egressIsolated,
+    anyEgressIsolation,
+    notEgressIsolated: anyEgressIsolation ? classSetOf(notIsolated, classCount) : ALL_CLASSES,
+    egressGroups,
+    universalEgressGroups,
+    egressGroupsAt,
+    classOf,
+  };
+}

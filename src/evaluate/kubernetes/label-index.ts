@@ -1,0 +1,52 @@
+// An inverted index of label sets: `key=value` -> the entries carrying it, to evaluate many selectors over
+// many objects without testing every selector against every object.
+import { selectorMatches, type LabelSelector, type Labels } from '../../k8s/labels.ts';
+
+/** Entries (numbered 0..n-1 by the caller) with their labels, indexed by `key=value` and by key. */
+export class LabelIndex {
+  private readonly labels: Labels[] = [];
+  private readonly byPair = new Map<string, number[]>();
+
+  /** Adds an entry; returns its number. */
+  add(labels: Labels): number {
+    const id = this.labels.length;
+    this.labels.push(labels);
+    for (const k in labels) {
+      const pair = `${k}=${labels[k]}`;
+      let list = this.byPair.get(pair);
+      if (!list) this.byPair.set(pair, (list = []));
+      list.push(id);
+    }
+    return id;
+  }
+
+  /** The number of entries. */
+  get size(): number {
+    return this.labels.length;
+  }
+
+  /**
+   * The entries the selector selects, ascending. Narrows by the rarest matchLabels pair or `In` requirement,
+   * then checks the whole selector on each candidate.
+   */
+  select(selector: LabelSelector): number[] {
+    let candidates: number[] | undefined;
+    for (const k in selector.matchLabels) {
+      const list = this.byPair.get(`${k}=${selector.matchLabels[k]}`) ?? [];
+      if (!candidates || list.length < candidates.length) candidates = list;
+    }
+    for (const r of selector.matchExpressions) {
+      if (r.operator !== 'In') continue;
+      const ids = new Set<number>();
+      for (const v of r.values) for (const id of this.byPair.get(`${r.key}=${v}`) ?? []) ids.add(id);
+      if (!candidates || ids.size < candidates.length) candidates = [...ids].sort((a, b) => a - b);
+    }
+    const out: number[] = [];
+    if (candidates) {
+      for (const id of candidates) if (selectorMatches(selector, this.labels[id])) out.push(id);
+    } else {
+      for (let id = 0; id < this.labels.length; id++) if (selectorMatches(selector, this.labels[id])) out.push(id);
+    }
+    return out;
+  }
+}
