@@ -282,15 +282,17 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
       for (let D = 0; D < C; D++) {
         const w = D >>> 5;
         const bit = 1 << (D & 31);
+        // two different endpoints of the pair of classes (not a pod and itself, which is always allowed)
+        const dstRep = () => (S === D && k.members[S].length > 1 ? endpoints[k.members[S][1]] : rep(D));
         let egress: boolean;
         if (egressDecided[S][w] & bit) egress = (egressAllow[S][w] & bit) !== 0;
-        else egress = remaining ? remaining.directionVerdict({ src: rep(S), dst: rep(D), ...query }, 'Egress').verdict !== 'Deny' : true;
+        else egress = remaining ? remaining.directionVerdict({ src: rep(S), dst: dstRep(), ...query }, 'Egress').verdict !== 'Deny' : true;
         let ingress = true;
         if (egress) {
           const sw = S >>> 5;
           const sbit = 1 << (S & 31);
           if (ingressDecided[D][sw] & sbit) ingress = (ingressAllow[D][sw] & sbit) !== 0;
-          else ingress = remaining ? remaining.directionVerdict({ src: rep(S), dst: rep(D), ...query }, 'Ingress').verdict !== 'Deny' : true;
+          else ingress = remaining ? remaining.directionVerdict({ src: rep(S), dst: dstRep(), ...query }, 'Ingress').verdict !== 'Deny' : true;
         }
         pair[D] = egress && ingress ? 1 : 0;
       }
