@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { resolveCredentials } from './credentials.ts';
+import { NsxClient } from './nsx-client.ts';
+
+/** The options every client command takes. */
+export interface ClientOptions {
+  server?: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  insecure?: boolean;
+}
+
+/** Adds `--server`, `--user`, `--password`, `--token` and `--insecure`. */
+export function addClientOptions(cmd: Command): Command {
+  return cmd
+    .option('--server <url>', 'the NSX Manager or np2dfw serve, e.g. https://nsx.example.com (or NP2DFW_SERVER)')
+    .option('--user <name>', 'user name for HTTP basic (or NP2DFW_USER)')
+    .option('--password <password>', 'password for HTTP basic (or NP2DFW_PASSWORD)')
+    .option('--token <token>', 'bearer token (or NP2DFW_TOKEN)')
+    .option('-k, --insecure', 'accept a self-signed TLS certificate');
+}
+
+/** Builds the client the options describe. Throws a message naming what is missing. */
+export function clientFromOptions(opts: ClientOptions, env: NodeJS.ProcessEnv = process.env): NsxClient {
+  const server = opts.server ?? env.NP2DFW_SERVER;
+  if (!server) throw new Error('no server: give --server URL (or NP2DFW_SERVER)');
+  const credentials = resolveCredentials(opts, env);
+  if (!credentials) throw new Error('no credentials: give --user and --password, or --token (or NP2DFW_USER/NP2DFW_PASSWORD, NP2DFW_TOKEN)');
+  return new NsxClient({ server, credentials, insecure: opts.insecure });
+}

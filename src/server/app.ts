@@ -1,0 +1,136 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Authenticator } from './auth/authenticate.ts';
+import { mayReportFor, roleAllows, type Principal } from './auth/roles.ts';
+import { ApiError, ERROR_CODES, errorBody } from './http/api-error.ts';
+import { openApiDocument } from './http/openapi.ts';
+import type { RouteSpec } from './http/route.ts';
+import { aaaRoutes } from './routes/aaa-routes.ts';
+import { importRoutes } from './routes/import-routes.ts';
+import { inventoryRoutes } from './routes/inventory-routes.ts';
+import { policyRoutes } from './routes/policy-routes.ts';
+import type { ServerContext } from './server-context.ts';
+
+/** The largest request body by default (routes that take whole inventories or hierarchies allow more). */
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** Options of the HTTP application. */
+export interface AppOptions {
+  /** TLS certificate and key (PEM); plain HTTP without them. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  /** Where unexpected errors are logged (default stderr). */
+  readonly logError?: (message: string) => void;
+  /** The version shown in /openapi.json. */
+  readonly version?: string;
+}
+
+/** Every route of the API. */
+export function allRoutes(ctx: ServerContext): RouteSpec[] {
+  return [...policyRoutes(ctx), ...importRoutes(ctx), ...inventoryRoutes(ctx), ...aaaRoutes(ctx)];
+}
+
+/** Whether the principal may call the route with these path parameters. */
+export function authorized(spec: RouteSpec, principal: Principal, params: Readonly<Record<string, string>>): boolean {
+  if (spec.ownCluster) {
+    if (spec.ownCluster.alsoPermission && roleAllows(principal.role, spec.ownCluster.alsoPermission)) return true;
+    return roleAllows(principal.role, spec.permission) && mayReportFor(principal, params[spec.ownCluster.param]);
+  }
+  return roleAllows(principal.role, spec.permission);
+}
+
+/**
+ * Builds the Fastify application: the NSX-compatible API on the server context. Every 4xx/5xx answer is an NSX
+ * error body; nothing ever answers with a stack trace.
+ */
+export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyInstance {
+  const logError = options.logError ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const app = Fastify({
+    logger: false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+  const auth = new Authenticator(ctx.users);
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  const routes = allRoutes(ctx);
+
+  for (const spec of routes) {
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
+      onRequest: async (request: FastifyRequest) => {
+        if (spec.audit) ctx.auditAction.set(request, { action: spec.audit, status: spec.status ?? 200 });
+        const principal = await auth.authenticate(request.headers.authorization);
+        principals.set(request, principal);
+        const params = request.params as Record<string, string>;
+        if (!authorized(spec, principal, params)) {
+          const cluster = spec.ownCluster ? params[spec.ownCluster.param] : undefined;
+          throw new ApiError(403, ERROR_CODES.NOT_AUTHORIZED, principal.role === 'antrea_adapter' && cluster !== undefined
+            ? `user ${principal.name} is the adapter of cluster ${principal.cluster ?? '?'} and may not act for cluster ${cluster}`
+            : `user ${principal.name} (role ${principal.role}) may not ${spec.method} ${spec.url}`);
+        }
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const result = await spec.handler({
+          request, reply, principal: principals.get(request)!,
+          params: request.params as Record<string, string>,
+          query: (request.query ?? {}) as Record<string, unknown>,
+          body: request.body,
+        });
+        reply.code(spec.status ?? 200);
+        if (result === undefined) return reply.send();
+        return reply.type('application/json').send(JSON.stringify(result));
+      },
+    });
+  }
+
+  const doc = openApiDocument(routes, options.version ?? '0.1.0');
+  app.get('/openapi.json', async (_req: FastifyRequest, reply: FastifyReply) => reply.type('application/json').send(JSON.stringify(doc)));
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const e = new ApiError(404, ERROR_CODES.NOT_FOUND, `no such API: ${request.method} ${request.url.split('?')[0]} (the API is listed at /openapi.json)`);
+    return reply.code(404).type('application/json').send(JSON.stringify(errorBody(e)));
+  });
+
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const e = toApiError(error);
+    if (e.status >= 500) logError(`np2dfw serve: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
+    const action = ctx.auditAction.get(request);
+    if (action && !ctx.audited.has(request)) {
+      try {
+        ctx.audit.record({
+          user: principals.get(request)?.name ?? '-', method: request.method, path: request.url.split('?')[0], action: action.action,
+          target: request.url.split('?')[0], status: e.status, result: 'failure', detail: e.message.slice(0, 1000),
+        });
+      } catch (auditError) {
+        logError(`np2dfw serve: cannot write the audit log: ${(auditError as Error).message}`);
+      }
+    }
+    return reply.code(e.status).type('application/json').send(JSON.stringify(errorBody(e)));
+  });
+  return app;
+}
+
+/** Maps any error to an ApiError: ours as they are, Fastify's by their code, anything else as a 500 without details. */
+function toApiError(error: FastifyError): ApiError {
+  if (error instanceof ApiError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError(400, ERROR_CODES.MALFORMED_JSON, `the body is not valid JSON: ${error.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'/, '').trim() || 'syntax error'}`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(400, ERROR_CODES.MALFORMED_JSON, 'the body is empty but its content type is application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, ERROR_CODES.BODY_TOO_LARGE, 'the body is larger than this API accepts');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, 'send the body as application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError(400, ERROR_CODES.INVALID_REQUEST, 'the Content-Length does not match the body');
+  }
+  if (error instanceof SyntaxError || (error as { statusCode?: number }).statusCode === 400) {
+    return new ApiError(400, ERROR_CODES.MALFORMED_JSON, `the request is malformed: ${error.message}`);
+  }
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status && status >= 400 && status < 500) return new ApiError(status, ERROR_CODES.INVALID_REQUEST, error.message);
+  return new ApiError(500, ERROR_CODES.INTERNAL, 'internal error; the server\'s log has the details');
+}

@@ -1,0 +1,142 @@
+/** One numbered schema change. Migrations run in order, each in its own transaction, exactly once. */
+export interface Migration {
+  /** The schema version this migration brings the database to (1, 2, ...). */
+  readonly version: number;
+  /** What it does, for the `schema_migrations` table. */
+  readonly name: string;
+  /** The SQL statements. */
+  readonly sql: string;
+}
+
+/** Every schema change, oldest first. Never edit a released migration: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, tokens, audit log',
+    sql: `
+      CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        cluster TEXT,
+        password_hash TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        secret_hash TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        user_name TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'cluster inventory and health',
+    sql: `
+      CREATE TABLE clusters (
+        name TEXT PRIMARY KEY,
+        registered_at INTEGER NOT NULL,
+        registered_by TEXT NOT NULL,
+        last_report_at INTEGER,
+        generation INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE inventory_objects (
+        cluster TEXT NOT NULL REFERENCES clusters(name) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        uid TEXT,
+        body TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (cluster, kind, namespace, name)
+      );
+      CREATE INDEX inventory_objects_uid ON inventory_objects(kind, uid);
+      CREATE TABLE health_reports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        cluster TEXT NOT NULL REFERENCES clusters(name) ON DELETE CASCADE,
+        reported_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX health_reports_cluster ON health_reports(cluster, id);
+    `,
+  },
+  {
+    version: 3,
+    name: 'DFW groups, security policies, rules, realization, imports',
+    sql: `
+      CREATE TABLE dfw_groups (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        modified_at INTEGER NOT NULL,
+        modified_by TEXT NOT NULL
+      );
+      CREATE TABLE dfw_policies (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        modified_at INTEGER NOT NULL,
+        modified_by TEXT NOT NULL
+      );
+      CREATE TABLE dfw_rules (
+        policy_id TEXT NOT NULL REFERENCES dfw_policies(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        modified_at INTEGER NOT NULL,
+        modified_by TEXT NOT NULL,
+        PRIMARY KEY (policy_id, id)
+      );
+      CREATE TABLE realization (
+        cluster TEXT NOT NULL,
+        policy_id TEXT NOT NULL REFERENCES dfw_policies(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (cluster, policy_id)
+      );
+      CREATE TABLE imported_policies (
+        uid TEXT PRIMARY KEY,
+        cluster TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        import_id INTEGER NOT NULL,
+        imported_at INTEGER NOT NULL,
+        imported_by TEXT NOT NULL,
+        removal TEXT NOT NULL,
+        removed_at INTEGER
+      );
+      CREATE INDEX imported_policies_cluster ON imported_policies(cluster, removal);
+      CREATE TABLE imports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        user_name TEXT NOT NULL,
+        on_error TEXT NOT NULL,
+        request_count INTEGER NOT NULL,
+        success_count INTEGER NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,86 @@
+import { ApiError, badRequest, ERROR_CODES, notFound } from '../http/api-error.ts';
+import { pageRequest, cursorAfter } from '../http/paging.ts';
+import type { RouteSpec } from '../http/route.ts';
+import { LIST_RESULT_SCHEMA, TOKEN_REQUEST_SCHEMA, USER_SCHEMA } from '../http/schemas.ts';
+import { validateBody } from '../http/validate-body.ts';
+import { parseRole, ROLE_NAMES, ROLES } from '../auth/roles.ts';
+import type { ServerContext } from '../server-context.ts';
+import { USER_NAME_PATTERN } from '../store/user-store.ts';
+import { inTransaction } from '../db/database.ts';
+
+/** Users, roles, tokens, and the audit log. */
+export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
+  const users = ctx.users;
+  return [
+    { method: 'GET', url: '/api/v1/aaa/user-info', summary: 'Who am I: the caller\'s name and role', permission: 'authenticated',
+      handler: (h) => ({ user_name: h.principal.name, role: h.principal.role, role_name: ROLE_NAMES[h.principal.role], ...(h.principal.cluster ? { cluster: h.principal.cluster } : {}) }) },
+    { method: 'GET', url: '/api/v1/aaa/roles', summary: 'The roles', permission: 'users.manage',
+      handler: () => ({ results: ROLES.map((r) => ({ role: r, name: ROLE_NAMES[r] })), result_count: ROLES.length }) },
+    { method: 'GET', url: '/api/v1/aaa/users', summary: 'List users', permission: 'users.manage', response: LIST_RESULT_SCHEMA,
+      handler: () => {
+        const results = users.list();
+        return { results, result_count: results.length };
+      } },
+    { method: 'GET', url: '/api/v1/aaa/users/:name', summary: 'Read a user and its tokens', permission: 'users.manage',
+      handler: (h) => {
+        const u = users.get(h.params.name);
+        if (!u) throw notFound(`user ${h.params.name} does not exist`);
+        return { ...u, tokens: users.tokensOf(u.name) };
+      } },
+    { method: 'PUT', url: '/api/v1/aaa/users/:name', summary: 'Add or change a user (role, adapter cluster, password)', permission: 'users.manage',
+      audit: 'user.put', body: USER_SCHEMA, handler: async (h) => {
+        const name = h.params.name;
+        if (!USER_NAME_PATTERN.test(name)) throw badRequest(`user name "${name}": use 1-64 letters, digits, . _ @ -`);
+        const body = validateBody<{ role: string; cluster?: string; password?: string }>(USER_SCHEMA, h.body);
+        const role = parseRole(body.role);
+        if (!role) throw badRequest(`role "${body.role}": use one of ${ROLES.map((r) => `${r} (${ROLE_NAMES[r]})`).join(', ')}`);
+        if ((role === 'antrea_adapter') !== (body.cluster !== undefined)) {
+          throw badRequest('cluster: an antrea_adapter user needs its cluster, and only it takes one');
+        }
+        if (name === h.principal.name && role !== 'enterprise_admin') {
+          throw new ApiError(400, ERROR_CODES.INVALID_REQUEST, 'you cannot take the Enterprise Admin role away from yourself');
+        }
+        const existed = users.get(name) !== undefined;
+        const view = await users.upsert(name, role, body.cluster, body.password);
+        inTransaction(ctx.db, () => {
+          ctx.audit.record({ user: h.principal.name, method: 'PUT', path: h.request.url, action: 'user.put', target: `user ${name}`,
+            status: 200, result: 'success', detail: `${existed ? 'changed' : 'added'}, role ${role}` });
+        });
+        ctx.audited.add(h.request);
+        return view;
+      } },
+    { method: 'DELETE', url: '/api/v1/aaa/users/:name', summary: 'Remove a user and its tokens', permission: 'users.manage', audit: 'user.delete',
+      handler: (h) => {
+        if (h.params.name === h.principal.name) throw badRequest('you cannot remove yourself');
+        ctx.change(h, `user ${h.params.name}`, () => users.remove(h.params.name), (existed) => (existed ? 'removed' : 'did not exist'));
+        return undefined;
+      } },
+    { method: 'POST', url: '/api/v1/aaa/users/:name/tokens', summary: 'Create an API token for a user (shown once)', permission: 'users.manage',
+      audit: 'token.create', body: TOKEN_REQUEST_SCHEMA, status: 201, handler: async (h) => {
+        const body = validateBody<{ description?: string }>(TOKEN_REQUEST_SCHEMA, h.body ?? {});
+        if (!users.get(h.params.name)) throw notFound(`user ${h.params.name} does not exist`);
+        const t = await users.createToken(h.params.name, body.description ?? '');
+        inTransaction(ctx.db, () => {
+          ctx.audit.record({ user: h.principal.name, method: 'POST', path: h.request.url, action: 'token.create', target: `user ${h.params.name}`,
+            status: 201, result: 'success', detail: `token ${t.id}` });
+        });
+        ctx.audited.add(h.request);
+        return t;
+      } },
+    { method: 'DELETE', url: '/api/v1/aaa/users/:name/tokens/:id', summary: 'Revoke a token', permission: 'users.manage', audit: 'token.revoke',
+      handler: (h) => {
+        ctx.change(h, `user ${h.params.name}`, () => users.revokeToken(h.params.name, h.params.id), (existed) => (existed ? `token ${h.params.id} revoked` : 'no such token'));
+        return undefined;
+      } },
+    { method: 'GET', url: '/api/v1/audit-log', summary: 'The audit log, oldest first', permission: 'audit.read',
+      query: { cursor: 'opaque cursor from the previous page', page_size: 'entries per page, 1-1000', user: 'only this user', action: 'only this action' },
+      response: LIST_RESULT_SCHEMA, handler: (h) => {
+        const page = pageRequest(h.query);
+        const after = page.after === '' ? 0 : Number(page.after);
+        if (!Number.isInteger(after)) throw badRequest('cursor: not a cursor this server gave out');
+        const { entries, total } = ctx.audit.page(after, page.size + 1, { user: h.query.user as string | undefined, action: h.query.action as string | undefined });
+        const results = entries.slice(0, page.size);
+        return { results, result_count: total, ...(entries.length > page.size ? { cursor: cursorAfter(String(results[results.length - 1].id)) } : {}) };
+      } },
+  ];
+}

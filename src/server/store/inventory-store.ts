@@ -1,0 +1,369 @@
+import type { StatementSync } from 'node:sqlite';
+import type { Cluster } from '../../k8s/cluster.ts';
+import { formatProblem, type InputProblem } from '../../k8s/invalid-input.ts';
+import { decodeObjects } from '../../k8s/load-cluster.ts';
+import type { RawObject } from '../../k8s/parse-documents.ts';
+import { deterministicPolicyUid } from '../../k8s/policy-uid.ts';
+import type { Database } from '../db/database.ts';
+import { ApiError, ERROR_CODES, notFound } from '../http/api-error.ts';
+import { listResult, type ListResult, type PageRequest } from '../http/paging.ts';
+
+/** The kinds a cluster reports, with the apiVersions accepted. Namespace, Pod and NetworkPolicy are validated fully. */
+export const INVENTORY_KINDS: Readonly<Record<string, readonly string[]>> = {
+  Namespace: ['v1'],
+  Pod: ['v1'],
+  NetworkPolicy: ['networking.k8s.io/v1'],
+  Node: ['v1'],
+  Service: ['v1'],
+};
+
+/** Kinds whose objects live in a namespace. */
+const NAMESPACED = new Set(['Pod', 'NetworkPolicy', 'Service']);
+
+/** A registered cluster, with what it reported. */
+export interface ClusterView {
+  /** The cluster's name (its id in the cluster-control-plane path). */
+  readonly name: string;
+  /** When it registered, and who registered it. */
+  readonly registered_at: number;
+  readonly registered_by: string;
+  /** When it last reported inventory. */
+  readonly last_report_at?: number;
+  /** Grows by one with every inventory report. */
+  readonly generation: number;
+  /** How many objects of each kind it reported. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** The latest health report, when any. */
+  readonly health?: HealthView;
+}
+
+/** A health report, as kept. */
+export interface HealthView {
+  /** When it was reported. */
+  readonly reported_at: number;
+  /** HEALTHY, DEGRADED, DOWN or UNKNOWN. */
+  readonly status: string;
+  /** The report as the adapter sent it. */
+  readonly report: Record<string, unknown>;
+}
+
+/** An inventory object as the API lists it. */
+export interface InventoryObjectView {
+  readonly cluster: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly uid?: string;
+  /** The object as the cluster reported it. */
+  readonly object: Record<string, unknown>;
+  /** For NetworkPolicies: imported to DFW, and whether its removal from the cluster is queued or done. */
+  readonly imported?: { readonly imported_at: number; readonly imported_by: string; readonly removal: string };
+}
+
+/** A NetworkPolicy of the inventory, located. */
+export interface PolicyLocation {
+  readonly uid: string;
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** One object of a report, checked: where it goes and its uid. */
+interface CheckedObject {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string | null;
+  readonly body: Record<string, unknown>;
+}
+
+interface ObjectRow {
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  uid: string | null;
+  body: string;
+}
+
+/**
+ * Checks reported Kubernetes objects: each must be a known kind and apiVersion with a name; Namespaces, Pods
+ * and NetworkPolicies must pass the API server's validation. Throws a 400 listing every problem.
+ */
+export function checkInventoryObjects(cluster: string, objects: readonly unknown[], what = 'objects'): CheckedObject[] {
+  const problems: string[] = [];
+  const raws: RawObject[] = [];
+  const out: CheckedObject[] = [];
+  objects.forEach((o, i) => {
+    const where = `${what}[${i}]`;
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) { problems.push(`${where}: not an object`); return; }
+    const body = o as Record<string, unknown>;
+    const kind = body.kind;
+    const apiVersion = body.apiVersion;
+    if (typeof kind !== 'string' || !(kind in INVENTORY_KINDS)) {
+      problems.push(`${where}: kind ${JSON.stringify(kind)} is not reported; use one of ${Object.keys(INVENTORY_KINDS).join(', ')}`);
+      return;
+    }
+    if (typeof apiVersion !== 'string' || !INVENTORY_KINDS[kind].includes(apiVersion)) {
+      problems.push(`${where}: ${kind} apiVersion ${JSON.stringify(apiVersion)}: use ${INVENTORY_KINDS[kind].join(' or ')}`);
+      return;
+    }
+    const meta = body.metadata as Record<string, unknown> | undefined;
+    if (!meta || typeof meta !== 'object' || typeof meta.name !== 'string' || meta.name === '') {
+      problems.push(`${where}: ${kind} has no metadata.name`);
+      return;
+    }
+    if (meta.namespace !== undefined && typeof meta.namespace !== 'string') {
+      problems.push(`${where}: ${kind} ${meta.name}: metadata.namespace must be a string`);
+      return;
+    }
+    const namespace = NAMESPACED.has(kind) ? ((meta.namespace as string | undefined) || 'default') : '';
+    let uid = typeof meta.uid === 'string' && meta.uid ? meta.uid : null;
+    if (kind === 'NetworkPolicy' && uid === null) uid = deterministicPolicyUid(cluster, namespace, meta.name);
+    if (kind === 'Namespace' || kind === 'Pod' || kind === 'NetworkPolicy') {
+      raws.push({ kind, apiVersion, body, source: { file: where, line: 0 } });
+    }
+    out.push({ kind, namespace, name: meta.name, uid, body });
+  });
+  const decodeProblems: InputProblem[] = [];
+  decodeObjects(raws, decodeProblems, { cluster });
+  for (const p of decodeProblems) problems.push(formatProblem(p));
+  const seen = new Set<string>();
+  for (const o of out) {
+    const key = `${o.kind} ${o.namespace}/${o.name}`;
+    if (seen.has(key) && !decodeProblems.length) problems.push(`${key} appears twice`);
+    seen.add(key);
+  }
+  if (problems.length) {
+    throw new ApiError(400, ERROR_CODES.INVALID_INVENTORY,
+      `the inventory of cluster ${cluster} has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]}`,
+      problems.slice(0, 100).map((m) => ({ error_code: ERROR_CODES.INVALID_INVENTORY, error_message: m })));
+  }
+  return out;
+}
+
+/** Clusters and the Kubernetes objects they report, and the NetworkPolicies imported from them. Synchronous. */
+export class InventoryStore {
+  readonly #db: Database;
+  readonly #stmts = new Map<string, StatementSync>();
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  #q(sql: string): StatementSync {
+    let s = this.#stmts.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Registers a cluster (nothing happens when it is registered already). Returns whether it was new. */
+  register(name: string, user: string): boolean {
+    const r = this.#q('INSERT INTO clusters (name, registered_at, registered_by) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING')
+      .run(name, Date.now(), user);
+    return Number(r.changes) > 0;
+  }
+
+  /** Whether a cluster is registered. */
+  has(name: string): boolean {
+    return this.#q('SELECT 1 AS x FROM clusters WHERE name = ?').get(name) !== undefined;
+  }
+
+  #require(name: string): void {
+    if (!this.has(name)) throw notFound(`cluster ${name} is not registered`);
+  }
+
+  /** A cluster with its counts and latest health. */
+  get(name: string): ClusterView | undefined {
+    const row = this.#q('SELECT * FROM clusters WHERE name = ?').get(name) as
+      { name: string; registered_at: number; registered_by: string; last_report_at: number | null; generation: number } | undefined;
+    if (!row) return undefined;
+    const counts: Record<string, number> = {};
+    for (const k of Object.keys(INVENTORY_KINDS)) counts[k] = 0;
+    for (const c of this.#q('SELECT kind, COUNT(*) AS n FROM inventory_objects WHERE cluster = ? GROUP BY kind').all(name) as { kind: string; n: number }[]) {
+      counts[c.kind] = c.n;
+    }
+    const health = this.latestHealth(name);
+    return {
+      name: row.name, registered_at: row.registered_at, registered_by: row.registered_by,
+      ...(row.last_report_at !== null ? { last_report_at: row.last_report_at } : {}),
+      generation: row.generation, counts, ...(health ? { health } : {}),
+    };
+  }
+
+  /** One page of clusters, by name. */
+  list(page: PageRequest): ListResult<ClusterView> {
+    const total = (this.#q('SELECT COUNT(*) AS n FROM clusters').get() as { n: number }).n;
+    const names = this.#q('SELECT name FROM clusters WHERE name > ? ORDER BY name LIMIT ?').all(page.after, page.size + 1) as { name: string }[];
+    return listResult(names.map((n) => this.get(n.name)!), total, page, (c) => c.name);
+  }
+
+  /**
+   * Replaces a cluster's whole inventory with a snapshot (checked with checkInventoryObjects). NetworkPolicies
+   * imported earlier that the snapshot no longer holds have been removed from the cluster: their removal is done.
+   */
+  replace(cluster: string, objects: readonly CheckedObject[]): void {
+    this.#require(cluster);
+    const now = Date.now();
+    this.#q('DELETE FROM inventory_objects WHERE cluster = ?').run(cluster);
+    for (const o of objects) this.#upsert(cluster, o, now);
+    this.#q(`UPDATE imported_policies SET removal = 'removed', removed_at = ? WHERE cluster = ? AND removal = 'queued'
+      AND uid NOT IN (SELECT uid FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy')`).run(now, cluster, cluster);
+    this.#q('UPDATE clusters SET last_report_at = ?, generation = generation + 1 WHERE name = ?').run(now, cluster);
+  }
+
+  /** Applies incremental changes: objects added or changed, objects deleted (by kind, namespace, name). */
+  applyChanges(cluster: string, upserts: readonly CheckedObject[], deletes: readonly { kind: string; namespace?: string; name: string }[]): { upserted: number; deleted: number } {
+    this.#require(cluster);
+    const now = Date.now();
+    for (const o of upserts) this.#upsert(cluster, o, now);
+    let deleted = 0;
+    for (const d of deletes) {
+      const namespace = NAMESPACED.has(d.kind) ? (d.namespace || 'default') : '';
+      const row = this.#q('SELECT uid FROM inventory_objects WHERE cluster = ? AND kind = ? AND namespace = ? AND name = ?')
+        .get(cluster, d.kind, namespace, d.name) as { uid: string | null } | undefined;
+      if (!row) continue;
+      this.#q('DELETE FROM inventory_objects WHERE cluster = ? AND kind = ? AND namespace = ? AND name = ?').run(cluster, d.kind, namespace, d.name);
+      deleted++;
+      if (d.kind === 'NetworkPolicy' && row.uid) {
+        this.#q(`UPDATE imported_policies SET removal = 'removed', removed_at = ? WHERE uid = ? AND removal = 'queued'`).run(now, row.uid);
+      }
+    }
+    this.#q('UPDATE clusters SET last_report_at = ?, generation = generation + 1 WHERE name = ?').run(now, cluster);
+    return { upserted: upserts.length, deleted };
+  }
+
+  #upsert(cluster: string, o: CheckedObject, now: number): void {
+    this.#q(`INSERT INTO inventory_objects (cluster, kind, namespace, name, uid, body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(cluster, kind, namespace, name) DO UPDATE SET uid = excluded.uid, body = excluded.body, updated_at = excluded.updated_at`)
+      .run(cluster, o.kind, o.namespace, o.name, o.uid, JSON.stringify(o.body), now);
+  }
+
+  /** One page of a kind's objects, optionally of one cluster and namespace, by cluster/namespace/name. */
+  listObjects(kind: string, filter: { cluster?: string; namespace?: string }, page: PageRequest): ListResult<InventoryObjectView> {
+    const where = ['o.kind = ?'];
+    const args: string[] = [kind];
+    if (filter.cluster) { where.push('o.cluster = ?'); args.push(filter.cluster); }
+    if (filter.namespace !== undefined) { where.push('o.namespace = ?'); args.push(filter.namespace); }
+    const w = where.join(' AND ');
+    const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM inventory_objects o WHERE ${w}`).get(...args) as { n: number }).n;
+    const rows = this.#db.prepare(`SELECT o.*, i.imported_at, i.imported_by, i.removal FROM inventory_objects o
+      LEFT JOIN imported_policies i ON o.kind = 'NetworkPolicy' AND i.uid = o.uid
+      WHERE ${w} AND (o.cluster || char(0) || o.namespace || char(0) || o.name) > ?
+      ORDER BY o.cluster, o.namespace, o.name LIMIT ?`).all(...args, page.after, page.size + 1) as unknown as
+      (ObjectRow & { imported_at: number | null; imported_by: string | null; removal: string | null })[];
+    const views = rows.map((r) => ({
+      key: `${r.cluster}\u0000${r.namespace}\u0000${r.name}`,
+      view: {
+        cluster: r.cluster, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name,
+        ...(r.uid ? { uid: r.uid } : {}), object: JSON.parse(r.body) as Record<string, unknown>,
+        ...(r.imported_at !== null ? { imported: { imported_at: r.imported_at, imported_by: r.imported_by!, removal: r.removal! } } : {}),
+      } as InventoryObjectView,
+    }));
+    const res = listResult(views, total, page, (v) => v.key);
+    return { ...res, results: res.results.map((v) => v.view) };
+  }
+
+  /**
+   * A cluster's namespaces (reported, or used by a pod or a policy) with the number of NetworkPolicies in each:
+   * the number `kubectl get networkpolicies -n <ns>` lists (imported policies count until the cluster removes them).
+   */
+  namespaces(cluster: string): { cluster: string; name: string; declared: boolean; labels: Record<string, string>; network_policy_count: number; pod_count: number }[] {
+    this.#require(cluster);
+    const names = new Map<string, { declared: boolean; labels: Record<string, string> }>();
+    for (const r of this.#q(`SELECT name, body FROM inventory_objects WHERE cluster = ? AND kind = 'Namespace'`).all(cluster) as { name: string; body: string }[]) {
+      const meta = (JSON.parse(r.body) as { metadata?: { labels?: Record<string, string> } }).metadata;
+      names.set(r.name, { declared: true, labels: { ...(meta?.labels ?? {}), 'kubernetes.io/metadata.name': r.name } });
+    }
+    const count = (kind: string) => {
+      const m = new Map<string, number>();
+      for (const r of this.#q('SELECT namespace, COUNT(*) AS n FROM inventory_objects WHERE cluster = ? AND kind = ? GROUP BY namespace').all(cluster, kind) as { namespace: string; n: number }[]) {
+        m.set(r.namespace, r.n);
+        if (!names.has(r.namespace)) names.set(r.namespace, { declared: false, labels: { 'kubernetes.io/metadata.name': r.namespace } });
+      }
+      return m;
+    };
+    const policies = count('NetworkPolicy');
+    const pods = count('Pod');
+    return [...names.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, ns]) => ({
+      cluster, name, declared: ns.declared, labels: ns.labels,
+      network_policy_count: policies.get(name) ?? 0, pod_count: pods.get(name) ?? 0,
+    }));
+  }
+
+  /** Finds NetworkPolicies by uid, in every cluster. */
+  locatePolicy(uid: string): PolicyLocation | undefined {
+    return this.#q(`SELECT uid, cluster, namespace, name FROM inventory_objects WHERE kind = 'NetworkPolicy' AND uid = ? LIMIT 1`)
+      .get(uid) as PolicyLocation | undefined;
+  }
+
+  /** Whether a NetworkPolicy uid has been imported, and when. */
+  importedPolicy(uid: string): { imported_at: number; removal: string } | undefined {
+    return this.#q('SELECT imported_at, removal FROM imported_policies WHERE uid = ?').get(uid) as { imported_at: number; removal: string } | undefined;
+  }
+
+  /** The uids imported from a cluster (queued for removal or removed). */
+  importedUids(cluster: string): string[] {
+    return (this.#q('SELECT uid FROM imported_policies WHERE cluster = ? ORDER BY uid').all(cluster) as { uid: string }[]).map((r) => r.uid);
+  }
+
+  /** Marks NetworkPolicies as imported and queues their removal from their cluster. */
+  markImported(policies: readonly PolicyLocation[], importId: number, user: string): void {
+    const now = Date.now();
+    for (const p of policies) {
+      this.#q(`INSERT INTO imported_policies (uid, cluster, namespace, name, import_id, imported_at, imported_by, removal)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')`).run(p.uid, p.cluster, p.namespace, p.name, importId, now, user);
+    }
+  }
+
+  /** The removals queued for a cluster: imported NetworkPolicies its adapter should delete. */
+  pendingRemovals(cluster: string): { uid: string; namespace: string; name: string; imported_at: number }[] {
+    this.#require(cluster);
+    return this.#q(`SELECT uid, namespace, name, imported_at FROM imported_policies WHERE cluster = ? AND removal = 'queued'
+      ORDER BY namespace, name`).all(cluster) as { uid: string; namespace: string; name: string; imported_at: number }[];
+  }
+
+  /** The cluster as np2dfw's engines see it: its namespaces, pods and NetworkPolicies, decoded. */
+  loadCluster(cluster: string): Cluster {
+    const rows = this.#q(`SELECT kind, body FROM inventory_objects WHERE cluster = ? AND kind IN ('Namespace', 'Pod', 'NetworkPolicy')
+      ORDER BY kind, namespace, name`).all(cluster) as { kind: string; body: string }[];
+    const raws: RawObject[] = rows.map((r, i) => {
+      const body = JSON.parse(r.body) as Record<string, unknown>;
+      return { kind: r.kind, apiVersion: body.apiVersion as string, body, source: { file: `inventory of ${cluster} #${i}`, line: 0 } };
+    });
+    const problems: InputProblem[] = [];
+    const decoded = decodeObjects(raws, problems, { cluster });
+    if (problems.length) throw new Error(`the stored inventory of ${cluster} no longer decodes: ${formatProblem(problems[0])}`);
+    return decoded;
+  }
+
+  /** Keeps an adapter's health report. */
+  addHealth(cluster: string, report: Record<string, unknown>): HealthView {
+    this.#require(cluster);
+    const now = Date.now();
+    this.#q('INSERT INTO health_reports (cluster, reported_at, status, body) VALUES (?, ?, ?, ?)')
+      .run(cluster, now, String(report.status), JSON.stringify(report));
+    return { reported_at: now, status: String(report.status), report };
+  }
+
+  /** The latest health report of a cluster. */
+  latestHealth(cluster: string): HealthView | undefined {
+    const r = this.#q('SELECT * FROM health_reports WHERE cluster = ? ORDER BY id DESC LIMIT 1').get(cluster) as
+      { reported_at: number; status: string; body: string } | undefined;
+    return r ? { reported_at: r.reported_at, status: r.status, report: JSON.parse(r.body) as Record<string, unknown> } : undefined;
+  }
+
+  /** One page of a cluster's health reports, newest first. */
+  healthHistory(cluster: string, page: PageRequest): ListResult<HealthView & { id: number }> {
+    this.#require(cluster);
+    const total = (this.#q('SELECT COUNT(*) AS n FROM health_reports WHERE cluster = ?').get(cluster) as { n: number }).n;
+    const before = page.after === '' ? Number.MAX_SAFE_INTEGER : Number(page.after);
+    const rows = this.#q('SELECT * FROM health_reports WHERE cluster = ? AND id < ? ORDER BY id DESC LIMIT ?')
+      .all(cluster, before, page.size + 1) as { id: number; reported_at: number; status: string; body: string }[];
+    return listResult(rows.map((r) => ({ id: r.id, reported_at: r.reported_at, status: r.status, report: JSON.parse(r.body) as Record<string, unknown> })),
+      total, page, (r) => String(r.id));
+  }
+}

@@ -1,0 +1,391 @@
+import type { StatementSync } from 'node:sqlite';
+import type { Database } from '../db/database.ts';
+import { ApiError, badRequest, ERROR_CODES, notFound } from '../http/api-error.ts';
+import { listResult, type ListResult, type PageRequest } from '../http/paging.ts';
+import { GROUP_SCHEMA, RULE_SCHEMA, SECURITY_POLICY_SCHEMA } from '../http/schemas.ts';
+import { validateBody } from '../http/validate-body.ts';
+import { DOMAIN_PATH, groupPath, rulePath, securityPolicyPath } from '../../model/paths.ts';
+
+/** A JSON object as stored and served. */
+export type JsonObject = Record<string, unknown>;
+
+/** PUT replaces an object (an update needs its current `_revision`); PATCH merges into it (`_revision` optional). */
+export type WriteMode = 'put' | 'patch';
+
+/** What happened to an object written. */
+export interface WriteResult {
+  /** The object as now stored, with its metadata. */
+  readonly object: JsonObject;
+  /** Whether it was created (else updated). */
+  readonly created: boolean;
+}
+
+/** Called after a security policy or one of its rules changed, with the policy's id (realization tracking). */
+export type PolicyChangeListener = (policyId: string, scope: readonly string[], revision: number) => void;
+
+interface Row {
+  id: string;
+  body: string;
+  revision: number;
+  created_at: number;
+  created_by: string;
+  modified_at: number;
+  modified_by: string;
+}
+
+/** Fields the server sets: ignored when a client sends them. */
+const READ_ONLY = new Set([
+  '_revision', '_create_time', '_create_user', '_last_modified_time', '_last_modified_user', '_system_owned', '_protection',
+  '_links', '_self', '_schema', 'path', 'parent_path', 'relative_path', 'unique_id', 'realization_id', 'remote_path',
+  'marked_for_delete', 'overridden', 'children',
+]);
+
+/** The NSX object ids np2dfw accepts: what NSX allows in a path segment. */
+const ID_PATTERN = /^[A-Za-z0-9_.\-[\]]{1,255}$/;
+
+function checkId(id: string, what: string): void {
+  if (!ID_PATTERN.test(id)) throw badRequest(`${what} id "${id}": use 1-255 letters, digits and _ . - [ ]`);
+}
+
+function clean(body: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(body)) if (!READ_ONLY.has(k)) out[k] = v;
+  return out;
+}
+
+function checkRevision(existing: Row | undefined, given: unknown, mode: WriteMode, what: string): void {
+  if (!existing) return;
+  if (given === undefined) {
+    if (mode === 'put') {
+      throw new ApiError(412, ERROR_CODES.REVISION_CONFLICT,
+        `${what} exists: PUT replaces it only with its current _revision (${existing.revision}); GET it, change it, send it back`);
+    }
+    return;
+  }
+  if (given !== existing.revision) {
+    throw new ApiError(412, ERROR_CODES.REVISION_CONFLICT,
+      `${what} was changed by someone else: _revision ${String(given)} is stale, the current one is ${existing.revision}; GET it again and retry`);
+  }
+}
+
+function metadata(row: Row): JsonObject {
+  return {
+    _revision: row.revision,
+    _create_time: row.created_at,
+    _create_user: row.created_by,
+    _last_modified_time: row.modified_at,
+    _last_modified_user: row.modified_by,
+    _system_owned: false,
+    _protection: 'NOT_PROTECTED',
+  };
+}
+
+/** The ids of the clusters a policy's scope names (their cluster-control-plane paths). */
+export function clustersInScope(scope: readonly string[]): string[] {
+  const prefix = '/infra/sites/default/enforcement-points/default/cluster-control-planes/';
+  return scope.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)).filter((id) => id && !id.includes('/'));
+}
+
+/**
+ * Groups, security policies and their rules in domain `default`, each with a `_revision` that grows by one on
+ * every change (optimistic concurrency: a write naming a stale `_revision` is refused with 412). All methods are
+ * synchronous: callers wrap them in one transaction (inTransaction) per request.
+ */
+export class PolicyStore {
+  readonly #db: Database;
+  readonly #stmts = new Map<string, StatementSync>();
+  /** Told about every change of a security policy or its rules. */
+  onPolicyChange?: PolicyChangeListener;
+  /** Told about every deleted security policy. */
+  onPolicyDelete?: (policyId: string) => void;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  #q(sql: string): StatementSync {
+    let s = this.#stmts.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  // ---- groups ----
+
+  /** A group with its metadata, or undefined. */
+  getGroup(id: string): JsonObject | undefined {
+    const row = this.#q('SELECT * FROM dfw_groups WHERE id = ?').get(id) as Row | undefined;
+    return row ? this.#groupView(row) : undefined;
+  }
+
+  /** Whether a group exists. */
+  hasGroup(id: string): boolean {
+    return this.#q('SELECT 1 AS x FROM dfw_groups WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** One page of groups, by id. */
+  listGroups(page: PageRequest): ListResult<JsonObject> {
+    const total = (this.#q('SELECT COUNT(*) AS n FROM dfw_groups').get() as { n: number }).n;
+    const rows = this.#q('SELECT * FROM dfw_groups WHERE id > ? ORDER BY id LIMIT ?').all(page.after, page.size + 1) as unknown as Row[];
+    return listResult(rows.map((r) => this.#groupView(r)), total, page, (g) => g.id as string);
+  }
+
+  /** Creates or changes a group. */
+  writeGroup(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+    checkId(id, 'group');
+    validateBody(GROUP_SCHEMA, input, `group ${id}`);
+    if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
+    const existing = this.#q('SELECT * FROM dfw_groups WHERE id = ?').get(id) as Row | undefined;
+    checkRevision(existing, input._revision, mode, `group ${id}`);
+    const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
+    const body = { ...base, ...clean(input), resource_type: 'Group', id };
+    const now = Date.now();
+    if (existing) {
+      this.#q('UPDATE dfw_groups SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ?')
+        .run(JSON.stringify(body), now, user, id);
+    } else {
+      this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)')
+        .run(id, JSON.stringify(body), now, user, now, user);
+    }
+    return { object: this.getGroup(id)!, created: !existing };
+  }
+
+  /** Deletes a group; refused (400) while a policy or rule refers to it. Returns whether it existed. */
+  deleteGroup(id: string): boolean {
+    if (!this.hasGroup(id)) return false;
+    const needle = `%${JSON.stringify(groupPath(id)).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rule = this.#q(`SELECT policy_id, id FROM dfw_rules WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { policy_id: string; id: string } | undefined;
+    const policy = this.#q(`SELECT id FROM dfw_policies WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { id: string } | undefined;
+    if (rule || policy) {
+      const by = rule ? rulePath(rule.policy_id, rule.id) : securityPolicyPath(policy!.id);
+      throw new ApiError(400, ERROR_CODES.IN_USE, `group ${id} is referenced by ${by}; remove the reference first`);
+    }
+    this.#q('DELETE FROM dfw_groups WHERE id = ?').run(id);
+    return true;
+  }
+
+  #groupView(row: Row): JsonObject {
+    const body = JSON.parse(row.body) as JsonObject;
+    return {
+      ...body,
+      resource_type: 'Group',
+      id: row.id,
+      display_name: body.display_name ?? row.id,
+      path: groupPath(row.id),
+      relative_path: row.id,
+      parent_path: DOMAIN_PATH,
+      marked_for_delete: false,
+      ...metadata(row),
+    };
+  }
+
+  // ---- security policies ----
+
+  /** A security policy with its metadata (and its rules unless `withRules` is false), or undefined. */
+  getPolicy(id: string, withRules = true): JsonObject | undefined {
+    const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as Row | undefined;
+    if (!row) return undefined;
+    const view = this.#policyView(row);
+    if (withRules) view.rules = this.#rulesOf(id);
+    return view;
+  }
+
+  /** One page of security policies, by id, without their rules (GET one policy for its rules). */
+  listPolicies(page: PageRequest): ListResult<JsonObject> {
+    const total = (this.#q('SELECT COUNT(*) AS n FROM dfw_policies').get() as { n: number }).n;
+    const rows = this.#q('SELECT * FROM dfw_policies WHERE id > ? ORDER BY id LIMIT ?').all(page.after, page.size + 1) as unknown as Row[];
+    return listResult(rows.map((r) => this.#policyView(r)), total, page, (p) => p.id as string);
+  }
+
+  /** Every security policy with its rules (for placement of new ones). */
+  allPolicies(): JsonObject[] {
+    const rules = new Map<string, JsonObject[]>();
+    for (const r of this.#q('SELECT * FROM dfw_rules ORDER BY policy_id').all() as unknown as (Row & { policy_id: string })[]) {
+      const list = rules.get(r.policy_id) ?? [];
+      list.push(this.#ruleView(r.policy_id, r));
+      rules.set(r.policy_id, list);
+    }
+    return (this.#q('SELECT * FROM dfw_policies ORDER BY id').all() as unknown as Row[]).map((row) => {
+      const v = this.#policyView(row);
+      v.rules = sortRules(rules.get(row.id) ?? []);
+      return v;
+    });
+  }
+
+  /** The number of security policies, groups and rules stored. */
+  counts(): { groups: number; policies: number; rules: number } {
+    const n = (t: string) => (this.#q(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return { groups: n('dfw_groups'), policies: n('dfw_policies'), rules: n('dfw_rules') };
+  }
+
+  /**
+   * Creates or changes a security policy. With `rules`: PUT makes them the policy's only rules, PATCH adds or
+   * changes the rules given and keeps the others. Every group a rule or the scope refers to must exist.
+   */
+  writePolicy(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+    checkId(id, 'security policy');
+    validateBody(SECURITY_POLICY_SCHEMA, input, `security policy ${id}`);
+    if (input.id !== undefined && input.id !== id) throw badRequest(`security policy ${id}: the body's id "${String(input.id)}" differs from the path's`);
+    const existing = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as Row | undefined;
+    checkRevision(existing, input._revision, mode, `security policy ${id}`);
+    const { rules, ...rest } = clean(input);
+    const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
+    const body: JsonObject = { category: 'Application', sequence_number: 0, scope: ['ANY'], stateful: true, ...base, ...rest, resource_type: 'SecurityPolicy', id };
+    this.#checkGroupRefs(body.scope as string[], `security policy ${id}: scope`);
+    const now = Date.now();
+    if (existing) {
+      this.#q('UPDATE dfw_policies SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ?')
+        .run(JSON.stringify(body), now, user, id);
+    } else {
+      this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)')
+        .run(id, JSON.stringify(body), now, user, now, user);
+    }
+    if (Array.isArray(rules)) {
+      const given = rules as JsonObject[];
+      const ids = new Set<string>();
+      for (const [i, r] of given.entries()) {
+        if (typeof r.id !== 'string') throw badRequest(`security policy ${id}: rules[${i}] has no id`);
+        if (ids.has(r.id)) throw badRequest(`security policy ${id}: rules[${i}]: the rule id "${r.id}" appears twice`);
+        ids.add(r.id);
+      }
+      if (mode === 'put') {
+        for (const old of this.#q('SELECT id FROM dfw_rules WHERE policy_id = ?').all(id) as { id: string }[]) {
+          if (!ids.has(old.id)) this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(id, old.id);
+        }
+      }
+      for (const r of given) this.#writeRuleRow(id, r.id as string, r, user, 'patch', now);
+    }
+    const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as unknown as Row;
+    this.onPolicyChange?.(id, body.scope as string[], row.revision);
+    return { object: this.getPolicy(id)!, created: !existing };
+  }
+
+  /** Deletes a security policy and its rules. Returns whether it existed. */
+  deletePolicy(id: string): boolean {
+    const r = this.#q('DELETE FROM dfw_policies WHERE id = ?').run(id);
+    if (Number(r.changes) > 0) this.onPolicyDelete?.(id);
+    return Number(r.changes) > 0;
+  }
+
+  #policyView(row: Row): JsonObject {
+    const body = JSON.parse(row.body) as JsonObject;
+    return {
+      ...body,
+      resource_type: 'SecurityPolicy',
+      id: row.id,
+      display_name: body.display_name ?? row.id,
+      path: securityPolicyPath(row.id),
+      relative_path: row.id,
+      parent_path: DOMAIN_PATH,
+      marked_for_delete: false,
+      ...metadata(row),
+    };
+  }
+
+  // ---- rules ----
+
+  /** One rule of a policy, or undefined (404 when the policy does not exist). */
+  getRule(policyId: string, ruleId: string): JsonObject | undefined {
+    this.#requirePolicy(policyId);
+    const row = this.#q('SELECT * FROM dfw_rules WHERE policy_id = ? AND id = ?').get(policyId, ruleId) as Row | undefined;
+    return row ? this.#ruleView(policyId, row) : undefined;
+  }
+
+  /** One page of a policy's rules, by id. */
+  listRules(policyId: string, page: PageRequest): ListResult<JsonObject> {
+    this.#requirePolicy(policyId);
+    const total = (this.#q('SELECT COUNT(*) AS n FROM dfw_rules WHERE policy_id = ?').get(policyId) as { n: number }).n;
+    const rows = this.#q('SELECT * FROM dfw_rules WHERE policy_id = ? AND id > ? ORDER BY id LIMIT ?')
+      .all(policyId, page.after, page.size + 1) as unknown as Row[];
+    return listResult(rows.map((r) => this.#ruleView(policyId, r)), total, page, (r) => r.id as string);
+  }
+
+  /** Creates or changes one rule of an existing policy. */
+  writeRule(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+    const policy = this.#requirePolicy(policyId);
+    const created = this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
+    const body = JSON.parse(policy.body) as JsonObject;
+    this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
+    return { object: this.getRule(policyId, ruleId)!, created };
+  }
+
+  /** Deletes one rule. Returns whether it existed. */
+  deleteRule(policyId: string, ruleId: string): boolean {
+    const policy = this.#requirePolicy(policyId);
+    const r = this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(policyId, ruleId);
+    if (Number(r.changes) > 0) {
+      const body = JSON.parse(policy.body) as JsonObject;
+      this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
+    }
+    return Number(r.changes) > 0;
+  }
+
+  #writeRuleRow(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode, now: number): boolean {
+    const what = `rule ${ruleId} of security policy ${policyId}`;
+    checkId(ruleId, 'rule');
+    validateBody(RULE_SCHEMA, input, what);
+    if (input.id !== undefined && input.id !== ruleId) throw badRequest(`${what}: the body's id "${String(input.id)}" differs from the path's`);
+    const existing = this.#q('SELECT * FROM dfw_rules WHERE policy_id = ? AND id = ?').get(policyId, ruleId) as Row | undefined;
+    checkRevision(existing, input._revision, mode, what);
+    const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
+    const body: JsonObject = {
+      action: 'ALLOW', direction: 'IN_OUT', ip_protocol: 'IPV4_IPV6', sequence_number: 0,
+      source_groups: ['ANY'], destination_groups: ['ANY'], services: ['ANY'], scope: ['ANY'], logged: false, disabled: false,
+      ...base, ...clean(input), resource_type: 'Rule', id: ruleId,
+    };
+    for (const field of ['source_groups', 'destination_groups', 'scope'] as const) {
+      const list = body[field] as string[];
+      if (list.includes('ANY') && list.length > 1) throw badRequest(`${what}: ${field}: "ANY" must be the only element`);
+      this.#checkGroupRefs(list, `${what}: ${field}`);
+    }
+    if (existing) {
+      this.#q('UPDATE dfw_rules SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE policy_id = ? AND id = ?')
+        .run(JSON.stringify(body), now, user, policyId, ruleId);
+    } else {
+      this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
+        VALUES (?, ?, ?, 0, ?, ?, ?, ?)`).run(policyId, ruleId, JSON.stringify(body), now, user, now, user);
+    }
+    return !existing;
+  }
+
+  #checkGroupRefs(paths: readonly string[] | undefined, what: string): void {
+    const prefix = `${DOMAIN_PATH}/groups/`;
+    for (const p of paths ?? []) {
+      if (p.startsWith(prefix) && !this.hasGroup(p.slice(prefix.length))) {
+        throw badRequest(`${what}: the group ${p} does not exist`);
+      }
+    }
+  }
+
+  #requirePolicy(policyId: string): Row {
+    const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(policyId) as Row | undefined;
+    if (!row) throw notFound(`security policy ${policyId} does not exist`);
+    return row;
+  }
+
+  #rulesOf(policyId: string): JsonObject[] {
+    const rows = this.#q('SELECT * FROM dfw_rules WHERE policy_id = ?').all(policyId) as unknown as Row[];
+    return sortRules(rows.map((r) => this.#ruleView(policyId, r)));
+  }
+
+  #ruleView(policyId: string, row: Row): JsonObject {
+    const body = JSON.parse(row.body) as JsonObject;
+    return {
+      ...body,
+      resource_type: 'Rule',
+      id: row.id,
+      display_name: body.display_name ?? row.id,
+      path: rulePath(policyId, row.id),
+      relative_path: row.id,
+      parent_path: securityPolicyPath(policyId),
+      marked_for_delete: false,
+      ...metadata(row),
+    };
+  }
+}
+
+function sortRules(rules: JsonObject[]): JsonObject[] {
+  return rules.sort((a, b) => (a.sequence_number as number) - (b.sequence_number as number) || ((a.id as string) < (b.id as string) ? -1 : 1));
+}

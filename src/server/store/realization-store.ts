@@ -1,0 +1,70 @@
+import type { Database } from '../db/database.ts';
+import { badRequest } from '../http/api-error.ts';
+import { clustersInScope } from './policy-store.ts';
+
+/** Where a security policy stands in one cluster. */
+export type RealizationState = 'pending' | 'realized' | 'error';
+
+/** A policy's realization in one cluster, as the adapter reported it. */
+export interface RealizationView {
+  readonly cluster: string;
+  readonly policy_id: string;
+  /** The policy's `_revision` this state is about. */
+  readonly revision: number;
+  readonly state: RealizationState;
+  /** The adapter's message (for errors). */
+  readonly message: string;
+  /** When the state last changed (epoch ms). */
+  readonly updated_at: number;
+}
+
+/**
+ * Realization status per cluster and security policy: `pending` when the policy is created or changed, then
+ * `realized` or `error` as the cluster's adapter reports.
+ */
+export class RealizationStore {
+  readonly #db: Database;
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** A policy changed: every cluster of its scope has it pending again (others are dropped). */
+  markPending(policyId: string, scope: readonly string[], revision: number): void {
+    const clusters = clustersInScope(scope);
+    const now = Date.now();
+    this.#db.prepare('DELETE FROM realization WHERE policy_id = ?').run(policyId);
+    const ins = this.#db.prepare(`INSERT INTO realization (cluster, policy_id, revision, state, message, updated_at) VALUES (?, ?, ?, 'pending', '', ?)`);
+    for (const c of clusters) ins.run(c, policyId, revision, now);
+  }
+
+  /**
+   * The adapter of `cluster` reports states. A report for a policy not spanned to the cluster, or about an older
+   * revision than the current one, is refused (400).
+   */
+  report(cluster: string, statuses: readonly { policy_id: string; revision?: number; state: 'REALIZED' | 'ERROR' | 'PENDING'; message?: string }[]): number {
+    const now = Date.now();
+    const get = this.#db.prepare('SELECT revision FROM realization WHERE cluster = ? AND policy_id = ?');
+    const upd = this.#db.prepare('UPDATE realization SET state = ?, message = ?, updated_at = ? WHERE cluster = ? AND policy_id = ?');
+    for (const [i, s] of statuses.entries()) {
+      const row = get.get(cluster, s.policy_id) as { revision: number } | undefined;
+      if (!row) throw badRequest(`statuses[${i}]: security policy ${s.policy_id} is not spanned to cluster ${cluster}`);
+      if (s.revision !== undefined && s.revision !== row.revision) {
+        throw badRequest(`statuses[${i}]: security policy ${s.policy_id} is at _revision ${row.revision}, not ${s.revision}`);
+      }
+      upd.run(s.state.toLowerCase(), s.message ?? '', now, cluster, s.policy_id);
+    }
+    return statuses.length;
+  }
+
+  /** A policy's states in every cluster of its scope. */
+  ofPolicy(policyId: string): RealizationView[] {
+    return this.#db.prepare('SELECT * FROM realization WHERE policy_id = ? ORDER BY cluster').all(policyId) as unknown as RealizationView[];
+  }
+
+  /** Every policy's state in one cluster, optionally only one state. */
+  ofCluster(cluster: string, state?: RealizationState): RealizationView[] {
+    return (state
+      ? this.#db.prepare('SELECT * FROM realization WHERE cluster = ? AND state = ? ORDER BY policy_id').all(cluster, state)
+      : this.#db.prepare('SELECT * FROM realization WHERE cluster = ? ORDER BY policy_id').all(cluster)) as unknown as RealizationView[];
+  }
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import { hashSecret, verifySecret } from '../auth/password-hash.ts';
+import type { Principal, Role } from '../auth/roles.ts';
+
+/** A user as the API shows it (never its hash). */
+export interface UserView {
+  /** The login name. */
+  readonly name: string;
+  /** The role identifier. */
+  readonly role: Role;
+  /** For an adapter: its cluster. */
+  readonly cluster?: string;
+  /** Whether the user can log in with a password (else only with tokens). */
+  readonly has_password: boolean;
+  /** When the user was created (epoch ms). */
+  readonly created_at: number;
+}
+
+interface UserRow {
+  name: string;
+  role: Role;
+  cluster: string | null;
+  password_hash: string | null;
+  created_at: number;
+}
+
+/** The allowed shape of a user name. */
+export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+function view(row: UserRow): UserView {
+  return {
+    name: row.name,
+    role: row.role,
+    ...(row.cluster !== null ? { cluster: row.cluster } : {}),
+    has_password: row.password_hash !== null,
+    created_at: row.created_at,
+  };
+}
+
+/** Users and API tokens, stored with scrypt hashes of their secrets. */
+export class UserStore {
+  readonly #db: Database;
+  /** Bumped on every change, so that caches of verified credentials can notice. */
+  generation = 0;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Every user, by name. */
+  list(): UserView[] {
+    return (this.#db.prepare('SELECT * FROM users ORDER BY name').all() as unknown as UserRow[]).map(view);
+  }
+
+  /** One user, or undefined. */
+  get(name: string): UserView | undefined {
+    const row = this.#db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
+    return row ? view(row) : undefined;
+  }
+
+  /** The number of users. */
+  count(): number {
+    return (this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  /** Adds or replaces a user; the password is hashed first (undefined: no password login). */
+  async upsert(name: string, role: Role, cluster: string | undefined, password: string | undefined): Promise<UserView> {
+    const hash = password === undefined ? null : await hashSecret(password);
+    const now = Date.now();
+    this.#db.prepare(`INSERT INTO users (name, role, cluster, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT(name) DO UPDATE SET role = excluded.role, cluster = excluded.cluster,
+        password_hash = COALESCE(excluded.password_hash, users.password_hash), updated_at = excluded.updated_at`)
+      .run(name, role, cluster ?? null, hash, now, now);
+    this.generation++;
+    return this.get(name)!;
+  }
+
+  /** Removes a user and its tokens. Returns whether it existed. */
+  remove(name: string): boolean {
+    const r = this.#db.prepare('DELETE FROM users WHERE name = ?').run(name);
+    this.generation++;
+    return Number(r.changes) > 0;
+  }
+
+  /** Creates a token for a user; returns the token, shown only this once: `np2dfw_<id>_<secret>`. */
+  async createToken(userName: string, description: string): Promise<{ id: string; token: string }> {
+    const id = randomBytes(6).toString('hex');
+    const secret = randomBytes(24).toString('base64url');
+    const hash = await hashSecret(secret);
+    this.#db.prepare('INSERT INTO tokens (id, user_name, secret_hash, description, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, userName, hash, description, Date.now());
+    this.generation++;
+    return { id, token: `np2dfw_${id}_${secret}` };
+  }
+
+  /** Lists a user's tokens (ids and descriptions, never secrets). */
+  tokensOf(userName: string): { id: string; description: string; created_at: number }[] {
+    return this.#db.prepare('SELECT id, description, created_at FROM tokens WHERE user_name = ? ORDER BY created_at, id')
+      .all(userName) as unknown as { id: string; description: string; created_at: number }[];
+  }
+
+  /** Revokes a token. Returns whether it existed. */
+  revokeToken(userName: string, id: string): boolean {
+    const r = this.#db.prepare('DELETE FROM tokens WHERE id = ? AND user_name = ?').run(id, userName);
+    this.generation++;
+    return Number(r.changes) > 0;
+  }
+
+  /** Checks a user name and password; the principal when they match. */
+  async checkPassword(name: string, password: string): Promise<Principal | undefined> {
+    const row = this.#db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
+    if (!row || row.password_hash === null) return undefined;
+    if (!(await verifySecret(password, row.password_hash))) return undefined;
+    return principalOf(row);
+  }
+
+  /** Checks a token; the principal of its user when it is valid. */
+  async checkToken(token: string): Promise<Principal | undefined> {
+    const m = /^np2dfw_([0-9a-f]{12})_([A-Za-z0-9_-]+)$/.exec(token);
+    if (!m) return undefined;
+    const row = this.#db.prepare(`SELECT t.secret_hash AS secret_hash, u.* FROM tokens t JOIN users u ON u.name = t.user_name
+      WHERE t.id = ?`).get(m[1]) as (UserRow & { secret_hash: string }) | undefined;
+    if (!row || !(await verifySecret(m[2], row.secret_hash))) return undefined;
+    return principalOf(row);
+  }
+}
+
+function principalOf(row: UserRow): Principal {
+  return { name: row.name, role: row.role, ...(row.cluster !== null ? { cluster: row.cluster } : {}) };
+}
