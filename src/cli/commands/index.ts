@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { registerImport } from './import.ts';
+import { registerInventory } from './inventory.ts';
+import { registerServe } from './serve.ts';
+import { registerUser } from './user.ts';
 import { registerConvert } from './convert.ts';
 import { registerExplain } from './explain.ts';
 import { registerReach } from './reach.ts';
@@ -10,4 +14,8 @@ export function registerCommands(program: Command): void {
   registerExplain(program);
   registerConvert(program);
   registerVerify(program);
+  registerServe(program);
+  registerImport(program);
+  registerInventory(program);
+  registerUser(program);
 }
