@@ -121,6 +121,7 @@ async function main(): Promise<void> {
   process.stdout.write('{"ready":true}\n');
   const rl = createInterface({ input: process.stdin });
   rl.on('line', (line) => {
+    if (!line.trim()) return;
     const req = JSON.parse(line) as { id: number; timeoutMs: number; probes: Probe[] };
     void runProbes(req.probes, req.timeoutMs).then((results) => process.stdout.write(`${JSON.stringify({ id: req.id, results })}\n`));
   });

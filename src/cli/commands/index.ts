@@ -3,8 +3,10 @@ import { registerImport } from './import.ts';
 import { registerInventory } from './inventory.ts';
 import { registerServe } from './serve.ts';
 import { registerUser } from './user.ts';
+import { registerApply } from './apply.ts';
 import { registerConvert } from './convert.ts';
 import { registerExplain } from './explain.ts';
+import { registerLab } from './lab.ts';
 import { registerReach } from './reach.ts';
 import { registerVerify } from './verify.ts';
 
@@ -14,6 +16,8 @@ export function registerCommands(program: Command): void {
   registerExplain(program);
   registerConvert(program);
   registerVerify(program);
+  registerApply(program);
+  registerLab(program);
   registerServe(program);
   registerImport(program);
   registerInventory(program);
