@@ -19,9 +19,14 @@ export function formatImportResult(r: ImportResult, onError: string): string {
   for (const e of r.errors) for (const x of e.errors) rows.push([e.network_policy_id ?? '-', x.error_code, x.error_message]);
   for (const e of r.errors_general) for (const x of e.errors) rows.push(['(general)', x.error_code, x.error_message]);
   if (rows.length) out += '\n' + table(['NETWORK POLICY ID', 'ERROR CODE', 'MESSAGE'], rows);
-  const v = r.verification as { cluster: string; equivalent: boolean; summary?: string }[] | undefined;
+  const v = r.verification as { cluster: string; equivalent: boolean; differences?: number; summary?: string; error?: string;
+    counterexamples?: { source: string; destination: string; protocol: string; port: number; kubernetes: string; kubernetes_decided_by: string; dfw: string; dfw_decided_by: string }[] }[] | undefined;
   if (Array.isArray(v) && v.length) {
-    out += '\n' + table(['CLUSTER', 'VERIFICATION', 'DETAILS'], v.map((c) => [c.cluster, c.equivalent ? 'equivalent' : 'DIFFERENT', c.summary ?? '']));
+    out += '\n' + table(['CLUSTER', 'VERIFICATION', 'DETAILS'], v.map((c) => [c.cluster,
+      c.error ? 'FAILED' : c.equivalent ? 'equivalent' : `DIFFERENT (${c.differences ?? '?'} connections)`, c.error ?? c.summary ?? '']));
+    const rows = v.flatMap((c) => (c.counterexamples ?? []).slice(0, 10).map((x) => [c.cluster, x.source, x.destination, `${x.port}/${x.protocol}`,
+      `${x.kubernetes} (${x.kubernetes_decided_by})`, `${x.dfw} (${x.dfw_decided_by})`]));
+    if (rows.length) out += '\n' + table(['CLUSTER', 'SOURCE', 'DESTINATION', 'PORT', 'KUBERNETES', 'NOW'], rows);
   }
   return out;
 }

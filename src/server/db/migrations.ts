@@ -139,4 +139,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'keep the body of imported NetworkPolicies (the reference for verification after their removal)',
+    sql: `
+      ALTER TABLE imported_policies ADD COLUMN body TEXT;
+    `,
+  },
 ];

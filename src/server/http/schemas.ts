@@ -29,7 +29,6 @@ const managed: Record<string, JsonSchema> = {
 
 /** NSX Group (Antrea and other group types). */
 export const GROUP_SCHEMA: JsonSchema = {
-  $id: 'Group',
   type: 'object',
   properties: {
     ...managed,
@@ -55,7 +54,6 @@ const serviceEntry: JsonSchema = {
 
 /** NSX Rule (inside a SecurityPolicy). */
 export const RULE_SCHEMA: JsonSchema = {
-  $id: 'Rule',
   type: 'object',
   properties: {
     ...managed,
@@ -83,7 +81,6 @@ export const RULE_SCHEMA: JsonSchema = {
 
 /** NSX SecurityPolicy, optionally with its rules. */
 export const SECURITY_POLICY_SCHEMA: JsonSchema = {
-  $id: 'SecurityPolicy',
   type: 'object',
   properties: {
     ...managed,
@@ -104,7 +101,6 @@ export const SECURITY_POLICY_SCHEMA: JsonSchema = {
 
 /** The hierarchical body of `PATCH /policy/api/v1/infra` (Infra > ChildDomain > ChildGroup / ChildSecurityPolicy). */
 export const INFRA_SCHEMA: JsonSchema = {
-  $id: 'Infra',
   type: 'object',
   required: ['resource_type'],
   properties: {
@@ -153,7 +149,6 @@ export const MAX_IMPORT_IDS = 5000;
 
 /** NSX NetworkPolicyImportRequest. */
 export const IMPORT_REQUEST_SCHEMA: JsonSchema = {
-  $id: 'NetworkPolicyImportRequest',
   type: 'object',
   required: ['network_policy_ids'],
   properties: {
@@ -174,7 +169,6 @@ const importErrorMessage: JsonSchema = {
 
 /** NSX NetworkPolicyImportResponse, plus np2dfw's `verification` (NSX clients ignore it). */
 export const IMPORT_RESPONSE_SCHEMA: JsonSchema = {
-  $id: 'NetworkPolicyImportResponse',
   type: 'object',
   properties: {
     request_count: { type: 'integer' },
@@ -187,7 +181,6 @@ export const IMPORT_RESPONSE_SCHEMA: JsonSchema = {
 
 /** NSX's error body. */
 export const ERROR_SCHEMA: JsonSchema = {
-  $id: 'ApiError',
   type: 'object',
   properties: {
     httpStatus: str, error_code: { type: 'integer' }, module_name: str, error_message: str,
@@ -197,14 +190,12 @@ export const ERROR_SCHEMA: JsonSchema = {
 
 /** A list result: `results`, `result_count` (all matches), `cursor` (absent on the last page). */
 export const LIST_RESULT_SCHEMA: JsonSchema = {
-  $id: 'ListResult',
   type: 'object',
   properties: { results: { type: 'array' }, result_count: { type: 'integer' }, cursor: str },
 };
 
 /** A cluster's inventory: Kubernetes objects as kubectl prints them (Namespace, Pod, NetworkPolicy, Node, Service). */
 export const INVENTORY_SNAPSHOT_SCHEMA: JsonSchema = {
-  $id: 'InventorySnapshot',
   type: 'object',
   required: ['objects'],
   properties: { objects: { type: 'array', maxItems: 2_000_000, items: { type: 'object' } } },
@@ -213,7 +204,6 @@ export const INVENTORY_SNAPSHOT_SCHEMA: JsonSchema = {
 
 /** An incremental inventory change: objects added or changed, and objects deleted. */
 export const INVENTORY_CHANGES_SCHEMA: JsonSchema = {
-  $id: 'InventoryChanges',
   type: 'object',
   properties: {
     upserts: { type: 'array', items: { type: 'object' } },
@@ -231,7 +221,6 @@ export const INVENTORY_CHANGES_SCHEMA: JsonSchema = {
 
 /** An adapter's health report. */
 export const HEALTH_REPORT_SCHEMA: JsonSchema = {
-  $id: 'HealthReport',
   type: 'object',
   required: ['status'],
   properties: {
@@ -251,7 +240,6 @@ export const HEALTH_REPORT_SCHEMA: JsonSchema = {
 
 /** The adapter's realization report. */
 export const REALIZATION_REPORT_SCHEMA: JsonSchema = {
-  $id: 'RealizationReport',
   type: 'object',
   required: ['statuses'],
   properties: {
@@ -274,7 +262,6 @@ export const REALIZATION_REPORT_SCHEMA: JsonSchema = {
 
 /** A user to add or change. */
 export const USER_SCHEMA: JsonSchema = {
-  $id: 'User',
   type: 'object',
   required: ['role'],
   properties: {
@@ -287,7 +274,6 @@ export const USER_SCHEMA: JsonSchema = {
 
 /** A token to create. */
 export const TOKEN_REQUEST_SCHEMA: JsonSchema = {
-  $id: 'TokenRequest',
   type: 'object',
   properties: { description: { type: 'string', maxLength: 255 } },
   additionalProperties: false,

@@ -56,6 +56,8 @@ export interface ImportOutcome {
   readonly clusters: readonly string[];
   /** The uids imported. */
   readonly imported: readonly string[];
+  /** The clusters of every policy found in the inventory (imported or not): the ones to verify. */
+  readonly affected: readonly string[];
 }
 
 /** Checks what the schema cannot: the two sequence numbers together, lower greater than upper. 400 otherwise. */
@@ -150,7 +152,9 @@ export function runImport(ctx: ServerContext, req: ImportRequest, onError: Impor
         .map((id) => ({ network_policy_id: id, errors: errors.get(id)! })),
       errors_general: general,
     };
-    const outcome: ImportOutcome = { response, clusters: [...new Set(imported.map((l) => l.cluster))], imported: imported.map((l) => l.uid) };
+    const outcome: ImportOutcome = {
+      response, clusters: [...new Set(imported.map((l) => l.cluster))], imported: imported.map((l) => l.uid), affected: [...byCluster.keys()],
+    };
     audit(outcome);
     return outcome;
   });

@@ -3,6 +3,7 @@ import type { RouteSpec } from '../http/route.ts';
 import { IMPORT_REQUEST_SCHEMA, IMPORT_RESPONSE_SCHEMA } from '../http/schemas.ts';
 import { validateBody } from '../http/validate-body.ts';
 import { runImport, type ImportOnError, type ImportRequest } from '../import/import-service.ts';
+import { verifyClusters } from '../import/verify-clusters.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /** `POST /policy/api/v1/infra/import-k8s-np-to-dfw`: NSX's import of Kubernetes NetworkPolicies. */
@@ -27,7 +28,8 @@ export function importRoutes(ctx: ServerContext): RouteSpec[] {
         });
         ctx.audited.add(h.request);
       });
-      return outcome.response;
+      // Read-only, synchronous right after the commit: no other request runs in between.
+      return { ...outcome.response, verification: verifyClusters(ctx, outcome.affected) };
     },
   }];
 }

@@ -314,8 +314,10 @@ export class InventoryStore {
   markImported(policies: readonly PolicyLocation[], importId: number, user: string): void {
     const now = Date.now();
     for (const p of policies) {
-      this.#q(`INSERT INTO imported_policies (uid, cluster, namespace, name, import_id, imported_at, imported_by, removal)
-        VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')`).run(p.uid, p.cluster, p.namespace, p.name, importId, now, user);
+      this.#q(`INSERT INTO imported_policies (uid, cluster, namespace, name, import_id, imported_at, imported_by, removal, body)
+        SELECT ?, ?, ?, ?, ?, ?, ?, 'queued', body FROM inventory_objects
+        WHERE cluster = ? AND kind = 'NetworkPolicy' AND namespace = ? AND name = ?`)
+        .run(p.uid, p.cluster, p.namespace, p.name, importId, now, user, p.cluster, p.namespace, p.name);
     }
   }
 
@@ -326,10 +328,19 @@ export class InventoryStore {
       ORDER BY namespace, name`).all(cluster) as { uid: string; namespace: string; name: string; imported_at: number }[];
   }
 
-  /** The cluster as np2dfw's engines see it: its namespaces, pods and NetworkPolicies, decoded. */
-  loadCluster(cluster: string): Cluster {
+  /**
+   * The cluster as np2dfw's engines see it: its namespaces, pods and NetworkPolicies, decoded. With
+   * `withRemovedImports`, the NetworkPolicies imported and since removed from the cluster are added back as they
+   * were when imported: the cluster as Kubernetes enforced it before the import (the reference of verification).
+   */
+  loadCluster(cluster: string, withRemovedImports = false): Cluster {
     const rows = this.#q(`SELECT kind, body FROM inventory_objects WHERE cluster = ? AND kind IN ('Namespace', 'Pod', 'NetworkPolicy')
       ORDER BY kind, namespace, name`).all(cluster) as { kind: string; body: string }[];
+    if (withRemovedImports) {
+      rows.push(...this.#q(`SELECT 'NetworkPolicy' AS kind, body FROM imported_policies WHERE cluster = ? AND removal = 'removed'
+        AND body IS NOT NULL AND uid NOT IN (SELECT uid FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy' AND uid IS NOT NULL)
+        ORDER BY namespace, name`).all(cluster, cluster) as { kind: string; body: string }[]);
+    }
     const raws: RawObject[] = rows.map((r, i) => {
       const body = JSON.parse(r.body) as Record<string, unknown>;
       return { kind: r.kind, apiVersion: body.apiVersion as string, body, source: { file: `inventory of ${cluster} #${i}`, line: 0 } };
