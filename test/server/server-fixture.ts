@@ -1,0 +1,113 @@
+// A real np2dfw server for tests: a fresh SQLite file in a temporary folder, listening on 127.0.0.1 port 0,
+// with one user per role. Requests go over real HTTP with fetch.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import type { Role } from '../../src/server/auth/roles.ts';
+
+/** The password every fixture user has. */
+export const PASSWORD = 'correct-horse-battery';
+
+/** The fixture's users: one per role, plus the adapters of clusters `c1` and `c2`. */
+export const USERS: Readonly<Record<string, { role: Role; cluster?: string }>> = {
+  admin: { role: 'enterprise_admin' },
+  secadmin: { role: 'security_engineer' },
+  secop: { role: 'security_op' },
+  auditor: { role: 'auditor' },
+  adapter1: { role: 'antrea_adapter', cluster: 'c1' },
+  adapter2: { role: 'antrea_adapter', cluster: 'c2' },
+};
+
+/** A started server and how to talk to it. */
+export interface Fixture {
+  readonly server: RunningServer;
+  readonly url: string;
+  readonly dir: string;
+  readonly dbPath: string;
+  /** Sends a request as `user` (undefined: without credentials); the body is JSON unless `raw` is given. */
+  call(method: string, path: string, options?: { user?: string; body?: unknown; raw?: string | Buffer; contentType?: string; token?: string }): Promise<{ status: number; body: any }>;
+  /** Stops the server and deletes the folder. */
+  close(): Promise<void>;
+}
+
+/** Starts a server on a fresh database with the fixture users. */
+export async function startFixture(options: { placement?: 'nsx' | 'banded' } = {}): Promise<Fixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'np2dfw-server-'));
+  const dbPath = join(dir, 'np2dfw.db');
+  const server = await startServer({ db: dbPath, host: '127.0.0.1', port: 0, adminPassword: PASSWORD, placement: options.placement });
+  for (const [name, u] of Object.entries(USERS)) {
+    if (name !== 'admin') await server.context.users.upsert(name, u.role, u.cluster, PASSWORD);
+  }
+  const url = server.url;
+  return {
+    server, url, dir, dbPath,
+    async call(method, path, o = {}) {
+      const headers: Record<string, string> = {};
+      if (o.user) headers.authorization = `Basic ${Buffer.from(`${o.user}:${PASSWORD}`).toString('base64')}`;
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      let body: string | Buffer | undefined;
+      if (o.raw !== undefined) {
+        body = o.raw;
+        headers['content-type'] = o.contentType ?? 'application/json';
+      } else if (o.body !== undefined) {
+        body = JSON.stringify(o.body);
+        headers['content-type'] = 'application/json';
+      }
+      const res = await fetch(`${url}${path}`, { method, headers, body });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Namespace object. */
+export function namespace(name: string, labels: Record<string, string> = {}): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+/** A running Pod with one IP. */
+export function pod(ns: string, name: string, ip: string, labels: Record<string, string> = {}): Record<string, unknown> {
+  return {
+    apiVersion: 'v1', kind: 'Pod', metadata: { namespace: ns, name, labels },
+    spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] },
+    status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] },
+  };
+}
+
+/** A NetworkPolicy with a uid. */
+export function networkPolicy(ns: string, name: string, uid: string, spec: Record<string, unknown>): Record<string, unknown> {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: ns, name, uid }, spec };
+}
+
+/** An ingress policy letting pods labelled `from` reach pods labelled `app` on a TCP port. */
+export function allowFrom(ns: string, name: string, uid: string, app: string, from: string, port: number): Record<string, unknown> {
+  return networkPolicy(ns, name, uid, {
+    podSelector: { matchLabels: { app } }, policyTypes: ['Ingress'],
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: from } } }], ports: [{ protocol: 'TCP', port }] }],
+  });
+}
+
+/** A policy NSX cannot take: SCTP. */
+export function sctpPolicy(ns: string, name: string, uid: string): Record<string, unknown> {
+  return networkPolicy(ns, name, uid, {
+    podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'SCTP', port: 9000 }] }],
+  });
+}
+
+/** Registers a cluster and reports its objects as admin. */
+export async function pushInventory(f: Fixture, cluster: string, objects: unknown[], user = 'admin'): Promise<void> {
+  const r1 = await f.call('PUT', `/api/v1/fabric/container-clusters/${cluster}`, { user });
+  if (r1.status !== 200) throw new Error(`register ${cluster}: ${r1.status} ${JSON.stringify(r1.body)}`);
+  const r2 = await f.call('PUT', `/api/v1/fabric/container-clusters/${cluster}/inventory`, { user, body: { objects } });
+  if (r2.status !== 200) throw new Error(`inventory ${cluster}: ${r2.status} ${JSON.stringify(r2.body)}`);
+}
+
+/** A uid of the form tests use: `00000000-0000-4000-8000-<12 digits>`. */
+export function uid(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
