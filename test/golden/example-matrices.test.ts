@@ -10,7 +10,10 @@
 //  - a named port is the destination pod's own container port of that name.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseReachJson, runNp2dfw } from '../cli/run-cli.ts';
+import { parseReachJson, REPO_ROOT, runNp2dfwInProcess } from '../cli/run-cli.ts';
+
+// The CLI runs in this process through runCli, with paths relative to the repository's root.
+process.chdir(REPO_ROOT);
 
 type Allowed = Record<string, readonly string[]>;
 
@@ -31,8 +34,8 @@ function assertMatrix(actual: Record<string, Record<string, boolean>>, order: re
   assert.deepEqual(wrong, [], `${port}: pairs that differ from the hand-written matrix`);
 }
 
-function reach(args: readonly string[]) {
-  const r = runNp2dfw(['reach', ...args, '-o', 'json']);
+async function reach(args: readonly string[]) {
+  const r = await runNp2dfwInProcess(['reach', ...args, '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   return parseReachJson(r.stdout);
 }
@@ -54,8 +57,8 @@ describe('examples/seed-003: test-network-policy', () => {
   const allBut = (...no: string[]) => everyone.filter((e) => !no.includes(e));
   const args = ['-f', 'examples/seed-003', ...externals.flatMap((x) => ['--external', x])];
 
-  it('6379/TCP: only frontend, namespace myproject and 172.17.0.0/16 minus 172.17.1.0/24 reach db; db reaches nothing', () => {
-    const m = reach([...args, '--port', '6379/TCP']).get('6379/TCP')!;
+  it('6379/TCP: only frontend, namespace myproject and 172.17.0.0/16 minus 172.17.1.0/24 reach db; db reaches nothing', async () => {
+    const m = (await reach([...args, '--port', '6379/TCP'])).get('6379/TCP')!;
     // test-network-policy selects role=db (default/db) with policyTypes [Ingress, Egress]: db is isolated both ways.
     // Its one ingress rule allows 6379/TCP from three peers (any one matches):
     //   ipBlock 172.17.0.0/16 except 172.17.1.0/24 -> 172.17.0.5 and 172.17.2.5, not 172.17.1.5 (nor 10.0.0.5);
@@ -77,8 +80,8 @@ describe('examples/seed-003: test-network-policy', () => {
     }, '6379/TCP');
   });
 
-  it('5978/TCP: db reaches 10.0.0.5 and nothing else; nobody reaches db', () => {
-    const m = reach([...args, '--port', '5978']).get('5978/TCP')!;
+  it('5978/TCP: db reaches 10.0.0.5 and nothing else; nobody reaches db', async () => {
+    const m = (await reach([...args, '--port', '5978'])).get('5978/TCP')!;
     // The egress rule (ipBlock 10.0.0.0/24, port 5978/TCP) lets db reach 10.0.0.5, which is not isolated.
     // The ingress rule only names 6379: into db on 5978 nothing but db itself.
     assertMatrix(m.matrix, m.order, endpoints, {
@@ -94,8 +97,8 @@ describe('examples/seed-003: test-network-policy', () => {
     }, '5978/TCP');
   });
 
-  it('without --port: every declared container port (80 and 6379), db cut off on 80 in both directions', () => {
-    const ms = reach(args);
+  it('without --port: every declared container port (80 and 6379), db cut off on 80 in both directions', async () => {
+    const ms = await reach(args);
     assert.deepEqual([...ms.keys()], ['80/TCP', '6379/TCP']);
     const m = ms.get('80/TCP')!;
     // 80 is neither in the ingress rule (6379) nor in the egress rule (5978): db talks only to itself on 80.
@@ -188,14 +191,14 @@ describe('examples/shop: a multi-namespace application', () => {
     '443/TCP': allowedWith([[CART, PAYMENT]]),
   };
 
-  it('without --port, the ports are every container port live pods declare, by number then protocol', () => {
-    const ms = reach(args);
+  it('without --port, the ports are every container port live pods declare, by number then protocol', async () => {
+    const ms = await reach(args);
     assert.deepEqual([...ms.keys()], ['53/TCP', '53/UDP', '5432/TCP', '6379/TCP', '8080/TCP', '8081/TCP', '9090/TCP', '9100/TCP', '9113/TCP', '9121/TCP', '9153/TCP', '9187/TCP']);
     for (const [port, m] of ms) assertMatrix(m.matrix, m.order, endpoints, expected[port], port);
   });
 
-  it('443/TCP on request: only cart reaches the payment provider beyond the open pairs', () => {
-    const m = reach([...args, '--port', '443/TCP']).get('443/TCP')!;
+  it('443/TCP on request: only cart reaches the payment provider beyond the open pairs', async () => {
+    const m = (await reach([...args, '--port', '443/TCP'])).get('443/TCP')!;
     assertMatrix(m.matrix, m.order, endpoints, expected['443/TCP'], '443/TCP');
   });
 });
@@ -207,9 +210,9 @@ describe('examples/dual-stack: an ipBlock per family, each with an except', () =
   const open = (eps: readonly string[], gwFrom: readonly string[]): Allowed =>
     Object.fromEntries(eps.map((s) => [s, eps.filter((d) => d !== GW || s === GW || gwFrom.includes(s))]));
 
-  it('IPv4: 0.0.0.0/0 except 10.0.0.0/8 on "https" = 443; admin on every port', () => {
+  it('IPv4: 0.0.0.0/0 except 10.0.0.0/8 on "https" = 443; admin on every port', async () => {
     const eps = [ADMIN, GW, LEGACY, '10.9.9.9', '198.51.100.1'];
-    const ms = reach(['-f', 'examples/dual-stack', '--family', '4', '--port', '443', '--port', '22',
+    const ms = await reach(['-f', 'examples/dual-stack', '--family', '4', '--port', '443', '--port', '22',
       '--external', '10.9.9.9', '--external', '198.51.100.1', '--external', '2001:db8::1']);
     // gateway-ingress isolates gateway for ingress. Rule 0: ipBlock 0.0.0.0/0 except 10.0.0.0/8 on https (443):
     // 198.51.100.1 matches; the pods (10.50.0.0/24) and 10.9.9.9 are excepted. Rule 1: podSelector app=admin, no
@@ -218,9 +221,9 @@ describe('examples/dual-stack: an ipBlock per family, each with an except', () =
     assertMatrix(ms.get('22/TCP')!.matrix, ms.get('22/TCP')!.order, eps, open(eps, [ADMIN]), '22/TCP');
   });
 
-  it('IPv6: ::/0 except fd00::/8; legacy has no IPv6 address and is no endpoint', () => {
+  it('IPv6: ::/0 except fd00::/8; legacy has no IPv6 address and is no endpoint', async () => {
     const eps = [ADMIN, GW, '2001:db8::1', 'fd12::1'];
-    const ms = reach(['-f', 'examples/dual-stack', '--family', '6', '--port', '443', '--port', '22',
+    const ms = await reach(['-f', 'examples/dual-stack', '--family', '6', '--port', '443', '--port', '22',
       '--external', '2001:db8::1', '--external', 'fd12::1']);
     // Rule 0's second peer, ipBlock ::/0 except fd00::/8: 2001:db8::1 matches; fd12::1 and the pods' fd00:50::
     // addresses are excepted. Rule 1 again lets admin in on every port.

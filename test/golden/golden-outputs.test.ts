@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { runNp2dfw } from '../cli/run-cli.ts';
+import { REPO_ROOT, runNp2dfwInProcess } from '../cli/run-cli.ts';
 
 /** One command of a golden case. */
 interface GoldenCommand {
@@ -22,6 +22,8 @@ interface GoldenCommand {
 }
 
 const GOLDEN = dirname(fileURLToPath(import.meta.url));
+// The commands run in this process through runCli (the CLI's own entry), with paths relative to the root.
+process.chdir(REPO_ROOT);
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 const cases = readdirSync(GOLDEN, { withFileTypes: true })
@@ -35,8 +37,8 @@ describe('golden CLI outputs', () => {
     const commands = JSON.parse(readFileSync(join(GOLDEN, c, 'cases.json'), 'utf8')) as GoldenCommand[];
     describe(c, () => {
       for (const cmd of commands) {
-        it(`${cmd.name}: np2dfw ${cmd.args.join(' ')}`, () => {
-          const r = runNp2dfw(cmd.args);
+        it(`${cmd.name}: np2dfw ${cmd.args.join(' ')}`, async () => {
+          const r = await runNp2dfwInProcess(cmd.args);
           assert.equal(r.code, cmd.exit, `exit code; stderr: ${r.stderr}`);
           const actual = cmd.stream === 'stderr' ? r.stderr : r.stdout;
           const file = join(GOLDEN, c, cmd.name);
