@@ -1,4 +1,5 @@
 import { buildAntreaTarget, buildNsxAntreaTarget } from './antrea/antrea-targets.ts';
+import { buildContrailTarget } from './contrail/contrail-target.ts';
 import { buildNsxTarget } from './dfw/nsx-target.ts';
 import type { TargetBuilder } from './target.ts';
 
@@ -10,4 +11,5 @@ export const TARGETS: ReadonlyMap<string, TargetBuilder> = new Map<string, Targe
   ['nsx', buildNsxTarget],
   ['antrea', buildAntreaTarget],
   ['nsx-antrea', buildNsxAntreaTarget],
+  ['contrail', buildContrailTarget],
 ]);

@@ -1,4 +1,5 @@
 import { ANTREA_EMITTER, NSX_ANTREA_EMITTER } from './antrea/antrea-emitters.ts';
+import { CONTRAIL_EMITTER } from './contrail/contrail-emitter.ts';
 import { NSX_EMITTER } from '../convert/nsx-emitter.ts';
 import type { Emitter } from './emitter.ts';
 
@@ -7,4 +8,5 @@ export const EMITTERS: ReadonlyMap<string, Emitter> = new Map<string, Emitter>([
   ['nsx', NSX_EMITTER],
   ['antrea', ANTREA_EMITTER],
   ['nsx-antrea', NSX_ANTREA_EMITTER],
+  ['contrail', CONTRAIL_EMITTER],
 ]);

@@ -51,7 +51,8 @@ function portMatches(port: AntreaPort, q: PortQuery, dst: Endpoint): boolean {
   if (port.protocol !== q.protocol) return false;
   if (port.port === undefined) return true;
   if (typeof port.port === 'number') return q.port >= port.port && q.port <= (port.endPort ?? port.port);
-  return dst.kind === 'pod' && resolveNamedPort(dst.pod, port.port, port.protocol) === q.port;
+  // Antrea resolves a named port at the pods it manages: never at a hostNetwork pod or an outside address.
+  return dst.kind === 'pod' && !dst.pod.hostNetwork && resolveNamedPort(dst.pod, port.port, port.protocol) === q.port;
 }
 
 function portsMatch(ports: readonly AntreaPort[] | undefined, q: PortQuery, dst: Endpoint): boolean {

@@ -6,6 +6,7 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import type { NetworkPolicy } from '../../k8s/network-policy.ts';
 import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
 import type { AntreaObjects } from './antrea-objects.ts';
+import { hostNetworkNamedPortRefusal } from './host-network-named-ports.ts';
 import { realizeClusterDirect } from './realize-cluster.ts';
 import { realizeDfwConfig } from './realize-dfw.ts';
 
@@ -30,12 +31,21 @@ function selected(cluster: Cluster, only: readonly string[] | undefined, refusal
   return out;
 }
 
-/** `antrea`: the selected NetworkPolicies as ACNPs, natively (nothing is refused but unknown uids). */
-export function realizeAntreaDirect(cluster: Cluster, options: Pick<TargetOptions, 'only'> = {}): AntreaRealization {
+/**
+ * `antrea`: the selected NetworkPolicies as ACNPs, natively. Refused: unknown uids, and policies whose egress named
+ * port a hostNetwork pod declares (Antrea does not resolve named ports there). With `onError: 'abort'` (default) a
+ * refusal leaves the whole batch unrealized, as the import API does.
+ */
+export function realizeAntreaDirect(cluster: Cluster, options: Partial<Pick<TargetOptions, 'only' | 'onError'>> = {}): AntreaRealization {
   const refusals: Refusal[] = [];
-  const policies = selected(cluster, options.only, refusals);
-  const done = new Set(policies.map((p) => p.uid));
-  return { objects: realizeClusterDirect(cluster, policies), refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
+  const policies = selected(cluster, options.only, refusals).filter((p) => {
+    const r = hostNetworkNamedPortRefusal(cluster, p);
+    if (r) refusals.push(r);
+    return !r;
+  });
+  const kept = (options.onError ?? 'abort') === 'abort' && refusals.length ? [] : policies;
+  const done = new Set(kept.map((p) => p.uid));
+  return { objects: realizeClusterDirect(cluster, kept), refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
 }
 
 /** `nsx-antrea`: the NSX conversion (profile nsx, with its placement and on_error), realized as the adapter does. */
