@@ -3,14 +3,18 @@ import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType } fr
 import type { RawObject } from './parse-documents.ts';
 import { deterministicPolicyUid } from './policy-uid.ts';
 import type { Protocol } from './protocol.ts';
+import { canonicalCidrText, parseCidrLiteral } from './validate/ip-literal.ts';
 
 interface RawPeer { podSelector?: unknown; namespaceSelector?: unknown; ipBlock?: { cidr: string; except?: string[] } }
 interface RawPort { protocol?: Protocol; port?: number | string; endPort?: number }
 interface RawRule { from?: RawPeer[]; to?: RawPeer[]; ports?: RawPort[] }
 
 /**
- * A validated networking.k8s.io/v1 NetworkPolicy into the model, with the API server's defaulting:
- * policyTypes = [Ingress] plus Egress when spec.egress is present; port protocol TCP; a uid when none is given.
+ * A validated networking.k8s.io/v1 NetworkPolicy into the model, with the API server's defaulting
+ * (pkg/apis/networking/v1/defaults.go): when policyTypes is empty, [Ingress], plus Egress when spec.egress has at
+ * least one rule (`egress: []` adds nothing: `len(spec.Egress) != 0`); port protocol TCP; a uid when none is
+ * given. CIDRs the API server reads loosely (`10.0.0.1/8`, `010.0.0.0/8`) are given as it understands them
+ * (`10.0.0.0/8`); the others are kept as written.
  */
 export function decodeNetworkPolicy(raw: RawObject, cluster: string): NetworkPolicy {
   const meta = raw.body.metadata as { name: string; namespace?: string; uid?: string };
@@ -20,7 +24,7 @@ export function decodeNetworkPolicy(raw: RawObject, cluster: string): NetworkPol
   if (spec.policyTypes && spec.policyTypes.length > 0) {
     policyTypes = (['Ingress', 'Egress'] as const).filter((t) => spec.policyTypes!.includes(t));
   } else {
-    policyTypes = spec.egress != null ? ['Ingress', 'Egress'] : ['Ingress'];
+    policyTypes = Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
   }
   return {
     namespace,
@@ -42,7 +46,7 @@ function decodeRule(peers: RawPeer[] | undefined | null, ports: RawPort[] | unde
 }
 
 function decodePeer(p: RawPeer): PolicyPeer {
-  if (p.ipBlock) return { ipBlock: { cidr: p.ipBlock.cidr, except: [...(p.ipBlock.except ?? [])] } };
+  if (p.ipBlock) return { ipBlock: { cidr: understoodCidr(p.ipBlock.cidr), except: (p.ipBlock.except ?? []).map(understoodCidr) } };
   const out: { podSelector?: ReturnType<typeof decodeSelector>; namespaceSelector?: ReturnType<typeof decodeSelector> } = {};
   if (p.podSelector != null) out.podSelector = decodeSelector(p.podSelector);
   if (p.namespaceSelector != null) out.namespaceSelector = decodeSelector(p.namespaceSelector);
@@ -54,4 +58,10 @@ function decodePort(p: RawPort): PolicyPort {
   if (p.port !== undefined && p.port !== null) out.port = p.port;
   if (p.endPort !== undefined && p.endPort !== null) out.endPort = p.endPort;
   return out;
+}
+
+/** The CIDR as the API server understands it when it was written loosely; as written otherwise. */
+function understoodCidr(text: string): string {
+  const c = parseCidrLiteral(text);
+  return c && (c.leadingZeros || c.address !== c.network) ? canonicalCidrText(c) : text;
 }

@@ -22,11 +22,14 @@ export function formatProblem(p: InputProblem): string {
   return `${where}${obj}${field}${p.message}`;
 }
 
-/** Makes a problem located in a source, at a field. */
-export function problemAt(source: SourceRef | undefined, object: string | undefined, path: FieldPath, message: string): InputProblem {
+/**
+ * Makes a problem located in a source, at a field. `at` is where to point when it differs from the reported path
+ * (Kubernetes reports a bad label key at `metadata.labels`; the line worth showing is the key's).
+ */
+export function problemAt(source: SourceRef | undefined, object: string | undefined, path: FieldPath, message: string, at: FieldPath = path): InputProblem {
   return {
     file: source?.file,
-    line: source ? (source.lineOf ? source.lineOf(path) : source.line) : undefined,
+    line: source ? (source.lineOf ? source.lineOf(at) : source.line) : undefined,
     object,
     path,
     message,

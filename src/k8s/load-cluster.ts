@@ -2,7 +2,7 @@ import { buildCluster, DEFAULT_CLUSTER_NAME, type Cluster } from './cluster.ts';
 import { decodeNamespace } from './decode-namespace.ts';
 import { decodeNetworkPolicy } from './decode-network-policy.ts';
 import { decodePod } from './decode-pod.ts';
-import { InvalidInputError, problemAt, type InputProblem } from './invalid-input.ts';
+import { formatProblem, InvalidInputError, problemAt, type InputProblem } from './invalid-input.ts';
 import type { Namespace } from './namespace.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import { parseDocuments, type RawObject } from './parse-documents.ts';
@@ -22,6 +22,11 @@ export interface LoadOptions {
   readonly cluster?: string;
   /** Called with one summary line about skipped kinds (the CLI prints it on stderr). */
   readonly onSkipped?: (summary: string) => void;
+  /**
+   * Called with each warning the API server would give for an accepted object (`file:line: Pod ns/a:
+   * status.podIPs[0]: non-standard IP address ...`), in input order. Warnings never stop loading.
+   */
+  readonly onWarning?: (warning: string) => void;
 }
 
 /** Reads `-f` paths like kubectl and builds the cluster. Throws InvalidInputError listing every problem. */
@@ -33,7 +38,7 @@ export function loadClusterFromPaths(paths: readonly string[], options: LoadOpti
 export function loadClusterFromTexts(inputs: readonly InputText[], options: LoadOptions = {}): Cluster {
   const problems: InputProblem[] = [];
   const objects: RawObject[] = [];
-  for (const input of inputs) objects.push(...parseDocuments(input, problems));
+  for (const input of inputs) for (const raw of parseDocuments(input, problems)) objects.push(raw);
   const cluster = decodeObjects(objects, problems, options);
   if (problems.length) throw new InvalidInputError(problems);
   return cluster;
@@ -59,9 +64,12 @@ export function decodeObjects(objects: readonly RawObject[], problems: InputProb
       problems.push(problemAt(raw.source, name, ['apiVersion'], `Unsupported value: "${raw.apiVersion}": supported values: ${versions.map((v) => `"${v}"`).join(', ')}`));
       continue;
     }
-    const fieldProblems = validateObject(raw);
-    if (fieldProblems.length) {
-      for (const fp of fieldProblems) problems.push(problemAt(raw.source, name, fp.path, fp.message));
+    const found = validateObject(raw);
+    if (options.onWarning) {
+      for (const w of found.warnings) options.onWarning(formatProblem(problemAt(raw.source, name, w.path, w.message, w.at)));
+    }
+    if (found.errors.length) {
+      for (const fp of found.errors) problems.push(problemAt(raw.source, name, fp.path, fp.message, fp.at));
       continue;
     }
     const identity = `${raw.kind} ${name}`;

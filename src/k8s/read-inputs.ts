@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InvalidInputError, type InputProblem } from './invalid-input.ts';
 
@@ -8,21 +8,27 @@ export interface InputText {
   readonly text: string;
 }
 
-/** The largest input file np2dfw reads (kubectl's own limit for a request body is far smaller). */
+/** The largest input np2dfw reads, per file or from stdin (kubectl's own limit for a request body is far smaller). */
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /**
  * Reads `-f` arguments like kubectl: a file, a folder (its .yaml, .yml and .json files, in name order, not
- * recursive), or `-` for standard input. Every unreadable path is reported, then InvalidInputError is thrown.
+ * recursive; sub-folders and other files are ignored), or `-` for standard input (`stdin` supplies it: text or
+ * bytes). Inputs must be UTF-8 (a UTF-8 or UTF-16 byte order mark is honoured); binary files are refused.
+ * Every unreadable path is reported, then InvalidInputError is thrown.
  */
-export function readInputs(paths: readonly string[], stdin: () => string = readStdin): InputText[] {
+export function readInputs(paths: readonly string[], stdin: () => string | Uint8Array = readStdin): InputText[] {
   const out: InputText[] = [];
   const problems: InputProblem[] = [];
+  const add = (name: string, content: string | Uint8Array) => {
+    const text = typeof content === 'string' ? checkText(name, content, problems) : decodeBytes(name, content, problems);
+    if (text !== undefined) out.push({ name, text });
+  };
   for (const path of paths) {
     if (path === '-') {
-      out.push({ name: '<stdin>', text: stdin() });
+      add('<stdin>', stdin());
       continue;
     }
     let st;
@@ -32,36 +38,121 @@ export function readInputs(paths: readonly string[], stdin: () => string = readS
       problems.push({ file: path, path: [], message: 'no such file or directory' });
       continue;
     }
-    const files = st.isDirectory()
-      ? readdirSync(path).filter((f) => MANIFEST_EXTENSIONS.has(extname(f).toLowerCase())).sort().map((f) => join(path, f))
-      : [path];
-    if (st.isDirectory() && files.length === 0) {
-      problems.push({ file: path, path: [], message: 'the folder holds no .yaml, .yml or .json file' });
+    let files: string[];
+    if (st.isDirectory()) {
+      let names: string[];
+      try {
+        names = readdirSync(path);
+      } catch (e) {
+        problems.push({ file: path, path: [], message: `cannot read the folder: ${(e as Error).message}` });
+        continue;
+      }
+      files = names
+        .filter((f) => MANIFEST_EXTENSIONS.has(extname(f).toLowerCase()))
+        .sort()
+        .map((f) => join(path, f))
+        .filter((f) => {
+          try {
+            return statSync(f).isFile();
+          } catch {
+            return false;
+          }
+        });
+      if (files.length === 0) problems.push({ file: path, path: [], message: 'the folder holds no .yaml, .yml or .json file' });
+    } else {
+      files = [path];
     }
     for (const file of files) {
       const size = statSync(file).size;
       if (size > MAX_INPUT_BYTES) {
-        problems.push({ file, path: [], message: `the file is ${size} bytes, more than the ${MAX_INPUT_BYTES} np2dfw reads` });
+        problems.push({ file, path: [], message: `refused: the file is ${size} bytes, more than the ${MAX_INPUT_BYTES} np2dfw reads` });
         continue;
       }
+      let bytes: Uint8Array;
       try {
-        out.push({ name: file, text: readFileSync(file, 'utf8') });
+        bytes = st.isFile() || st.isDirectory() ? readFileSync(file) : readBounded(file);
       } catch (e) {
+        if (e instanceof InvalidInputError) {
+          problems.push(...e.problems);
+          continue;
+        }
         problems.push({ file, path: [], message: `cannot read: ${(e as Error).message}` });
+        continue;
       }
+      add(file, bytes);
     }
   }
   if (problems.length) throw new InvalidInputError(problems);
   return out;
 }
 
-function readStdin(): string {
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const UTF16LE = new TextDecoder('utf-16le', { fatal: true });
+const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
+
+/** Bytes into text: UTF-8 (its BOM dropped) or UTF-16 with a BOM; anything else is refused as not text. */
+function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[]): string | undefined {
+  let text: string;
   try {
-    const buf = readFileSync(0);
-    if (buf.length > MAX_INPUT_BYTES) {
-      throw new InvalidInputError([{ file: '<stdin>', path: [], message: `more than the ${MAX_INPUT_BYTES} bytes np2dfw reads` }]);
+    if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) text = UTF16LE.decode(bytes.subarray(2));
+    else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) text = UTF16BE.decode(bytes.subarray(2));
+    else text = UTF8.decode(bytes);
+  } catch {
+    problems.push({ file: name, path: [], message: 'refused: not UTF-8 text (a binary file?); np2dfw reads YAML and JSON' });
+    return undefined;
+  }
+  return checkText(name, text, problems);
+}
+
+/** Refuses text holding NUL or other C0 control characters that YAML forbids (the mark of a binary file). */
+function checkText(name: string, text: string, problems: InputProblem[]): string | undefined {
+  const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.exec(text);
+  if (bad) {
+    const line = text.slice(0, bad.index).split('\n').length;
+    problems.push({ file: name, line, path: [], message: `refused: control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (a binary file?); np2dfw reads YAML and JSON text` });
+    return undefined;
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Reads a file descriptor to its end, refusing more than MAX_INPUT_BYTES (stdin, pipes: no size known ahead). */
+function readFd(fd: number, name: string): Uint8Array {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      throw e;
     }
-    return buf.toString('utf8');
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_INPUT_BYTES) {
+      throw new InvalidInputError([{ file: name, path: [], message: `refused: more than the ${MAX_INPUT_BYTES} bytes np2dfw reads` }]);
+    }
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A named pipe or device given as a path (`-f <(kubectl get ...)`): read with the same bound as stdin. */
+function readBounded(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    return readFd(fd, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readStdin(): Uint8Array {
+  try {
+    return readFd(0, '<stdin>');
   } catch (e) {
     if (e instanceof InvalidInputError) throw e;
     throw new InvalidInputError([{ file: '<stdin>', path: [], message: `cannot read standard input: ${(e as Error).message}` }]);

@@ -1,14 +1,21 @@
 import type { RawObject } from '../parse-documents.ts';
-import type { FieldProblem } from './field-problem.ts';
+import { newSink, type ProblemSink } from './field-problem.ts';
+import { validateNamespace } from './namespace.ts';
+import { validateNetworkPolicy } from './network-policy.ts';
+import { validatePod } from './pod.ts';
 
 /**
  * Validates one object of a kind np2dfw reads (Namespace, Pod, NetworkPolicy) with the API server's rules.
- * Returns every problem found; an empty list means the object can be decoded.
+ * Returns every error found (an empty list means the object can be decoded) and the warnings the API server
+ * would give for it.
  */
-export function validateObject(raw: RawObject): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const meta = raw.body.metadata as { name?: unknown } | undefined;
-  if (!meta || typeof meta !== 'object') problems.push({ path: ['metadata'], message: 'Required value' });
-  else if (typeof meta.name !== 'string' || meta.name === '') problems.push({ path: ['metadata', 'name'], message: 'Required value: name is required' });
-  return problems;
+export function validateObject(raw: RawObject): ProblemSink {
+  const sink = newSink();
+  switch (raw.kind) {
+    case 'Namespace': validateNamespace(raw, sink); break;
+    case 'Pod': validatePod(raw, sink); break;
+    case 'NetworkPolicy': validateNetworkPolicy(raw, sink); break;
+    default: sink.errors.push({ path: ['kind'], message: `Unsupported value: ${JSON.stringify(raw.kind)}: supported values: "Namespace", "NetworkPolicy", "Pod"` });
+  }
+  return sink;
 }
