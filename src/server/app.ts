@@ -50,6 +50,8 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     return503OnClosing: true,
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
+  // JSON only: a text/plain body is refused with 415 rather than parsed as a string
+  app.removeContentTypeParser('text/plain');
   const auth = new Authenticator(ctx.users);
   const principals = new WeakMap<FastifyRequest, Principal>();
   const routes = allRoutes(ctx);
