@@ -21,7 +21,7 @@ export interface Probe {
 export type ProbeOutcome = 'open' | 'timeout' | 'refused' | 'error';
 
 /** How many probes one agent runs at once. */
-const CONCURRENCY = 128;
+const CONCURRENCY = 64;
 
 function probeTcp(p: Probe, timeoutMs: number): Promise<ProbeOutcome> {
   return new Promise((resolve) => {

@@ -30,7 +30,7 @@ export interface LabOptions {
   /** The endpoints to probe between (one family), as `endpointsOf` lists them. */
   readonly endpoints: readonly Endpoint[];
   readonly ports: readonly PortQuery[];
-  /** Per-probe timeout (default 400 ms); probes that time out are tried once more. */
+  /** Per-probe timeout (default 400 ms); probes that time out are tried once more with three times as long. */
   readonly timeoutMs?: number;
   /** Progress lines (on stderr in the CLI). */
   readonly progress?: (line: string) => void;
@@ -233,7 +233,9 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     for (let k = 0; k < ports.length; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) all.push({ i, j, k });
     const first = await probeAll(all, timeoutMs);
     const retry = first.filter((r) => r.o === 'timeout' || r.o === 'error');
-    const second = retry.length ? await probeAll(retry, timeoutMs) : [];
+    // A probe that timed out is tried again with three times the timeout: on a busy machine an allowed connection
+    // can be slow, a dropped one never answers.
+    const second = retry.length ? await probeAll(retry, timeoutMs * 3) : [];
     for (const r of [...first, ...second]) if (r.o === 'open') matrices[r.k].set(r.i, r.j);
     lap('probes');
     progress(`probed ${all.length} connections (${retry.length} timed out once and were probed again)`);
