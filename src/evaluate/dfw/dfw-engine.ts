@@ -41,6 +41,19 @@ export interface DfwEngine extends ReachabilityEngine {
   readonly config: DfwConfig;
 }
 
+/** A rule's classes: sources and destinations (undefined = ANY) and the classes it applies to. */
+interface RuleSets {
+  readonly r: FlatRule;
+  readonly src: Uint32Array | undefined;
+  readonly dst: Uint32Array | undefined;
+  readonly applied: Uint32Array;
+}
+
+/** Two different endpoints for a pair of classes (within one class, not a pod and itself). */
+function pairDst(k: EndpointClasses, endpoints: readonly Endpoint[], S: number, D: number): Endpoint {
+  return endpoints[S === D && k.members[S].length > 1 ? k.members[S][1] : k.representative[D]];
+}
+
 /** A rule flattened in evaluation order. */
 interface FlatRule {
   readonly policy: SecurityPolicy;
@@ -212,6 +225,36 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
     return k;
   }
 
+  /** Per rule, its source, destination and applied-to classes: the same for every port, so cached per partition. */
+  const ruleSetsCache = new WeakMap<EndpointClasses, { selectable: Uint32Array; rules: RuleSets[] }>();
+  function ruleSetsOf(k: EndpointClasses): { selectable: Uint32Array; rules: RuleSets[] } {
+    let cached = ruleSetsCache.get(k);
+    if (cached) return cached;
+    const W = k.words;
+    const C = k.representative.length;
+    const union = (list: readonly number[] | undefined): Uint32Array | undefined => {
+      if (list === undefined) return undefined;
+      const s = new Uint32Array(W);
+      for (const g of list) { const gs = k.groupClasses[g]; for (let w = 0; w < W; w++) s[w] |= gs[w]; }
+      return s;
+    };
+    const selectable = new Uint32Array(W);
+    for (let c = 0; c < C; c++) if (k.selectable[c]) selectable[c >>> 5] |= 1 << (c & 31);
+    const memo = new Map<string, Uint32Array | undefined>();
+    const memoUnion = (list: readonly number[] | undefined) => {
+      if (list === undefined) return undefined;
+      const key = list.join(',');
+      if (!memo.has(key)) memo.set(key, union(list));
+      return memo.get(key);
+    };
+    cached = {
+      selectable,
+      rules: rules.map((r) => ({ r, src: memoUnion(r.sources), dst: memoUnion(r.destinations), applied: memoUnion(r.appliedTo) ?? selectable })),
+    };
+    ruleSetsCache.set(k, cached);
+    return cached;
+  }
+
   function matrix(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix {
     const n = endpoints.length;
     const m = new BitMatrix(n, n);
@@ -220,27 +263,23 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
     const C = k.representative.length;
     const W = k.words;
     const rep = (c: number) => endpoints[k.representative[c]];
-    const groupSet = (list: readonly number[] | undefined): Uint32Array | undefined => {
-      if (list === undefined) return undefined;
-      const s = new Uint32Array(W);
-      for (const g of list) { const gs = k.groupClasses[g]; for (let w = 0; w < W; w++) s[w] |= gs[w]; }
-      return s;
-    };
+    const sets = ruleSetsOf(k);
+    const selectable = sets.selectable;
     const has = (s: Uint32Array | undefined, c: number) => s === undefined || (s[c >>> 5] & (1 << (c & 31))) !== 0;
-    const selectable = new Uint32Array(W);
-    for (let c = 0; c < C; c++) if (isSelectable(rep(c))) selectable[c >>> 5] |= 1 << (c & 31);
-    // per rule: class sets, and the classes the service matches as destination
-    const compiled = rules.map((r) => {
-      let svc: Uint32Array | boolean;
-      if (servicesNeedDestination(r.services)) {
+    // per rule: the classes the service matches as destination (a constant unless named ports are involved)
+    const compiled: (RuleSets & { svc: Uint32Array | true })[] = [];
+    for (const x of sets.rules) {
+      let svc: Uint32Array | true;
+      if (servicesNeedDestination(x.r.services)) {
         svc = new Uint32Array(W);
-        for (let c = 0; c < C; c++) if (servicesMatch(r.services, query, rep(c))) svc[c >>> 5] |= 1 << (c & 31);
+        for (let c = 0; c < C; c++) if (servicesMatch(x.r.services, query, rep(c))) svc[c >>> 5] |= 1 << (c & 31);
+      } else if (servicesMatch(x.r.services, query, rep(0))) {
+        svc = true;
       } else {
-        svc = servicesMatch(r.services, query, rep(0));
+        continue;
       }
-      const applied = groupSet(r.appliedTo) ?? selectable;
-      return { r, src: groupSet(r.sources), dst: groupSet(r.destinations), applied, svc };
-    }).filter((x) => x.svc !== false);
+      compiled.push({ ...x, svc });
+    }
     // egress[S] / ingress[D]: bitsets over the other end's classes, allowed and decided
     const egressAllow = Array.from({ length: C }, () => new Uint32Array(W));
     const egressDecided = Array.from({ length: C }, () => new Uint32Array(W));
@@ -248,8 +287,12 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
     const ingressDecided = Array.from({ length: C }, () => new Uint32Array(W));
     const full = new Uint32Array(W).fill(0xffffffff);
     for (const x of compiled) {
-      for (let c = 0; c < C; c++) {
-        if (!has(x.applied, c) || !has(selectable, c)) continue;
+      for (let aw = 0; aw < W; aw++) {
+       let word = (x.applied[aw] & selectable[aw]) >>> 0;
+       while (word !== 0) {
+        const low = word & -word;
+        const c = aw * 32 + (31 - Math.clz32(low));
+        word = (word ^ low) >>> 0;
         if (x.r.outbound && has(x.src, c)) {
           // S = c: destinations (and, with named ports, destinations where the service matches)
           const dst = x.dst ?? full;
@@ -257,13 +300,13 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
           const decided = egressDecided[c];
           for (let w = 0; w < W; w++) {
             let bits = dst[w] & ~decided[w];
-            if (typeof x.svc !== 'boolean') bits &= x.svc[w];
+            if (x.svc !== true) bits &= x.svc[w];
             if (bits === 0) continue;
             decided[w] |= bits;
             if (x.r.allow) allow[w] |= bits;
           }
         }
-        if (x.r.inbound && has(x.dst, c) && (typeof x.svc === 'boolean' || has(x.svc, c))) {
+        if (x.r.inbound && has(x.dst, c) && (x.svc === true || has(x.svc, c))) {
           const src = x.src ?? full;
           const allow = ingressAllow[c];
           const decided = ingressDecided[c];
@@ -274,6 +317,7 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
             if (x.r.allow) allow[w] |= bits;
           }
         }
+       }
       }
     }
     // class pair verdicts, then the matrix row by row
@@ -282,17 +326,15 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
       for (let D = 0; D < C; D++) {
         const w = D >>> 5;
         const bit = 1 << (D & 31);
-        // two different endpoints of the pair of classes (not a pod and itself, which is always allowed)
-        const dstRep = () => (S === D && k.members[S].length > 1 ? endpoints[k.members[S][1]] : rep(D));
         let egress: boolean;
         if (egressDecided[S][w] & bit) egress = (egressAllow[S][w] & bit) !== 0;
-        else egress = remaining ? remaining.directionVerdict({ src: rep(S), dst: dstRep(), ...query }, 'Egress').verdict !== 'Deny' : true;
+        else egress = remaining ? remaining.directionVerdict({ src: rep(S), dst: pairDst(k, endpoints, S, D), ...query }, 'Egress').verdict !== 'Deny' : true;
         let ingress = true;
         if (egress) {
           const sw = S >>> 5;
           const sbit = 1 << (S & 31);
           if (ingressDecided[D][sw] & sbit) ingress = (ingressAllow[D][sw] & sbit) !== 0;
-          else ingress = remaining ? remaining.directionVerdict({ src: rep(S), dst: dstRep(), ...query }, 'Ingress').verdict !== 'Deny' : true;
+          else ingress = remaining ? remaining.directionVerdict({ src: rep(S), dst: pairDst(k, endpoints, S, D), ...query }, 'Ingress').verdict !== 'Deny' : true;
         }
         pair[D] = egress && ingress ? 1 : 0;
       }

@@ -19,6 +19,8 @@ export interface EndpointClasses {
   readonly groupClasses: readonly Uint32Array[];
   /** Words of a bitset over classes. */
   readonly words: number;
+  /** Whether each class holds selectable pods (not externals, not hostNetwork pods). */
+  readonly selectable: readonly boolean[];
 }
 
 function labelsKey(labels: Labels): string {
@@ -108,15 +110,25 @@ export function classifyEndpoints(
   // label groups: evaluated once per label class (on its first endpoint)
   const labelRep = new Map<number, number>();
   for (let i = 0; i < n; i++) if (!labelRep.has(labelClassOf[i])) labelRep.set(labelClassOf[i], i);
+  // groups that only pods of named namespaces can join are tested only on those namespaces' label classes
   const labelGroupsOf = new Map<number, number[]>();
+  const subjects = new Map<number, ReturnType<typeof subjectOf>>();
+  const classesInNamespace = new Map<string, number[]>();
   for (const [lc, rep] of labelRep) {
-    const list: number[] = [];
-    if (isSelectable(endpoints[rep])) {
-      const subject = subjectOf(endpoints[rep], namespaces);
-      groups.forEach((g, gi) => { if (g.kind === 'labels' && g.hasSubject(subject)) list.push(gi); });
-    }
-    labelGroupsOf.set(lc, list);
+    labelGroupsOf.set(lc, []);
+    const e = endpoints[rep];
+    if (!isSelectable(e) || e.kind !== 'pod') continue;
+    subjects.set(lc, subjectOf(e, namespaces));
+    let list = classesInNamespace.get(e.pod.namespace);
+    if (!list) classesInNamespace.set(e.pod.namespace, (list = []));
+    list.push(lc);
   }
+  const everyClass = [...subjects.keys()];
+  groups.forEach((g, gi) => {
+    if (g.kind !== 'labels') return;
+    const candidates = g.namespaces ? [...g.namespaces].flatMap((ns) => classesInNamespace.get(ns) ?? []) : everyClass;
+    for (const lc of candidates) if (g.hasSubject(subjects.get(lc)!)) labelGroupsOf.get(lc)!.push(gi);
+  });
   for (let c = 0; c < classes; c++) {
     const rep = representative[c];
     const bit = 1 << (c & 31);
@@ -124,5 +136,5 @@ export function classifyEndpoints(
     for (const gi of labelGroupsOf.get(labelClassOf[rep]) ?? []) groupClasses[gi][w] |= bit;
     for (const gi of addressSets[rep]) if (gi >= 0) groupClasses[gi][w] |= bit;
   }
-  return { classOf, representative, members, groupClasses, words };
+  return { classOf, representative, members, groupClasses, words, selectable: representative.map((i) => isSelectable(endpoints[i])) };
 }

@@ -39,6 +39,11 @@ export interface CompiledGroup {
   readonly kind: GroupKind;
   /** For `addresses` groups: every range of every IPAddressExpression (the expressions are OR-ed). */
   readonly ranges: readonly AddressRange[];
+  /**
+   * For `labels` groups whose every criterion requires `Namespace Name EQUALS x`: those namespaces (only their
+   * pods can be members); undefined otherwise.
+   */
+  readonly namespaces?: ReadonlySet<string>;
   /** Membership of one endpoint. */
   has(e: Endpoint): boolean;
   /** Membership of an endpoint already resolved with `subjectOf` (faster when testing many groups). */
@@ -128,6 +133,7 @@ export function compileGroup(group: Group, namespaces: ReadonlyMap<string, Names
   }
   const compiled: CompiledGroup = {
     group,
+    namespaces: requiredNamespaces(chains),
     kind: kind === 'addresses' && ranges.length === 0 && chains.length ? 'mixed' : kind,
     ranges,
     has(e: Endpoint): boolean {
@@ -138,6 +144,25 @@ export function compileGroup(group: Group, namespaces: ReadonlyMap<string, Names
     },
   };
   return compiled;
+}
+
+/** The namespace each chain requires by name, when every chain requires one. */
+function requiredNamespaces(chains: Term[][]): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const chain of chains) {
+    let found: string | undefined;
+    for (const t of chain) {
+      if (t.t === 'cond' && t.c.member_type === 'Namespace' && t.c.key === 'Name' && t.c.operator === 'EQUALS' && t.c.scope_operator === undefined) found = t.c.value;
+      else if (t.t === 'nested') {
+        const inner = requiredNamespaces(t.chains);
+        if (inner && inner.size === 1) found = [...inner][0];
+      }
+      if (found !== undefined) break;
+    }
+    if (found === undefined) return undefined;
+    out.add(found);
+  }
+  return chains.length ? out : undefined;
 }
 
 /** The parts of an endpoint membership looks at. */
