@@ -148,10 +148,11 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const nsIndexes = new Map<string, { index: LabelIndex; groups: number[] }>();
   const atomClasses = new Map<string, number[]>();
 
-  const classKey = (pod: Pod | undefined, family: Family, atom: number, sig: number): string =>
-    !pod ? `e|${family}|${atom}` : pod.hostNetwork ? `h|${family}|${atom}|${sig}` : `p|${family}|${atom}|${sig}|${pod.namespace}|${labelsKey(pod.labels)}`;
+  // A pod's part of its class key: kind, and for selectable pods namespace and labels (its label group).
+  const podKeyOf = (pod: Pod): string => (pod.hostNetwork ? 'h' : `p${pod.namespace}\u0000${labelsKey(pod.labels)}`);
+  const classKey = (podKey: string, family: Family, atom: number, sig: number): string => `${family}|${atom}|${sig}|${podKey}`;
 
-  const addClass = (key: string, pod: Pod | undefined, family: Family, atom: number, sig: number): number => {
+  const addClass = (key: string, pod: Pod | undefined, podKey: string, family: Family, atom: number, sig: number): number => {
     const id = kind.length;
     classIds.set(key, id);
     kind.push(!pod ? EXTERNAL : pod.hostNetwork ? HOST_POD : SELECTABLE_POD);
@@ -164,11 +165,10 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     list.push(id);
     let group = -1;
     if (pod && !pod.hostNetwork) {
-      const gk = `${pod.namespace}\u0000${labelsKey(pod.labels)}`;
-      let g = groupIds.get(gk);
+      let g = groupIds.get(podKey);
       if (g === undefined) {
         g = groupClasses.length;
-        groupIds.set(gk, g);
+        groupIds.set(podKey, g);
         groupClasses.push([]);
         let nsIndex = nsIndexes.get(pod.namespace);
         if (!nsIndex) nsIndexes.set(pod.namespace, (nsIndex = { index: new LabelIndex(), groups: [] }));
@@ -186,20 +186,21 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   for (const pod of cluster.pods) {
     if (pod.ips.length === 0) continue;
     const sig = signatureOf(pod, true);
+    const podKey = podKeyOf(pod);
     const entries: { ip: string; family: Family; id: number }[] = [];
     for (const ip of pod.ips) {
       const family = familyOf(ip);
       if (!family) continue;
       const atom = (family === 4 ? atoms[4] : atoms[6]).atomOf(addressValue(ip, family));
-      const key = classKey(pod, family, atom, sig);
-      entries.push({ ip, family, id: classIds.get(key) ?? addClass(key, pod, family, atom, sig) });
+      const key = classKey(podKey, family, atom, sig);
+      entries.push({ ip, family, id: classIds.get(key) ?? addClass(key, pod, podKey, family, atom, sig) });
     }
     podClasses.set(pod, entries);
   }
   const externalBase = { 4: kind.length, 6: kind.length + atoms[4].count };
   for (const family of [4, 6] as const) {
     const fa: FamilyAtoms = atoms[family];
-    for (let a = 0; a < fa.count; a++) addClass(classKey(undefined, family, a, 0), undefined, family, a, 0);
+    for (let a = 0; a < fa.count; a++) addClass(classKey('e', family, a, 0), undefined, 'e', family, a, 0);
   }
   const classCount = kind.length;
 
@@ -387,7 +388,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     for (const entry of podClasses.get(e.pod) ?? []) if (entry.ip === e.ip && entry.family === e.family) return entry.id;
     const sig = signatureOf(e.pod, false);
     if (sig < 0) return -1;
-    return classIds.get(classKey(e.pod, e.family, fa.atomOf(addressValue(e.ip, e.family)), sig)) ?? -1;
+    return classIds.get(classKey(podKeyOf(e.pod), e.family, fa.atomOf(addressValue(e.ip, e.family)), sig)) ?? -1;
   };
 
   return {

@@ -70,10 +70,15 @@ function matchLabels(labels: Labels): LabelSelector {
   return { matchLabels: labels, matchExpressions: [] };
 }
 
-/** A random version-4-shaped uuid from the PRNG (the shapes' uids, like Antrea's uuid.New()). */
-function uuid(rng: Prng): string {
-  const hex = (n: number) => Array.from({ length: n }, () => rng.int(16).toString(16)).join('');
-  return `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + rng.int(4)).toString(16)}${hex(3)}-${hex(12)}`;
+/**
+ * Version-4-shaped uuids for a cluster (like Antrea's uuid.New()): a random prefix drawn once from the PRNG and
+ * a counter, so that they are unique, deterministic and cheap.
+ */
+function uuids(rng: Prng): () => string {
+  const hex = (digits: number) => Array.from({ length: digits }, () => rng.int(16).toString(16)).join('');
+  const prefix = `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + rng.int(4)).toString(16)}${hex(3)}`;
+  let n = 0;
+  return () => `${prefix}-${(n++).toString(16).padStart(12, '0')}`;
 }
 
 /** Pod IPv4 addresses handed out in order from 10.0.0.0/8 (unique up to 16M pods). */
@@ -88,9 +93,11 @@ class AntreaShapes {
   private readonly rng: Prng;
   private readonly egress: EgressVariant;
   private readonly usedNames = new Set<string>();
+  private readonly uuid: () => string;
 
   constructor(rng: Prng, egress: EgressVariant) {
     this.rng = rng;
+    this.uuid = uuids(rng);
     this.egress = egress;
   }
 
@@ -105,8 +112,12 @@ class AntreaShapes {
     }
   }
 
-  private namespace(): string {
-    const name = this.randomName('');
+  /** `count` fresh namespace names, sorted (so that the cluster's own sort finds them in order). */
+  private namespaceNames(count: number): string[] {
+    return Array.from({ length: count }, () => this.randomName('')).sort();
+  }
+
+  private namespace(name = this.randomName('')): string {
     this.namespaces.push({ name, labels: { app: name, [NAMESPACE_NAME_LABEL]: name }, declared: true });
     return name;
   }
@@ -114,7 +125,7 @@ class AntreaShapes {
   private pod(namespace: string, name: string, labels: Labels): void {
     this.pods.push({
       namespace, name, labels, ips: [podIPv4(this.pods.length)], hostNetwork: false, phase: 'Running',
-      nodeName: `Node-${this.rng.int(1000)}`, ports: [], uid: uuid(this.rng),
+      nodeName: `Node-${this.rng.int(1000)}`, ports: [], uid: this.uuid(),
     });
   }
 
@@ -123,12 +134,12 @@ class AntreaShapes {
     const policyTypes: PolicyType[] = this.egress === 'none' ? ['Ingress'] : ['Ingress', 'Egress'];
     const ingress: PolicyRule[] = peer ? [{ peers: [{ podSelector: matchLabels(peer) }] }] : [];
     const egress: PolicyRule[] = peer && this.egress === 'mirror' ? [{ peers: [{ podSelector: matchLabels(peer) }] }] : [];
-    this.policies.push({ namespace, name, uid: uuid(this.rng), podSelector: matchLabels(selected ?? {}), policyTypes, ingress, egress });
+    this.policies.push({ namespace, name, uid: this.uuid(), podSelector: matchLabels(selected ?? {}), policyTypes, ingress, egress });
   }
 
   smallNamespaces(count: number): void {
-    for (let i = 0; i < count; i++) {
-      const ns = this.namespace();
+    for (const name of this.namespaceNames(count)) {
+      const ns = this.namespace(name);
       const l1 = { 'app-1': 'scale-1' };
       const l2 = { 'app-2': 'scale-2' };
       this.policy(ns, 'default-deny-all', undefined, undefined);
@@ -142,8 +153,8 @@ class AntreaShapes {
   }
 
   largeNamespaces(count: number): void {
-    for (let n = 0; n < count; n++) {
-      const ns = this.namespace();
+    for (const name of this.namespaceNames(count)) {
+      const ns = this.namespace(name);
       this.policy(ns, 'default-deny-all', undefined, undefined);
       for (let i = 0; i < 100; i++) {
         const labels = { [`app-${i}`]: `scale-${i}` };
@@ -323,6 +334,7 @@ function randomCluster(rng: Prng, scale: number, name: string): Cluster {
   }
   const state: RandomState = { rng, v4, v6, nsNames: namespaces.map((n) => n.name) };
   const policies: NetworkPolicy[] = [];
+  const uuid = uuids(rng);
   const typeChoices: PolicyType[][] = [['Ingress'], ['Egress'], ['Ingress', 'Egress']];
   for (const ns of namespaces) {
     const policyCount = Math.max(1, Math.round((1 + rng.int(3)) * scale));
@@ -334,7 +346,7 @@ function randomCluster(rng: Prng, scale: number, name: string): Cluster {
         return Array.from({ length: count }, () => randomRule(state));
       };
       policies.push({
-        namespace: ns.name, name: `np-${i}`, uid: uuid(rng), podSelector: randomSelector(rng, POD_LABELS),
+        namespace: ns.name, name: `np-${i}`, uid: uuid(), podSelector: randomSelector(rng, POD_LABELS),
         policyTypes, ingress: rules('Ingress'), egress: rules('Egress'),
       });
     }
