@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
+import { hierarchicalBody } from '../../src/convert/nsx-api-body.ts';
+import { formatRuleTables } from '../../src/convert/nsx-rule-table.ts';
 import { loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
 import type { Group } from '../../src/model/group.ts';
 import type { SecurityPolicy } from '../../src/model/security-policy.ts';
@@ -268,3 +270,34 @@ describe('ids', () => {
   });
 });
 
+
+describe('seed 000 rule tables (-o table)', () => {
+  it('prints example 1 and example 2 as the seed does, with group names', () => {
+    const uid1 = '11111111-1111-4111-8111-111111111111';
+    const t1 = formatRuleTables(convertCluster(load(EXAMPLE_1)).config);
+    assert.ok(t1.includes(`| N/A | prod-my-ns1-${uid1}-rule[0]-to | UDP Source: Any, Destination: 53 | N/A | Any | Allow | Out |`), t1);
+    assert.ok(t1.includes('| Any | Any | Any | N/A | Any | Drop | Out |'), t1);
+    const t2 = formatRuleTables(convertCluster(load(EXAMPLE_2)).config);
+    assert.ok(t2.includes('| Any | Any | Any | N/A | Any | Drop | In_Out |'), t2);
+    assert.ok(!t2.includes('| Allow |'));
+  });
+});
+
+describe('NSX output', () => {
+  it('is the hierarchical API body and never holds an np2dfw extension', async () => {
+    const { generateCluster } = await import('../../src/k8s/synthetic/generate-cluster.ts');
+    for (const seed of [1, 2, 3]) {
+      const cluster = generateCluster('random', { seed, scale: 2 });
+      const nsx = convertCluster(cluster, { onError: 'continue' });
+      assert.ok(nsx.refusals.length > 0);
+      const text = JSON.stringify(hierarchicalBody(nsx.config));
+      for (const forbidden of ['NamedPortServiceEntry', '"SCTP"', '"scope_operator":"NOTEQUALS"']) assert.ok(!text.includes(forbidden), forbidden);
+      const extended = JSON.stringify(hierarchicalBody(convertCluster(cluster, { profile: 'extended' }).config));
+      assert.ok(['NamedPortServiceEntry', '"SCTP"', '"scope_operator":"NOTEQUALS"'].some((x) => extended.includes(x)));
+      const body = hierarchicalBody(nsx.config);
+      const children = body.children[0].Domain.children;
+      assert.equal(children.filter((c) => c.resource_type === 'ChildGroup').length, nsx.config.groups.length);
+      assert.equal(children.filter((c) => c.resource_type === 'ChildSecurityPolicy').length, nsx.config.policies.length);
+    }
+  });
+});
