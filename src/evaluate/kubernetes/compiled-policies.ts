@@ -89,6 +89,15 @@ export interface CompiledPolicies {
 
 const EMPTY = new Int32Array(0);
 
+const selectorKeys = new WeakMap<LabelSelector, string>();
+
+/** selectorKey, computed once per selector object. */
+function keyOf(selector: LabelSelector): string {
+  let key = selectorKeys.get(selector);
+  if (key === undefined) selectorKeys.set(selector, (key = selectorKey(selector)));
+  return key;
+}
+
 function labelsKey(labels: Labels): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join('\u0001');
 }
@@ -212,7 +221,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   // Selections, cached.
   const podsInCache = new Map<string, number[]>();
   const podsIn = (ns: string, selector: LabelSelector | undefined): number[] => {
-    const key = `${ns}\u0000${selector ? selectorKey(selector) : '*'}`;
+    const key = `${ns}\u0000${selector ? keyOf(selector) : '*'}`;
     let out = podsInCache.get(key);
     if (out) return out;
     out = [];
@@ -226,7 +235,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   };
   const nsCache = new Map<string, string[]>();
   const namespacesMatching = (selector: LabelSelector): string[] => {
-    const key = selectorKey(selector);
+    const key = keyOf(selector);
     let out = nsCache.get(key);
     if (!out) nsCache.set(key, (out = nsIndex.select(selector).map((i) => nsNames[i])));
     return out;
@@ -244,12 +253,12 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     return id;
   };
   const targetsOf = (p: NetworkPolicy): number =>
-    internSet(`t\u0000${p.namespace}\u0000${selectorKey(p.podSelector)}`, () => classSetOf(podsIn(p.namespace, p.podSelector), classCount));
+    internSet(`t\u0000${p.namespace}\u0000${keyOf(p.podSelector)}`, () => classSetOf(podsIn(p.namespace, p.podSelector), classCount));
 
   const peerKey = (peer: PolicyPeer, ns: string): string => {
     if (peer.ipBlock) return `i${peer.ipBlock.cidr}|${peer.ipBlock.except.join(',')}`;
     if (!peer.podSelector && !peer.namespaceSelector) return 'none';
-    return `s${peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : `@${ns}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+    return `s${peer.namespaceSelector ? keyOf(peer.namespaceSelector) : `@${ns}`}|${peer.podSelector ? keyOf(peer.podSelector) : '*'}`;
   };
   const peerClasses = (peer: PolicyPeer, ns: string): number[] => {
     if (peer.ipBlock) {
