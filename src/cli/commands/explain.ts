@@ -13,6 +13,7 @@ import { formatExplanationJson } from '../output/explain-json.ts';
 import { formatExplanationText } from '../output/explain-text.ts';
 import type { ExplainedDirection, Explanation } from '../output/explanation.ts';
 import { describePeer } from '../output/peer-description.ts';
+import { writeChunks } from '../output/write-output.ts';
 import { engineFor, parseFamilyArgument, parseOnErrorArgument, parsePortArgument } from './reach.ts';
 
 /** What `--from`/`--to` named: a pod (by name, or by one of its addresses) or an address outside the cluster. */
@@ -176,6 +177,6 @@ export function registerExplain(program: Command): void {
       const fam = connectionFamily(from, to, family);
       const connection: Connection = { src: endpointFor(from, fam), dst: endpointFor(to, fam), protocol: query.protocol, port: query.port };
       const x = explainConnection(cluster, connection, opts.via, onError);
-      process.stdout.write(format === 'json' ? formatExplanationJson(x) : formatExplanationText(x));
+      writeChunks([format === 'json' ? formatExplanationJson(x) : formatExplanationText(x)]);
     });
 }

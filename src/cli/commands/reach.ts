@@ -14,13 +14,14 @@ import { familyOf, type Family } from '../../net/ip-address.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
-import { formatMatrixCsv } from '../output/matrix-csv.ts';
-import { formatMatrixJson } from '../output/matrix-json.ts';
+import { matrixCsvChunks } from '../output/matrix-csv.ts';
+import { matrixJsonChunks } from '../output/matrix-json.ts';
 import { formatMatrixMarkdown } from '../output/matrix-markdown.ts';
 import { formatMatrixTable, GRID_MAX_ENDPOINTS } from '../output/matrix-table.ts';
 import type { PortMatrix, Reachability } from '../output/port-matrix.ts';
 import { stderrProgress } from '../output/progress.ts';
 import { formatRefusals } from '../output/refusals.ts';
+import { writeChunks } from '../output/write-output.ts';
 
 const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 
@@ -186,10 +187,10 @@ export function registerReach(program: Command): void {
       const endpoints = endpointsOf(cluster, fam, externals);
       const r = computeReachability(engine, endpoints, ports);
       switch (format) {
-        case 'json': process.stdout.write(formatMatrixJson(r)); break;
-        case 'csv': process.stdout.write(formatMatrixCsv(r)); break;
-        case 'md': process.stdout.write(formatMatrixMarkdown(r, { gridMaxEndpoints })); break;
-        case 'table': process.stdout.write(formatMatrixTable(r, { gridMaxEndpoints })); break;
+        case 'json': writeChunks(matrixJsonChunks(r)); break;
+        case 'csv': writeChunks(matrixCsvChunks(r)); break;
+        case 'md': writeChunks([formatMatrixMarkdown(r, { gridMaxEndpoints })]); break;
+        case 'table': writeChunks([formatMatrixTable(r, { gridMaxEndpoints })]); break;
       }
     });
 }

@@ -6,18 +6,24 @@ function csvField(value: string): string {
 }
 
 /**
- * `np2dfw reach -o csv`: one row per port and ordered pair of endpoints, ready for a spreadsheet or a script:
- * `protocol,port,source,destination,allowed` with `allowed` as `true`/`false`.
+ * `np2dfw reach -o csv` in pieces (one source row each): one line per port and ordered pair of endpoints, ready
+ * for a spreadsheet or a script: `protocol,port,source,destination,allowed` with `allowed` as `true`/`false`.
  */
-export function formatMatrixCsv(r: Reachability): string {
-  const lines = ['protocol,port,source,destination,allowed'];
+export function* matrixCsvChunks(r: Reachability): Generator<string> {
+  yield 'protocol,port,source,destination,allowed\n';
   const ids = r.endpoints.map((e) => csvField(e.id));
   for (const { query, matrix } of r.ports) {
     for (let i = 0; i < ids.length; i++) {
+      const lines: string[] = [];
       for (let j = 0; j < ids.length; j++) {
-        lines.push(`${query.protocol},${query.port},${ids[i]},${ids[j]},${matrix.get(i, j) ? 'true' : 'false'}`);
+        lines.push(`${query.protocol},${query.port},${ids[i]},${ids[j]},${matrix.get(i, j) ? 'true' : 'false'}\n`);
       }
+      yield lines.join('');
     }
   }
-  return lines.join('\n') + '\n';
+}
+
+/** `np2dfw reach -o csv` as one string (see matrixCsvChunks). */
+export function formatMatrixCsv(r: Reachability): string {
+  return [...matrixCsvChunks(r)].join('');
 }
