@@ -179,6 +179,17 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
     return undefined;
   }
 
+  /** Which source and destination groups of the deciding rule held the connection's ends. */
+  function matchedGroupNotes(r: FlatRule, c: Connection): string[] {
+    const notes: string[] = [];
+    const first = (list: readonly number[] | undefined, e: Endpoint) => (list === undefined ? undefined : list.find((g) => groups[g].has(e)));
+    const s = first(r.sources, c.src);
+    const d = first(r.destinations, c.dst);
+    if (s !== undefined) notes.push(`source ${c.src.id} is in group ${groups[s].group.display_name}`);
+    if (d !== undefined) notes.push(`destination ${c.dst.id} is in group ${groups[d].group.display_name}`);
+    return notes;
+  }
+
   function decideDirection(c: Connection, direction: PolicyType): Decision {
     const dir = direction === 'Ingress' ? 'ingress' : 'egress';
     const r = firstMatch(c, direction);
@@ -187,7 +198,7 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
       return {
         allowed: r.allow,
         by: `${r.allow ? 'allowed' : 'denied'} by DFW policy ${r.policy.display_name} rule ${r.rule.display_name} (${r.rule.action} ${r.rule.direction}, ${r.policy.category} #${r.policy.sequence_number})${formatOrigin(origin)}`,
-        notes: [],
+        notes: matchedGroupNotes(r, c),
       };
     }
     if (remaining) {

@@ -119,6 +119,7 @@ describe('DFW engine', () => {
     assert.equal(allowed(e, 'a/web', 'a/db', 8011), false);
     assert.equal(allowed(e, 'a/web', 'a/db', 5432, 'UDP'), false);
     assert.equal(allowed(e, 'b/cli', 'a/db', 5432), false);
+    assert.deepEqual(e.decide({ src: ep('a/web'), dst: ep('a/db'), protocol: 'TCP', port: 5432 }).ingress.notes, ['source a/web is in group web']);
     const later = engineOf([drop, { ...allowWeb, sequence_number: 9 }]);
     assert.equal(allowed(later, 'a/web', 'a/db', 5432), false);
     assert.match(later.decide({ src: ep('a/web'), dst: ep('a/db'), protocol: 'TCP', port: 5432 }).ingress.by, /denied by DFW policy drop rule d/);
