@@ -7,7 +7,7 @@ import type { Namespace } from './namespace.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import { parseDocuments, type RawObject } from './parse-documents.ts';
 import type { Pod } from './pod.ts';
-import { readInputs, type InputText } from './read-inputs.ts';
+import { readInputsReporting, type InputText } from './read-inputs.ts';
 import { validateObject } from './validate/validate-object.ts';
 
 /** The kinds np2dfw reads, by kind, with the apiVersions the API server serves them at. */
@@ -30,13 +30,19 @@ export interface LoadOptions {
 }
 
 /** Reads `-f` paths like kubectl and builds the cluster. Throws InvalidInputError listing every problem. */
-export function loadClusterFromPaths(paths: readonly string[], options: LoadOptions = {}, stdin?: () => string): Cluster {
-  return loadClusterFromTexts(readInputs(paths, stdin), options);
+export function loadClusterFromPaths(paths: readonly string[], options: LoadOptions = {}, stdin?: () => string | Uint8Array): Cluster {
+  const problems: InputProblem[] = [];
+  const inputs = readInputsReporting(paths, problems, stdin);
+  return loadReporting(inputs, problems, options);
 }
 
 /** Parses, validates and decodes the given texts into a cluster. Throws InvalidInputError listing every problem. */
 export function loadClusterFromTexts(inputs: readonly InputText[], options: LoadOptions = {}): Cluster {
-  const problems: InputProblem[] = [];
+  return loadReporting(inputs, [], options);
+}
+
+/** Loads what could be read, then throws every problem (reading ones included) together. */
+function loadReporting(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
   const objects: RawObject[] = [];
   for (const input of inputs) for (const raw of parseDocuments(input, problems)) objects.push(raw);
   const cluster = decodeObjects(objects, problems, options);

@@ -143,20 +143,22 @@ function parseYaml(input: InputText, problems: InputProblem[], out: RawObject[])
       return;
     }
     if (doc.contents === null) return; // an empty document (`---` alone, or only comments)
-    anyContent = true;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
+      anyContent = true;
       const msg = (e as Error).message;
       const why = e instanceof RangeError
         ? `refused: document ${index + 1} is nested too deeply`
-        : /alias/i.test(msg)
+        : /excessive alias count/i.test(msg)
           ? `refused: document ${index + 1} expands too many aliases (more than ${MAX_ALIASES}), as an alias bomb does`
           : `document ${index + 1}: ${firstLine(msg)}`;
       problems.push({ file: input.name, line: docLine, path: [], message: why });
       return;
     }
+    if (value === null || value === undefined) return; // an empty document, as kubectl skips it
+    anyContent = true;
     const locator: Locator<readonly (string | number)[]> = {
       root: [],
       line: (anchor, path) => {

@@ -20,8 +20,15 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
  * Every unreadable path is reported, then InvalidInputError is thrown.
  */
 export function readInputs(paths: readonly string[], stdin: () => string | Uint8Array = readStdin): InputText[] {
-  const out: InputText[] = [];
   const problems: InputProblem[] = [];
+  const out = readInputsReporting(paths, problems, stdin);
+  if (problems.length) throw new InvalidInputError(problems);
+  return out;
+}
+
+/** readInputs, appending the problems to `problems` instead of throwing: the readable inputs are returned. */
+export function readInputsReporting(paths: readonly string[], problems: InputProblem[], stdin: () => string | Uint8Array = readStdin): InputText[] {
+  const out: InputText[] = [];
   const add = (name: string, content: string | Uint8Array) => {
     const text = typeof content === 'string' ? checkText(name, content, problems) : decodeBytes(name, content, problems);
     if (text !== undefined) out.push({ name, text });
@@ -82,7 +89,6 @@ export function readInputs(paths: readonly string[], stdin: () => string | Uint8
       add(file, bytes);
     }
   }
-  if (problems.length) throw new InvalidInputError(problems);
   return out;
 }
 
