@@ -78,3 +78,26 @@ describe('matrix() equals decide() everywhere', () => {
     }
   });
 });
+
+describe('classes', () => {
+  it('group endpoints that no policy tells apart', () => {
+    const cluster = generateCluster('small-namespaces', { scale: 0.001 });
+    // Per namespace: the app-1 pods and the app-2 pods; plus one external class per family (no ipBlock).
+    assert.equal(createKubernetesEngine(cluster).compiled().classCount, 25 * 2 + 2);
+    const one = generateCluster('one-namespace', { scale: 0.01 });
+    assert.equal(createKubernetesEngine(one).compiled().classCount, 1 + 2);
+  });
+
+  it('agree with decide() on endpoint lists mixing both families (the same pod twice)', () => {
+    for (let seed = 300; seed < 340; seed++) {
+      const cluster = generateCluster('random', { seed });
+      const engine = createKubernetesEngine(cluster);
+      const endpoints = [...endpointsOf(cluster, 4, EXTERNALS), ...endpointsOf(cluster, 6, EXTERNALS)];
+      for (const q of QUERIES.filter((_, i) => i % 4 === 0)) {
+        const slow = engine.matrixByConnection(endpoints, q);
+        assert.deepEqual(engine.matrix(endpoints, q).differences(slow, 3), [], `seed ${seed}`);
+        assert.equal(engine.countAllowed(endpoints, q), slow.count(), `seed ${seed}`);
+      }
+    }
+  });
+});
