@@ -12,8 +12,16 @@ export const NAMED_PORT_ON_HOST_NETWORK_POD = 'NAMED_PORT_ON_HOST_NETWORK_POD';
  * the inventory declares such a port, the policy cannot be realized faithfully: the refusal names the port.
  */
 export function hostNetworkNamedPortRefusal(cluster: Cluster, policy: NetworkPolicy): Refusal | undefined {
+  return hostNetworkNamedPortCheck(cluster)(policy);
+}
+
+/** The same check, with the cluster's hostNetwork pods found once (for many policies). */
+export function hostNetworkNamedPortCheck(cluster: Cluster): (policy: NetworkPolicy) => Refusal | undefined {
   const hostPods = cluster.pods.filter((p) => p.hostNetwork && podIsLive(p));
-  if (hostPods.length === 0) return undefined;
+  return (policy) => (hostPods.length === 0 ? undefined : check(hostPods, policy));
+}
+
+function check(hostPods: readonly Cluster['pods'][number][], policy: NetworkPolicy): Refusal | undefined {
   const rules = effectiveRules(policy, 'Egress');
   for (let i = 0; i < rules.length; i++) {
     const ports = rules[i].ports ?? [];

@@ -6,7 +6,7 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import type { NetworkPolicy } from '../../k8s/network-policy.ts';
 import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
 import type { AntreaObjects } from './antrea-objects.ts';
-import { hostNetworkNamedPortRefusal } from './host-network-named-ports.ts';
+import { hostNetworkNamedPortCheck } from './host-network-named-ports.ts';
 import { realizeClusterDirect } from './realize-cluster.ts';
 import { realizeDfwConfig } from './realize-dfw.ts';
 
@@ -38,8 +38,9 @@ function selected(cluster: Cluster, only: readonly string[] | undefined, refusal
  */
 export function realizeAntreaDirect(cluster: Cluster, options: Partial<Pick<TargetOptions, 'only' | 'onError'>> = {}): AntreaRealization {
   const refusals: Refusal[] = [];
+  const hostCheck = hostNetworkNamedPortCheck(cluster);
   const policies = selected(cluster, options.only, refusals).filter((p) => {
-    const r = hostNetworkNamedPortRefusal(cluster, p);
+    const r = hostCheck(p);
     if (r) refusals.push(r);
     return !r;
   });

@@ -7,7 +7,7 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import type { LabelSelector } from '../../k8s/labels.ts';
 import { effectiveRules, isolates, type NetworkPolicy, type PolicyPeer, type PolicyPort, type PolicyType } from '../../k8s/network-policy.ts';
 import { cidrRange, subtractCidrs } from '../../net/cidr.ts';
-import { hostNetworkNamedPortRefusal } from '../antrea/host-network-named-ports.ts';
+import { hostNetworkNamedPortCheck } from '../antrea/host-network-named-ports.ts';
 import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
 import {
   POLICY_MANAGEMENT, sequenceOf, type AddressGroup, type ContrailConfig, type ContrailTag, type FirewallPolicy,
@@ -137,8 +137,11 @@ export function realizeContrail(cluster: Cluster, options: ContrailOptions = {})
     }
   }
   const tags = new Map<string, ContrailTag>();
+  /** What the policy being realized added (undone when it is refused). */
+  const added = { tags: [] as string[], groups: [] as string[] };
   const useTag = (t: string) => {
     if (!tags.has(t)) {
+      added.tags.push(t);
       const { type, value } = splitTag(t);
       tags.set(t, { fq_name: [t], name: t, tag_type_name: type, tag_value: value });
     }
@@ -147,6 +150,7 @@ export function realizeContrail(cluster: Cluster, options: ContrailOptions = {})
   const addressGroups = new Map<string, AddressGroup>();
   const addressGroup = (name: string, cidrs: readonly string[], origin: string): string => {
     if (!addressGroups.has(name)) {
+      added.groups.push(name);
       addressGroups.set(name, {
         fq_name: [POLICY_MANAGEMENT, name], parent_type: 'policy-management', name,
         address_group_prefix: { subnet: cidrs.map((c) => { const r = cidrRange(c); return { ip_prefix: c.slice(0, c.indexOf('/')), ip_prefix_len: r.prefix }; }) },
@@ -190,13 +194,13 @@ export function realizeContrail(cluster: Cluster, options: ContrailOptions = {})
     void path;
     return { tags: [useTag(inGroupTag(group)), useTag(tag)] };
   };
+  const hostCheck = hostNetworkNamedPortCheck(cluster);
   for (const policy of policies) {
     const ruleStart = rules.length;
-    const tagStart = new Set(tags.keys());
-    const agStart = new Set(addressGroups.keys());
-    const namesStart = new Set(ruleNames);
+    added.tags.length = 0;
+    added.groups.length = 0;
     try {
-      const hostRefusal = hostNetworkNamedPortRefusal(cluster, policy);
+      const hostRefusal = hostCheck(policy);
       if (hostRefusal) throw new Refused(hostRefusal.code, hostRefusal.path, hostRefusal.message);
       const applied = selectorAlternatives(policy.podSelector, 'pod', use).map((a) => [namespaceTag(policy.namespace), ...a]);
       const appliedEndpoints: FirewallRuleEndpoint[] = applied.map((a) => ({ tags: a.map(useTag) }));
@@ -242,10 +246,10 @@ export function realizeContrail(cluster: Cluster, options: ContrailOptions = {})
       converted.push(policy);
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
-      rules.length = ruleStart;
-      for (const t of [...tags.keys()]) if (!tagStart.has(t)) tags.delete(t);
-      for (const a of [...addressGroups.keys()]) if (!agStart.has(a)) addressGroups.delete(a);
-      for (const n of [...ruleNames]) if (!namesStart.has(n)) ruleNames.delete(n);
+      // Undo what the refused policy added.
+      for (const r of rules.splice(ruleStart)) ruleNames.delete(r.name);
+      for (const t of added.tags) tags.delete(t);
+      for (const a of added.groups) addressGroups.delete(a);
       refusals.push({ namespace: policy.namespace, name: policy.name, uid: policy.uid, code: e.code, path: e.path, message: e.message });
     }
   }
