@@ -36,12 +36,17 @@ export function problemAt(source: SourceRef | undefined, object: string | undefi
   };
 }
 
+/** The most problems the error message lists; `problems` always holds them all. */
+export const MAX_LISTED_PROBLEMS = 500;
+
 /** The input is invalid. Carries every problem found, not only the first. The CLI exits 2. */
 export class InvalidInputError extends Error {
   readonly problems: readonly InputProblem[];
   constructor(problems: readonly InputProblem[]) {
     const n = problems.length;
-    super(`invalid input (${n} problem${n === 1 ? '' : 's'}):\n` + problems.map((p) => '  ' + formatProblem(p)).join('\n'));
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => '  ' + formatProblem(p));
+    if (n > MAX_LISTED_PROBLEMS) listed.push(`  ... and ${n - MAX_LISTED_PROBLEMS} more problems`);
+    super(`invalid input (${n} problem${n === 1 ? '' : 's'}):\n` + listed.join('\n'));
     this.name = 'InvalidInputError';
     this.problems = problems;
   }

@@ -222,3 +222,21 @@ describe('locations in messages', () => {
     assert.equal(p.object, 'NetworkPolicy ok/p');
   });
 });
+
+describe('the error message', () => {
+  test('lists every problem up to a cap, and counts the rest; problems holds them all', () => {
+    const text = Array.from({ length: 600 }, (_, i) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: Bad${i}}`).join('\n---\n');
+    try {
+      load(text, 'many.yaml');
+      assert.fail('loaded');
+    } catch (e) {
+      assert.ok(e instanceof InvalidInputError);
+      assert.equal(e.problems.length, 600);
+      const lines = e.message.split('\n');
+      assert.equal(lines[0], 'invalid input (600 problems):');
+      assert.equal(lines.length, 1 + 500 + 1);
+      assert.equal(lines.at(-1), '  ... and 100 more problems');
+      assert.match(lines[1], /^ {2}many\.yaml:3: Namespace Bad0: metadata\.name: Invalid value: "Bad0": /);
+    }
+  });
+});
