@@ -75,8 +75,9 @@ async function ensureTopChain(family: 4 | 6, names: IptablesNames, netns: string
  * 4. the old generation's chains are flushed and deleted, then its sets destroyed.
  * On a failure before the switch the new generation is removed again and the old ruleset stays in force.
  * FORWARD gets one `-j NP2DFW` at its head the first time; no other chain, set or table is read or written.
+ * `plain`: no ipset, every set element its own rule (only for the benchmark's comparison).
  */
-export async function applyIptables(plan: NodePlan, options: { netns?: string; names?: Partial<IptablesNames> } = {}): Promise<IptablesApplyResult> {
+export async function applyIptables(plan: NodePlan, options: { netns?: string; names?: Partial<IptablesNames>; plain?: boolean } = {}): Promise<IptablesApplyResult> {
   const netns = options.netns;
   const base = { ...DEFAULT_IPTABLES_NAMES, ...options.names };
   const live4 = await ownChains(4, base, netns);
@@ -85,7 +86,7 @@ export async function applyIptables(plan: NodePlan, options: { netns?: string; n
   const generation = liveGen === 'a' ? 'b' : 'a';
   const names = { ...base, generation };
   await removeGeneration(names, generation, { 4: live4.get(generation) ?? [], 6: live6.get(generation) ?? [] }, netns);
-  const ruleset = renderIptablesRuleset(plan, names);
+  const ruleset = renderIptablesRuleset(plan, names, { plain: options.plain });
   try {
     await mustRun(['ipset', 'restore'], { netns, input: ruleset.ipset });
     await mustRun([TOOLS[4].restore, '--noflush', '--test'], { netns, input: ruleset.v4 });

@@ -83,16 +83,56 @@ function ipAnded(list: readonly Expression[]): boolean {
   return false;
 }
 
+/**
+ * The inventory indexed for group resolution: selectable pods, by namespace, with their namespace's labels.
+ * Build it once per cluster (`indexPods`) and resolve every group against it.
+ */
+export interface PodIndex {
+  readonly all: readonly Pod[];
+  readonly byNamespace: ReadonlyMap<string, readonly Pod[]>;
+  readonly namespaceLabels: ReadonlyMap<string, Labels>;
+}
+
+/** Indexes a cluster's selectable pods. */
+export function indexPods(cluster: Cluster): PodIndex {
+  const all = cluster.pods.filter(selectablePod);
+  const byNamespace = new Map<string, Pod[]>();
+  for (const p of all) {
+    let list = byNamespace.get(p.namespace);
+    if (!list) byNamespace.set(p.namespace, (list = []));
+    list.push(p);
+  }
+  const namespaceLabels = new Map<string, Labels>([...cluster.namespaces].map(([n, ns]) => [n, ns.labels]));
+  return { all, byNamespace, namespaceLabels };
+}
+
+/** The namespace a criterion pins by `Namespace Name EQUALS`, if it does (then only its pods can match). */
+function pinnedNamespace(e: Expression): string | undefined {
+  const conds = e.resource_type === 'Condition' ? [e] : e.resource_type === 'NestedExpression' && e.expressions.every((x) => x.resource_type !== 'ConjunctionOperator' || x.conjunction_operator === 'AND') ? e.expressions : [];
+  for (const c of conds) if (c.resource_type === 'Condition' && c.member_type === 'Namespace' && c.key === 'Name' && c.operator === 'EQUALS') return c.value;
+  return undefined;
+}
+
+/**
+ * The pods that can possibly match a group: when every OR-ed criterion pins a namespace, only those namespaces'
+ * pods; otherwise every pod. Only a shortcut: membership is still decided by evaluating the whole expression.
+ */
+function candidates(group: Group, index: PodIndex): readonly Pod[] {
+  if (group.expression.some((e) => e.resource_type === 'ConjunctionOperator' && e.conjunction_operator === 'AND')) return index.all;
+  const criteria = group.expression.filter((e) => e.resource_type === 'Condition' || e.resource_type === 'NestedExpression');
+  const pinned = criteria.map(pinnedNamespace);
+  if (pinned.some((n) => n === undefined)) return index.all;
+  return [...new Set(pinned as string[])].flatMap((n) => index.byNamespace.get(n) ?? []);
+}
+
 /** Resolves a group: which pods its conditions select, and its static CIDRs by family. */
-export function resolveGroup(group: Group, cluster: Cluster): ResolvedGroup {
+export function resolveGroup(group: Group, cluster: Cluster, index: PodIndex = indexPods(cluster)): ResolvedGroup {
   if (ipAnded(group.expression)) throw new Error(`group ${group.path}: IP members joined with AND cannot be realized as address sets`);
   const hasConditions = group.expression.some((e) => e.resource_type === 'Condition' || e.resource_type === 'NestedExpression');
   const pods: Pod[] = [];
   if (hasConditions) {
-    for (const pod of cluster.pods) {
-      if (!selectablePod(pod)) continue;
-      const ns = cluster.namespaces.get(pod.namespace);
-      if (listHolds(group.expression, pod, ns?.labels ?? {})) pods.push(pod);
+    for (const pod of candidates(group, index)) {
+      if (listHolds(group.expression, pod, index.namespaceLabels.get(pod.namespace) ?? {})) pods.push(pod);
     }
   }
   const v4 = new Set<string>();

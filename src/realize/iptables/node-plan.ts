@@ -6,7 +6,7 @@ import type { Group } from '../../model/group.ts';
 import type { Rule, RuleAction } from '../../model/rule.ts';
 import { CATEGORIES, type SecurityPolicy } from '../../model/security-policy.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
-import { resolveGroup, selectablePod, type ResolvedGroup } from './group-members.ts';
+import { indexPods, resolveGroup, selectablePod, type ResolvedGroup } from './group-members.ts';
 
 /**
  * The Linux dataplane of one node, independent of iptables or nftables syntax: the address sets, the per-policy
@@ -143,18 +143,31 @@ function ipsOf(pod: Pod): { 4?: string; 6?: string } {
  */
 export function planNode(config: DfwConfig, cluster: Cluster, node: string): NodePlan {
   const groups = new Map<string, Group>(config.groups.map((g) => [g.path, g]));
+  const index = indexPods(cluster);
   const resolved = new Map<string, ResolvedGroup>();
+  // Groups with the same expression have the same members: resolve each expression once.
+  const byExpression = new Map<string, ResolvedGroup>();
   const group = (path: string): ResolvedGroup => {
     let r = resolved.get(path);
     if (!r) {
       const g = groups.get(path);
       if (!g) throw new Error(`group ${path} is referenced but not defined`);
-      r = resolveGroup(g, cluster);
+      const key = JSON.stringify(g.expression);
+      const same = byExpression.get(key);
+      r = same ? { ...same, path } : resolveGroup(g, cluster, index);
+      byExpression.set(key, r);
       resolved.set(path, r);
     }
     return r;
   };
+  const memberSets = new Map<string, Set<Pod>>();
+  const members = (path: string): Set<Pod> => {
+    let m = memberSets.get(path);
+    if (!m) memberSets.set(path, (m = new Set(group(path).pods)));
+    return m;
+  };
   const nodePods = cluster.pods.filter((p) => selectablePod(p) && nodeOfPod(p) === node);
+  const nodeIndex = new Map<Pod, number>(nodePods.map((p, i) => [p, i]));
 
   const sets: AddressSet[] = [];
   const setIds = new Map<string, string>();
@@ -239,12 +252,15 @@ export function planNode(config: DfwConfig, cluster: Cluster, node: string): Nod
     for (const stage of ['OUT', 'IN'] as const) {
       const stageRules = rules.map((r, i) => ({ r, i })).filter((x) => stagesOf(x.r).includes(stage));
       if (stageRules.length === 0) continue;
-      for (const pod of nodePods) {
-        // Policy-level applied-to overrides rule-level; rule-level applies when the policy names no group.
+      // Policy-level applied-to overrides rule-level; rule-level applies when the policy names no group.
+      const candidates = policyGroups.length
+        ? [...new Set(policyGroups.flatMap((s) => group(s).pods))].filter((p) => nodeIndex.has(p)).sort((a, b) => nodeIndex.get(a)! - nodeIndex.get(b)!)
+        : nodePods;
+      for (const pod of candidates) {
         const applies = (rule: Rule): boolean => {
-          const scope = policyGroups.length ? policyGroups : rule.scope.filter((s) => s !== 'ANY');
-          if (scope.length === 0) return true;
-          return scope.some((s) => group(s).pods.includes(pod));
+          if (policyGroups.length) return true;
+          const scope = rule.scope.filter((s) => s !== 'ANY');
+          return scope.length === 0 || scope.some((s) => members(s).has(pod));
         };
         const mine = stageRules.filter((x) => applies(x.r));
         if (mine.length === 0) continue;

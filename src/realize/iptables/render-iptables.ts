@@ -1,4 +1,5 @@
 import type { Family } from '../../net/ip-address.ts';
+import { dispatchTree, DISPATCH_LEAF } from './dispatch-tree.ts';
 import type { AddressSet, NodePlan, PeerMatch, PlanRule, ServiceMatch } from './node-plan.ts';
 
 /**
@@ -87,17 +88,33 @@ export function multiportChunks(ports: readonly string[]): string[][] {
   return out;
 }
 
-function peerOptions(m: PeerMatch, family: Family, dir: 'src' | 'dst', setName: (id: string) => string): string[] {
-  if (m === 'any') return [''];
-  return m[family].map((id) => ` -m set --match-set ${setName(id)} ${dir}`);
+/** How a rule refers to a set: by its ipset name, or (plain iptables, no sets) by the set itself, inlined. */
+interface SetRef {
+  readonly name: (id: string) => string;
+  /** Present in plain mode: the set whose elements become one rule each. */
+  readonly inline?: (id: string) => AddressSet;
 }
 
-function serviceOptions(services: 'any' | readonly ServiceMatch[], family: Family, setName: (id: string) => string): { match: string; protocol?: string }[] {
+function peerOptions(m: PeerMatch, family: Family, dir: 'src' | 'dst', ref: SetRef): string[] {
+  if (m === 'any') return [''];
+  if (ref.inline) {
+    const flag = dir === 'src' ? '-s' : '-d';
+    return m[family].flatMap((id) => ref.inline!(id).elements.map((e) => ` ${flag} ${e}`));
+  }
+  return m[family].map((id) => ` -m set --match-set ${ref.name(id)} ${dir}`);
+}
+
+function serviceOptions(services: 'any' | readonly ServiceMatch[], family: Family, ref: SetRef): { match: string; protocol?: string }[] {
   if (services === 'any') return [{ match: '' }];
   const out: { match: string; protocol?: string }[] = [];
   for (const s of services) {
     const p = s.protocol.toLowerCase();
-    if (s.named) out.push({ match: ` -p ${p} -m set --match-set ${setName(s.named[family])} dst,dst`, protocol: p });
+    if (s.named && ref.inline) {
+      for (const e of ref.inline(s.named[family]).elements) {
+        const [ip, port] = e.split(' ');
+        out.push({ match: ` -p ${p} -d ${ip} --dport ${port}`, protocol: p });
+      }
+    } else if (s.named) out.push({ match: ` -p ${p} -m set --match-set ${ref.name(s.named[family])} dst,dst`, protocol: p });
     else if (!s.ports) out.push({ match: ` -p ${p}`, protocol: p });
     else for (const chunk of multiportChunks(s.ports)) out.push({ match: ` -p ${p} -m multiport --dports ${chunk.join(',')}`, protocol: p });
   }
@@ -105,10 +122,10 @@ function serviceOptions(services: 'any' | readonly ServiceMatch[], family: Famil
 }
 
 /** The iptables lines of one rule in a block chain (empty when it cannot match in this family). */
-function ruleLines(chain: string, rule: PlanRule, family: Family, names: IptablesNames, setName: (id: string) => string): string[] {
-  const srcs = peerOptions(rule.src, family, 'src', setName);
-  const dsts = peerOptions(rule.dst, family, 'dst', setName);
-  const svcs = serviceOptions(rule.services, family, setName);
+function ruleLines(chain: string, rule: PlanRule, family: Family, names: IptablesNames, ref: SetRef): string[] {
+  const srcs = peerOptions(rule.src, family, 'src', ref);
+  const dsts = peerOptions(rule.dst, family, 'dst', ref);
+  const svcs = serviceOptions(rule.services, family, ref);
   const mark = `0x${names.mark.toString(16)}`;
   const lines: string[] = [];
   for (const s of srcs) {
@@ -144,26 +161,30 @@ export function chainNames(plan: NodePlan, names: IptablesNames): { blocks: Map<
  * Top chain: established and related traffic returns unjudged; then the OUT chain of a protected source; then
  * the IN chain of a protected destination; a drop ends it, an allow or no match returns to FORWARD.
  */
-export function renderIptables(plan: NodePlan, names: IptablesNames, family: Family): { text: string; rules: number; chains: string[] } {
+export function renderIptables(plan: NodePlan, names: IptablesNames, family: Family, options: { plain?: boolean } = {}): { text: string; rules: number; chains: string[] } {
   const setById = new Map(plan.sets.map((s) => [s.id, s]));
-  const setName = (id: string) => ipsetName(names, setById.get(id)!);
+  const ref: SetRef = { name: (id) => ipsetName(names, setById.get(id)!), inline: options.plain ? (id) => setById.get(id)! : undefined };
   const cn = chainNames(plan, names);
   const mark = `0x${names.mark.toString(16)}`;
   const chains = [names.chain, ...cn.blocks.values(), ...cn.out, ...cn.in];
   const body: string[] = [];
   const top = names.chain;
-  const host = family === 4 ? '/32' : '/128';
+  const base = `${names.chain}-${names.generation}`;
   body.push(`-A ${top} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN`);
-  body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
-  plan.pods.forEach((p, i) => {
-    const ip = p.ips[family];
-    if (ip && p.out.length) body.push(`-A ${top} -s ${ip}${host} -j ${cn.out[i]}`);
-  });
-  body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
-  plan.pods.forEach((p, i) => {
-    const ip = p.ips[family];
-    if (ip && p.in.length) body.push(`-A ${top} -d ${ip}${host} -j ${cn.in[i]}`);
-  });
+  for (const stage of ['out', 'in'] as const) {
+    body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
+    const entries = plan.pods.flatMap((p, i) => (p.ips[family] && p[stage].length ? [{ ip: p.ips[family]!, target: cn[stage][i] }] : []));
+    const flag = stage === 'out' ? '-s' : '-d';
+    if (entries.length <= DISPATCH_LEAF) {
+      // few pods: test each address in the top chain
+      for (const e of entries) body.push(`-A ${top} ${flag} ${e.ip}${family === 4 ? '/32' : '/128'} -j ${e.target}`);
+    } else {
+      const root = `${base}-${stage === 'out' ? 'OD' : 'ID'}`;
+      const tree = dispatchTree(entries, family, flag, root, (n) => `${root}${n}`);
+      chains.push(root, ...tree.chains);
+      body.push(`-A ${top} -j ${root}`, ...tree.lines);
+    }
+  }
   body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
   const podChain = (chain: string, blocks: readonly string[]) => {
     for (const b of blocks) {
@@ -177,21 +198,24 @@ export function renderIptables(plan: NodePlan, names: IptablesNames, family: Fam
   });
   for (const b of plan.blocks) {
     const chain = cn.blocks.get(b.id)!;
-    for (const r of b.rules) body.push(...ruleLines(chain, r, family, names, setName));
+    for (const r of b.rules) body.push(...ruleLines(chain, r, family, names, ref));
   }
   const text = ['*filter', ...chains.map((c) => `:${c} - [0:0]`), ...body, 'COMMIT', ''].join('\n');
   return { text, rules: body.length, chains };
 }
 
-/** Both families' iptables input and the ipset script of a node's plan. */
-export function renderIptablesRuleset(plan: NodePlan, names: IptablesNames = DEFAULT_IPTABLES_NAMES): IptablesRuleset {
-  const v4 = renderIptables(plan, names, 4);
-  const v6 = renderIptables(plan, names, 6);
+/**
+ * Both families' iptables input and the ipset script of a node's plan. `plain`: no ipset at all, every set
+ * element its own rule (what seed 004 warns against; kept for the benchmark's comparison).
+ */
+export function renderIptablesRuleset(plan: NodePlan, names: IptablesNames = DEFAULT_IPTABLES_NAMES, options: { plain?: boolean } = {}): IptablesRuleset {
+  const v4 = renderIptables(plan, names, 4, options);
+  const v6 = renderIptables(plan, names, 6, options);
   return {
-    ipset: renderIpset(plan, names),
+    ipset: options.plain ? '' : renderIpset(plan, names),
     v4: v4.text,
     v6: v6.text,
-    setNames: plan.sets.map((s) => ipsetName(names, s)),
+    setNames: options.plain ? [] : plan.sets.map((s) => ipsetName(names, s)),
     chains: v4.chains,
     ruleCount: { 4: v4.rules, 6: v6.rules },
   };
