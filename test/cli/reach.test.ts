@@ -1,5 +1,6 @@
 // `np2dfw reach` through the real CLI: formats, flags, exit codes, targets, and the layout of large clusters.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,6 +174,16 @@ describe('np2dfw reach', () => {
     const via = runNp2dfw([...args, '--via', 'nsx']);
     assert.equal(via.code, 0, via.stderr);
     assert.equal(via.stdout, ref.stdout);
+  });
+});
+
+describe('reach into a closed pipe', () => {
+  it('ends quietly with exit 0 when the reader stops early (| head -1)', () => {
+    const ports = Array.from({ length: 80 }, (_, i) => `--port ${i + 1}`).join(' ');
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" src/cli/main.ts reach -f examples/shop -o csv ${ports} | head -1`], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(r.stdout, 'protocol,port,source,destination,allowed\n');
+    assert.doesNotMatch(r.stderr, /EPIPE|\n\s+at /);
+    assert.equal(r.status, 0, r.stderr);
   });
 });
 
