@@ -20,6 +20,7 @@ export const NO_CLASSES: ClassSet = Object.freeze({ all: false, ids: new Int32Ar
 /** A set from ids in any order, duplicates allowed, over a universe of `universe` classes. */
 export function classSetOf(ids: ArrayLike<number>, universe: number): ClassSet {
   if (ids.length === 0) return NO_CLASSES;
+  if (ids.length === 1 && universe > 64) return { all: false, ids: Int32Array.of(ids[0]) };
   const sorted = Int32Array.from(ids).sort();
   let n = 1;
   for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i];

@@ -14,6 +14,7 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import { addressValue, familyOf, type Family } from '../../net/ip-address.ts';
 import type { Endpoint } from '../endpoint.ts';
 import { addressAtoms, type FamilyAtoms } from './address-atoms.ts';
+import { ClassListsBuilder, type ClassLists } from './class-lists.ts';
 import { ALL_CLASSES, classSetOf, NO_CLASSES, unionOf, type ClassSet } from './class-set.ts';
 import { parsedIpBlock } from './endpoint-match.ts';
 import { LabelIndex } from './label-index.ts';
@@ -70,7 +71,7 @@ export interface CompiledPolicies {
   /** Per class: 1 when some policy isolates it for ingress. */
   readonly ingressIsolated: Uint8Array;
   /** Per class: the ingress rule shapes of the policies selecting it, ascending. */
-  readonly ingressRules: readonly Int32Array[];
+  readonly ingressRules: ClassLists;
   /** Per class: 1 when some policy isolates it for egress. */
   readonly egressIsolated: Uint8Array;
   /** Whether any class is isolated for egress. */
@@ -82,12 +83,10 @@ export interface CompiledPolicies {
   /** Egress groups whose peers are every class. */
   readonly universalEgressGroups: readonly number[];
   /** Per class: the egress groups whose peers hold it (universal groups excluded). */
-  readonly egressGroupsAt: readonly Int32Array[];
+  readonly egressGroupsAt: ClassLists;
   /** The class of an endpoint, or -1 when it is a pod unknown to the compiled cluster. */
   classOf(e: Endpoint): number;
 }
-
-const EMPTY = new Int32Array(0);
 
 const selectorKeys = new WeakMap<LabelSelector, string>();
 
@@ -149,67 +148,118 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const signature: number[] = [];
   const classFamily: number[] = [];
   const classAtom: number[] = [];
-  const classIds = new Map<string, number>();
   const groupOfClass: number[] = [];
-  // Label groups: selectable classes of one namespace with the same labels.
-  const groupIds = new Map<string, number>();
+  // Label groups: selectable pods of one namespace with the same labels, by namespace then labels.
+  const groupsByNs = new Map<string, Map<string, number>>();
   const groupClasses: number[][] = [];
+  // Classes by (family, atom, signature) within a label group (the first one inline, most groups have one
+  // class), and for hostNetwork pods.
+  const groupFirstKey: number[] = [];
+  const groupFirstClass: number[] = [];
+  const groupMore: (Map<number, number> | undefined)[] = [];
+  const hostClasses = new Map<number, number>();
   const nsIndexes = new Map<string, { index: LabelIndex; groups: number[] }>();
-  const atomClasses = new Map<string, number[]>();
+  const atomClasses = new Map<number, number[]>();
+  const atomKey = (family: Family, atom: number): number => (family === 4 ? atom : -1 - atom);
+  const subKey = (family: Family, atom: number, sig: number): number => (family === 4 ? 0 : 1) + 2 * (sig + 1048576 * atom);
+  const labelKeys = new WeakMap<Labels, string>();
 
-  // A pod's part of its class key: kind, and for selectable pods namespace and labels (its label group).
-  const podKeyOf = (pod: Pod): string => (pod.hostNetwork ? 'h' : `p${pod.namespace}\u0000${labelsKey(pod.labels)}`);
-  const classKey = (podKey: string, family: Family, atom: number, sig: number): string => `${family}|${atom}|${sig}|${podKey}`;
-
-  const addClass = (key: string, pod: Pod | undefined, podKey: string, family: Family, atom: number, sig: number): number => {
+  const newClass = (k: number, sig: number, family: Family, atom: number, group: number): number => {
     const id = kind.length;
-    classIds.set(key, id);
-    kind.push(!pod ? EXTERNAL : pod.hostNetwork ? HOST_POD : SELECTABLE_POD);
+    kind.push(k);
     signature.push(sig);
     classFamily.push(family);
     classAtom.push(atom);
-    const ak = `${family}:${atom}`;
-    let list = atomClasses.get(ak);
-    if (!list) atomClasses.set(ak, (list = []));
-    list.push(id);
-    let group = -1;
-    if (pod && !pod.hostNetwork) {
-      let g = groupIds.get(podKey);
-      if (g === undefined) {
-        g = groupClasses.length;
-        groupIds.set(podKey, g);
-        groupClasses.push([]);
-        let nsIndex = nsIndexes.get(pod.namespace);
-        if (!nsIndex) nsIndexes.set(pod.namespace, (nsIndex = { index: new LabelIndex(), groups: [] }));
-        nsIndex.index.add(pod.labels);
-        nsIndex.groups.push(g);
-      }
-      groupClasses[g].push(id);
-      group = g;
-    }
     groupOfClass.push(group);
+    const ak = atomKey(family, atom);
+    const list = atomClasses.get(ak);
+    if (list) list.push(id);
+    else atomClasses.set(ak, [id]);
+    if (group >= 0) groupClasses[group].push(id);
     return id;
   };
 
-  const podClasses = new Map<Pod, { ip: string; family: Family; id: number }[]>();
-  for (const pod of cluster.pods) {
-    if (pod.ips.length === 0) continue;
-    const sig = signatureOf(pod, true);
-    const podKey = podKeyOf(pod);
-    const entries: { ip: string; family: Family; id: number }[] = [];
-    for (const ip of pod.ips) {
-      const family = familyOf(ip);
-      if (!family) continue;
-      const atom = (family === 4 ? atoms[4] : atoms[6]).atomOf(addressValue(ip, family));
-      const key = classKey(podKey, family, atom, sig);
-      entries.push({ ip, family, id: classIds.get(key) ?? addClass(key, pod, podKey, family, atom, sig) });
+  /** The label group of a selectable pod (created when `create`), or -1. */
+  const groupOf = (pod: Pod, create: boolean): number => {
+    let lk = labelKeys.get(pod.labels);
+    if (lk === undefined) labelKeys.set(pod.labels, (lk = labelsKey(pod.labels)));
+    let byLabels = groupsByNs.get(pod.namespace);
+    if (!byLabels) {
+      if (!create) return -1;
+      groupsByNs.set(pod.namespace, (byLabels = new Map()));
     }
-    podClasses.set(pod, entries);
+    let g = byLabels.get(lk);
+    if (g === undefined) {
+      if (!create) return -1;
+      g = groupClasses.length;
+      byLabels.set(lk, g);
+      groupClasses.push([]);
+      groupFirstKey.push(-1);
+      groupFirstClass.push(-1);
+      groupMore.push(undefined);
+      let nsIndex = nsIndexes.get(pod.namespace);
+      if (!nsIndex) nsIndexes.set(pod.namespace, (nsIndex = { index: new LabelIndex(), groups: [] }));
+      nsIndex.index.add(pod.labels);
+      nsIndex.groups.push(g);
+    }
+    return g;
+  };
+
+  /** The class of a pod at an address of this atom (created when `create`), or -1. */
+  const podClassFor = (pod: Pod, family: Family, atom: number, sig: number, create: boolean): number => {
+    const group = pod.hostNetwork ? -1 : groupOf(pod, create);
+    if (!pod.hostNetwork && group < 0) return -1;
+    const k = subKey(family, atom, sig);
+    const kindOf = pod.hostNetwork ? HOST_POD : SELECTABLE_POD;
+    if (pod.hostNetwork) {
+      let id = hostClasses.get(k);
+      if (id === undefined) {
+        if (!create) return -1;
+        hostClasses.set(k, (id = newClass(kindOf, sig, family, atom, -1)));
+      }
+      return id;
+    }
+    if (groupFirstKey[group] === k) return groupFirstClass[group];
+    let id = groupMore[group]?.get(k);
+    if (id !== undefined) return id;
+    if (!create) return -1;
+    id = newClass(kindOf, sig, family, atom, group);
+    if (groupFirstKey[group] < 0) {
+      groupFirstKey[group] = k;
+      groupFirstClass[group] = id;
+    } else {
+      (groupMore[group] ??= new Map()).set(k, id);
+    }
+    return id;
+  };
+  const atomOfAddress = (ip: string, family: Family): number => {
+    const fa = family === 4 ? atoms[4] : atoms[6];
+    return fa.bounds.length === 0 ? 0 : fa.atomOf(addressValue(ip, family));
+  };
+  const firstAddress = (pod: Pod, family: Family): string | undefined => {
+    for (const ip of pod.ips) if ((ip.indexOf(':') < 0 ? 4 : 6) === family) return ip;
+    return undefined;
+  };
+
+  // Every pod with an address: its class per family (of its first address of that family).
+  const podIndex = new Map<Pod, number>();
+  const podClass4 = new Int32Array(cluster.pods.length).fill(-1);
+  const podClass6 = new Int32Array(cluster.pods.length).fill(-1);
+  for (let i = 0; i < cluster.pods.length; i++) {
+    const pod = cluster.pods[i];
+    if (pod.ips.length === 0) continue;
+    podIndex.set(pod, i);
+    const sig = signatureOf(pod, true);
+    for (const family of [4, 6] as const) {
+      const ip = firstAddress(pod, family);
+      if (ip === undefined) continue;
+      (family === 4 ? podClass4 : podClass6)[i] = podClassFor(pod, family, atomOfAddress(ip, family), sig, true);
+    }
   }
   const externalBase = { 4: kind.length, 6: kind.length + atoms[4].count };
   for (const family of [4, 6] as const) {
     const fa: FamilyAtoms = atoms[family];
-    for (let a = 0; a < fa.count; a++) addClass(classKey('e', family, a, 0), undefined, 'e', family, a, 0);
+    for (let a = 0; a < fa.count; a++) newClass(EXTERNAL, 0, family, a, -1);
   }
   const classCount = kind.length;
 
@@ -219,10 +269,12 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   for (const n of nsNames) nsIndex.add(cluster.namespaces.get(n)?.labels ?? { [NAMESPACE_NAME_LABEL]: n });
 
   // Selections, cached.
-  const podsInCache = new Map<string, number[]>();
+  const podsInCache = new Map<string, Map<string, number[]>>();
   const podsIn = (ns: string, selector: LabelSelector | undefined): number[] => {
-    const key = `${ns}\u0000${selector ? keyOf(selector) : '*'}`;
-    let out = podsInCache.get(key);
+    const key = selector ? keyOf(selector) : '*';
+    let byKey = podsInCache.get(ns);
+    if (!byKey) podsInCache.set(ns, (byKey = new Map()));
+    let out = byKey.get(key);
     if (out) return out;
     out = [];
     const idx = nsIndexes.get(ns);
@@ -230,7 +282,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
       const local = selector ? idx.index.select(selector) : idx.groups.map((_, i) => i);
       for (const l of local) for (const c of groupClasses[idx.groups[l]]) out.push(c);
     }
-    podsInCache.set(key, out);
+    byKey.set(key, out);
     return out;
   };
   const nsCache = new Map<string, string[]>();
@@ -252,8 +304,19 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     }
     return id;
   };
-  const targetsOf = (p: NetworkPolicy): number =>
-    internSet(`t\u0000${p.namespace}\u0000${keyOf(p.podSelector)}`, () => classSetOf(podsIn(p.namespace, p.podSelector), classCount));
+  const targetIds = new Map<string, Map<string, number>>();
+  const targetsOf = (p: NetworkPolicy): number => {
+    let byKey = targetIds.get(p.namespace);
+    if (!byKey) targetIds.set(p.namespace, (byKey = new Map()));
+    const key = keyOf(p.podSelector);
+    let id = byKey.get(key);
+    if (id === undefined) {
+      id = sets.length;
+      sets.push(classSetOf(podsIn(p.namespace, p.podSelector), classCount));
+      byKey.set(key, id);
+    }
+    return id;
+  };
 
   const peerKey = (peer: PolicyPeer, ns: string): string => {
     if (peer.ipBlock) return `i${peer.ipBlock.cidr}|${peer.ipBlock.except.join(',')}`;
@@ -264,7 +327,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     if (peer.ipBlock) {
       const block = parsedIpBlock(peer.ipBlock);
       const out: number[] = [];
-      for (const a of atoms[block.family].atomsMatching(block)) for (const c of atomClasses.get(`${block.family}:${a}`) ?? []) out.push(c);
+      for (const a of atoms[block.family].atomsMatching(block)) for (const c of atomClasses.get(atomKey(block.family, a)) ?? []) out.push(c);
       return out;
     }
     if (!peer.podSelector && !peer.namespaceSelector) return [];
@@ -276,7 +339,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const peerSetOf = (rule: PolicyRule, ns: string): number => {
     if (!rule.peers) return 0;
     const keys = rule.peers.map((peer) => peerKey(peer, ns));
-    return internSet(`p\u0000${[...new Set(keys)].sort().join('\n')}`, () => {
+    return internSet(keys.length === 1 ? keys[0] : [...new Set(keys)].sort().join('\n'), () => {
       const parts: ClassSet[] = [];
       const seen = new Set<string>();
       rule.peers!.forEach((peer, i) => {
@@ -324,7 +387,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
 
   // Ingress: per class, whether isolated and the rule shapes of the policies selecting it.
   const ingressIsolated = new Uint8Array(classCount);
-  const ingressLists: (number[] | undefined)[] = new Array(classCount);
+  const ingressLists = new ClassListsBuilder(classCount);
   const egressIsolated = new Uint8Array(classCount);
   const egressSources = new Map<number, Set<number>>();
   for (const p of policies) {
@@ -338,11 +401,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
       for (let i = 0; i < targets.length; i++) {
         const c = targets[i];
         ingressIsolated[c] = 1;
-        if (shapes.length) {
-          let list = ingressLists[c];
-          if (!list) ingressLists[c] = list = [];
-          for (const s of shapes) list.push(s);
-        }
+        for (const s of shapes) ingressLists.add(c, s);
       }
     }
     if (wantsOut) {
@@ -355,16 +414,12 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
       }
     }
   }
-  const ingressRules: Int32Array[] = new Array(classCount);
-  for (let c = 0; c < classCount; c++) {
-    const list = ingressLists[c];
-    ingressRules[c] = list ? classSetOf(list, Number.MAX_SAFE_INTEGER).ids : EMPTY;
-  }
+  const ingressRules = ingressLists.build();
 
   // Egress: groups of same-shaped rules, indexed by the classes their peers hold.
   const egressGroups: EgressGroup[] = [];
   const universalEgressGroups: number[] = [];
-  const groupsAt: (number[] | undefined)[] = new Array(classCount);
+  const groupsAt = new ClassListsBuilder(classCount);
   for (const [rule, targetIds] of egressSources) {
     const sources = unionOf([...targetIds].map((t) => sets[t]), classCount);
     if (!sources.all && sources.ids.length === 0) continue;
@@ -375,15 +430,9 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
       universalEgressGroups.push(g);
       continue;
     }
-    for (let i = 0; i < peers.ids.length; i++) {
-      const c = peers.ids[i];
-      let list = groupsAt[c];
-      if (!list) groupsAt[c] = list = [];
-      list.push(g);
-    }
+    for (let i = 0; i < peers.ids.length; i++) groupsAt.add(peers.ids[i], g);
   }
-  const egressGroupsAt: Int32Array[] = new Array(classCount);
-  for (let c = 0; c < classCount; c++) egressGroupsAt[c] = groupsAt[c] ? Int32Array.from(groupsAt[c]!) : EMPTY;
+  const egressGroupsAt = groupsAt.build();
   const notIsolated: number[] = [];
   let anyEgressIsolation = false;
   for (let c = 0; c < classCount; c++) {
@@ -392,12 +441,12 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   }
 
   const classOf = (e: Endpoint): number => {
-    const fa = e.family === 4 ? atoms[4] : atoms[6];
-    if (e.kind === 'external') return externalBase[e.family] + fa.atomOf(addressValue(e.ip, e.family));
-    for (const entry of podClasses.get(e.pod) ?? []) if (entry.ip === e.ip && entry.family === e.family) return entry.id;
+    if (e.kind === 'external') return externalBase[e.family] + atomOfAddress(e.ip, e.family);
+    const i = podIndex.get(e.pod);
+    if (i !== undefined && e.ip === firstAddress(e.pod, e.family)) return (e.family === 4 ? podClass4 : podClass6)[i];
     const sig = signatureOf(e.pod, false);
     if (sig < 0) return -1;
-    return classIds.get(classKey(podKeyOf(e.pod), e.family, fa.atomOf(addressValue(e.ip, e.family)), sig)) ?? -1;
+    return podClassFor(e.pod, e.family, atomOfAddress(e.ip, e.family), sig, false);
   };
 
   return {

@@ -2,22 +2,31 @@
 // many objects without testing every selector against every object.
 import { selectorMatches, type LabelSelector, type Labels } from '../../k8s/labels.ts';
 
+/** Up to this many entries, a selection simply tests each one. */
+const SCAN_LIMIT = 16;
+
 /** Entries (numbered 0..n-1 by the caller) with their labels, indexed by `key=value` and by key. */
 export class LabelIndex {
   private readonly labels: Labels[] = [];
-  private readonly byPair = new Map<string, number[]>();
+  /** Built on the first selection over more than SCAN_LIMIT entries, then kept up to date. */
+  private byPair: Map<string, number[]> | undefined;
 
   /** Adds an entry; returns its number. */
   add(labels: Labels): number {
     const id = this.labels.length;
     this.labels.push(labels);
+    if (this.byPair) this.index(id);
+    return id;
+  }
+
+  private index(id: number): void {
+    const labels = this.labels[id];
     for (const k in labels) {
       const pair = `${k}=${labels[k]}`;
-      let list = this.byPair.get(pair);
-      if (!list) this.byPair.set(pair, (list = []));
-      list.push(id);
+      const list = this.byPair!.get(pair);
+      if (list) list.push(id);
+      else this.byPair!.set(pair, [id]);
     }
-    return id;
   }
 
   /** The number of entries. */
@@ -30,18 +39,27 @@ export class LabelIndex {
    * then checks the whole selector on each candidate.
    */
   select(selector: LabelSelector): number[] {
+    const out: number[] = [];
+    if (this.labels.length <= SCAN_LIMIT) {
+      for (let id = 0; id < this.labels.length; id++) if (selectorMatches(selector, this.labels[id])) out.push(id);
+      return out;
+    }
+    if (!this.byPair) {
+      this.byPair = new Map();
+      for (let id = 0; id < this.labels.length; id++) this.index(id);
+    }
+    const byPair = this.byPair;
     let candidates: number[] | undefined;
     for (const k in selector.matchLabels) {
-      const list = this.byPair.get(`${k}=${selector.matchLabels[k]}`) ?? [];
+      const list = byPair.get(`${k}=${selector.matchLabels[k]}`) ?? [];
       if (!candidates || list.length < candidates.length) candidates = list;
     }
     for (const r of selector.matchExpressions) {
       if (r.operator !== 'In') continue;
       const ids = new Set<number>();
-      for (const v of r.values) for (const id of this.byPair.get(`${r.key}=${v}`) ?? []) ids.add(id);
+      for (const v of r.values) for (const id of byPair.get(`${r.key}=${v}`) ?? []) ids.add(id);
       if (!candidates || ids.size < candidates.length) candidates = [...ids].sort((a, b) => a - b);
     }
-    const out: number[] = [];
     if (candidates) {
       for (const id of candidates) if (selectorMatches(selector, this.labels[id])) out.push(id);
     } else {

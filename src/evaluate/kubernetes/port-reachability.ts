@@ -63,8 +63,9 @@ export class PortReachability {
     const sets: ClassSet[] = [];
     const sig = k.signature[c];
     const epoch = ++this.setEpoch;
-    for (const r of k.ingressRules[c]) {
-      const rule = k.rules[r];
+    const { offsets, items } = k.ingressRules;
+    for (let i = offsets[c]; i < offsets[c + 1]; i++) {
+      const rule = k.rules[items[i]];
       if (!this.portsMatch(rule.ports, sig)) continue;
       if (rule.peers === 0) return ALL_SIDE;
       if (this.setStamp[rule.peers] === epoch) continue;
@@ -85,8 +86,9 @@ export class PortReachability {
       const group = k.egressGroups[g];
       if (this.portsMatch(k.rules[group.rule].ports, sig)) sets.push(group.sources);
     }
-    for (const g of k.egressGroupsAt[c]) {
-      const group = k.egressGroups[g];
+    const at = k.egressGroupsAt;
+    for (let i = at.offsets[c]; i < at.offsets[c + 1]; i++) {
+      const group = k.egressGroups[at.items[i]];
       if (this.portsMatch(k.rules[group.rule].ports, sig)) sets.push(group.sources);
     }
     return { all: false, sets };

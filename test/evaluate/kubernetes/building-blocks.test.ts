@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addressAtoms } from '../../../src/evaluate/kubernetes/address-atoms.ts';
 import { ALL_CLASSES, classSetOf, hasClass, unionOf } from '../../../src/evaluate/kubernetes/class-set.ts';
+import { ClassListsBuilder } from '../../../src/evaluate/kubernetes/class-lists.ts';
 import { LabelIndex } from '../../../src/evaluate/kubernetes/label-index.ts';
-import { SELECT_ALL } from '../../../src/k8s/labels.ts';
+import { SELECT_ALL, selectorMatches, type LabelSelector } from '../../../src/k8s/labels.ts';
+import { createPrng } from '../../../src/k8s/synthetic/prng.ts';
 import { parseCidrWithExcept } from '../../../src/net/cidr.ts';
 import { addressValue } from '../../../src/net/ip-address.ts';
 
@@ -70,5 +72,49 @@ describe('label index', () => {
     assert.deepEqual(idx.select({ matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['web'] }] }), [1, 2]);
     assert.deepEqual(idx.select(SELECT_ALL), [0, 1, 2, 3]);
     assert.deepEqual(idx.select({ matchLabels: { app: 'none' }, matchExpressions: [] }), []);
+  });
+});
+
+describe('label index over many entries (the inverted index path)', () => {
+  it('selects exactly what selectorMatches selects', () => {
+    const rng = createPrng(11);
+    const idx = new LabelIndex();
+    const all: Record<string, string>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const labels: Record<string, string> = {};
+      if (rng.chance(0.7)) labels.app = rng.pick(['a', 'b', 'c', 'd']);
+      if (rng.chance(0.5)) labels.tier = rng.pick(['x', 'y']);
+      all.push(labels);
+      idx.add(labels);
+    }
+    const selectors: LabelSelector[] = [
+      { matchLabels: { app: 'a' }, matchExpressions: [] },
+      { matchLabels: { app: 'b', tier: 'x' }, matchExpressions: [] },
+      { matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'In', values: ['c', 'd'] }, { key: 'tier', operator: 'Exists', values: [] }] },
+      { matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['a'] }] },
+      { matchLabels: { app: 'zzz' }, matchExpressions: [] },
+      SELECT_ALL,
+    ];
+    for (const sel of selectors) {
+      const expected = all.flatMap((l, i) => (selectorMatches(sel, l) ? [i] : []));
+      assert.deepEqual(idx.select(sel), expected);
+    }
+    idx.add({ app: 'a' });
+    assert.equal(idx.select({ matchLabels: { app: 'a' }, matchExpressions: [] }).at(-1), 200, 'entries added after indexing are found');
+  });
+});
+
+describe('class lists', () => {
+  it('packs, sorts and deduplicates per class', () => {
+    const b = new ClassListsBuilder(4);
+    for (const [c, v] of [[2, 9], [0, 5], [2, 1], [2, 9], [0, 5], [3, 7]]) b.add(c, v);
+    for (let i = 0; i < 3000; i++) b.add(1, i % 1500);
+    const l = b.build();
+    const of = (c: number) => [...l.items.subarray(l.offsets[c], l.offsets[c + 1])];
+    assert.deepEqual(of(0), [5]);
+    assert.equal(of(1).length, 1500);
+    assert.deepEqual(of(1).slice(0, 3), [0, 1, 2]);
+    assert.deepEqual(of(2), [1, 9]);
+    assert.deepEqual(of(3), [7]);
   });
 });
