@@ -299,36 +299,36 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
     const full = new Uint32Array(W).fill(0xffffffff);
     for (const x of compiled) {
       for (let aw = 0; aw < W; aw++) {
-       let word = (x.applied[aw] & selectable[aw]) >>> 0;
-       while (word !== 0) {
-        const low = word & -word;
-        const c = aw * 32 + (31 - Math.clz32(low));
-        word = (word ^ low) >>> 0;
-        if (x.r.outbound && has(x.src, c)) {
-          // S = c: destinations (and, with named ports, destinations where the service matches)
-          const dst = x.dst ?? full;
-          const allow = egressAllow[c];
-          const decided = egressDecided[c];
-          for (let w = 0; w < W; w++) {
-            let bits = dst[w] & ~decided[w];
-            if (x.svc !== true) bits &= x.svc[w];
-            if (bits === 0) continue;
-            decided[w] |= bits;
-            if (x.r.allow) allow[w] |= bits;
+        let word = (x.applied[aw] & selectable[aw]) >>> 0;
+        while (word !== 0) {
+          const low = word & -word;
+          const c = aw * 32 + (31 - Math.clz32(low));
+          word = (word ^ low) >>> 0;
+          if (x.r.outbound && has(x.src, c)) {
+            // S = c: destinations (and, with named ports, destinations where the service matches)
+            const dst = x.dst ?? full;
+            const allow = egressAllow[c];
+            const decided = egressDecided[c];
+            for (let w = 0; w < W; w++) {
+              let bits = dst[w] & ~decided[w];
+              if (x.svc !== true) bits &= x.svc[w];
+              if (bits === 0) continue;
+              decided[w] |= bits;
+              if (x.r.allow) allow[w] |= bits;
+            }
+          }
+          if (x.r.inbound && has(x.dst, c) && (x.svc === true || has(x.svc, c))) {
+            const src = x.src ?? full;
+            const allow = ingressAllow[c];
+            const decided = ingressDecided[c];
+            for (let w = 0; w < W; w++) {
+              const bits = src[w] & ~decided[w];
+              if (bits === 0) continue;
+              decided[w] |= bits;
+              if (x.r.allow) allow[w] |= bits;
+            }
           }
         }
-        if (x.r.inbound && has(x.dst, c) && (x.svc === true || has(x.svc, c))) {
-          const src = x.src ?? full;
-          const allow = ingressAllow[c];
-          const decided = ingressDecided[c];
-          for (let w = 0; w < W; w++) {
-            const bits = src[w] & ~decided[w];
-            if (bits === 0) continue;
-            decided[w] |= bits;
-            if (x.r.allow) allow[w] |= bits;
-          }
-        }
-       }
       }
     }
     // class pair verdicts, then the matrix row by row
