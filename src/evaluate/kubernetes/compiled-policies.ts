@@ -88,15 +88,6 @@ export interface CompiledPolicies {
   classOf(e: Endpoint): number;
 }
 
-const selectorKeys = new WeakMap<LabelSelector, string>();
-
-/** selectorKey, computed once per selector object. */
-function keyOf(selector: LabelSelector): string {
-  let key = selectorKeys.get(selector);
-  if (key === undefined) selectorKeys.set(selector, (key = selectorKey(selector)));
-  return key;
-}
-
 function labelsKey(labels: Labels): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join('\u0001');
 }
@@ -104,6 +95,13 @@ function labelsKey(labels: Labels): string {
 /** Compiles policies over a cluster's pods (every pod with an address, whatever its phase). */
 export function compilePolicies(cluster: Cluster, policies: readonly NetworkPolicy[]): CompiledPolicies {
   const effective = (p: NetworkPolicy, d: PolicyType): readonly PolicyRule[] => effectiveRules(p, d);
+  // selectorKey, computed once per selector object (a plain Map: it lives only as long as the compilation).
+  const selectorKeys = new Map<LabelSelector, string>();
+  const keyOf = (selector: LabelSelector): string => {
+    let key = selectorKeys.get(selector);
+    if (key === undefined) selectorKeys.set(selector, (key = selectorKey(selector)));
+    return key;
+  };
 
   // Named ports and ipBlocks the policies use.
   const namedPorts: NamedPortRef[] = [];
@@ -162,7 +160,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const atomClasses = new Map<number, number[]>();
   const atomKey = (family: Family, atom: number): number => (family === 4 ? atom : -1 - atom);
   const subKey = (family: Family, atom: number, sig: number): number => (family === 4 ? 0 : 1) + 2 * (sig + 1048576 * atom);
-  const labelKeys = new WeakMap<Labels, string>();
+  const labelKeys = new Map<Labels, string>();
 
   const newClass = (k: number, sig: number, family: Family, atom: number, group: number): number => {
     const id = kind.length;
