@@ -52,6 +52,16 @@ export interface DirectionExplanation {
   readonly allowedBy?: AllowingRule;
 }
 
+/** Both directions of a connection, structured (what `explain -o json` prints). */
+export interface ConnectionExplanation {
+  /** Allowed when neither direction answers Deny. */
+  readonly allowed: boolean;
+  /** The source's egress. */
+  readonly egress: DirectionExplanation;
+  /** The destination's ingress. */
+  readonly ingress: DirectionExplanation;
+}
+
 /** The one-line form of an allowing rule: `ns/name spec.ingress[0].from[1] port 80/TCP`. */
 export function formatAllowingRule(a: AllowingRule): string {
   return `${a.policy} ${a.path}${a.port ? ` port ${a.port}` : ' any port'}`;

@@ -7,7 +7,7 @@ import type { ConnectionDecision, Decision, StageVerdict } from '../decision.ts'
 import type { Endpoint } from '../endpoint.ts';
 import type { ReachabilityEngine } from '../engine.ts';
 import { compilePolicies, type CompiledPolicies } from './compiled-policies.ts';
-import { toDecision, type AllowingRule, type DirectionExplanation } from './direction-explanation.ts';
+import { toDecision, type AllowingRule, type ConnectionExplanation, type DirectionExplanation } from './direction-explanation.ts';
 import { formatPolicyPort, peerMatches, policySelects, portMatches } from './endpoint-match.ts';
 import { classMatrix, countAllowedPairs } from './endpoint-reachability.ts';
 
@@ -43,6 +43,8 @@ export interface KubernetesEngine extends ReachabilityEngine {
   directionVerdict(connection: Connection, direction: PolicyType): StageAnswer;
   /** The same answer in structured form: the isolating policies and the first rule, peer and port that allowed. */
   explainDirection(connection: Connection, direction: PolicyType): DirectionExplanation;
+  /** Both directions of a connection in structured form, and the verdict. */
+  explain(connection: Connection): ConnectionExplanation;
   /** The policies (of the engine's set) that isolate an endpoint in a direction, in policy order. */
   isolatingPolicies(endpoint: Endpoint, direction: PolicyType): readonly NetworkPolicy[];
   /** The matrix computed one connection at a time (the cross-check of `matrix`). */
@@ -117,6 +119,12 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     return { ...base, verdict: 'Deny', reason: 'denied' };
   }
 
+  function explain(c: Connection): ConnectionExplanation {
+    const egress = explainDirection(c, 'Egress');
+    const ingress = explainDirection(c, 'Ingress');
+    return { allowed: egress.verdict !== 'Deny' && ingress.verdict !== 'Deny', egress, ingress };
+  }
+
   function directionVerdict(c: Connection, direction: PolicyType): StageAnswer {
     const x = explainDirection(c, direction);
     return { verdict: x.verdict, decision: toDecision(x) };
@@ -153,6 +161,7 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     decide,
     directionVerdict,
     explainDirection,
+    explain,
     isolatingPolicies,
     matrix: (endpoints, query) => classMatrix(compiled(), endpoints, query, slowPair(query)),
     matrixByConnection,

@@ -344,6 +344,22 @@ describe('reasons', () => {
     assert.match(d.egress.by, /not isolated/);
   });
 
+  it('explains both directions in structured form', () => {
+    const cl = c();
+    const e = createKubernetesEngine(cl);
+    const x = e.explain({ src: ep(cl, 'a/x'), dst: ep(cl, 'a/db'), protocol: 'TCP', port: 80 });
+    assert.equal(x.allowed, false);
+    assert.equal(x.egress.verdict, 'Next');
+    assert.equal(x.egress.reason, 'not-isolated');
+    assert.equal(x.ingress.verdict, 'Deny');
+    assert.equal(x.ingress.subject, 'a/db');
+    assert.equal(x.ingress.allowedBy, undefined);
+    const y = e.explain({ src: ep(cl, '1.2.3.4'), dst: ep(cl, 'a/db'), protocol: 'TCP', port: 80 });
+    assert.equal(y.allowed, true);
+    assert.deepEqual({ ...y.ingress.allowedBy, uid: '' }, { policy: 'a/db', uid: '', direction: 'Ingress', ruleIndex: 0, peerIndex: 0, path: 'spec.ingress[0].from[0]' });
+    assert.match(e.decide({ src: ep(cl, '1.2.3.4'), dst: ep(cl, 'a/db'), protocol: 'TCP', port: 80 }).ingress.by, /spec\.ingress\[0\]\.from\[0\] any port/);
+  });
+
   it('lists the isolating policies when nothing allowed', () => {
     const cl = c();
     const e = createKubernetesEngine(cl);
