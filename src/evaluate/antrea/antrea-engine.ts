@@ -76,6 +76,14 @@ export function createAntreaEngine(input: AntreaEngineInput): AntreaEngine {
     return { p, tier, tp };
   }).sort((a, b) => a.tp - b.tp || a.p.spec.priority - b.p.spec.priority || (a.p.metadata.name < b.p.metadata.name ? -1 : a.p.metadata.name > b.p.metadata.name ? 1 : 0));
 
+  // Identical appliedTo lists and peer lists (one per policy, often repeated) share one predicate.
+  const appliedMemo = new Map<string, EndpointPredicate>();
+  const peersMemo = new Map<string, EndpointPredicate>();
+  const memo = (m: Map<string, EndpointPredicate>, key: string, make: () => EndpointPredicate) => {
+    let f = m.get(key);
+    if (!f) m.set(key, (f = make()));
+    return f;
+  };
   const compile = (direction: PolicyType, baseline: boolean): CompiledRule[] => {
     const out: CompiledRule[] = [];
     for (const { p, tier } of ordered) {
@@ -83,15 +91,18 @@ export function createAntreaEngine(input: AntreaEngineInput): AntreaEngine {
       const rules = (direction === 'Ingress' ? p.spec.ingress : p.spec.egress) ?? [];
       rules.forEach((rule, index) => {
         const at = rule.appliedTo && rule.appliedTo.length ? rule.appliedTo : p.spec.appliedTo ?? [];
-        const ats = at.map((a) => selections.appliedTo(a));
-        const peerList = direction === 'Ingress' ? rule.from : rule.to;
-        const peers = peerList && peerList.length ? peerList.map((x) => selections.peer(x)) : undefined;
-        out.push({
-          policy: p, tier, rule, index,
-          appliedTo: (e) => ats.some((f) => f(e)),
-          peers: peers ? (e) => peers.some((f) => f(e)) : undefined,
-          ports: rule.ports,
+        const appliedTo = memo(appliedMemo, JSON.stringify(at), () => {
+          const ats = at.map((a) => selections.appliedTo(a));
+          return (e) => ats.some((f) => f(e));
         });
+        const peerList = direction === 'Ingress' ? rule.from : rule.to;
+        const peers = peerList && peerList.length
+          ? memo(peersMemo, JSON.stringify(peerList), () => {
+            const ps = peerList.map((x) => selections.peer(x));
+            return (e) => ps.some((f) => f(e));
+          })
+          : undefined;
+        out.push({ policy: p, tier, rule, index, appliedTo, peers, ports: rule.ports });
       });
     }
     return out;
@@ -149,6 +160,43 @@ export function createAntreaEngine(input: AntreaEngineInput): AntreaEngine {
     return { allowed: egress.allowed && ingress.allowed, egress, ingress };
   }
 
+  /** What a matrix over one endpoint list reuses for every port: rule lists per subject, peer sets. */
+  interface Prepared {
+    /** For each subject endpoint, the rules of `list` that apply to it, in order. */
+    bySubject(list: readonly CompiledRule[]): readonly (readonly CompiledRule[])[];
+    readonly peerBits: Map<EndpointPredicate, Uint32Array>;
+  }
+  const preparedCache = new WeakMap<readonly Endpoint[], Prepared>();
+  function prepared(endpoints: readonly Endpoint[]): Prepared {
+    let p = preparedCache.get(endpoints);
+    if (p) return p;
+    const lists = new Map<readonly CompiledRule[], CompiledRule[][]>();
+    // appliedTo predicates are shared by many rules (one per policy): evaluate each once per endpoint.
+    const membership = new Map<EndpointPredicate, boolean[]>();
+    const members = (f: EndpointPredicate) => {
+      let m = membership.get(f);
+      if (!m) membership.set(f, (m = endpoints.map((e) => f(e))));
+      return m;
+    };
+    p = {
+      peerBits: new Map(),
+      bySubject(list) {
+        let l = lists.get(list);
+        if (!l) {
+          l = endpoints.map(() => []);
+          for (const r of list) {
+            const m = members(r.appliedTo);
+            for (let i = 0; i < m.length; i++) if (m[i]) l[i].push(r);
+          }
+          lists.set(list, l);
+        }
+        return l;
+      },
+    };
+    preparedCache.set(endpoints, p);
+    return p;
+  }
+
   /**
    * One direction for every pair at once: per subject endpoint, the rules that apply to it in order, each taking
    * the still undecided peers it matches (bitsets over the endpoints). What stays undecided or was passed goes to
@@ -158,14 +206,14 @@ export function createAntreaEngine(input: AntreaEngineInput): AntreaEngine {
     const n = endpoints.length;
     const out = new BitMatrix(n, n); // row = subject, column = other end; set = allowed
     const stride = out.stride;
-    const peerBits = new Map<CompiledRule, Uint32Array>();
+    const prep = prepared(endpoints);
     const bitsOf = (r: CompiledRule): Uint32Array | undefined => {
       if (!r.peers) return undefined;
-      let b = peerBits.get(r);
+      let b = prep.peerBits.get(r.peers);
       if (!b) {
         b = new Uint32Array(stride);
         for (let j = 0; j < n; j++) if (r.peers(endpoints[j])) b[j >>> 5] |= 1 << (j & 31);
-        peerBits.set(r, b);
+        prep.peerBits.set(r.peers, b);
       }
       return b;
     };
@@ -189,7 +237,6 @@ export function createAntreaEngine(input: AntreaEngineInput): AntreaEngine {
     /** Applies rules in order to the undecided peers: Allow -> accepted, Pass -> passed, Drop/Reject -> denied. */
     const apply = (list: readonly CompiledRule[], subject: Endpoint): void => {
       for (const r of list) {
-        if (!r.appliedTo(subject)) continue;
         let portMask: Uint32Array | undefined;
         if (r.ports && r.ports.length) {
           if (direction === 'Egress') portMask = egressPortBits(r);
@@ -217,7 +264,7 @@ export function createAntreaEngine(input: AntreaEngineInput): AntreaEngine {
       undecided.set(full);
       accepted.fill(0);
       passed.fill(0);
-      apply(rules[direction], subject);
+      apply(prep.bySubject(rules[direction])[i], subject);
       // Kubernetes, then baseline, for what no tier decided or what was passed.
       const rest: number[] = [];
       for (let w = 0; w < stride; w++) {
@@ -239,7 +286,7 @@ export function createAntreaEngine(input: AntreaEngineInput): AntreaEngine {
         if (k === 'Accept') accepted[j >>> 5] |= 1 << (j & 31);
         else if (k === 'Next') undecided[j >>> 5] |= 1 << (j & 31);
       }
-      apply(baselineRules[direction], subject);
+      apply(prep.bySubject(baselineRules[direction])[i], subject);
       // What baseline passes or leaves undecided is allowed by default.
       for (let w = 0; w < stride; w++) accepted[w] |= passed[w] | undecided[w];
       // Self traffic is always allowed, whatever a rule says.

@@ -67,7 +67,14 @@ export function createContrailEngine(input: ContrailEngineInput): ContrailEngine
   for (const ag of config.addressGroups) {
     groups.set(ag.fq_name.join(':'), ag.address_group_prefix.subnet.map((s) => parseCidrWithExcept(`${s.ip_prefix}/${s.ip_prefix_len}`, [])));
   }
+  const predicateMemo = new Map<string, (e: Endpoint) => boolean>();
   const endpointPredicate = (ep: FirewallRuleEndpoint, where: string): ((e: Endpoint) => boolean) => {
+    const key = JSON.stringify(ep);
+    let f = predicateMemo.get(key);
+    if (!f) predicateMemo.set(key, (f = makePredicate(ep, where)));
+    return f;
+  };
+  const makePredicate = (ep: FirewallRuleEndpoint, where: string): ((e: Endpoint) => boolean) => {
     if (ep.any) return () => true;
     if (ep.address_group !== undefined) {
       const prefixes = groups.get(ep.address_group);
@@ -138,27 +145,51 @@ export function createContrailEngine(input: ContrailEngineInput): ContrailEngine
     return { allowed: egress.allowed && ingress.allowed, egress, ingress };
   }
 
+  /** Per endpoint list: each subject's rules in order (per list and direction), and each endpoint predicate's bits. */
+  const preparedCache = new WeakMap<readonly Endpoint[], { lists: Map<string, CompiledRule[][]>; bits: Map<(e: Endpoint) => boolean, Uint32Array> }>();
+  function prepared(endpoints: readonly Endpoint[]) {
+    let p = preparedCache.get(endpoints);
+    if (!p) preparedCache.set(endpoints, (p = { lists: new Map(), bits: new Map() }));
+    return p;
+  }
+
   /** One direction for all pairs: per subject, rules in order over bitsets of the still undecided other ends. */
   function directionMatrix(endpoints: readonly Endpoint[], q: PortQuery, direction: PolicyType): BitMatrix {
     const n = endpoints.length;
     const out = new BitMatrix(n, n);
     const stride = out.stride;
-    const cache = new Map<CompiledRule, Uint32Array>();
-    const otherBits = (r: CompiledRule) => {
-      let b = cache.get(r);
+    const prep = prepared(endpoints);
+    const bitsOf = (f: (e: Endpoint) => boolean) => {
+      let b = prep.bits.get(f);
       if (!b) {
         b = new Uint32Array(stride);
-        for (let j = 0; j < n; j++) if (r.ep2(endpoints[j])) b[j >>> 5] |= 1 << (j & 31);
-        cache.set(r, b);
+        for (let j = 0; j < n; j++) if (f(endpoints[j])) b[j >>> 5] |= 1 << (j & 31);
+        prep.bits.set(f, b);
       }
       return b;
     };
-    const lists = [main, tail].map((l) => l.filter((r) => applies(r, direction) && serviceMatches(r.rule.service, q)));
+    const otherBits = (r: CompiledRule) => bitsOf(r.ep2);
+    /** Each subject's rules of a list that apply in this direction, in order (port-independent, kept per endpoint list). */
+    const bySubject = (name: string, list: readonly CompiledRule[]): CompiledRule[][] => {
+      const key = `${name}:${direction}`;
+      let l = prep.lists.get(key);
+      if (!l) {
+        l = endpoints.map(() => []);
+        for (const r of list) {
+          if (!applies(r, direction)) continue;
+          const b = bitsOf(r.ep1);
+          for (let i = 0; i < n; i++) if (b[i >>> 5] & (1 << (i & 31))) l[i].push(r);
+        }
+        prep.lists.set(key, l);
+      }
+      return l;
+    };
+    const lists = [bySubject('main', main), bySubject('tail', tail)];
     const undecided = new Uint32Array(stride);
     const accepted = new Uint32Array(stride);
-    const run = (list: readonly CompiledRule[], subject: Endpoint) => {
+    const run = (list: readonly CompiledRule[]) => {
       for (const r of list) {
-        if (!r.ep1(subject)) continue;
+        if (!serviceMatches(r.rule.service, q)) continue;
         const b = otherBits(r);
         const pass = r.rule.action_list.simple_action === 'pass';
         let left = 0;
@@ -179,7 +210,7 @@ export function createContrailEngine(input: ContrailEngineInput): ContrailEngine
       undecided.fill(0);
       for (let j = 0; j < n; j++) undecided[j >>> 5] |= 1 << (j & 31);
       if (tagsOf(subject)) {
-        run(lists[0], subject);
+        run(lists[0][i]);
         if (kubernetes) {
           for (let j = 0; j < n; j++) {
             if (!(undecided[j >>> 5] & (1 << (j & 31)))) continue;
@@ -193,7 +224,7 @@ export function createContrailEngine(input: ContrailEngineInput): ContrailEngine
             }
           }
         }
-        run(lists[1], subject);
+        run(lists[1][i]);
       }
       for (let w = 0; w < stride; w++) accepted[w] |= undecided[w];
       for (let j = 0; j < n; j++) {
