@@ -11,7 +11,7 @@ import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts'
 
 const reload = (c: Cluster): Cluster => loadClusterFromTexts([{ name: 'synthetic.json', text: JSON.stringify(clusterList(c)) }], { cluster: c.name });
 // JSON drops the keys the loader leaves undefined, and the source positions.
-const withoutSource = <T extends object>(xs: readonly T[]) => JSON.parse(JSON.stringify(xs.map((x) => ({ ...x, source: undefined }))));
+const withoutSource = <T extends object>(xs: readonly T[]): Record<string, unknown>[] => JSON.parse(JSON.stringify(xs.map((x) => ({ ...x, source: undefined }))));
 
 describe('clusterObjects', () => {
   it('round-trips random clusters through the loader', () => {
