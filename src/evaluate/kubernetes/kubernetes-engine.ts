@@ -10,6 +10,7 @@ import { compilePolicies, type CompiledPolicies } from './compiled-policies.ts';
 import { toDecision, type AllowingRule, type ConnectionExplanation, type DirectionExplanation } from './direction-explanation.ts';
 import { formatPolicyPort, peerMatches, policySelects, portMatches } from './endpoint-match.ts';
 import { classMatrix, countAllowedPairs } from './endpoint-reachability.ts';
+import { PortReachability } from './port-reachability.ts';
 
 /** How to build a Kubernetes engine. */
 export interface KubernetesEngineOptions {
@@ -41,6 +42,11 @@ export interface KubernetesEngine extends ReachabilityEngine {
    * isolated and nothing allows.
    */
   directionVerdict(connection: Connection, direction: PolicyType): StageAnswer;
+  /**
+   * Only the verdict of `directionVerdict`, without building reasons: computed on the compiled classes (the
+   * port's class-level answer is kept for later calls), for hot loops of engines that compose with this one.
+   */
+  stageVerdict(connection: Connection, direction: PolicyType): StageVerdict;
   /** The same answer in structured form: the isolating policies and the first rule, peer and port that allowed. */
   explainDirection(connection: Connection, direction: PolicyType): DirectionExplanation;
   /** Both directions of a connection in structured form, and the verdict. */
@@ -154,12 +160,34 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
   const compiled = (): CompiledPolicies => (compiledForm ??= compilePolicies(cluster, policies));
   const slowPair = (query: PortQuery) => (src: Endpoint, dst: Endpoint) => allowedByConnection({ src, dst, protocol: query.protocol, port: query.port });
 
+  // Class-level answers per port, kept for stageVerdict (a few ports at a time).
+  const reachByPort = new Map<string, PortReachability>();
+  const reachFor = (q: PortQuery): PortReachability => {
+    const key = `${q.port}/${q.protocol}`;
+    let r = reachByPort.get(key);
+    if (!r) {
+      if (reachByPort.size >= 16) reachByPort.delete(reachByPort.keys().next().value!);
+      reachByPort.set(key, (r = new PortReachability(compiled(), q)));
+    }
+    return r;
+  };
+  function stageVerdict(c: Connection, direction: PolicyType): StageVerdict {
+    if (isSelfTraffic(c.src, c.dst)) return 'Accept';
+    const k = compiled();
+    const s = k.classOf(c.src);
+    const d = k.classOf(c.dst);
+    if (s < 0 || d < 0) return explainDirection(c, direction).verdict;
+    const r = reachFor(c);
+    return direction === 'Ingress' ? r.ingressVerdict(s, d) : r.egressVerdict(s, d);
+  }
+
   return {
     name: options.name ?? 'kubernetes',
     cluster,
     policies,
     decide,
     directionVerdict,
+    stageVerdict,
     explainDirection,
     explain,
     isolatingPolicies,

@@ -5,6 +5,7 @@
 //                       set holds c and whose ports match at c;
 // and the sources allowed to reach c are I(c) ∩ E(c).
 import type { PortQuery } from '../connection.ts';
+import type { StageVerdict } from '../decision.ts';
 import { hasClass, type ClassSet } from './class-set.ts';
 import { SELECTABLE_POD, type CompiledPolicies } from './compiled-policies.ts';
 
@@ -92,6 +93,20 @@ export class PortReachability {
       if (this.portsMatch(k.rules[group.rule].ports, sig)) sets.push(group.sources);
     }
     return { all: false, sets };
+  }
+
+  /** The destination's ingress as a stage: Next when not isolated, else Accept or Deny for this source. */
+  ingressVerdict(src: number, dst: number): StageVerdict {
+    const k = this.compiled;
+    if (k.kind[dst] !== SELECTABLE_POD || !k.ingressIsolated[dst]) return 'Next';
+    return sideHas(this.ingressSide(dst), src) ? 'Accept' : 'Deny';
+  }
+
+  /** The source's egress as a stage: Next when not isolated, else Accept or Deny for this destination. */
+  egressVerdict(src: number, dst: number): StageVerdict {
+    const k = this.compiled;
+    if (k.kind[src] !== SELECTABLE_POD || !k.egressIsolated[src]) return 'Next';
+    return sideHas(this.egressSide(dst), src) ? 'Accept' : 'Deny';
   }
 
   /** Whether the source class may reach the destination class (a pod's traffic to itself aside). */

@@ -101,3 +101,25 @@ describe('classes', () => {
     }
   });
 });
+
+describe('stageVerdict() equals directionVerdict() everywhere', () => {
+  it('on random clusters, both directions', () => {
+    const seen = new Set<string>();
+    for (let seed = 500; seed < 560; seed++) {
+      const cluster = generateCluster('random', { seed });
+      const engine = createKubernetesEngine(cluster);
+      const endpoints = endpointsOf(cluster, seed % 2 ? 4 : 6, EXTERNALS);
+      for (const q of QUERIES.filter((_, i) => i % 5 === 0)) {
+        for (const src of endpoints) for (const dst of endpoints) {
+          for (const direction of ['Ingress', 'Egress'] as const) {
+            const c = { src, dst, ...q };
+            const expected = engine.directionVerdict(c, direction).verdict;
+            assert.equal(engine.stageVerdict(c, direction), expected, `seed ${seed} ${src.id} -> ${dst.id} ${q.port}/${q.protocol} ${direction}`);
+            seen.add(expected);
+          }
+        }
+      }
+    }
+    assert.deepEqual([...seen].sort(), ['Accept', 'Deny', 'Next']);
+  });
+});
