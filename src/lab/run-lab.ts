@@ -63,20 +63,20 @@ export class LabUnavailableError extends Error {
   }
 }
 
-const AGENT_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'agent.ts');
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
  * The agent as plain JavaScript in a fresh temporary folder: Node strips TypeScript types with a WebAssembly
  * parser that costs ~0.3 s of CPU per process, so the lab strips them once here and starts every agent on the
  * result (0.1 s each). The agent imports only Node's own modules, so the file stands alone.
  */
-export function writeAgentScript(): { path: string; dispose: () => void } {
+export function writeAgentScript(source: 'agent' | 'connection-rate' = 'agent'): { path: string; dispose: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'np2dfw-agent-'));
-  const path = join(dir, 'agent.mjs');
+  const path = join(dir, `${source}.mjs`);
   const emit = process.emitWarning;
   process.emitWarning = (() => {}) as typeof process.emitWarning;
   try {
-    writeFileSync(path, stripTypeScriptTypes(readFileSync(AGENT_SOURCE, 'utf8')));
+    writeFileSync(path, stripTypeScriptTypes(readFileSync(join(HERE, `${source}.ts`), 'utf8')));
   } finally {
     process.emitWarning = emit;
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mustRun, runCommand } from '../realize/iptables/host-command.ts';
 import { familyOf } from '../net/ip-address.ts';
 
@@ -155,7 +156,11 @@ export async function deleteNamespaces(names: Iterable<string>): Promise<void> {
         }
       }
     });
-    await runCommand(['ip', 'netns', 'delete', ns]);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await runCommand(['ip', 'netns', 'delete', ns]);
+      if (!existsSync(`/run/netns/${ns}`)) break;
+      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+    }
     liveNamespaces.delete(ns);
   });
 }

@@ -160,6 +160,23 @@ export function planNode(config: DfwConfig, cluster: Cluster, node: string): Nod
     }
     return r;
   };
+  const listIds = new Map<readonly Pod[], number>();
+  const memberListId = (pods: readonly Pod[]): number => {
+    let id = listIds.get(pods);
+    if (id === undefined) listIds.set(pods, (id = listIds.size));
+    return id;
+  };
+  const addressCache = new Map<string, string[]>();
+  /** The group's pod addresses of a family, sorted and unique (cached per member list). */
+  const podAddresses = (g: ResolvedGroup, family: Family): string[] => {
+    const key = `${family} ${memberListId(g.pods)}`;
+    let ips = addressCache.get(key);
+    if (!ips) {
+      ips = [...new Set(g.pods.map((p) => ipsOf(p)[family]).filter((x): x is string => x !== undefined))].sort();
+      addressCache.set(key, ips);
+    }
+    return ips;
+  };
   const memberSets = new Map<string, Set<Pod>>();
   const members = (path: string): Set<Pod> => {
     let m = memberSets.get(path);
@@ -188,8 +205,9 @@ export function planNode(config: DfwConfig, cluster: Cluster, node: string): Nod
     for (const path of paths) {
       const g = group(path);
       for (const family of [4, 6] as const) {
-        const ips = g.pods.map((p) => ipsOf(p)[family]).filter((x): x is string => x !== undefined);
-        if (ips.length) out[family].push(addSet(`ip ${family} ${path}`, () => ({ kind: 'ip', family, elements: [...new Set(ips)].sort(), comment: path })));
+        const ips = podAddresses(g, family);
+        // Groups with the same expression (so the same members) share one set.
+        if (ips.length) out[family].push(addSet(`ip ${family} #${memberListId(g.pods)}`, () => ({ kind: 'ip', family, elements: ips, comment: path })));
         const cidrs = g.cidrs[family];
         // Address sets belong to one peer of one rule and are never shared (seed 004).
         if (cidrs.length) out[family].push(addSet(`net ${family} ${rulePath} ${side} ${path}`, () => ({ kind: 'net', family, elements: cidrs, comment: `${rulePath} ${side} ${path}` })));
@@ -243,6 +261,17 @@ export function planNode(config: DfwConfig, cluster: Cluster, node: string): Nod
     return r;
   };
 
+  // The applied-to members on this node, in node order; cached, since many policies share an applied-to.
+  const onNodeCache = new Map<string, Pod[]>();
+  const onNode = (paths: readonly string[]): Pod[] => {
+    const key = paths.map((p) => memberListId(group(p).pods)).join(',');
+    let pods = onNodeCache.get(key);
+    if (!pods) {
+      pods = [...new Set(paths.flatMap((s) => group(s).pods))].filter((p) => nodeIndex.has(p)).sort((a, b) => nodeIndex.get(a)! - nodeIndex.get(b)!);
+      onNodeCache.set(key, pods);
+    }
+    return pods;
+  };
   const blocks: PolicyBlock[] = [];
   const blockIds = new Map<string, string>();
   const perPod = new Map<Pod, { out: string[]; in: string[] }>(nodePods.map((p) => [p, { out: [], in: [] }]));
@@ -253,9 +282,7 @@ export function planNode(config: DfwConfig, cluster: Cluster, node: string): Nod
       const stageRules = rules.map((r, i) => ({ r, i })).filter((x) => stagesOf(x.r).includes(stage));
       if (stageRules.length === 0) continue;
       // Policy-level applied-to overrides rule-level; rule-level applies when the policy names no group.
-      const candidates = policyGroups.length
-        ? [...new Set(policyGroups.flatMap((s) => group(s).pods))].filter((p) => nodeIndex.has(p)).sort((a, b) => nodeIndex.get(a)! - nodeIndex.get(b)!)
-        : nodePods;
+      const candidates = policyGroups.length ? onNode(policyGroups) : nodePods;
       for (const pod of candidates) {
         const applies = (rule: Rule): boolean => {
           if (policyGroups.length) return true;

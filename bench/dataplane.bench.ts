@@ -1,0 +1,200 @@
+// The Linux dataplane: ruleset size and load time for the synthetic clusters, and new TCP connections per second
+// through a node (in the kernel, inside lab namespaces) with no policy, 1k and 10k policies, for nftables,
+// ipset + iptables, and plain iptables without sets. Needs root; prints a notice and exits 0 otherwise.
+// `npm run bench -- dataplane` (NP2DFW_BENCH_QUICK=1: smaller clusters, shorter runs).
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { convertCluster } from '../src/convert/convert-cluster.ts';
+import { buildCluster, type Cluster } from '../src/k8s/cluster.ts';
+import type { Namespace } from '../src/k8s/namespace.ts';
+import type { NetworkPolicy } from '../src/k8s/network-policy.ts';
+import type { Pod } from '../src/k8s/pod.ts';
+import { generateCluster, type ClusterShape } from '../src/k8s/synthetic/generate-cluster.ts';
+import { labUnavailableReason, startAgent, writeAgentScript } from '../src/lab/run-lab.ts';
+import { buildTopology, deleteNamespaces, liveNamespaces } from '../src/lab/topology.ts';
+import { applyIptables } from '../src/realize/iptables/apply-iptables.ts';
+import { mustRun, runCommand } from '../src/realize/iptables/host-command.ts';
+import { nodeOfPod, planNode, planSize, type NodePlan } from '../src/realize/iptables/node-plan.ts';
+import { renderIptablesRuleset } from '../src/realize/iptables/render-iptables.ts';
+import { applyNftables } from '../src/realize/nftables/apply-nftables.ts';
+import { renderNftables } from '../src/realize/nftables/render-nftables.ts';
+import { measure } from './measure.ts';
+
+const quick = process.env.NP2DFW_BENCH_QUICK === '1';
+const why = await labUnavailableReason('iptables') ?? await labUnavailableReason('nftables');
+if (why) {
+  process.stdout.write(`NOTICE: dataplane benchmark skipped: ${why}\n`);
+  process.exit(0);
+}
+
+const prefix = `np2dfw-${process.pid}-bench`;
+const cleanup = async () => {
+  await deleteNamespaces([...liveNamespaces]);
+};
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+/** The node with the most live pods, and the pods per node. */
+function busiestNode(cluster: Cluster): string {
+  const count = new Map<string, number>();
+  for (const p of cluster.pods) if (p.ips.length) count.set(nodeOfPod(p), (count.get(nodeOfPod(p)) ?? 0) + 1);
+  return [...count].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/** Loads a ruleset into a fresh namespace and returns the time it took, in ms. */
+async function loadTime(plan: NodePlan, target: 'nftables' | 'iptables'): Promise<number> {
+  const ns = `${prefix}-load`;
+  await runCommand(['ip', 'netns', 'delete', ns]);
+  await mustRun(['ip', 'netns', 'add', ns]);
+  liveNamespaces.add(ns);
+  try {
+    const t0 = performance.now();
+    if (target === 'nftables') await applyNftables(plan, { netns: ns });
+    else await applyIptables(plan, { netns: ns });
+    return performance.now() - t0;
+  } finally {
+    await deleteNamespaces([ns]);
+  }
+}
+
+// ---- 1. Ruleset size and load time for the synthetic clusters ----
+process.stdout.write('\n### Ruleset size and load time (the busiest node of each synthetic cluster)\n\n');
+process.stdout.write('| cluster | node pods protected | policy chains | rules (nft / iptables v4) | sets | elements | nft -f | ipset + iptables-restore |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n');
+const shapes: { shape: ClusterShape; scale: number; label: string }[] = quick
+  ? [{ shape: 'small-namespaces', scale: 0.01, label: '(a) 250 ns x 4 pods' }, { shape: 'one-namespace', scale: 0.01, label: '(c) 100 pods, 100 policies' }]
+  : [
+    { shape: 'small-namespaces', scale: 0.04, label: '(a) 1000 ns x 4 pods, 3000 policies' },
+    { shape: 'large-namespaces', scale: 0.05, label: '(b) 5 ns x 1000 pods, 505 policies' },
+    { shape: 'one-namespace', scale: 0.1, label: '(c) 1000 pods, 1000 policies' },
+    { shape: 'one-namespace', scale: 1, label: '(c) 10k pods, 10k policies' },
+  ];
+for (const { shape, scale, label } of shapes) {
+  const cluster = generateCluster(shape, { scale });
+  const { result: conversion } = measure(`convert ${label}`, () => convertCluster(cluster, { profile: 'extended' }));
+  const node = busiestNode(cluster);
+  const { result: plan } = measure(`plan node ${node}`, () => planNode(conversion.config, cluster, node));
+  const size = planSize(plan);
+  const nft = renderNftables(plan);
+  const ipt = renderIptablesRuleset(plan);
+  const tNft = await loadTime(plan, 'nftables');
+  const tIpt = await loadTime(plan, 'iptables');
+  process.stdout.write(`| ${label} | ${size.pods} | ${size.blocks} | ${nft.rules} / ${ipt.ruleCount[4]} | ${size.sets} | ${size.elements} | ${tNft.toFixed(0)} ms | ${tIpt.toFixed(0)} ms |\n`);
+}
+
+// ---- 2. New TCP connections per second through a node ----
+/**
+ * One node holding `client` and `server` (namespace bench) and, for K policies, K-2 filler namespaces of one
+ * pod each with a policy that allows ingress from its own namespace (Antrea's small-namespaces shape). The
+ * server's policy allows 8080/TCP from every `role=client` pod of the cluster: the client and 4999 more pods on
+ * other nodes, so its peer set has 5000 addresses (the client's last). The client's egress policy allows
+ * 8080/TCP to the server. K = 0: no policy at all.
+ */
+function rateCluster(k: number): Cluster {
+  const namespaces: Namespace[] = [];
+  const pods: Pod[] = [];
+  const policies: NetworkPolicy[] = [];
+  const sel = (labels: Record<string, string>) => ({ matchLabels: labels, matchExpressions: [] });
+  const pod = (ns: string, name: string, ip: string, labels: Record<string, string>, node: string): Pod =>
+    ({ namespace: ns, name, labels, ips: [ip], hostNetwork: false, phase: 'Running', nodeName: node, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] });
+  pods.push(pod('bench', 'client', '10.250.0.1', { role: 'client' }, 'bench-node'));
+  pods.push(pod('bench', 'server', '10.250.0.2', { app: 'server' }, 'bench-node'));
+  for (let j = 0; j < 4999; j++) pods.push(pod('clients', `c-${j}`, `10.200.${j >> 8}.${j & 255}`, { role: 'client' }, 'other-node'));
+  if (k > 0) {
+    policies.push({
+      namespace: 'bench', name: 'server', uid: '00000000-0000-4000-8000-00000000000a', podSelector: sel({ app: 'server' }), policyTypes: ['Ingress'],
+      ingress: [{ peers: [{ namespaceSelector: sel({}), podSelector: sel({ role: 'client' }) }], ports: [{ protocol: 'TCP', port: 8080 }] }], egress: [],
+    });
+    policies.push({
+      namespace: 'bench', name: 'client', uid: '00000000-0000-4000-8000-00000000000b', podSelector: sel({ role: 'client' }), policyTypes: ['Egress'],
+      ingress: [], egress: [{ peers: [{ podSelector: sel({ app: 'server' }) }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+    });
+  }
+  for (let i = 0; i < k - 2; i++) {
+    const ns = `f-${i}`;
+    namespaces.push({ name: ns, labels: {}, declared: true });
+    pods.push(pod(ns, 'web', `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, { app: 'web' }, 'bench-node'));
+    policies.push({
+      namespace: ns, name: 'same-ns', uid: `00000000-0000-4000-8000-${(i + 16).toString(16).padStart(12, '0')}`, podSelector: sel({}), policyTypes: ['Ingress'],
+      ingress: [{ peers: [{ podSelector: sel({}) }] }], egress: [],
+    });
+  }
+  return buildCluster('bench', { namespaces, pods, policies });
+}
+
+const rateScript = writeAgentScript('connection-rate');
+const agentScript = writeAgentScript('agent');
+const ROUNDS = quick ? 2 : 5;
+const TRIAL_MS = quick ? 700 : 1000;
+const MAX_PER_TRIAL = 20_000;
+const CONCURRENCY = 8;
+
+/** One lab of its own (node, client, server) per dataplane and policy count, so that each ruleset is loaded once. */
+interface RateLab {
+  readonly label: string;
+  readonly k: number;
+  readonly clientNs: string;
+  readonly loadMs: number;
+  readonly runs: number[];
+}
+
+async function rateLab(index: number, label: string, k: number, load: (nodeNs: string) => Promise<void>): Promise<RateLab> {
+  const topo = await buildTopology({
+    prefix: `${prefix}-r${index}`,
+    nodes: ['bench-node'],
+    pods: [{ key: 'bench/client', node: 'bench-node', ips: ['10.250.0.1'] }, { key: 'bench/server', node: 'bench-node', ips: ['10.250.0.2'] }],
+    outside: [],
+  });
+  const clientNs = topo.hosts.get('bench/client')!;
+  await mustRun(['sysctl', '-q', '-w', 'net.ipv4.ip_local_port_range=1024 65000', 'net.ipv4.tcp_tw_reuse=1'], { netns: clientNs });
+  await startAgent(topo.hosts.get('bench/server')!, agentScript.path, [{ protocol: 'TCP', port: 8080 }], false);
+  const t0 = performance.now();
+  await load(topo.nodes.get('bench-node')!);
+  return { label, k, clientNs, loadMs: performance.now() - t0, runs: [] };
+}
+
+/** One bounded run of the connection-rate client in a lab's client namespace: connections per second. */
+async function trial(lab: RateLab): Promise<number> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, rateScript.path, '10.250.0.2', '8080', String(TRIAL_MS), String(MAX_PER_TRIAL), String(CONCURRENCY)]);
+    let text = '';
+    const killer = setTimeout(() => child.kill('SIGKILL'), TRIAL_MS + 10_000);
+    child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      if (code === 0) resolve(text);
+      else reject(new Error(`rate client exited ${code}`));
+    });
+  });
+  const r = JSON.parse(out) as { connections: number; failed: number; ms: number };
+  if (r.failed > 0) throw new Error(`${lab.label}: ${r.failed} connections failed: the ruleset does not allow client -> server`);
+  return (r.connections / r.ms) * 1000;
+}
+
+const labs: RateLab[] = [];
+try {
+  labs.push(await rateLab(0, 'no policy (nothing loaded)', 0, async () => {}));
+  for (const k of quick ? [1000] : [1000, 10_000]) {
+    const cluster = rateCluster(k);
+    const { result: config } = measure(`convert ${k} policies`, () => convertCluster(cluster, { profile: 'extended' }).config);
+    const { result: plan } = measure(`plan bench-node (${k} policies)`, () => planNode(config, cluster, 'bench-node'));
+    labs.push(await rateLab(labs.length, 'nftables', k, (ns) => applyNftables(plan, { netns: ns }).then(() => {})));
+    labs.push(await rateLab(labs.length, 'ipset + iptables', k, (ns) => applyIptables(plan, { netns: ns }).then(() => {})));
+    labs.push(await rateLab(labs.length, 'plain iptables (no sets)', k, (ns) => applyIptables(plan, { netns: ns, plain: true }).then(() => {})));
+  }
+  // Rounds: every lab once per round, so that load from elsewhere on the machine spreads over all of them.
+  for (let round = 0; round < ROUNDS; round++) for (const lab of labs) lab.runs.push(await trial(lab));
+} finally {
+  rateScript.dispose();
+  agentScript.dispose();
+  await cleanup();
+}
+process.stdout.write(`\n### New TCP connections per second through one node (client -> server, ${CONCURRENCY} at a time, ${ROUNDS} rounds of ${TRIAL_MS} ms runs, best kept)\n\n`);
+const baseline = Math.max(...labs[0].runs);
+process.stdout.write('| dataplane | policies | load time | runs (conn/s) | best | ratio to no policy |\n| --- | --- | --- | --- | --- | --- |\n');
+for (const lab of labs) {
+  const best = Math.max(...lab.runs);
+  process.stdout.write(`| ${lab.label} | ${lab.k} | ${lab.k ? `${lab.loadMs.toFixed(0)} ms` : '-'} | ${lab.runs.map((r) => r.toFixed(0)).join(', ')} | ${best.toFixed(0)} | ${(best / baseline * 100).toFixed(0)}% |\n`);
+}
