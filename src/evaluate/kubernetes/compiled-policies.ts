@@ -147,9 +147,10 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const classFamily: number[] = [];
   const classAtom: number[] = [];
   const groupOfClass: number[] = [];
-  // Label groups: selectable pods of one namespace with the same labels, by namespace then labels.
-  const groupsByNs = new Map<string, Map<string, number>>();
-  const groupClasses: number[][] = [];
+  // Label groups: selectable pods of one namespace with the same labels, by labels then namespace (few label
+  // sets recur over many namespaces: few maps). Their classes: the first inline, further ones in a list.
+  const groupsByLabels = new Map<string, Map<string, number>>();
+  const groupExtraClasses: (number[] | undefined)[] = [];
   // Classes by (family, atom, signature) within a label group (the first one inline, most groups have one
   // class), and for hostNetwork pods.
   const groupFirstKey: number[] = [];
@@ -173,7 +174,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     const list = atomClasses.get(ak);
     if (list) list.push(id);
     else atomClasses.set(ak, [id]);
-    if (group >= 0) groupClasses[group].push(id);
+    if (group >= 0 && groupFirstClass[group] >= 0) (groupExtraClasses[group] ??= []).push(id);
     return id;
   };
 
@@ -181,17 +182,17 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const groupOf = (pod: Pod, create: boolean): number => {
     let lk = labelKeys.get(pod.labels);
     if (lk === undefined) labelKeys.set(pod.labels, (lk = labelsKey(pod.labels)));
-    let byLabels = groupsByNs.get(pod.namespace);
-    if (!byLabels) {
+    let byNs = groupsByLabels.get(lk);
+    if (!byNs) {
       if (!create) return -1;
-      groupsByNs.set(pod.namespace, (byLabels = new Map()));
+      groupsByLabels.set(lk, (byNs = new Map()));
     }
-    let g = byLabels.get(lk);
+    let g = byNs.get(pod.namespace);
     if (g === undefined) {
       if (!create) return -1;
-      g = groupClasses.length;
-      byLabels.set(lk, g);
-      groupClasses.push([]);
+      g = groupFirstKey.length;
+      byNs.set(pod.namespace, g);
+      groupExtraClasses.push(undefined);
       groupFirstKey.push(-1);
       groupFirstClass.push(-1);
       groupMore.push(undefined);
@@ -268,19 +269,24 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
 
   // Selections, cached.
   const podsInCache = new Map<string, Map<string, number[]>>();
+  const groupClasses = (g: number, out: number[]): void => {
+    if (groupFirstClass[g] >= 0) out.push(groupFirstClass[g]);
+    const extra = groupExtraClasses[g];
+    if (extra) for (const c of extra) out.push(c);
+  };
   const podsIn = (ns: string, selector: LabelSelector | undefined): number[] => {
     const key = selector ? keyOf(selector) : '*';
-    let byKey = podsInCache.get(ns);
-    if (!byKey) podsInCache.set(ns, (byKey = new Map()));
-    let out = byKey.get(key);
+    let byNs = podsInCache.get(key);
+    if (!byNs) podsInCache.set(key, (byNs = new Map()));
+    let out = byNs.get(ns);
     if (out) return out;
     out = [];
     const idx = nsIndexes.get(ns);
     if (idx) {
       const local = selector ? idx.index.select(selector) : idx.groups.map((_, i) => i);
-      for (const l of local) for (const c of groupClasses[idx.groups[l]]) out.push(c);
+      for (const l of local) groupClasses(idx.groups[l], out);
     }
-    byKey.set(key, out);
+    byNs.set(ns, out);
     return out;
   };
   const nsCache = new Map<string, string[]>();
@@ -304,14 +310,14 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   };
   const targetIds = new Map<string, Map<string, number>>();
   const targetsOf = (p: NetworkPolicy): number => {
-    let byKey = targetIds.get(p.namespace);
-    if (!byKey) targetIds.set(p.namespace, (byKey = new Map()));
     const key = keyOf(p.podSelector);
-    let id = byKey.get(key);
+    let byNs = targetIds.get(key);
+    if (!byNs) targetIds.set(key, (byNs = new Map()));
+    let id = byNs.get(p.namespace);
     if (id === undefined) {
       id = sets.length;
       sets.push(classSetOf(podsIn(p.namespace, p.podSelector), classCount));
-      byKey.set(key, id);
+      byNs.set(p.namespace, id);
     }
     return id;
   };
