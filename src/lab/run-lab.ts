@@ -95,7 +95,18 @@ export async function labUnavailableReason(target?: LabTarget): Promise<string |
   const probe = `np2dfw-${process.pid}-check`;
   const r = await runCommand(['ip', 'netns', 'add', probe]);
   if (r.code !== 0) return `this machine cannot create network namespaces: ${r.stderr.trim()}`;
-  await runCommand(['ip', 'netns', 'delete', probe]);
+  try {
+    // What the kernel must offer, tried inside the scratch namespace: veth pairs, and the target's netfilter.
+    const checks: string[][] = [['ip', 'link', 'add', 'c0', 'type', 'veth', 'peer', 'name', 'c1']];
+    if (target === 'nftables') checks.push(['nft', 'add table inet np2dfw_check; add set inet np2dfw_check s { type ipv4_addr . inet_service; }; add chain inet np2dfw_check c { type filter hook forward priority 0; ct state established accept; }']);
+    if (target === 'iptables') checks.push(['ipset', 'create', 'np2dfw-check', 'hash:net'], ['iptables', '-A', 'FORWARD', '-m', 'conntrack', '--ctstate', 'ESTABLISHED', '-m', 'set', '--match-set', 'np2dfw-check', 'src', '-j', 'ACCEPT'], ['ip6tables', '-A', 'FORWARD', '-m', 'multiport', '-p', 'tcp', '--dports', '80,8080:8090', '-j', 'ACCEPT']);
+    for (const argv of checks) {
+      const c = await runCommand(argv, { netns: probe });
+      if (c.code !== 0) return `this kernel lacks what the lab needs: \`${argv.join(' ')}\` failed: ${c.stderr.trim()}`;
+    }
+  } finally {
+    await runCommand(['ip', 'netns', 'delete', probe]);
+  }
   return undefined;
 }
 
