@@ -6,10 +6,12 @@ import type { Family } from '../../net/ip-address.ts';
 
 /** The atoms of one family: atom i holds the addresses in [bounds[i-1], bounds[i]) (atom 0 starts at 0). */
 export class FamilyAtoms {
+  /** The address family. */
   readonly family: Family;
   /** Sorted distinct boundaries. */
   readonly bounds: readonly bigint[];
 
+  /** Atoms from boundaries in any order, duplicates allowed. */
   constructor(family: Family, boundaries: Iterable<bigint>) {
     this.family = family;
     this.bounds = [...new Set(boundaries)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

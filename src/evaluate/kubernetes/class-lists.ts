@@ -3,7 +3,9 @@
 
 /** Lists of numbers per class. */
 export interface ClassLists {
+  /** classCount + 1 offsets into `items`. */
   readonly offsets: Int32Array;
+  /** Every class's items, class after class. */
   readonly items: Int32Array;
 }
 
@@ -14,10 +16,12 @@ export class ClassListsBuilder {
   private values: Int32Array = new Int32Array(1024);
   private length = 0;
 
+  /** A builder for `classCount` classes. */
   constructor(classCount: number) {
     this.classCount = classCount;
   }
 
+  /** Adds an item to a class's list (duplicates are dropped by `build`). */
   add(cls: number, item: number): void {
     if (this.length === this.classes.length) {
       const grow = (a: Int32Array) => {
@@ -33,6 +37,7 @@ export class ClassListsBuilder {
     this.length++;
   }
 
+  /** The packed lists. */
   build(): ClassLists {
     const K = this.classCount;
     const count = new Int32Array(K + 1);

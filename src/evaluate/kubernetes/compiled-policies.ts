@@ -44,7 +44,9 @@ export interface EgressGroup {
 
 /** A named port some policy uses. */
 export interface NamedPortRef {
+  /** The port's name. */
   readonly name: string;
+  /** The protocol the policy names it with. */
   readonly protocol: Protocol;
 }
 

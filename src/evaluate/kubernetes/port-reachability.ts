@@ -11,7 +11,9 @@ import { SELECTABLE_POD, type CompiledPolicies } from './compiled-policies.ts';
 
 /** One side (ingress or egress) of a destination class: every class, or the union of some sets. */
 export interface Side {
+  /** Every class. */
   readonly all: boolean;
+  /** Otherwise the union of these sets. */
   readonly sets: readonly ClassSet[];
 }
 
@@ -19,7 +21,9 @@ const ALL_SIDE: Side = Object.freeze({ all: true, sets: Object.freeze([]) as rea
 
 /** Class-level reachability for one query over compiled policies. */
 export class PortReachability {
+  /** The compiled policies the answers are computed over. */
   readonly compiled: CompiledPolicies;
+  /** The protocol and destination port. */
   readonly query: PortQuery;
   private readonly portCache: Int8Array;
   private readonly stamp: Int32Array;
