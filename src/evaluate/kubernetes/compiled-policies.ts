@@ -11,7 +11,7 @@ import { effectiveRules, type NetworkPolicy, type PolicyPeer, type PolicyPort, t
 import { resolveNamedPort, type Pod } from '../../k8s/pod.ts';
 import type { Protocol } from '../../k8s/protocol.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
-import { addressValue, familyOf, type Family } from '../../net/ip-address.ts';
+import { addressValue, type Family } from '../../net/ip-address.ts';
 import type { Endpoint } from '../endpoint.ts';
 import { addressAtoms, type FamilyAtoms } from './address-atoms.ts';
 import { ClassListsBuilder, type ClassLists } from './class-lists.ts';
@@ -146,9 +146,6 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   // Classes.
   const kind: number[] = [];
   const signature: number[] = [];
-  const classFamily: number[] = [];
-  const classAtom: number[] = [];
-  const groupOfClass: number[] = [];
   // Label groups: selectable pods of one namespace with the same labels, by labels then namespace (few label
   // sets recur over many namespaces: few maps). Their classes: the first inline, further ones in a list.
   const groupsByLabels = new Map<string, Map<string, number>>();
@@ -169,9 +166,6 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     const id = kind.length;
     kind.push(k);
     signature.push(sig);
-    classFamily.push(family);
-    classAtom.push(atom);
-    groupOfClass.push(group);
     const ak = atomKey(family, atom);
     const list = atomClasses.get(ak);
     if (list) list.push(id);
