@@ -70,8 +70,8 @@ async function ensureTopChain(family: 4 | 6, names: IptablesNames, netns: string
  * Applies a node's plan with ipset + iptables, atomically and touching only np2dfw's own objects:
  * 1. leftovers of the unused generation (an earlier failed run) are removed, chains before sets;
  * 2. `ipset restore` creates the new generation's sets beside the live ones;
- * 3. both families' inputs are checked (`--test`), then each `iptables-restore --noflush` commit replaces the
- *    top chain's content and adds the new generation's chains in one transaction: the switch;
+ * 3. the IPv6 input is checked (`--test`); then each family's `iptables-restore --noflush` commit replaces the
+ *    top chain's content and adds the new generation's chains in one transaction (all or nothing): the switch;
  * 4. the old generation's chains are flushed and deleted, then its sets destroyed.
  * On a failure before the switch the new generation is removed again and the old ruleset stays in force.
  * FORWARD gets one `-j NP2DFW` at its head the first time; no other chain, set or table is read or written.
@@ -89,7 +89,7 @@ export async function applyIptables(plan: NodePlan, options: { netns?: string; n
   const ruleset = renderIptablesRuleset(plan, names, { plain: options.plain });
   try {
     await mustRun(['ipset', 'restore'], { netns, input: ruleset.ipset });
-    await mustRun([TOOLS[4].restore, '--noflush', '--test'], { netns, input: ruleset.v4 });
+    // IPv6 is checked before IPv4 commits, so that a refusal cannot leave the families on different generations.
     await mustRun([TOOLS[6].restore, '--noflush', '--test'], { netns, input: ruleset.v6 });
     for (const family of [4, 6] as const) await ensureTopChain(family, names, netns);
     await mustRun([TOOLS[4].restore, '--noflush'], { netns, input: ruleset.v4 });

@@ -145,35 +145,47 @@ function ruleLines(chain: string, rule: PlanRule, family: Family, names: Iptable
   return lines;
 }
 
-/** Chain names of a generation: per-policy blocks, per-pod OUT and IN chains. */
-export function chainNames(plan: NodePlan, names: IptablesNames): { blocks: Map<string, string>; out: string[]; in: string[] } {
-  const base = `${names.chain}-${names.generation}`;
-  return {
-    blocks: new Map(plan.blocks.map((b) => [b.id, `${base}-${b.id.toUpperCase()}`])),
-    out: plan.pods.map((_, i) => `${base}-O${i}`),
-    in: plan.pods.map((_, i) => `${base}-I${i}`),
-  };
-}
-
 /**
  * `iptables-restore --noflush` input for one family: declares (and so empties) the top chain and this
  * generation's chains, fills them, and nothing else: FORWARD's jump to the top chain is added separately, once.
  * Top chain: established and related traffic returns unjudged; then the OUT chain of a protected source; then
  * the IN chain of a protected destination; a drop ends it, an allow or no match returns to FORWARD.
+ * Pods whose stage goes through the same policy blocks share one pod chain (`<top>-<gen>-O<k>` / `-I<k>`);
+ * only the pods with an address of the family, and the blocks they use, are written.
  */
 export function renderIptables(plan: NodePlan, names: IptablesNames, family: Family, options: { plain?: boolean } = {}): { text: string; rules: number; chains: string[] } {
   const setById = new Map(plan.sets.map((s) => [s.id, s]));
   const ref: SetRef = { name: (id) => ipsetName(names, setById.get(id)!), inline: options.plain ? (id) => setById.get(id)! : undefined };
-  const cn = chainNames(plan, names);
   const mark = `0x${names.mark.toString(16)}`;
-  const chains = [names.chain, ...cn.blocks.values(), ...cn.out, ...cn.in];
-  const body: string[] = [];
   const top = names.chain;
   const base = `${names.chain}-${names.generation}`;
+  const blockChain = (id: string) => `${base}-${id.toUpperCase()}`;
+  const chains: string[] = [top];
+  const body: string[] = [];
+  const podChains: string[] = [];
+  const usedBlocks = new Set<string>();
   body.push(`-A ${top} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN`);
   for (const stage of ['out', 'in'] as const) {
     body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
-    const entries = plan.pods.flatMap((p, i) => (p.ips[family] && p[stage].length ? [{ ip: p.ips[family]!, target: cn[stage][i] }] : []));
+    const shared = new Map<string, string>();
+    const entries: { ip: string; target: string }[] = [];
+    for (const p of plan.pods) {
+      const ip = p.ips[family];
+      const list = p[stage];
+      if (!ip || list.length === 0) continue;
+      const key = list.join(',');
+      let chain = shared.get(key);
+      if (!chain) {
+        chain = `${base}-${stage === 'out' ? 'O' : 'I'}${shared.size}`;
+        shared.set(key, chain);
+        chains.push(chain);
+        for (const b of list) {
+          usedBlocks.add(b);
+          podChains.push(`-A ${chain} -j ${blockChain(b)}`, `-A ${chain} -m mark --mark ${mark}/${mark} -j RETURN`);
+        }
+      }
+      entries.push({ ip, target: chain });
+    }
     const flag = stage === 'out' ? '-s' : '-d';
     if (entries.length <= DISPATCH_LEAF) {
       // few pods: test each address in the top chain
@@ -186,18 +198,11 @@ export function renderIptables(plan: NodePlan, names: IptablesNames, family: Fam
     }
   }
   body.push(`-A ${top} -j MARK --set-xmark 0x0/${mark}`);
-  const podChain = (chain: string, blocks: readonly string[]) => {
-    for (const b of blocks) {
-      body.push(`-A ${chain} -j ${cn.blocks.get(b)}`);
-      body.push(`-A ${chain} -m mark --mark ${mark}/${mark} -j RETURN`);
-    }
-  };
-  plan.pods.forEach((p, i) => {
-    podChain(cn.out[i], p.out);
-    podChain(cn.in[i], p.in);
-  });
+  body.push(...podChains);
   for (const b of plan.blocks) {
-    const chain = cn.blocks.get(b.id)!;
+    if (!usedBlocks.has(b.id)) continue;
+    const chain = blockChain(b.id);
+    chains.push(chain);
     for (const r of b.rules) body.push(...ruleLines(chain, r, family, names, ref));
   }
   const text = ['*filter', ...chains.map((c) => `:${c} - [0:0]`), ...body, 'COMMIT', ''].join('\n');

@@ -118,20 +118,27 @@ export function renderNftables(plan: NodePlan, table: string = DEFAULT_NFT_TABLE
     lines.push('\t}');
   }
   const maps: Record<string, string[]> = { out4: [], out6: [], in4: [], in6: [] };
-  plan.pods.forEach((p, i) => {
+  // Pods whose stage goes through the same blocks share one chain.
+  const shared = { out: new Map<string, string>(), in: new Map<string, string>() };
+  for (const p of plan.pods) {
     for (const [stage, blocks] of [['out', p.out], ['in', p.in]] as const) {
       if (blocks.length === 0) continue;
-      const chain = `${stage}_pod${i}`;
-      lines.push(`\tchain ${chain} {`, `\t\tcomment ${JSON.stringify(p.id)}`);
-      for (const b of blocks) lines.push(`\t\tjump ${b}`);
-      rules += blocks.length;
-      lines.push('\t}');
+      const key = blocks.join(',');
+      let chain = shared[stage].get(key);
+      if (!chain) {
+        chain = `${stage}_pod${shared[stage].size}`;
+        shared[stage].set(key, chain);
+        lines.push(`\tchain ${chain} {`, `\t\tcomment ${JSON.stringify(p.id)}`);
+        for (const b of blocks) lines.push(`\t\tjump ${b}`);
+        rules += blocks.length;
+        lines.push('\t}');
+      }
       for (const f of [4, 6] as const) {
         const ip = p.ips[f];
         if (ip) maps[`${stage}${f}`].push(`${ip} : jump ${chain}`);
       }
     }
-  });
+  }
   for (const [m, elements] of Object.entries(maps)) {
     lines.push(`\tmap ${m} {`, `\t\ttype ${m.endsWith('4') ? 'ipv4_addr' : 'ipv6_addr'} : verdict`);
     if (elements.length) lines.push(`\t\telements = { ${elements.join(', ')} }`);

@@ -87,8 +87,14 @@ test('a failed apply leaves the ruleset in force as it was, and leaves nothing b
   const badSet: NodePlan = { ...plan1, sets: plan1.sets.map((s, i) => (i === 0 ? { ...s, elements: [...s.elements, '10.0.0.300'] } : s)) };
   await assert.rejects(applyIptables(badSet, { netns: ns }), /ipset restore failed/);
   assert.equal(await everything(), before);
-  const badRule: NodePlan = { ...plan1, blocks: plan1.blocks.map((b, i) => (i === 0 ? { ...b, rules: [{ ...b.rules[0], services: [{ protocol: 'TCP', ports: ['70000'] }] }] } : b)) };
-  await assert.rejects(applyIptables(badRule, { netns: ns }), /iptables-restore --noflush --test failed/);
+  const badRule = (src: { 4: string[]; 6: string[] }): NodePlan => ({ ...plan1, blocks: plan1.blocks.map((b, i) => (i === 0 ? { ...b, rules: [{ ...b.rules[0], src, services: [{ protocol: 'TCP', ports: ['70000'] }] }] } : b)) });
+  const v4set = plan1.sets.find((s) => s.family === 4)!.id;
+  const v6set = plan1.sets.find((s) => s.family === 6)!.id;
+  // refused by the IPv6 check, before anything is switched
+  await assert.rejects(applyIptables(badRule({ 4: [], 6: [v6set] }), { netns: ns }), /ip6tables-restore --noflush --test failed/);
+  assert.equal(await everything(), before);
+  // refused by the IPv4 commit itself (one transaction: all or nothing)
+  await assert.rejects(applyIptables(badRule({ 4: [v4set], 6: [] }), { netns: ns }), /ip netns exec \S+ iptables-restore --noflush failed/);
   assert.equal(await everything(), before);
 });
 
