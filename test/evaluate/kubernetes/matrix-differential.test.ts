@@ -53,6 +53,14 @@ describe('matrix() equals decide() everywhere', () => {
     for (let seed = 1000; seed < 1006; seed++) check(seed, 3, QUERIES.filter((_, i) => i % 3 === 0));
   });
 
+  it('on clusters large enough for the inverted label indexes (more than 16 namespaces and label groups)', () => {
+    for (const seed of [2000, 2003]) {
+      const cluster = generateCluster('random', { seed, scale: 6 });
+      assert.ok(cluster.namespaces.size > 16, `${cluster.namespaces.size} namespaces`);
+      check(seed, 6, [{ protocol: 'TCP', port: 80 }, { protocol: 'UDP', port: 53 }]);
+    }
+  });
+
   it('on endpoints the compiled form does not know (a pod given at another address)', () => {
     const cluster = generateCluster('random', { seed: 5 });
     const engine = createKubernetesEngine(cluster);
