@@ -1,9 +1,10 @@
-import { isNode, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { InputProblem } from './invalid-input.ts';
 import { duplicateJsonKeys, jsonArrayItemOffsets, jsonPlace, LineTable } from './json-text.ts';
 import { nestingDepthExceeds } from './nesting-depth.ts';
 import type { InputText } from './read-inputs.ts';
 import type { SourceRef } from './source.ts';
+import { BAIL, readFastYaml } from './yaml-fast.ts';
 
 /** A Kubernetes object as read, before validation: its kind, apiVersion, body and where it came from. */
 export interface RawObject {
@@ -20,8 +21,9 @@ export const MAX_OBJECTS_PER_INPUT = 2_000_000;
 /** The deepest nesting accepted; Kubernetes objects (managedFields included) stay far below it. */
 export const MAX_NESTING = 200;
 /**
- * The largest YAML text np2dfw parses (characters). The YAML parser needs about 40 bytes of memory and 1 µs per
- * character; JSON (`kubectl get -o json`) has no such limit below the file limit, as it is parsed natively.
+ * The largest YAML text np2dfw gives the general YAML parser (characters): it needs about 40 bytes of memory and
+ * 1 µs per character. Documents the fast reader takes (yaml-fast.ts: what kubectl prints) and JSON have no limit
+ * below the file limit.
  */
 export const MAX_YAML_CHARS = 48 * 1024 * 1024;
 /** How deep lists may nest in lists (a List of PodLists is 2). */
@@ -58,10 +60,6 @@ export function parseDocuments(input: InputText, problems: InputProblem[]): RawO
   }
   if (nestingDepthExceeds(input.text, MAX_NESTING)) {
     refuse(`refused: nested more than ${MAX_NESTING} levels deep; no Kubernetes object is`);
-    return out;
-  }
-  if (input.text.length > MAX_YAML_CHARS) {
-    refuse(`refused: ${input.text.length} characters of YAML, more than the ${MAX_YAML_CHARS} np2dfw parses; give it JSON (kubectl get -o json) for larger inputs`);
     return out;
   }
   parseYaml(input, problems, out);
@@ -113,71 +111,164 @@ function parseJson(input: InputText, problems: InputProblem[], out: RawObject[])
   return 'done';
 }
 
+/** Counts shared by the documents of one input. */
+interface YamlState {
+  syntaxErrors: number;
+  anyContent: boolean;
+  documents: number;
+}
+
+/**
+ * YAML, one document at a time: split at `---` lines, each document goes through the fast reader (yaml-fast.ts)
+ * and, when it answers BAIL, through the general parser. Lines for messages come from the general parser, run
+ * lazily on a fast document only when one of its objects is cited.
+ */
 function parseYaml(input: InputText, problems: InputProblem[], out: RawObject[]): void {
+  const state: YamlState = { syntaxErrors: 0, anyContent: false, documents: 0 };
+  const objectsBefore = out.length;
+  const chunks = splitDocuments(input.text);
+  if (!chunks) {
+    parseWithLibrary(input.text, 0, input, problems, out, state);
+  } else {
+    for (const chunk of chunks) {
+      const value = readFastYaml(chunk.text);
+      if (value === BAIL) {
+        parseWithLibrary(chunk.text, chunk.firstLine - 1, input, problems, out, state);
+        continue;
+      }
+      if (value === undefined) continue;
+      state.anyContent = true;
+      state.documents++;
+      let parsed: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
+      const lazy = () => {
+        if (!parsed) {
+          const lineCounter = new LineCounter();
+          const doc = parseDocument(chunk.text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.1' });
+          parsed = { doc, lineCounter };
+        }
+        return parsed;
+      };
+      const locator = yamlLocator(
+        () => lazy().doc,
+        (offset) => lazy().lineCounter.linePos(offset).line + chunk.firstLine - 1,
+        chunk.firstLine,
+      );
+      collectObjects(value, input, problems, out, locator, `document ${state.documents}`);
+    }
+  }
+  if (state.syntaxErrors > MAX_SYNTAX_ERRORS) {
+    problems.push({ file: input.name, path: [], message: `... and ${state.syntaxErrors - MAX_SYNTAX_ERRORS} more YAML errors: is this a YAML or JSON file?` });
+  }
+  if (!state.anyContent && out.length === objectsBefore) {
+    problems.push({ file: input.name, path: [], message: 'the input holds no Kubernetes object (it is empty)' });
+  }
+}
+
+/** A document separator np2dfw splits at: `---` or `...` alone on its line (a comment may follow). */
+const SEPARATOR = /^(?:---|\.\.\.)[ \t]*(?:#.*)?\r?$/;
+
+/**
+ * The documents of a YAML stream with the line each starts on, or undefined when the stream has directives or
+ * separators with content on their line (`--- !tag`), which are left to the general parser whole.
+ */
+function splitDocuments(text: string): { text: string; firstLine: number }[] | undefined {
+  const chunks: { text: string; firstLine: number }[] = [];
+  let chunkStart = 0;
+  let chunkLine = 1;
+  let line = 1;
+  for (let start = 0; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const c = text.charCodeAt(start);
+    if (c === 37) return undefined; // %YAML or %TAG
+    if ((c === 45 && text.startsWith('---', start)) || (c === 46 && text.startsWith('...', start))) {
+      if (!SEPARATOR.test(text.slice(start, end))) return undefined;
+      chunks.push({ text: text.slice(chunkStart, start), firstLine: chunkLine });
+      chunkStart = end + 1;
+      chunkLine = line + 1;
+    }
+    start = end + 1;
+  }
+  chunks.push({ text: text.slice(chunkStart), firstLine: chunkLine });
+  return chunks;
+}
+
+/** Finds lines in a document the general parser holds (nodes keep their offsets). */
+function yamlLocator(doc: () => Document.Parsed, lineAt: (offset: number) => number, docLine: number): Locator<readonly (string | number)[]> {
+  return {
+    root: [],
+    line: (anchor, path) => {
+      const full = [...anchor, ...path];
+      const d = doc();
+      for (let n = full.length; n >= 0; n--) {
+        const node = d.getIn(full.slice(0, n), true);
+        if (isNode(node) && node.range) return lineAt(node.range[0]);
+      }
+      return docLine;
+    },
+    items: (anchor, count) => Array.from({ length: count }, (_, i) => [...anchor, 'items', i]),
+  };
+}
+
+/** The general YAML parser on `text` (a whole stream, or one document of it starting after `lineOffset` lines). */
+function parseWithLibrary(text: string, lineOffset: number, input: InputText, problems: InputProblem[], out: RawObject[], state: YamlState): void {
+  if (text.length > MAX_YAML_CHARS) {
+    state.anyContent = true;
+    problems.push({
+      file: input.name,
+      line: lineOffset + 1,
+      path: [],
+      message: `refused: ${text.length} characters of YAML beyond what np2dfw reads fast, more than the ${MAX_YAML_CHARS} it parses in full; give it JSON (kubectl get -o json) for larger inputs`,
+    });
+    return;
+  }
   const lineCounter = new LineCounter();
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line + lineOffset;
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(input.text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.1' });
+    const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.1' });
     docs = (Array.isArray(parsed) ? parsed : [parsed]) as Document.Parsed[];
   } catch (e) {
+    state.anyContent = true;
     problems.push({ file: input.name, path: [], message: `cannot parse: ${firstLine((e as Error).message)}` });
     return;
   }
-  let syntaxErrors = 0;
-  const objectsBefore = out.length;
-  let anyContent = false;
-  docs.forEach((doc, index) => {
-    const docLine = doc.contents?.range ? lineAt(doc.contents.range[0]) : 1;
+  for (const doc of docs) {
+    const docLine = doc.contents?.range ? lineAt(doc.contents.range[0]) : lineOffset + 1;
     if (doc.errors.length) {
-      anyContent = true;
+      state.anyContent = true;
+      const number = ++state.documents;
       if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) {
-        problems.push({ file: input.name, line: docLine, path: [], message: `refused: document ${index + 1} is nested too deeply to parse` });
-        return;
+        problems.push({ file: input.name, line: docLine, path: [], message: `refused: document ${number} is nested too deeply to parse` });
+        continue;
       }
       for (const err of doc.errors) {
-        if (++syntaxErrors > MAX_SYNTAX_ERRORS) continue;
+        if (++state.syntaxErrors > MAX_SYNTAX_ERRORS) continue;
         const line = err.pos ? lineAt(err.pos[0]) : docLine;
         problems.push({ file: input.name, line, path: [], message: `YAML: ${firstLine(err.message)}` });
       }
-      return;
+      continue;
     }
-    if (doc.contents === null) return; // an empty document (`---` alone, or only comments)
+    if (doc.contents === null) continue; // an empty document (`---` alone, or only comments)
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
-      anyContent = true;
+      state.anyContent = true;
+      const number = ++state.documents;
       const msg = (e as Error).message;
       const why = e instanceof RangeError
-        ? `refused: document ${index + 1} is nested too deeply`
+        ? `refused: document ${number} is nested too deeply`
         : /excessive alias count/i.test(msg)
-          ? `refused: document ${index + 1} expands too many aliases (more than ${MAX_ALIASES}), as an alias bomb does`
-          : `document ${index + 1}: ${firstLine(msg)}`;
+          ? `refused: document ${number} expands too many aliases (more than ${MAX_ALIASES}), as an alias bomb does`
+          : `document ${number}: ${firstLine(msg)}`;
       problems.push({ file: input.name, line: docLine, path: [], message: why });
-      return;
+      continue;
     }
-    if (value === null || value === undefined) return; // an empty document, as kubectl skips it
-    anyContent = true;
-    const locator: Locator<readonly (string | number)[]> = {
-      root: [],
-      line: (anchor, path) => {
-        const full = [...anchor, ...path];
-        for (let n = full.length; n >= 0; n--) {
-          const node = doc.getIn(full.slice(0, n), true);
-          if (isNode(node) && node.range) return lineAt(node.range[0]);
-        }
-        return docLine;
-      },
-      items: (anchor, count) => Array.from({ length: count }, (_, i) => [...anchor, 'items', i]),
-    };
-    collectObjects(value, input, problems, out, locator, `document ${index + 1}`);
-  });
-  if (syntaxErrors > MAX_SYNTAX_ERRORS) {
-    problems.push({ file: input.name, path: [], message: `... and ${syntaxErrors - MAX_SYNTAX_ERRORS} more YAML errors: is this a YAML or JSON file?` });
-  }
-  if (!anyContent && out.length === objectsBefore) {
-    problems.push({ file: input.name, path: [], message: 'the input holds no Kubernetes object (it is empty)' });
+    if (value === null || value === undefined) continue; // an empty document, as kubectl skips it
+    state.anyContent = true;
+    const number = ++state.documents;
+    collectObjects(value, input, problems, out, yamlLocator(() => doc, lineAt, docLine), `document ${number}`);
   }
 }
 
