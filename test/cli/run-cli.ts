@@ -10,8 +10,11 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 
 /** What one CLI run produced. */
 export interface CliRun {
+  /** The exit code. */
   readonly code: number;
+  /** Everything written to stdout. */
   readonly stdout: string;
+  /** Everything written to stderr. */
   readonly stderr: string;
 }
 

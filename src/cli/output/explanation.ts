@@ -25,10 +25,13 @@ export interface ExplainedDirection {
 export interface Explanation {
   /** The engine that decided: `kubernetes`, or the `--via` target's. */
   readonly engine: string;
+  /** The connection explained: source and destination endpoints (at one address each), protocol, port. */
   readonly connection: Connection;
   /** Allowed only when both directions allow. */
   readonly allowed: boolean;
+  /** The source's egress. */
   readonly egress: ExplainedDirection;
+  /** The destination's ingress. */
   readonly ingress: ExplainedDirection;
 }
 
