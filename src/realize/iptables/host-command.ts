@@ -11,7 +11,7 @@ export interface CommandResult {
 export interface CommandOptions {
   readonly netns?: string;
   readonly input?: string;
-  /** Kill the command after this many milliseconds (default 60 s). */
+  /** Kill the command after this many milliseconds (default 10 min: huge rulesets load slowly). */
   readonly timeoutMs?: number;
 }
 
@@ -32,7 +32,11 @@ export function runCommand(argv: readonly string[], options: CommandOptions = {}
     const child = spawn(full[0], full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 600_000);
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {
@@ -41,7 +45,8 @@ export function runCommand(argv: readonly string[], options: CommandOptions = {}
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+      const stderr = Buffer.concat(err).toString() + (timedOut ? `killed after ${options.timeoutMs ?? 600_000} ms` : signal ? `killed by ${signal}` : '');
+      resolve({ code: code ?? 128, stdout: Buffer.concat(out).toString(), stderr });
     });
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
