@@ -41,7 +41,7 @@ export function decodeNetworkPolicy(raw: RawObject, cluster: string): NetworkPol
 function decodeRule(peers: RawPeer[] | undefined | null, ports: RawPort[] | undefined | null): PolicyRule {
   return {
     peers: peers && peers.length > 0 ? peers.map(decodePeer) : undefined,
-    ports: ports && ports.length > 0 ? ports.map(decodePort) : undefined,
+    ports: ports && ports.length > 0 ? ports.map((p) => decodePort(p ?? {})) : undefined,
   };
 }
 

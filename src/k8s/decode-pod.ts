@@ -4,7 +4,7 @@ import type { ContainerPort, Pod } from './pod.ts';
 import type { Protocol } from './protocol.ts';
 import { formatIp, parseIpLiteral } from './validate/ip-literal.ts';
 
-interface RawContainer { ports?: { name?: string; containerPort: number; protocol?: Protocol }[] }
+interface RawContainer { ports?: { name?: string; containerPort: number; protocol?: Protocol }[] | null }
 
 /**
  * A validated v1 Pod object into the model: ports of every container (and init container, for sidecars), and IPs
@@ -14,14 +14,14 @@ interface RawContainer { ports?: { name?: string; containerPort: number; protoco
  */
 export function decodePod(raw: RawObject): Pod {
   const meta = raw.body.metadata as { name: string; namespace?: string; labels?: unknown; uid?: string };
-  const spec = (raw.body.spec ?? {}) as { hostNetwork?: boolean; nodeName?: string; containers?: RawContainer[]; initContainers?: RawContainer[] };
+  const spec = (raw.body.spec ?? {}) as { hostNetwork?: boolean; nodeName?: string; containers?: (RawContainer | null)[] | null; initContainers?: (RawContainer | null)[] | null };
   const status = (raw.body.status ?? {}) as { podIP?: string; podIPs?: { ip: string }[]; phase?: string };
   let texts = (status.podIPs ?? []).map((entry) => entry?.ip ?? '').filter((ip) => ip !== '');
   if (status.podIP && (texts.length === 0 || texts[0] !== status.podIP)) texts = [status.podIP];
   const ips = texts.map(understoodIp);
   const ports: ContainerPort[] = [];
   for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-    for (const p of c.ports ?? []) ports.push({ name: p.name || undefined, port: p.containerPort, protocol: p.protocol ?? 'TCP' });
+    for (const p of c?.ports ?? []) ports.push({ name: p.name || undefined, port: p.containerPort, protocol: p.protocol || 'TCP' });
   }
   return {
     namespace: meta.namespace ?? 'default',

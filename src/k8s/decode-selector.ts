@@ -7,7 +7,7 @@ export function decodeSelector(raw: unknown): LabelSelector {
   for (const [k, v] of Object.entries(obj.matchLabels ?? {})) matchLabels[k] = String(v ?? '');
   const matchExpressions: LabelSelectorRequirement[] = (obj.matchExpressions ?? []).map((e) => {
     const r = e as { key: string; operator: SelectorOperator; values?: unknown[] };
-    return { key: r.key, operator: r.operator, values: (r.values ?? []).map((v) => String(v)) };
+    return { key: r.key, operator: r.operator, values: (r.values ?? []).map((v) => (v === null || v === undefined ? '' : String(v))) };
   });
   return { matchLabels, matchExpressions };
 }

@@ -423,6 +423,14 @@ describe('NetworkPolicy fields and types', () => {
     assert.deepEqual(cluster.policies[0].ingress, [{ peers: undefined, ports: undefined }]);
   });
 
+  test('null list entries: a null port is every TCP port, a null rule allows all, a null peer is refused', () => {
+    const policy = load(policyYaml('podSelector: {}\ningress:\n- ports: [null]\n- null\n- from: [{podSelector: {matchExpressions: [{key: a, operator: In, values: [x, null]}]}}]')).policies[0];
+    assert.deepEqual(policy.ingress[0], { peers: undefined, ports: [{ protocol: 'TCP' }] });
+    assert.deepEqual(policy.ingress[1], { peers: undefined, ports: undefined });
+    assert.deepEqual(policy.ingress[2].peers![0].podSelector!.matchExpressions[0].values, ['x', '']);
+    expectProblems(policyYaml('podSelector: {}\negress:\n- to: [null]'), ['spec.egress[0].to[0]: Required value: must specify a peer']);
+  });
+
   test('every problem of every object is reported together', () => {
     const text = [
       policyYaml('podSelector: {matchExpressions: [{key: a, operator: In}]}\ningress: [{ports: [{port: 0}]}]'),

@@ -121,6 +121,12 @@ describe('Pod validation', () => {
     assert.deepEqual(pod.ports.map((p) => p.protocol), ['TCP', 'UDP']);
   });
 
+  test('null entries and an empty protocol are what the API server makes of them, not crashes', () => {
+    const pod = load(podYaml('containers:\n- null\n- name: a\n  ports: [{containerPort: 80, protocol: ""}]\n- name: b\n  ports: null')).pods[0];
+    assert.deepEqual(pod.ports, [{ name: undefined, port: 80, protocol: 'TCP' }]);
+    expectProblems(podYaml('containers:\n- name: a\n  ports: [null]'), ['spec.containers[0].ports[0].containerPort: Required value']);
+  });
+
   test('hostNetwork is a boolean', () => {
     expectProblems(podYaml('hostNetwork: "true"\ncontainers: []'), ['spec.hostNetwork: Invalid value: "true": must be a boolean (true or false)']);
     assert.equal(load(podYaml('hostNetwork: true\ncontainers: []')).pods[0].hostNetwork, true);

@@ -69,7 +69,8 @@ function validateContainerPorts(
     } else {
       for (const msg of portNumberErrors(number)) sink.errors.push(invalid([...portPath, 'containerPort'], number, msg));
     }
-    if (protocol !== undefined && !(PORT_PROTOCOLS as readonly string[]).includes(protocol)) {
+    // An empty protocol is defaulted to TCP (SetDefaults_ContainerPort), not refused.
+    if (protocol && !(PORT_PROTOCOLS as readonly string[]).includes(protocol)) {
       sink.errors.push(notSupported([...portPath, 'protocol'], protocol, PORT_PROTOCOLS));
     }
     if (name && number !== undefined && (protocol === undefined || protocol === '' || (PORT_PROTOCOLS as readonly string[]).includes(protocol))) {
