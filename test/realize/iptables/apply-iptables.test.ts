@@ -103,3 +103,12 @@ test('remove takes away only np2dfw\'s jump, chains and sets', { skip: unavailab
   await removeIptables({ netns: ns });
   assert.equal(await everything(), initial);
 });
+
+test('SCTP rules load (the lab cannot probe SCTP here, but the kernel takes the rules)', { skip: unavailable }, async () => {
+  const sctp = planNode(config([A, B], [policy('s', 1, B, [rule('sctp', 'ALLOW', 'IN', A, 'ANY', [ports('SCTP', '9000', '9100-9200'), ports('SCTP')]), rule('d', 'DROP', 'IN', 'ANY', 'ANY', [], 1)])]), c, 'node');
+  await applyIptables(sctp, { netns: ns });
+  const saved = await run(['iptables-save']);
+  assert.match(saved, /-p sctp -m set --match-set np2dfw-\w-i4-\d+ src -m multiport --dports 9000,9100:9200 -j MARK/);
+  await removeIptables({ netns: ns });
+  assert.equal(await everything(), initial);
+});

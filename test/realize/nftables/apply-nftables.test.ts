@@ -95,3 +95,10 @@ test('remove deletes np2dfw\'s table and nothing else', { skip: unavailable }, a
   assert.equal(await foreign(), initial);
   assert.ok(!(await run(['nft', 'list', 'tables'])).includes('np2dfw'));
 });
+
+test('SCTP rules load (the lab cannot probe SCTP here, but the kernel takes the rules)', { skip: unavailable }, async () => {
+  const sctp = planNode(config([A, B], [policy('s', 1, B, [rule('sctp', 'ALLOW', 'IN', A, 'ANY', [ports('SCTP', '9000', '9100-9200'), ports('SCTP')]), rule('d', 'DROP', 'IN', 'ANY', 'ANY', [], 1)])]), c, 'node');
+  await applyNftables(sctp, { netns: ns });
+  assert.match(await table('np2dfw'), /sctp dport \{ 9000, 9100-9200 \} accept[\s\S]*meta l4proto sctp accept/);
+  await removeNftables({ netns: ns });
+});
