@@ -88,6 +88,10 @@ export interface CompiledPolicies {
   readonly egressGroupsAt: ClassLists;
   /** The class of an endpoint, or -1 when it is a pod unknown to the compiled cluster. */
   classOf(e: Endpoint): number;
+  /** The number of pods of the compiled cluster. */
+  readonly podCount: number;
+  /** The index of a pod endpoint's pod in the cluster's pods (by object, else by namespace/name), or -1. */
+  podNumber(e: Endpoint): number;
 }
 
 function labelsKey(labels: Labels): string {
@@ -440,6 +444,16 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     else notIsolated.push(c);
   }
 
+  // Pod numbers by id, built only when an endpoint carries a pod object that is not the cluster's own.
+  let podIdIndex: Map<string, number> | undefined;
+  const podNumber = (e: Endpoint): number => {
+    if (e.kind !== 'pod') return -1;
+    const i = podIndex.get(e.pod);
+    if (i !== undefined) return i;
+    podIdIndex ??= new Map(cluster.pods.map((p, k) => [`${p.namespace}/${p.name}`, k]));
+    return podIdIndex.get(`${e.pod.namespace}/${e.pod.name}`) ?? -1;
+  };
+
   const classOf = (e: Endpoint): number => {
     if (e.kind === 'external') return externalBase[e.family] + atomOfAddress(e.ip, e.family);
     const i = podIndex.get(e.pod);
@@ -468,5 +482,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     universalEgressGroups,
     egressGroupsAt,
     classOf,
+    podCount: cluster.pods.length,
+    podNumber,
   };
 }

@@ -29,18 +29,28 @@ function group(compiled: CompiledPolicies, endpoints: readonly Endpoint[]): Grou
   const cls = new Int32Array(n);
   const count = new Int32Array(K + 1);
   const unknown: number[] = [];
-  const byPod = new Map<string, number[]>();
+  // Endpoints of the same pod: found by pod number (pods of the compiled cluster) or by id (others).
+  const firstOfPod = new Int32Array(compiled.podCount).fill(-1);
+  const byPod = new Map<number | string, number[]>();
+  const otherPods = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const e = endpoints[i];
     const c = compiled.classOf(e);
     cls[i] = c;
     if (c < 0) unknown.push(i);
     else count[c + 1]++;
-    if (e.kind === 'pod') {
-      const list = byPod.get(e.id);
-      if (list) list.push(i);
-      else byPod.set(e.id, [i]);
+    if (e.kind !== 'pod') continue;
+    const p = compiled.podNumber(e);
+    const key: number | string = p >= 0 ? p : e.id;
+    const first = p >= 0 ? firstOfPod[p] : otherPods.get(e.id) ?? -1;
+    if (first < 0) {
+      if (p >= 0) firstOfPod[p] = i;
+      else otherPods.set(e.id, i);
+      continue;
     }
+    const list = byPod.get(key);
+    if (list) list.push(i);
+    else byPod.set(key, [first, i]);
   }
   const start = new Int32Array(K + 1);
   const present: number[] = [];
@@ -52,7 +62,7 @@ function group(compiled: CompiledPolicies, endpoints: readonly Endpoint[]): Grou
   const order = new Int32Array(n - unknown.length);
   for (let i = 0; i < n; i++) if (cls[i] >= 0) order[fill[cls[i]]++] = i;
   const samePod: number[][] = [];
-  for (const list of byPod.values()) if (list.length > 1) samePod.push(list);
+  for (const list of byPod.values()) samePod.push(list);
   return { cls, start, order, present, unknown, samePod };
 }
 
