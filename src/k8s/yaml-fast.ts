@@ -62,10 +62,13 @@ export function readFastYaml(text: string): unknown {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) bail();
     return value;
   } catch (e) {
-    if (e instanceof Bail) return BAIL;
+    if (e instanceof Bail || e instanceof RangeError) return BAIL;
     throw e;
   }
 }
+
+/** The deepest block nesting the fast reader follows; deeper documents go to the general parser, which refuses them. */
+const MAX_DEPTH = 100;
 
 class Reader {
   readonly lines: string[];
@@ -109,8 +112,20 @@ class Reader {
     this.text = text;
   }
 
+  /** How deep the block being read is nested. */
+  depth = 0;
+
   /** A block node starting on the current line, at `indent`. */
   block(indent: number): unknown {
+    if (++this.depth > MAX_DEPTH) bail();
+    try {
+      return this.node(indent);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  node(indent: number): unknown {
     const t = this.text;
     if (t === '-' || t.startsWith('- ')) return this.sequence(indent);
     if (entry(t)) return this.mapping(indent);

@@ -63,6 +63,13 @@ describe('hostile or broken input is refused with one clear message', () => {
     });
   }
 
+  test('deep nesting by indentation', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n';
+    const { problems, ms } = refused(fromText(text));
+    assert.deepEqual(problems.map((p) => p.message), ['refused: document 1 is nested too deeply to parse']);
+    assert.ok(ms < 5000, `took ${ms} ms`);
+  });
+
   test('deep nesting in JSON: parsed without recursion, then refused as no object', () => {
     const text = '['.repeat(100_000) + ']'.repeat(100_000);
     const { problems } = refused(fromText(text, 'deep.json'));
