@@ -316,10 +316,18 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     let id = byNs.get(p.namespace);
     if (id === undefined) {
       id = sets.length;
-      sets.push(classSetOf(podsIn(p.namespace, p.podSelector), classCount));
+      sets.push(classSetFor(podsIn(p.namespace, p.podSelector)));
       byNs.set(p.namespace, id);
     }
     return id;
+  };
+
+  // One ClassSet per cached selection list: a policy's targets and a peer with the same selector share it.
+  const setsOfLists = new Map<number[], ClassSet>();
+  const classSetFor = (list: number[]): ClassSet => {
+    let set = setsOfLists.get(list);
+    if (!set) setsOfLists.set(list, (set = classSetOf(list, classCount)));
+    return set;
   };
 
   const peerKey = (peer: PolicyPeer, ns: string): string => {
@@ -357,7 +365,12 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const peerSets = new Map<string, ClassSet>();
   const internedPeer = (peer: PolicyPeer, ns: string, key: string): ClassSet => {
     let s = peerSets.get(key);
-    if (!s) peerSets.set(key, (s = classSetOf(peerClasses(peer, ns), classCount)));
+    if (!s) {
+      // A selector peer within one namespace is a cached selection: share its set.
+      const oneNamespace = !peer.ipBlock && !peer.namespaceSelector && peer.podSelector;
+      s = oneNamespace ? classSetFor(podsIn(ns, peer.podSelector)) : classSetOf(peerClasses(peer, ns), classCount);
+      peerSets.set(key, s);
+    }
     return s;
   };
 
