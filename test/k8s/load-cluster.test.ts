@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { parse } from 'yaml';
 import { InvalidInputError } from '../../src/k8s/invalid-input.ts';
 import { NAMESPACE_NAME_LABEL } from '../../src/k8s/labels.ts';
 import { loadClusterFromPaths, loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
@@ -113,6 +114,23 @@ describe('reading inputs like kubectl', () => {
     const itemStart = lines.lastIndexOf('- apiVersion: networking.k8s.io/v1', lineOf(text, 'name: db-allow-web') - 1) + 1;
     assert.equal(allow.source!.line, itemStart);
     assert.equal(allow.source!.lineOf!(['spec', 'ingress', 0, 'ports', 0, 'port']), lineOf(text, 'port: pg'));
+  });
+
+  test('the same objects as JSON (kubectl get -o json) give the same cluster', () => {
+    const text = readFileSync(KUBECTL_GET, 'utf8');
+    const strip = (c: ReturnType<typeof load>) => JSON.stringify({
+      namespaces: [...c.namespaces.values()].map(({ source: _s, ...n }) => n),
+      pods: c.pods.map(({ source: _s, ...p }) => p),
+      policies: c.policies.map(({ source: _s, ...p }) => p),
+    });
+    const fromYaml = load(text, 'all.yaml');
+    const json = JSON.stringify(parse(text), null, 2);
+    const fromJson = load(json, 'all.json');
+    assert.equal(strip(fromJson), strip(fromYaml));
+    const allow = fromJson.policies.find((p) => p.name === 'db-allow-web')!;
+    const lines = json.split('\n');
+    assert.equal(allow.source!.line, lines.lastIndexOf('    {', lineOf(json, '"name": "db-allow-web"') - 1) + 1, 'the item\'s opening brace');
+    assert.equal(allow.source!.lineOf!(['spec', 'ingress', 0, 'ports', 0, 'port']), lineOf(json, '"port": "pg"'));
   });
 
   test('a folder: its .yaml, .yml and .json files in name order; other files and sub-folders ignored', () => {
