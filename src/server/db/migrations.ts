@@ -146,4 +146,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE imported_policies ADD COLUMN body TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'index realization by policy',
+    sql: `
+      CREATE INDEX realization_policy ON realization(policy_id);
+    `,
+  },
 ];

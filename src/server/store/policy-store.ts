@@ -14,7 +14,7 @@ export type WriteMode = 'put' | 'patch';
 
 /** What happened to an object written. */
 export interface WriteResult {
-  /** The object as now stored, with its metadata. */
+  /** The object as now stored, with its metadata (read when asked for: imports write thousands and read none). */
   readonly object: JsonObject;
   /** Whether it was created (else updated). */
   readonly created: boolean;
@@ -149,7 +149,8 @@ export class PolicyStore {
       this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)')
         .run(id, JSON.stringify(body), now, user, now, user);
     }
-    return { object: this.getGroup(id)!, created: !existing };
+    const store = this;
+    return { created: !existing, get object() { return store.getGroup(id)!; } };
   }
 
   /** Deletes a group; refused (400) while a policy or rule refers to it. Returns whether it existed. */
@@ -259,7 +260,8 @@ export class PolicyStore {
     }
     const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as unknown as Row;
     this.onPolicyChange?.(id, body.scope as string[], row.revision);
-    return { object: this.getPolicy(id)!, created: !existing };
+    const store = this;
+    return { created: !existing, get object() { return store.getPolicy(id)!; } };
   }
 
   /** Deletes a security policy and its rules. Returns whether it existed. */
@@ -308,7 +310,8 @@ export class PolicyStore {
     const created = this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
     const body = JSON.parse(policy.body) as JsonObject;
     this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
-    return { object: this.getRule(policyId, ruleId)!, created };
+    const store = this;
+    return { created, get object() { return store.getRule(policyId, ruleId)!; } };
   }
 
   /** Deletes one rule. Returns whether it existed. */

@@ -1,3 +1,4 @@
+import type { StatementSync } from 'node:sqlite';
 import type { Database } from '../db/database.ts';
 import { badRequest } from '../http/api-error.ts';
 import { clustersInScope } from './policy-store.ts';
@@ -24,17 +25,19 @@ export interface RealizationView {
  */
 export class RealizationStore {
   readonly #db: Database;
+  readonly #delete: StatementSync;
+  readonly #insert: StatementSync;
   constructor(db: Database) {
     this.#db = db;
+    this.#delete = db.prepare('DELETE FROM realization WHERE policy_id = ?');
+    this.#insert = db.prepare(`INSERT INTO realization (cluster, policy_id, revision, state, message, updated_at) VALUES (?, ?, ?, 'pending', '', ?)`);
   }
 
   /** A policy changed: every cluster of its scope has it pending again (others are dropped). */
   markPending(policyId: string, scope: readonly string[], revision: number): void {
-    const clusters = clustersInScope(scope);
     const now = Date.now();
-    this.#db.prepare('DELETE FROM realization WHERE policy_id = ?').run(policyId);
-    const ins = this.#db.prepare(`INSERT INTO realization (cluster, policy_id, revision, state, message, updated_at) VALUES (?, ?, ?, 'pending', '', ?)`);
-    for (const c of clusters) ins.run(c, policyId, revision, now);
+    this.#delete.run(policyId);
+    for (const c of clustersInScope(scope)) this.#insert.run(c, policyId, revision, now);
   }
 
   /**
