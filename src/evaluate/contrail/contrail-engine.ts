@@ -18,10 +18,13 @@ import { isSelfTraffic } from '../kubernetes/kubernetes-engine.ts';
 
 /** What the Contrail engine evaluates. */
 export interface ContrailEngineInput {
+  /** The cluster (its pods are the endpoints; their tags come from `config.workloads`). */
   readonly cluster: Cluster;
+  /** The realized Contrail objects. */
   readonly config: ContrailConfig;
   /** NetworkPolicies still in force (a mixed state), consulted before the tail policies. */
   readonly kubernetes?: KubernetesEngine;
+  /** The engine's name (default `contrail`). */
   readonly name?: string;
 }
 
@@ -42,6 +45,7 @@ interface CompiledRule {
 
 /** The Contrail engine: a ReachabilityEngine plus each direction's answer. */
 export interface ContrailEngine extends ReachabilityEngine {
+  /** One direction: Accept or Deny by a rule (or the NetworkPolicies left), Next when nothing decided (allowed). */
   directionVerdict(connection: Connection, direction: PolicyType): StageAnswer;
 }
 

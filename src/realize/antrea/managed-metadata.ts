@@ -15,9 +15,13 @@ export const ORIGIN_KEYS = {
 
 /** The Kubernetes NetworkPolicy an object was realized from. */
 export interface ObjectOrigin {
+  /** The cluster's name. */
   readonly cluster?: string;
+  /** The NetworkPolicy's namespace. */
   readonly namespace?: string;
+  /** The NetworkPolicy's name. */
   readonly policyName?: string;
+  /** The NetworkPolicy's metadata.uid. */
   readonly policyUid?: string;
 }
 

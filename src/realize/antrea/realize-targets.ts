@@ -12,7 +12,9 @@ import { realizeDfwConfig } from './realize-dfw.ts';
 
 /** A realization: the objects, what was refused, and the NetworkPolicies left in the cluster (a mixed state). */
 export interface AntreaRealization {
+  /** The Antrea objects. */
   readonly objects: AntreaObjects;
+  /** The policies refused, with code, field and reason. */
   readonly refusals: readonly Refusal[];
   /** The NetworkPolicies that were not realized and stay in force. */
   readonly remaining: readonly NetworkPolicy[];

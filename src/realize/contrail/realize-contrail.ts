@@ -34,13 +34,17 @@ export type ExceptEncoding =
 
 /** Options of the Contrail realization. */
 export interface ContrailOptions extends Partial<TargetOptions> {
+  /** Default `address-groups`; `deny-rules` reproduces seed 002's system (for showing that it is wrong). */
   readonly exceptEncoding?: ExceptEncoding;
 }
 
 /** A realization: the objects, the refused policies, and the NetworkPolicies left unconverted. */
 export interface ContrailRealization {
+  /** The objects. */
   readonly config: ContrailConfig;
+  /** The policies refused, with code, field and reason. */
   readonly refusals: readonly Refusal[];
+  /** The NetworkPolicies not realized, which stay in force. */
   readonly remaining: readonly NetworkPolicy[];
 }
 
