@@ -10,8 +10,11 @@ import type { AntreaObject } from '../antrea-objects.ts';
 
 /** One object's schema problem: the object, the JSON path inside it, and why. */
 export interface SchemaProblem {
+  /** `Kind/name`. */
   readonly object: string;
+  /** A JSON pointer inside the object (`/spec/ingress/0/name`). */
   readonly path: string;
+  /** Why, as the API server or Antrea's webhook would say it. */
   readonly message: string;
 }
 
