@@ -52,8 +52,11 @@ export function rangeHolds(range: CidrRange, address: bigint): boolean {
  * An address set given as a CIDR minus some CIDRs (an ipBlock), parsed once for fast membership tests.
  */
 export interface CidrWithExcept {
+  /** The family of `cidr` (and of every except). */
   readonly family: Family;
+  /** The whole range. */
   readonly cidr: CidrRange;
+  /** The ranges taken out of it. */
   readonly except: readonly CidrRange[];
 }
 
