@@ -16,7 +16,7 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
 
 /**
  * np2dfw's numeric error codes (NSX error bodies carry a number in `error_code`). Stable: scripts may rely on them.
- * Documented in docs/server.md.
+ * Documented in src/server/README.md.
  */
 export const ERROR_CODES = {
   /** The body is not valid JSON. */

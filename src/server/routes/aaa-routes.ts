@@ -5,8 +5,8 @@ import { LIST_RESULT_SCHEMA, TOKEN_REQUEST_SCHEMA, USER_SCHEMA } from '../http/s
 import { validateBody } from '../http/validate-body.ts';
 import { parseRole, ROLE_NAMES, ROLES } from '../auth/roles.ts';
 import type { ServerContext } from '../server-context.ts';
-import { USER_NAME_PATTERN } from '../store/user-store.ts';
-import { inTransaction } from '../db/database.ts';
+import { newToken, USER_NAME_PATTERN } from '../store/user-store.ts';
+import { hashSecret } from '../auth/password-hash.ts';
 
 /** Users, roles, tokens, and the audit log. */
 export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
@@ -40,14 +40,10 @@ export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
         if (name === h.principal.name && role !== 'enterprise_admin') {
           throw new ApiError(400, ERROR_CODES.INVALID_REQUEST, 'you cannot take the Enterprise Admin role away from yourself');
         }
+        const hash = body.password === undefined ? null : await hashSecret(body.password);
         const existed = users.get(name) !== undefined;
-        const view = await users.upsert(name, role, body.cluster, body.password);
-        inTransaction(ctx.db, () => {
-          ctx.audit.record({ user: h.principal.name, method: 'PUT', path: h.request.url, action: 'user.put', target: `user ${name}`,
-            status: 200, result: 'success', detail: `${existed ? 'changed' : 'added'}, role ${role}` });
-        });
-        ctx.audited.add(h.request);
-        return view;
+        return ctx.change(h, `user ${name}`, () => users.upsertHashed(name, role, body.cluster, hash),
+          () => `${existed ? 'changed' : 'added'}, role ${role}${hash ? ', password set' : ''}`);
       } },
     { method: 'DELETE', url: '/api/v1/aaa/users/:name', summary: 'Remove a user and its tokens', permission: 'users.manage', audit: 'user.delete',
       handler: (h) => {
@@ -59,13 +55,9 @@ export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
       audit: 'token.create', body: TOKEN_REQUEST_SCHEMA, status: 201, handler: async (h) => {
         const body = validateBody<{ description?: string }>(TOKEN_REQUEST_SCHEMA, h.body ?? {});
         if (!users.get(h.params.name)) throw notFound(`user ${h.params.name} does not exist`);
-        const t = await users.createToken(h.params.name, body.description ?? '');
-        inTransaction(ctx.db, () => {
-          ctx.audit.record({ user: h.principal.name, method: 'POST', path: h.request.url, action: 'token.create', target: `user ${h.params.name}`,
-            status: 201, result: 'success', detail: `token ${t.id}` });
-        });
-        ctx.audited.add(h.request);
-        return t;
+        const t = await newToken();
+        ctx.change(h, `user ${h.params.name}`, () => users.storeToken(h.params.name, body.description ?? '', t), () => `token ${t.id}`);
+        return { id: t.id, token: t.token };
       } },
     { method: 'DELETE', url: '/api/v1/aaa/users/:name/tokens/:id', summary: 'Revoke a token', permission: 'users.manage', audit: 'token.revoke',
       handler: (h) => {

@@ -66,7 +66,14 @@ export class UserStore {
 
   /** Adds or replaces a user; the password is hashed first (undefined: no password login). */
   async upsert(name: string, role: Role, cluster: string | undefined, password: string | undefined): Promise<UserView> {
-    const hash = password === undefined ? null : await hashSecret(password);
+    return this.upsertHashed(name, role, cluster, password === undefined ? null : await hashSecret(password));
+  }
+
+  /**
+   * Adds or replaces a user with a password hash made by hashSecret (null: keep the present one, or none).
+   * Synchronous, so that a caller can write it in one transaction with its audit entry.
+   */
+  upsertHashed(name: string, role: Role, cluster: string | undefined, hash: string | null): UserView {
     const now = Date.now();
     this.#db.prepare(`INSERT INTO users (name, role, cluster, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT(name) DO UPDATE SET role = excluded.role, cluster = excluded.cluster,
@@ -85,13 +92,16 @@ export class UserStore {
 
   /** Creates a token for a user; returns the token, shown only this once: `np2dfw_<id>_<secret>`. */
   async createToken(userName: string, description: string): Promise<{ id: string; token: string }> {
-    const id = randomBytes(6).toString('hex');
-    const secret = randomBytes(24).toString('base64url');
-    const hash = await hashSecret(secret);
+    const t = await newToken();
+    this.storeToken(userName, description, t);
+    return { id: t.id, token: t.token };
+  }
+
+  /** Stores a token made by newToken (synchronous: one transaction with its audit entry). */
+  storeToken(userName: string, description: string, t: NewToken): void {
     this.#db.prepare('INSERT INTO tokens (id, user_name, secret_hash, description, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, userName, hash, description, Date.now());
+      .run(t.id, userName, t.hash, description, Date.now());
     this.generation++;
-    return { id, token: `np2dfw_${id}_${secret}` };
   }
 
   /** Lists a user's tokens (ids and descriptions, never secrets). */
@@ -124,6 +134,20 @@ export class UserStore {
     if (!row || !(await verifySecret(m[2], row.secret_hash))) return undefined;
     return principalOf(row);
   }
+}
+
+/** A token not stored yet: its id, the token to show once, and the hash to store. */
+export interface NewToken {
+  readonly id: string;
+  readonly token: string;
+  readonly hash: string;
+}
+
+/** Makes a random token and its scrypt hash. */
+export async function newToken(): Promise<NewToken> {
+  const id = randomBytes(6).toString('hex');
+  const secret = randomBytes(24).toString('base64url');
+  return { id, token: `np2dfw_${id}_${secret}`, hash: await hashSecret(secret) };
 }
 
 function principalOf(row: UserRow): Principal {
