@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { startServer } from '../../src/server/start-server.ts';
+
+function haveOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('serve over TLS', () => {
+  it('serves HTTPS with the given certificate and key', { skip: haveOpenssl() ? false : 'openssl is not installed' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'np2dfw-tls-'));
+    try {
+      const cert = join(dir, 'cert.pem');
+      const key = join(dir, 'key.pem');
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      const s = await startServer({ db: join(dir, 'db'), host: '127.0.0.1', port: 0, tlsCert: cert, tlsKey: key, adminPassword: 'tls-admin-password' });
+      try {
+        assert.match(s.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+        const body = await new Promise<string>((resolve, reject) => {
+          const req = request(`${s.url}/api/v1/aaa/user-info`, {
+            ca: readFileSync(cert), headers: { authorization: `Basic ${Buffer.from('admin:tls-admin-password').toString('base64')}` },
+          }, (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => { text += d.toString(); });
+            res.on('end', () => resolve(text));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+        assert.equal(JSON.parse(body).user_name, 'admin');
+      } finally {
+        await s.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
