@@ -20,6 +20,7 @@ interface ExplainJson {
   protocol: string;
   port: number;
   allowed: boolean;
+  kubernetesAllowed?: boolean;
   egress: DirectionJson;
   ingress: DirectionJson;
 }
@@ -130,5 +131,19 @@ describe('np2dfw explain', () => {
     const refused = runNp2dfw(['explain', '-f', 'examples/shop', '--via', 'nsx', '--from', 'web/frontend-a', '--to', 'api/cart-7c9f', '--port', '8080']);
     assert.equal(refused.code, 3, refused.stderr);
     assert.match(refused.stderr, /cannot express/);
+    assert.equal(refused.stdout, '');
+  });
+
+  it('--via shows the NetworkPolicies\' own verdict, and says when the converted form changes it', () => {
+    const same = runNp2dfw(['explain', '-f', 'examples/seed-003', '--via', 'nsx', '--from', 'default/frontend', '--to', 'default/db', '--port', '6379']);
+    assert.match(same.stdout, /the NetworkPolicies themselves: ALLOWED \(the same verdict\)/);
+    // A CONTINUE-style mixed state: web/default-deny is converted (its drop isolates the frontends) but
+    // web/frontend, with its named port, is refused and stays a NetworkPolicy behind the drop.
+    const x = explainJson(['-f', 'examples/shop', '--via', 'nsx', '--on-error', 'continue', '--from', 'data/postgres-0', '--to', 'web/frontend-a', '--port', '8080']);
+    assert.equal(x.kubernetesAllowed, true);
+    assert.equal(x.allowed, false);
+    const text = runNp2dfw(['explain', '-f', 'examples/shop', '--via', 'nsx', '--on-error', 'continue', '--from', 'data/postgres-0', '--to', 'web/frontend-a', '--port', '8080']);
+    assert.match(text.stdout, /the NetworkPolicies themselves: ALLOWED \(a DIFFERENT verdict: the nsx form changes this connection\)/);
+    assert.equal(explainJson(['-f', 'examples/seed-003', '--from', 'default/db', '--to', 'default/db', '--port', '1']).kubernetesAllowed, undefined);
   });
 });

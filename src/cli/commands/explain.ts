@@ -135,7 +135,16 @@ export function explainConnection(cluster: Cluster, connection: Connection, via:
     const misses = d.detail?.reason === 'denied' ? deniedBecause(cluster, connection, dir, d.detail.isolatedBy) : undefined;
     return { ...d, ...(peer ? { peer } : {}), ...(misses ? { misses } : {}) };
   };
-  return { engine: engine.name, connection, allowed: decision.allowed, egress: direction('Egress'), ingress: direction('Ingress') };
+  // With --via, the NetworkPolicies' own verdict too: a different one means the converted form changed it.
+  const kubernetesAllowed = via === undefined ? undefined : createKubernetesEngine(cluster).decide(connection).allowed;
+  return {
+    engine: engine.name,
+    connection,
+    allowed: decision.allowed,
+    egress: direction('Egress'),
+    ingress: direction('Ingress'),
+    ...(kubernetesAllowed !== undefined ? { kubernetesAllowed } : {}),
+  };
 }
 
 const FORMATS = ['text', 'json'] as const;

@@ -19,7 +19,8 @@ function directionJson(d: ExplainedDirection): Record<string, unknown> {
 }
 
 /**
- * `np2dfw explain -o json`: `{engine, from, to, protocol, port, allowed, egress, ingress}`; each direction has
+ * `np2dfw explain -o json`: `{engine, from, to, protocol, port, allowed, egress, ingress}`, and with `--via`
+ * `kubernetesAllowed` (the NetworkPolicies' own verdict, to compare with `allowed`); each direction has
  * `allowed`, `by`, `notes`, and from the reference engine also `verdict` (Accept|Deny|Next), `reason`,
  * `isolatedBy`, `allowedBy` (policy, uid, ruleIndex, peerIndex, portIndex, port, path, peerText) and, when denied,
  * `misses` (why each rule of the isolating policies did not allow).
@@ -33,6 +34,7 @@ export function formatExplanationJson(x: Explanation): string {
     protocol: c.protocol,
     port: c.port,
     allowed: x.allowed,
+    ...(x.kubernetesAllowed === undefined ? {} : { kubernetesAllowed: x.kubernetesAllowed }),
     egress: directionJson(x.egress),
     ingress: directionJson(x.ingress),
   }, null, 2) + '\n';

@@ -67,6 +67,9 @@ export function formatExplanationText(x: Explanation): string {
     `  from ${endpointText(c.src)}`,
     `  to   ${endpointText(c.dst)}`,
     `  by   ${x.engine === 'kubernetes' ? 'the Kubernetes NetworkPolicies' : `the ${x.engine} target`} (allowed only when the source's egress and the destination's ingress both allow)`,
+    ...(x.kubernetesAllowed === undefined ? [] : [
+      `  the NetworkPolicies themselves: ${x.kubernetesAllowed ? 'ALLOWED' : 'DENIED'} (${x.kubernetesAllowed === x.allowed ? 'the same verdict' : `a DIFFERENT verdict: the ${x.engine} form changes this connection`})`,
+    ]),
     '',
     ...directionLines(x, x.egress),
     '',

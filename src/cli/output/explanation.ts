@@ -33,6 +33,8 @@ export interface Explanation {
   readonly egress: ExplainedDirection;
   /** The destination's ingress. */
   readonly ingress: ExplainedDirection;
+  /** With `--via`: the verdict of the NetworkPolicies themselves, to show whether the converted form kept it. */
+  readonly kubernetesAllowed?: boolean;
 }
 
 /** `default/db (10.244.1.10)`, `203.0.113.10 (external)`, `kube-system/x (192.168.10.11, hostNetwork)`. */
