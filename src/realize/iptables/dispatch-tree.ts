@@ -10,12 +10,17 @@ export interface DispatchEntry {
 /** Up to this many addresses a dispatch chain tests one by one; more are split by the next differing bit. */
 export const DISPATCH_LEAF = 8;
 
+/** Bits a dispatch chain splits on at once: up to 16 children, so the tree stays shallow. */
+export const DISPATCH_BITS = 4;
+
 /**
  * iptables has no verdict map: sending a packet to its pod's chain with one `-s/-d IP` rule per protected pod
- * costs a rule per pod on every packet. This builds a binary tree of chains over the addresses instead: each
- * chain splits its addresses by the first bit where they differ (`-d 10.0.0.0/25 -g ...`), down to leaves of at
- * most DISPATCH_LEAF addresses, so a packet passes about 2·log2(pods) rules. Every jump below the root is a goto,
- * so when the pod's chain returns, evaluation resumes after the rule that jumped to `root`.
+ * costs a rule per pod on every packet. This builds a tree of chains over the addresses instead: each chain
+ * splits its addresses on the DISPATCH_BITS bits after the first bit where they differ (`-d 10.0.0.0/20 -g ...`,
+ * at most 16 children), down to leaves of at most DISPATCH_LEAF addresses. A packet passes a few dozen rules
+ * instead of one per pod, and the tree stays shallow: nf_tables refuses jump chains deeper than 16. Every jump
+ * below the root is a goto, so when the pod's chain returns, evaluation resumes after the rule that jumped to
+ * `root`.
  */
 export function dispatchTree(
   entries: readonly DispatchEntry[], family: Family, flag: '-s' | '-d', root: string, chainName: (n: number) => string,
@@ -25,28 +30,35 @@ export function dispatchTree(
   const lines: string[] = [];
   const chains: string[] = [];
   const sorted = entries.map((e) => ({ ...e, v: ipToBigInt(e.ip) })).sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
-  const bitAt = (v: bigint, d: number) => (v >> BigInt(bits - 1 - d)) & 1n;
-  const build = (list: typeof sorted, depth: number, chain: string) => {
+  const all = (1n << BigInt(bits)) - 1n;
+  const prefixOf = (v: bigint, len: number) => v & (all ^ ((1n << BigInt(bits - len)) - 1n));
+  const build = (list: typeof sorted, chain: string) => {
     if (list.length <= DISPATCH_LEAF) {
       for (const e of list) lines.push(`-A ${chain} ${flag} ${e.ip}${host} -g ${e.target}`);
       return;
     }
-    let d = depth;
-    let split = 0;
-    for (; d < bits; d++) {
-      split = list.findIndex((e) => bitAt(e.v, d) === 1n);
-      if (split > 0) break;
-    }
+    // first bit where the (sorted) addresses differ: the first and last differ there
+    let d = 0;
+    while (d < bits && prefixOf(list[0].v, d + 1) === prefixOf(list[list.length - 1].v, d + 1)) d++;
     if (d >= bits) throw new Error('dispatchTree: duplicate addresses');
-    for (const side of [list.slice(0, split), list.slice(split)]) {
+    const len = Math.min(bits, d + DISPATCH_BITS);
+    const groups: (typeof sorted)[] = [];
+    for (const e of list) {
+      const last = groups[groups.length - 1];
+      if (last && prefixOf(last[0].v, len) === prefixOf(e.v, len)) last.push(e);
+      else groups.push([e]);
+    }
+    for (const g of groups) {
+      if (g.length === 1) {
+        lines.push(`-A ${chain} ${flag} ${g[0].ip}${host} -g ${g[0].target}`);
+        continue;
+      }
       const child = chainName(chains.length);
       chains.push(child);
-      const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - d - 1)) - 1n);
-      const prefix = stringifyIp({ number: side[0].v & mask, version: family });
-      lines.push(`-A ${chain} ${flag} ${prefix}/${d + 1} -g ${child}`);
-      build(side, d + 1, child);
+      lines.push(`-A ${chain} ${flag} ${stringifyIp({ number: prefixOf(g[0].v, len), version: family })}/${len} -g ${child}`);
+      build(g, child);
     }
   };
-  build(sorted, 0, root);
+  build(sorted, root);
   return { lines, chains };
 }
