@@ -308,6 +308,25 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     }
     return id;
   };
+  // One ClassSet per cached selection list: a policy's targets and a peer with the same selector share it.
+  const setsOfLists = new Map<number[], ClassSet>();
+  const classSetFor = (list: number[]): ClassSet => {
+    let set = setsOfLists.get(list);
+    if (!set) setsOfLists.set(list, (set = classSetOf(list, classCount)));
+    return set;
+  };
+  // Set ids by set object: a shared selection set gets one id, without a string key.
+  const idsOfSets = new Map<ClassSet, number>();
+  const setIdOf = (set: ClassSet): number => {
+    let id = idsOfSets.get(set);
+    if (id === undefined) {
+      id = sets.length;
+      sets.push(set);
+      idsOfSets.set(set, id);
+    }
+    return id;
+  };
+
   const targetIds = new Map<string, Map<string, number>>();
   const targetsOf = (p: NetworkPolicy): number => {
     const key = keyOf(p.podSelector);
@@ -315,19 +334,10 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     if (!byNs) targetIds.set(key, (byNs = new Map()));
     let id = byNs.get(p.namespace);
     if (id === undefined) {
-      id = sets.length;
-      sets.push(classSetFor(podsIn(p.namespace, p.podSelector)));
+      id = setIdOf(classSetFor(podsIn(p.namespace, p.podSelector)));
       byNs.set(p.namespace, id);
     }
     return id;
-  };
-
-  // One ClassSet per cached selection list: a policy's targets and a peer with the same selector share it.
-  const setsOfLists = new Map<number[], ClassSet>();
-  const classSetFor = (list: number[]): ClassSet => {
-    let set = setsOfLists.get(list);
-    if (!set) setsOfLists.set(list, (set = classSetOf(list, classCount)));
-    return set;
   };
 
   const peerKey = (peer: PolicyPeer, ns: string): string => {
@@ -350,6 +360,9 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   };
   const peerSetOf = (rule: PolicyRule, ns: string): number => {
     if (!rule.peers) return 0;
+    if (rule.peers.length === 1 && rule.peers[0].podSelector && !rule.peers[0].namespaceSelector && !rule.peers[0].ipBlock) {
+      return setIdOf(classSetFor(podsIn(ns, rule.peers[0].podSelector)));
+    }
     const keys = rule.peers.map((peer) => peerKey(peer, ns));
     return internSet(keys.length === 1 ? keys[0] : [...new Set(keys)].sort().join('\n'), () => {
       const parts: ClassSet[] = [];
@@ -388,11 +401,11 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     return id;
   };
   const rules: RuleShape[] = [];
-  const ruleIds = new Map<string, number>();
+  const ruleIds = new Map<number, number>();
   const ruleOf = (rule: PolicyRule, ns: string): number => {
     const peers = peerSetOf(rule, ns);
     const ports = portListOf(rule.ports);
-    const key = `${peers},${ports}`;
+    const key = peers * 67108864 + ports;
     let id = ruleIds.get(key);
     if (id === undefined) {
       id = rules.length;
