@@ -166,6 +166,7 @@ describe('np2dfw reach', () => {
     assert.deepEqual(m.order, reference.order);
     assert.equal(reference.matrix['data/postgres-0']['web/frontend-a'], true);
     assert.equal(m.matrix['data/postgres-0']['web/frontend-a'], false);
+    assert.match(mixed.stderr, /the nsx form gives a different verdict than the NetworkPolicies for \d+ on 8080\/TCP connections/);
   });
 
   it('--via nsx on seed 003 (which NSX can express) prints the same matrix as the NetworkPolicies', () => {
@@ -174,6 +175,7 @@ describe('np2dfw reach', () => {
     const via = runNp2dfw([...args, '--via', 'nsx']);
     assert.equal(via.code, 0, via.stderr);
     assert.equal(via.stdout, ref.stdout);
+    assert.match(via.stderr, /the nsx form gives the same verdict as the NetworkPolicies for every connection shown/);
   });
 });
 

@@ -138,6 +138,21 @@ export function computeReachability(engine: ReachabilityEngine, endpoints: reado
   return { endpoints, ports: out };
 }
 
+/**
+ * With `--via`: compares each port's matrix with the NetworkPolicies' own and says on stderr how many
+ * connections the converted form changes (stdout stays the matrix alone).
+ */
+export function noteDifferences(r: Reachability, reference: ReachabilityEngine, via: string): void {
+  const changed: string[] = [];
+  for (const { query, matrix } of r.ports) {
+    const n = matrix.differences(reference.matrix(r.endpoints, query)).length;
+    if (n) changed.push(`${n} on ${formatPort(query)}`);
+  }
+  process.stderr.write(changed.length
+    ? `np2dfw: the ${via} form gives a different verdict than the NetworkPolicies for ${changed.join(', ')} connections (np2dfw explain --via ${via} tells why)\n`
+    : `np2dfw: the ${via} form gives the same verdict as the NetworkPolicies for every connection shown\n`);
+}
+
 const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
 interface ReachOptions {
@@ -186,6 +201,7 @@ export function registerReach(program: Command): void {
       const engine = engineFor(cluster, opts.via, onError);
       const endpoints = endpointsOf(cluster, fam, externals);
       const r = computeReachability(engine, endpoints, ports);
+      if (opts.via !== undefined) noteDifferences(r, createKubernetesEngine(cluster), opts.via);
       switch (format) {
         case 'json': writeChunks(matrixJsonChunks(r)); break;
         case 'csv': writeChunks(matrixCsvChunks(r)); break;
