@@ -43,6 +43,7 @@ export class UserStore {
   readonly #db: Database;
   /** Bumped on every change, so that caches of verified credentials can notice. */
   generation = 0;
+  #dummy?: Promise<string>;
 
   constructor(db: Database) {
     this.#db = db;
@@ -120,9 +121,18 @@ export class UserStore {
   /** Checks a user name and password; the principal when they match. */
   async checkPassword(name: string, password: string): Promise<Principal | undefined> {
     const row = this.#db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
-    if (!row || row.password_hash === null) return undefined;
+    if (!row || row.password_hash === null) {
+      // spend the same scrypt work, so that the answer's timing does not tell which users exist
+      await verifySecret(password, await this.#dummyHash());
+      return undefined;
+    }
     if (!(await verifySecret(password, row.password_hash))) return undefined;
     return principalOf(row);
+  }
+
+  #dummyHash(): Promise<string> {
+    this.#dummy ??= hashSecret(randomBytes(16).toString('hex'));
+    return this.#dummy;
   }
 
   /** Checks a token; the principal of its user when it is valid. */
