@@ -62,11 +62,10 @@ function validateContainerPorts(
         names.add(name);
       }
     }
-    if (number === undefined) {
-      if (port.containerPort === undefined || port.containerPort === null || port.containerPort === 0) sink.errors.push(required([...portPath, 'containerPort']));
-    } else if (number === 0) {
+    const absent = port.containerPort === undefined || port.containerPort === null;
+    if (absent || number === 0) {
       sink.errors.push(required([...portPath, 'containerPort']));
-    } else {
+    } else if (number !== undefined) {
       for (const msg of portNumberErrors(number)) sink.errors.push(invalid([...portPath, 'containerPort'], number, msg));
     }
     // An empty protocol is defaulted to TCP (SetDefaults_ContainerPort), not refused.
