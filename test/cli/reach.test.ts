@@ -166,7 +166,7 @@ describe('np2dfw reach', () => {
     assert.deepEqual(m.order, reference.order);
     assert.equal(reference.matrix['data/postgres-0']['web/frontend-a'], true);
     assert.equal(m.matrix['data/postgres-0']['web/frontend-a'], false);
-    assert.match(mixed.stderr, /the nsx form gives a different verdict than the NetworkPolicies for \d+ on 8080\/TCP connections/);
+    assert.match(mixed.stderr, /the nsx form changes the NetworkPolicies' verdict of \d+ connections on 8080\/TCP/);
   });
 
   it('--via nsx on seed 003 (which NSX can express) prints the same matrix as the NetworkPolicies', () => {

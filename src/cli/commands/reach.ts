@@ -146,10 +146,10 @@ export function noteDifferences(r: Reachability, reference: ReachabilityEngine, 
   const changed: string[] = [];
   for (const { query, matrix } of r.ports) {
     const n = matrix.differences(reference.matrix(r.endpoints, query)).length;
-    if (n) changed.push(`${n} on ${formatPort(query)}`);
+    if (n) changed.push(`${n} connection${n === 1 ? '' : 's'} on ${formatPort(query)}`);
   }
   process.stderr.write(changed.length
-    ? `np2dfw: the ${via} form gives a different verdict than the NetworkPolicies for ${changed.join(', ')} connections (np2dfw explain --via ${via} tells why)\n`
+    ? `np2dfw: the ${via} form changes the NetworkPolicies' verdict of ${changed.join(', ')} (np2dfw explain --via ${via} tells why)\n`
     : `np2dfw: the ${via} form gives the same verdict as the NetworkPolicies for every connection shown\n`);
 }
 
