@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,17 @@ describe('serve over TLS', () => {
           req.end();
         });
         assert.equal(JSON.parse(body).user_name, 'admin');
+        // np2dfw import -k accepts the self-signed certificate; without -k it is refused
+        const run = (args: string[]) => new Promise<{ code: number; out: string }>((resolve) => {
+          execFile(process.execPath, ['src/cli/main.ts', 'import', '--server', s.url, '--user', 'admin', '--password', 'tls-admin-password', '--ids', 'x', ...args],
+            { encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, out: stdout + stderr }));
+        });
+        const insecure = await run(['-k']);
+        assert.equal(insecure.code, 3, insecure.out);
+        assert.match(insecure.out, /NETWORK_POLICY_NOT_FOUND/);
+        const strict = await run([]);
+        assert.equal(strict.code, 1);
+        assert.match(strict.out, /cannot reach/);
       } finally {
         await s.close();
       }
