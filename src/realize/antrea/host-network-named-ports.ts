@@ -1,6 +1,16 @@
 import type { Cluster } from '../../k8s/cluster.ts';
+import { selectorMatches } from '../../k8s/labels.ts';
 import { effectiveRules, type NetworkPolicy } from '../../k8s/network-policy.ts';
-import { podIsLive, resolveNamedPort } from '../../k8s/pod.ts';
+import { podIsLive, resolveNamedPort, type Pod } from '../../k8s/pod.ts';
+import type { IPBlock } from '../../k8s/network-policy.ts';
+import { cidrWithExceptHolds, parseCidrWithExcept } from '../../net/cidr.ts';
+import { addressValue, familyOf } from '../../net/ip-address.ts';
+
+function inBlock(block: IPBlock, ip: string): boolean {
+  const family = familyOf(ip);
+  if (family === undefined) return false;
+  return cidrWithExceptHolds(parseCidrWithExcept(block.cidr, block.except), family, addressValue(ip, family));
+}
 import type { Refusal } from '../../evaluate/target.ts';
 
 /** The refusal code of a named egress port that a hostNetwork pod of the inventory declares. */
@@ -9,7 +19,9 @@ export const NAMED_PORT_ON_HOST_NETWORK_POD = 'NAMED_PORT_ON_HOST_NETWORK_POD';
 /**
  * Kubernetes resolves an egress rule's named port at any destination pod, hostNetwork pods included; Antrea (and
  * Contrail) resolve it only at the pods they manage, which hostNetwork pods are not. When a live hostNetwork pod of
- * the inventory declares such a port, the policy cannot be realized faithfully: the refusal names the port.
+ * the inventory declares such a port, the rule can reach it (no peers, or an ipBlock holding its address), no numeric
+ * port of the rule covers its number, and the policy selects a live pod, the policy cannot be realized faithfully:
+ * the refusal names the port.
  */
 export function hostNetworkNamedPortRefusal(cluster: Cluster, policy: NetworkPolicy): Refusal | undefined {
   return hostNetworkNamedPortCheck(cluster)(policy);
@@ -18,7 +30,10 @@ export function hostNetworkNamedPortRefusal(cluster: Cluster, policy: NetworkPol
 /** The same check, with the cluster's hostNetwork pods found once (for many policies). */
 export function hostNetworkNamedPortCheck(cluster: Cluster): (policy: NetworkPolicy) => Refusal | undefined {
   const hostPods = cluster.pods.filter((p) => p.hostNetwork && podIsLive(p));
-  return (policy) => (hostPods.length === 0 ? undefined : check(hostPods, policy));
+  // Only a policy that selects a live pod can send anything to a hostNetwork pod.
+  const selectsAny = (policy: NetworkPolicy) => cluster.pods.some((p) =>
+    p.namespace === policy.namespace && !p.hostNetwork && podIsLive(p) && selectorMatches(policy.podSelector, p.labels));
+  return (policy) => (hostPods.length === 0 || !selectsAny(policy) ? undefined : check(hostPods, policy));
 }
 
 function check(hostPods: readonly Cluster['pods'][number][], policy: NetworkPolicy): Refusal | undefined {
@@ -29,7 +44,15 @@ function check(hostPods: readonly Cluster['pods'][number][], policy: NetworkPoli
       const port = ports[j];
       if (typeof port.port !== 'string') continue;
       const name = port.port;
-      const pod = hostPods.find((h) => resolveNamedPort(h, name, port.protocol) !== undefined);
+      const peers = rules[i].peers;
+      // Selectors never match a hostNetwork pod: only "every peer" and ipBlocks holding its address reach it.
+      const reachable = (h: Pod) => !peers || peers.some((peer) => peer.ipBlock !== undefined && h.ips.some((ip) => inBlock(peer.ipBlock!, ip)));
+      // A numeric port of the same rule that covers the number already allows what the name would.
+      const covered = (n: number) => ports.some((o) => o.protocol === port.protocol && (o.port === undefined || (typeof o.port === 'number' && n >= o.port && n <= (o.endPort ?? o.port))));
+      const pod = hostPods.find((h) => {
+        const n = resolveNamedPort(h, name, port.protocol);
+        return n !== undefined && !covered(n) && reachable(h);
+      });
       if (pod) {
         return {
           namespace: policy.namespace, name: policy.name, uid: policy.uid, code: NAMED_PORT_ON_HOST_NETWORK_POD,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createAntreaEngine } from '../../../src/evaluate/antrea/antrea-engine.ts';
 import { buildAntreaTarget, buildNsxAntreaTarget } from '../../../src/evaluate/antrea/antrea-targets.ts';
+import { realizeClusterDirect } from '../../../src/realize/antrea/realize-cluster.ts';
 import { endpointsOf } from '../../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { TARGETS } from '../../../src/evaluate/targets.ts';
@@ -188,5 +190,32 @@ spec:
     const t = buildAntreaTarget(cluster, { onError: 'abort' });
     assert.deepEqual(t.refusals.map((r) => [r.code, r.path]), [['NAMED_PORT_ON_HOST_NETWORK_POD', 'spec.egress[0].ports[0].port']]);
     assert.ok(verifyEngines(cluster, createKubernetesEngine(cluster), t.engine).equivalent, 'abort: nothing realized, the NetworkPolicy stays');
+    // The refusal is needed: realized anyway, frontend -> agent on 7432 would be dropped where Kubernetes allows it.
+    const forced = createAntreaEngine({ cluster, objects: realizeClusterDirect(cluster) });
+    const r = verifyEngines(cluster, createKubernetesEngine(cluster), forced);
+    assert.deepEqual(r.counterexamples.map((c) => [c.src, c.dst, c.port, c.reference.allowed]), [['shop/frontend', 'shop/agent', 7432, true]]);
+    // A numeric port covering the number, or a rule whose peers cannot reach the hostNetwork pod, needs no refusal.
+    const covered = clusterFromYaml(`${NS}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: shop, labels: {role: agent}}
+spec: {hostNetwork: true, containers: [{name: c, ports: [{name: sql, containerPort: 7432}]}]}
+status: {podIP: 192.168.0.5, phase: Running}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: fe-out, namespace: shop}
+spec:
+  podSelector: {matchLabels: {role: frontend}}
+  policyTypes: [Egress]
+  egress:
+  - ports: [{port: sql}, {port: 7000, endPort: 8000}]
+  - to: [{podSelector: {}}]
+    ports: [{port: sql}]
+`);
+    const ok = buildAntreaTarget(covered, { onError: 'abort' });
+    assert.deepEqual(ok.refusals, []);
+    assert.ok(verifyEngines(covered, createKubernetesEngine(covered), ok.engine).equivalent);
   });
 });
