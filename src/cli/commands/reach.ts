@@ -129,7 +129,7 @@ export function computeReachability(engine: ReachabilityEngine, endpoints: reado
   const out: PortMatrix[] = [];
   try {
     ports.forEach((query, i) => {
-      progress.update(`np2dfw: ${formatPort(query)} (${i + 1}/${ports.length}), ${endpoints.length} endpoints...`);
+      progress.update(`np2dfw: computing ${formatPort(query)} (port ${i + 1} of ${ports.length}, ${endpoints.length} endpoints)...`);
       out.push({ query, matrix: engine.matrix(endpoints, query) });
     });
   } finally {
