@@ -37,6 +37,7 @@ function assertMatrix(actual: Record<string, Record<string, boolean>>, order: re
 async function reach(args: readonly string[]) {
   const r = await runNp2dfwInProcess(['reach', ...args, '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /skipped|warning/i, 'the examples hold only what np2dfw reads');
   return parseReachJson(r.stdout);
 }
 
