@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAntreaEngine } from '../../../src/evaluate/antrea/antrea-engine.ts';
 import { buildAntreaTarget, buildNsxAntreaTarget } from '../../../src/evaluate/antrea/antrea-targets.ts';
+import { convertCluster } from '../../../src/convert/convert-cluster.ts';
 import { realizeClusterDirect } from '../../../src/realize/antrea/realize-cluster.ts';
+import { realizeDfwConfig } from '../../../src/realize/antrea/realize-dfw.ts';
+import { validateAntreaObjects } from '../../../src/realize/antrea/validate/validate-objects.ts';
 import { endpointsOf } from '../../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { TARGETS } from '../../../src/evaluate/targets.ts';
@@ -78,6 +81,21 @@ describe('antrea and nsx-antrea verify equivalent to Kubernetes', () => {
     }
     assert.ok(checked >= 20, `${checked} generated clusters verified`);
     assert.ok(nsxChecked >= 2, `${nsxChecked} generated clusters verified for nsx-antrea`);
+  });
+
+  it("also through the DFW model: the 'extended' conversion (np2dfw's model extensions) realized as the adapter does", () => {
+    let checked = 0;
+    for (const [name, cluster] of [...exampleClusters(), ...generatedClusters()]) {
+      if (buildAntreaTarget(cluster, { onError: 'abort' }).refusals.length) continue;
+      const { config, refusals } = convertCluster(cluster, { profile: 'extended', onError: 'abort' });
+      assert.deepEqual(refusals, [], name);
+      const objects = realizeDfwConfig(config);
+      assert.deepEqual(validateAntreaObjects(objects), [], name);
+      const r = verifyEngines(cluster, createKubernetesEngine(cluster), createAntreaEngine({ cluster, objects }));
+      assert.ok(r.equivalent, `${name}: ${JSON.stringify(r.counterexamples[0])}`);
+      checked++;
+    }
+    assert.ok(checked >= 20);
   });
 
   it('is registered for --target and --via', () => {
