@@ -42,3 +42,16 @@ for (const [shape, scale] of [['one-namespace', 0.5], ['large-namespaces', 0.5]]
   process.stdout.write(`|   contrail JSON: ${MiB(json)} | | |\n`);
   measure('contrail: build the target (realize + evaluator)', () => buildContrailTarget(cluster, { onError: 'abort' }));
 }
+
+// The evaluators at work: verify a 1,000-pod, 1,000-policy cluster for each target (every pair, every port class).
+{
+  const { createKubernetesEngine } = await import('../src/evaluate/kubernetes/kubernetes-engine.ts');
+  const { verifyEngines } = await import('../src/evaluate/verify/verify-engines.ts');
+  const { buildNsxAntreaTarget } = await import('../src/evaluate/antrea/antrea-targets.ts');
+  const cluster = generateCluster('one-namespace', { seed: 1, scale: 0.1, egress: 'mirror' });
+  const reference = createKubernetesEngine(cluster);
+  for (const [name, build] of [['antrea', buildAntreaTarget], ['nsx-antrea', buildNsxAntreaTarget], ['contrail', buildContrailTarget]] as const) {
+    const { result } = measure(`one-namespace x0.1 (${cluster.pods.length} pods, ${cluster.policies.length} policies): verify --target ${name}`, () => verifyEngines(cluster, reference, build(cluster, { onError: 'abort' }).engine));
+    if (!result.equivalent) throw new Error(`${name}: not equivalent`);
+  }
+}
