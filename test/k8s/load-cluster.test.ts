@@ -28,6 +28,20 @@ describe('reading inputs like kubectl', () => {
     assert.deepEqual(cluster.pods.map((p) => `${p.namespace}/${p.name}`), ['a/p']);
   });
 
+  test('separators with comments, a %YAML directive, --- with content, CRLF line ends: all read alike', () => {
+    const expected = ['a/p', 'b/q'];
+    const pods = (text: string) => load(text).pods.map((p) => `${p.namespace}/${p.name}`);
+    const plain = `${POD('a', 'p')}---\n${POD('b', 'q', '10.0.0.2')}`;
+    assert.deepEqual(pods(plain), expected);
+    assert.deepEqual(pods(`--- # first\n${POD('a', 'p')}... # end\n--- # second\n${POD('b', 'q', '10.0.0.2')}`), expected);
+    assert.deepEqual(pods(`%YAML 1.1\n---\n${POD('a', 'p')}---\n${POD('b', 'q', '10.0.0.2')}`), expected);
+    assert.deepEqual(pods(`${POD('a', 'p')}--- !!map\n${POD('b', 'q', '10.0.0.2')}`), expected);
+    const crlf = plain.replace(/\n/g, '\r\n');
+    assert.deepEqual(pods(crlf), expected);
+    const bad = crlf.replace('podIP: 10.0.0.2', 'podIP: 10.0.0.300');
+    assert.equal(problemsOf(bad)[0].line, lineOf(bad, '10.0.0.300'));
+  });
+
   test('JSON: one object, and a List', () => {
     const one = load(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'j' } }), 'ns.json');
     assert.ok(one.namespaces.has('j'));
