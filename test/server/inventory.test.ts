@@ -32,6 +32,16 @@ describe('cluster inventory: snapshots, changes, counts, health', () => {
     const nps = (await f.call('GET', `${BASE}/c1/network-policies?namespace=a`, { user: 'secop' })).body;
     assert.equal(nps.result_count, 2);
     assert.deepEqual(nps.results.map((p: any) => p.uid), [uid(1), uid(2)]);
+    // paging across namespaces: one policy per page, in cluster/namespace/name order
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const r = await f.call('GET', `/api/v1/fabric/container-network-policies?page_size=1${cursor ? `&cursor=${cursor}` : ''}`, { user: 'secop' });
+      assert.equal(r.body.result_count, 3);
+      paged.push(...r.body.results.map((p: any) => `${p.namespace}/${p.name}`));
+      cursor = r.body.cursor;
+    } while (cursor);
+    assert.deepEqual(paged, ['a/np1', 'a/np2', 'b/np3']);
     assert.equal((await f.call('GET', `${BASE}/c1/nodes`, { user: 'secop' })).body.results[0].name, 'node-1');
     assert.equal((await f.call('GET', `${BASE}/c1/services`, { user: 'secop' })).body.results[0].namespace, 'a');
     const again = await f.call('PUT', `${BASE}/c1/inventory`, { user: 'adapter1', body: { objects: [namespace('a'), allowFrom('a', 'np1', uid(1), 'x', 'y', 80)] } });
