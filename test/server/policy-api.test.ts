@@ -138,6 +138,30 @@ describe('policy API: groups, security policies, rules', () => {
     assert.equal((await f.call('GET', `${POLICIES}/${conversion.config.policies[0].id}`, { user: 'admin' })).body._revision, 0);
   });
 
+  it('hierarchical PATCH: ChildRule children, and marked_for_delete removes policies before groups', async () => {
+    const domain = (children: unknown[]) => ({ resource_type: 'Infra', children: [{ resource_type: 'ChildDomain', Domain: { resource_type: 'Domain', id: 'default', children } }] });
+    const add = await f.call('PATCH', '/policy/api/v1/infra', {
+      user: 'admin',
+      body: domain([
+        { resource_type: 'ChildGroup', Group: { id: 'h-g', display_name: 'h' } },
+        { resource_type: 'ChildSecurityPolicy', SecurityPolicy: { id: 'h-p', scope: ['/infra/domains/default/groups/h-g'],
+          children: [{ resource_type: 'ChildRule', Rule: { id: 'h-r', action: 'DROP', source_groups: ['/infra/domains/default/groups/h-g'] } }] } },
+      ]),
+    });
+    assert.equal(add.status, 200, JSON.stringify(add.body));
+    assert.deepEqual((await f.call('GET', `${POLICIES}/h-p`, { user: 'admin' })).body.rules.map((r: { id: string }) => r.id), ['h-r']);
+    const del = await f.call('PATCH', '/policy/api/v1/infra', {
+      user: 'admin',
+      body: domain([
+        { resource_type: 'ChildGroup', marked_for_delete: true, Group: { id: 'h-g' } },
+        { resource_type: 'ChildSecurityPolicy', marked_for_delete: true, SecurityPolicy: { id: 'h-p' } },
+      ]),
+    });
+    assert.equal(del.status, 200, JSON.stringify(del.body));
+    assert.equal((await f.call('GET', `${POLICIES}/h-p`, { user: 'admin' })).status, 404);
+    assert.equal((await f.call('GET', `${GROUPS}/h-g`, { user: 'admin' })).status, 404);
+  });
+
   it('tracks realization per cluster: pending on change, then what the adapter reports, only for its own cluster', async () => {
     const scope = ['/infra/sites/default/enforcement-points/default/cluster-control-planes/c1'];
     await f.call('PUT', '/api/v1/fabric/container-clusters/c1', { user: 'adapter1' });
