@@ -12,7 +12,7 @@ import { formatPort, type PortQuery } from '../evaluate/connection.ts';
 import type { Endpoint } from '../evaluate/endpoint.ts';
 import type { ReachabilityEngine } from '../evaluate/engine.ts';
 import type { DfwConfig } from '../model/dfw-config.ts';
-import { familyOf, type Family } from '../net/ip-address.ts';
+import { familyOf } from '../net/ip-address.ts';
 import { applyIptables } from '../realize/iptables/apply-iptables.ts';
 import { runCommand } from '../realize/iptables/host-command.ts';
 import { nodeOfPod, nodesOf, planNode } from '../realize/iptables/node-plan.ts';
@@ -308,9 +308,4 @@ export function compareWithEngine(result: LabResult, engine: ReachabilityEngine)
     }
   }
   return out;
-}
-
-/** Families the endpoints use (for messages). */
-export function familyOfEndpoints(endpoints: readonly Endpoint[]): Family | undefined {
-  return endpoints[0]?.family;
 }
