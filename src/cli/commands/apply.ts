@@ -69,7 +69,9 @@ export function registerApply(program: Command): void {
       if (target === 'nftables') await applyNftables(plan, { netns: opts.netns });
       else {
         const r = await applyIptables(plan, { netns: opts.netns });
-        process.stderr.write(`np2dfw apply: generation ${r.generation} in force${r.removed ? `, generation ${r.removed} removed` : ''}\n`);
+        process.stderr.write(r.how === 'swap'
+          ? `np2dfw apply: same rules as generation ${r.generation} in force: its sets were refilled with ipset swap\n`
+          : `np2dfw apply: generation ${r.generation} in force${r.removed ? `, generation ${r.removed} removed` : ''}\n`);
       }
       process.stderr.write(`np2dfw apply: node ${node}: ${size.pods} protected pods, ${size.blocks} policy chains, ${size.rules} rules, ${size.sets} sets with ${size.elements} elements\n`);
     });

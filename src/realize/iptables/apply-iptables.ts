@@ -1,11 +1,16 @@
 import { mustRun, runCommand } from './host-command.ts';
 import type { NodePlan } from './node-plan.ts';
-import { DEFAULT_IPTABLES_NAMES, renderIptablesRuleset, type IptablesNames, type IptablesRuleset } from './render-iptables.ts';
+import { DEFAULT_IPTABLES_NAMES, renderIpsetSwap, renderIptablesRuleset, rulesetStamp, type IptablesNames, type IptablesRuleset } from './render-iptables.ts';
 
 /** What an apply did. */
 export interface IptablesApplyResult {
   /** The generation now in force (`a` or `b`). */
   readonly generation: string;
+  /**
+   * `switch`: a new generation of chains and sets replaced the old one; `swap`: the rules in force were the same,
+   * so only the sets' contents were replaced, each with `ipset swap`.
+   */
+  readonly how: 'switch' | 'swap';
   /** The generation removed after the switch, if one was in force. */
   readonly removed?: string;
   readonly ruleset: IptablesRuleset;
@@ -67,7 +72,9 @@ async function ensureTopChain(family: 4 | 6, names: IptablesNames, netns: string
 }
 
 /**
- * Applies a node's plan with ipset + iptables, atomically and touching only np2dfw's own objects:
+ * Applies a node's plan with ipset + iptables, atomically and touching only np2dfw's own objects. When the rules
+ * in force are the same as the new ones (the top chain's stamp carries their fingerprint) and only set members
+ * changed, each set is refilled with `ipset swap`. Otherwise:
  * 1. leftovers of the unused generation (an earlier failed run) are removed, chains before sets;
  * 2. `ipset restore` creates the new generation's sets beside the live ones;
  * 3. the IPv6 input is checked (`--test`); then each family's `iptables-restore --noflush` commit replaces the
@@ -83,6 +90,23 @@ export async function applyIptables(plan: NodePlan, options: { netns?: string; n
   const live4 = await ownChains(4, base, netns);
   const live6 = await ownChains(6, base, netns);
   const liveGen = live4.has('a') || live6.has('a') ? 'a' : live4.has('b') || live6.has('b') ? 'b' : undefined;
+  if (liveGen && !options.plain) {
+    // Same rules as the ones in force (only members changed, as when pods come and go): refill the sets in place.
+    const same = renderIptablesRuleset(plan, { ...base, generation: liveGen });
+    const top = await runCommand([TOOLS[4].cmd, '-w', '-t', 'filter', '-S', base.chain], { netns });
+    if (top.code === 0 && top.stdout.includes(`"${rulesetStamp({ ...base, generation: liveGen }, same.fingerprint)}"`)) {
+      const script = renderIpsetSwap(plan, { ...base, generation: liveGen });
+      try {
+        await mustRun(['ipset', 'restore'], { netns, input: script.fill });
+        await mustRun(['ipset', 'restore'], { netns, input: script.swap });
+      } catch (e) {
+        const leftovers = (await ownSets(base, liveGen, netns)).filter((n) => n.endsWith('-t'));
+        await destroySets(leftovers, netns).catch(() => {});
+        throw e;
+      }
+      return { generation: liveGen, how: 'swap', ruleset: same };
+    }
+  }
   const generation = liveGen === 'a' ? 'b' : 'a';
   const names = { ...base, generation };
   await removeGeneration(names, generation, { 4: live4.get(generation) ?? [], 6: live6.get(generation) ?? [] }, netns);
@@ -104,7 +128,7 @@ export async function applyIptables(plan: NodePlan, options: { netns?: string; n
   if (liveGen) {
     await removeGeneration(names, liveGen, { 4: live4.get(liveGen) ?? [], 6: live6.get(liveGen) ?? [] }, netns);
   }
-  return { generation, removed: liveGen, ruleset };
+  return { generation, how: 'switch', removed: liveGen, ruleset };
 }
 
 /** Removes everything np2dfw put into iptables and ipset: FORWARD's jump, its chains, then its sets. */

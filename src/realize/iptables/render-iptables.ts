@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Family } from '../../net/ip-address.ts';
 import { dispatchTree, DISPATCH_LEAF } from './dispatch-tree.ts';
 import type { AddressSet, NodePlan, PeerMatch, PlanRule, ServiceMatch } from './node-plan.ts';
@@ -36,6 +37,8 @@ export interface IptablesRuleset {
   readonly setNames: readonly string[];
   readonly chains: readonly string[];
   readonly ruleCount: { readonly 4: number; readonly 6: number };
+  /** A hash of the rules and of the sets' names and types (not their contents). */
+  readonly fingerprint: string;
 }
 
 /** The ipset name of a plan set in a generation (at most 31 characters). */
@@ -216,12 +219,46 @@ export function renderIptables(plan: NodePlan, names: IptablesNames, family: Fam
 export function renderIptablesRuleset(plan: NodePlan, names: IptablesNames = DEFAULT_IPTABLES_NAMES, options: { plain?: boolean } = {}): IptablesRuleset {
   const v4 = renderIptables(plan, names, 4, options);
   const v6 = renderIptables(plan, names, 6, options);
+  // The rules' fingerprint (set contents left out): an update whose rules are the same only refills the sets.
+  const shape = plan.sets.map((s) => `${s.id} ${s.kind} ${s.family} ${s.protocol ?? ''}`).join('\n');
+  const fingerprint = createHash('sha256').update(`${options.plain ? 'plain' : 'ipset'}\n${v4.text}\n${v6.text}\n${shape}`).digest('hex').slice(0, 16);
+  const stamp = (text: string) => text.replace(
+    `-A ${names.chain} -m conntrack`,
+    `-A ${names.chain} -m comment --comment "${rulesetStamp(names, fingerprint)}"\n-A ${names.chain} -m conntrack`,
+  );
   return {
     ipset: options.plain ? '' : renderIpset(plan, names),
-    v4: v4.text,
-    v6: v6.text,
+    v4: stamp(v4.text),
+    v6: stamp(v6.text),
     setNames: options.plain ? [] : plan.sets.map((s) => ipsetName(names, s)),
     chains: v4.chains,
-    ruleCount: { 4: v4.rules, 6: v6.rules },
+    ruleCount: { 4: v4.rules + 1, 6: v6.rules + 1 },
+    fingerprint,
   };
+}
+
+/** The comment the top chain carries: which generation is in force and its rules' fingerprint. */
+export function rulesetStamp(names: IptablesNames, fingerprint: string): string {
+  return `np2dfw generation ${names.generation} rules ${fingerprint}`;
+}
+
+/**
+ * `ipset restore` inputs that refill this generation's live sets in place: `fill` creates and fills a temporary
+ * set beside each live one (a failure there changes nothing in force); `swap` then swaps each pair (`ipset swap`,
+ * atomic per set, and it cannot fail for sets of the same type) and destroys the temporaries.
+ */
+export function renderIpsetSwap(plan: NodePlan, names: IptablesNames): { fill: string; swap: string } {
+  const fill: string[] = [];
+  for (const line of renderIpset(plan, names).split('\n')) {
+    if (!line) continue;
+    const [verb, name, ...rest] = line.split(' ');
+    fill.push([verb, `${name}-t`, ...rest].join(' '));
+  }
+  const swap: string[] = [];
+  for (const s of plan.sets) {
+    const name = ipsetName(names, s);
+    swap.push(`swap ${name}-t ${name}`, `destroy ${name}-t`);
+  }
+  const text = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
+  return { fill: text(fill), swap: text(swap) };
 }

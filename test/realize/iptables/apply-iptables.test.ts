@@ -112,3 +112,27 @@ test('SCTP rules load (the lab cannot probe SCTP here, but the kernel takes the 
   await removeIptables({ netns: ns });
   assert.equal(await everything(), initial);
 });
+
+test('when only members change, apply refills the live sets with ipset swap; a failed swap changes nothing', { skip: unavailable }, async () => {
+  const first = await applyIptables(plan1, { netns: ns });
+  assert.equal(first.how, 'switch');
+  // a third app=a pod appears: the same rules, one more member in A's set
+  const grown = cluster([...c.pods, pod('x', 'a3', ['10.0.0.3', 'fd00::3'], { app: 'a' })]);
+  const plan1b = planNode(config([A, B, net], [
+    policy('p1', 1, B, [rule('r1', 'ALLOW', 'IN', A, 'ANY', [ports('TCP', '80')]), rule('r2', 'ALLOW', 'IN', net, 'ANY', [], 1)]),
+    policy('p2', 2, B, [rule('r3', 'DROP', 'IN', 'ANY', 'ANY')]),
+  ]), grown, 'node');
+  const rulesBefore = await run(['iptables-save', '-t', 'filter']);
+  const second = await applyIptables(plan1b, { netns: ns });
+  assert.equal(second.how, 'swap');
+  assert.equal(second.generation, first.generation);
+  assert.equal(await run(['iptables-save', '-t', 'filter']), rulesBefore, 'no rule changed');
+  const setName = `np2dfw-${first.generation}-${plan1b.sets.find((s) => s.kind === 'ip' && s.family === 4 && s.elements.includes('10.0.0.3'))!.id}`;
+  assert.match(await run(['ipset', 'list', setName]), /10\.0\.0\.3/);
+  assert.equal(await foreign(), initial);
+  // new contents that fail in the last set: every set keeps its content, no temporary set is left
+  const before = await everything();
+  const bad: NodePlan = { ...plan1, sets: plan1.sets.map((s, i) => (i === plan1.sets.length - 1 ? { ...s, elements: [...s.elements, 'bogus'] } : s)) };
+  await assert.rejects(applyIptables(bad, { netns: ns }), /ipset restore failed/);
+  assert.equal(await everything(), before);
+});
