@@ -34,7 +34,9 @@ function probeTcp(p: Probe, timeoutMs: number): Promise<ProbeOutcome> {
       s.destroy();
       resolve(o);
     };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    // On a starved event loop the timer and the answer can be due together: timers run first, so the verdict
+    // waits for the I/O phase (setImmediate) to let an answer that already arrived win.
+    const timer = setTimeout(() => setImmediate(() => finish('timeout')), timeoutMs);
     s.once('connect', () => finish('open'));
     s.once('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH' ? 'refused' : 'error'));
   });
@@ -52,7 +54,9 @@ function probeUdp(p: Probe, timeoutMs: number): Promise<ProbeOutcome> {
       s.close();
       resolve(o);
     };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    // On a starved event loop the timer and the answer can be due together: timers run first, so the verdict
+    // waits for the I/O phase (setImmediate) to let an answer that already arrived win.
+    const timer = setTimeout(() => setImmediate(() => finish('timeout')), timeoutMs);
     s.on('message', (msg) => {
       if (msg.equals(token)) finish('open');
     });
