@@ -11,7 +11,7 @@ import type { NetworkPolicy } from '../src/k8s/network-policy.ts';
 import type { Pod } from '../src/k8s/pod.ts';
 import { generateCluster, type ClusterShape } from '../src/k8s/synthetic/generate-cluster.ts';
 import { labUnavailableReason, startAgent, writeAgentScript } from '../src/lab/run-lab.ts';
-import { buildTopology, deleteNamespaces, liveNamespaces } from '../src/lab/topology.ts';
+import { buildTopology, deleteNamespaces, liveNamespaces, setSysctls } from '../src/lab/topology.ts';
 import { applyIptables } from '../src/realize/iptables/apply-iptables.ts';
 import { mustRun, runCommand } from '../src/realize/iptables/host-command.ts';
 import { nodeOfPod, planNode, planSize, type NodePlan } from '../src/realize/iptables/node-plan.ts';
@@ -150,7 +150,7 @@ async function rateLab(index: number, label: string, k: number, load: (nodeNs: s
     outside: [],
   });
   const clientNs = topo.hosts.get('bench/client')!;
-  await mustRun(['sysctl', '-q', '-w', 'net.ipv4.ip_local_port_range=1024 65000', 'net.ipv4.tcp_tw_reuse=1'], { netns: clientNs });
+  await setSysctls(clientNs, ['net.ipv4.ip_local_port_range=1024\t65000', 'net.ipv4.tcp_tw_reuse=1']);
   await startAgent(topo.hosts.get('bench/server')!, agentScript.path, [{ protocol: 'TCP', port: 8080 }], false);
   const t0 = performance.now();
   await load(topo.nodes.get('bench-node')!);

@@ -87,7 +87,7 @@ export function writeAgentScript(source: 'agent' | 'connection-rate' = 'agent'):
 export async function labUnavailableReason(target?: LabTarget): Promise<string | undefined> {
   if (process.platform !== 'linux') return 'the lab needs Linux network namespaces';
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'the lab creates network namespaces and must run as root (try sudo)';
-  const tools = ['ip', 'sysctl', ...(target === 'iptables' ? ['ipset', 'iptables-restore', 'ip6tables-restore', 'iptables-save'] : target === 'nftables' ? ['nft'] : [])];
+  const tools = ['ip', ...(target === 'iptables' ? ['ipset', 'iptables-restore', 'ip6tables-restore', 'iptables-save'] : target === 'nftables' ? ['nft'] : [])];
   for (const t of tools) {
     const r = await runCommand(['sh', '-c', `command -v ${t}`]);
     if (r.code !== 0) return `the lab needs \`${t}\`, which is not installed (apt-get install iproute2 ipset iptables nftables)`;

@@ -59,11 +59,22 @@ const SYSCTLS = [
   'net.ipv4.conf.default.rp_filter=0',
 ];
 
+/**
+ * Sets sysctls (`net.ipv4.ip_forward=1`, ...) inside a namespace by writing /proc/sys, which shows the values of
+ * the writer's network namespace (no dependency on procps' `sysctl`).
+ */
+export async function setSysctls(netns: string, settings: readonly string[]): Promise<void> {
+  const script = settings.map((kv) => {
+    const [key, value] = kv.split('=');
+    return `echo '${value}' > /proc/sys/${key.replaceAll('.', '/')}`;
+  }).join(' && ');
+  await mustRun(['sh', '-c', script], { netns });
+}
+
 async function addNamespace(name: string, router: boolean): Promise<void> {
   await mustRun(['ip', 'netns', 'add', name]);
   liveNamespaces.add(name);
-  const sysctls = router ? SYSCTLS : SYSCTLS.slice(2);
-  await mustRun(['sysctl', '-q', '-w', ...sysctls], { netns: name });
+  await setSysctls(name, router ? SYSCTLS : SYSCTLS.slice(2));
   await mustRun(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
 }
 
