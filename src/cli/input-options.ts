@@ -26,6 +26,7 @@ export function loadClusterFromOptions(opts: { filename?: string[]; cluster?: st
   return loadClusterFromPaths(opts.filename, {
     cluster: opts.cluster ?? DEFAULT_CLUSTER_NAME,
     onSkipped: (line) => process.stderr.write(`np2dfw: ${line}\n`),
+    onWarning: (line) => process.stderr.write(`warning: ${line}\n`),
   });
 }
 

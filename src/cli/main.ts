@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError } from '../k8s/invalid-input.ts';
 import { CliError } from './cli-error.ts';
+import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
 import { EXIT } from './exit-codes.ts';
 import { registerCommands } from './commands/index.ts';
 
@@ -48,5 +49,6 @@ function reportError(e: unknown): number {
 }
 
 if (import.meta.main) {
+  endQuietlyOnClosedPipe();
   process.exitCode = await runCli(process.argv.slice(2));
 }
