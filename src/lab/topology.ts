@@ -197,7 +197,7 @@ export async function sweepLeftovers(): Promise<string[]> {
     } catch {
       alive = false;
     }
-    if (!alive || pid === process.pid && !liveNamespaces.has(name)) stale.push(name);
+    if (!alive) stale.push(name);
   }
   if (stale.length) await deleteNamespaces(stale);
   return stale;
