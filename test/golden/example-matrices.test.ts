@@ -118,6 +118,7 @@ describe('examples/seed-003: test-network-policy', () => {
 });
 
 describe('examples/shop: a multi-namespace application', () => {
+  // The pods' named ports (the policies name numbers):
   const CART = 'api/cart-7c9f'; // http=8080, metrics=9090
   const CATALOG = 'api/catalog-5d8b'; // http=8081, metrics=9090
   const PG = 'data/postgres-0'; // postgres=5432, metrics=9187
@@ -157,37 +158,46 @@ describe('examples/shop: a multi-namespace application', () => {
   }
   const from = (srcs: readonly string[], dst: string) => srcs.map((s) => [s, dst] as const);
 
+  // The policies name every port by number (the pods still name theirs; a policy's number is the same
+  // whatever the destination pod calls it).
+  const PROM_RANGE = [[PROM, PG], [PROM, REDIS]] as const; // data/allow-prometheus: 9100-9199 into postgres, redis
   const expected: Record<string, Allowed> = {
-    // web/allow-dns, api/allow-dns: the isolated cart, catalog and frontends may reach coredns (kube-system,
-    // k8s-app=kube-dns, namespaceSelector AND podSelector) on 53/UDP and 53/TCP; coredns is not isolated.
+    // web/allow-dns (matchLabels k8s-app=kube-dns) and api/allow-dns (k8s-app In [kube-dns], one value: the same
+    // set): the isolated cart, catalog and frontends may reach coredns (namespace kube-system AND
+    // k8s-app=kube-dns) on 53/UDP and 53/TCP; coredns is not isolated.
     '53/TCP': allowedWith(from([CART, CATALOG, FA, FB], DNS)),
     '53/UDP': allowedWith(from([CART, CATALOG, FA, FB], DNS)),
     // data/postgres-from-catalog: catalog (namespace tier=api, app=catalog) into postgres on 5432, and
-    // api/catalog-egress lets catalog out to app=postgres in tier=data on named port "postgres" = 5432 on postgres.
+    // api/catalog-egress lets catalog out to app=postgres in tier=data on 5432.
     '5432/TCP': allowedWith([[CATALOG, PG]]),
-    // data/redis-from-cart on named port "redis" (= 6379 on redis) and api/cart-egress to redis on 6379.
+    // data/redis-from-cart on 6379 and api/cart-egress to app=redis in tier=data on 6379.
     '6379/TCP': allowedWith([[CART, REDIS]]),
-    // web/frontend: ingress from ipBlock 0.0.0.0/0 on named "http" = 8080 on the frontends, so every IPv4 source
-    // whose own egress is open reaches both frontends (pod addresses, the node and externals alike); the
-    // frontends themselves are egress-isolated and do not reach each other. api/backend-from-frontend +
-    // web/frontend egress on named "http": "http" is 8080 on cart only (catalog's is 8081).
-    '8080/TCP': allowedWith([...from(OPEN_SOURCES, FA), ...from(OPEN_SOURCES, FB), [FA, CART], [FB, CART]]),
-    // The same two policies on catalog's "http" = 8081; the frontends' ipBlock rule is on their 8080 only.
-    '8081/TCP': allowedWith([[FA, CATALOG], [FB, CATALOG]]),
-    // api/allow-prometheus on named "metrics" = 9090 on cart and catalog (prometheus' egress is open);
-    // monitoring/prometheus-ui lets namespace default (toolbox) in on "web" = 9090 on prometheus. The
-    // frontends' "metrics" is 9113, so prometheus does not reach them on 9090.
+    // web/frontend: ingress from ipBlock 0.0.0.0/0 on 8080, so every IPv4 source whose own egress is open reaches
+    // both frontends (pod addresses, the hostNetwork node and externals alike); the frontends themselves are
+    // egress-isolated and do not reach each other (their egress goes to tier=backend pods only).
+    // web/frontend egress (namespace tier=api AND tier In [backend]: cart and catalog) on 8080-8081, and
+    // api/backend-from-frontend (into tier=backend from app=frontend pods of tier=web namespaces) on 8080-8081:
+    // both frontends reach both backends on 8080, whatever port each backend itself calls "http".
+    '8080/TCP': allowedWith([...from(OPEN_SOURCES, FA), ...from(OPEN_SOURCES, FB), [FA, CART], [FB, CART], [FA, CATALOG], [FB, CATALOG]]),
+    // The same two rules' range covers 8081; the frontends' ipBlock rule is on 8080 only.
+    '8081/TCP': allowedWith([[FA, CART], [FB, CART], [FA, CATALOG], [FB, CATALOG]]),
+    // api/allow-prometheus: prometheus (namespace monitoring AND app=prometheus) into cart and catalog on 9090
+    // (prometheus' egress is open). monitoring/prometheus-ui: into prometheus on 9090 from namespaces that have a
+    // team label other than storefront: monitoring (platform; prometheus itself) and default (sre: toolbox).
+    // kube-system has no team label (Exists fails), web/api/data are storefront, the hostNetwork node-exporter
+    // and externals match no namespaceSelector. 9090 is outside data's 9100-9199 and web's 9113.
     '9090/TCP': allowedWith([[PROM, CART], [PROM, CATALOG], [TOOLBOX, PROM]]),
-    // node-exporter is on the host network: open both ways, reached like any open destination.
-    '9100/TCP': allowedWith([]),
-    // web/allow-prometheus on "metrics" = 9113 on the frontends.
-    '9113/TCP': allowedWith([[PROM, FA], [PROM, FB]]),
-    // data/allow-prometheus on "metrics" = 9121 on redis.
-    '9121/TCP': allowedWith([[PROM, REDIS]]),
-    // coredns' metrics: kube-system has no policies; only the open pairs.
-    '9153/TCP': allowedWith([]),
-    // data/allow-prometheus on "metrics" = 9187 on postgres.
-    '9187/TCP': allowedWith([[PROM, PG]]),
+    // node-exporter is on the host network: open both ways, reached like any open destination. data's range
+    // 9100-9199 holds 9100 too: prometheus reaches postgres and redis on it.
+    '9100/TCP': allowedWith(PROM_RANGE),
+    // web/allow-prometheus on 9113 into both frontends; data's range too.
+    '9113/TCP': allowedWith([[PROM, FA], [PROM, FB], ...PROM_RANGE]),
+    // data/allow-prometheus, 9100-9199: redis' exporter (9121), and postgres on the same range.
+    '9121/TCP': allowedWith(PROM_RANGE),
+    // coredns' metrics: kube-system has no policies, so only the open pairs; and data's range.
+    '9153/TCP': allowedWith(PROM_RANGE),
+    // data/allow-prometheus, 9100-9199: postgres' exporter (9187), and redis on the same range.
+    '9187/TCP': allowedWith(PROM_RANGE),
     // Not declared by any pod: api/cart-egress lets cart reach 198.51.100.0/24 on 443.
     '443/TCP': allowedWith([[CART, PAYMENT]]),
   };
@@ -211,11 +221,11 @@ describe('examples/dual-stack: an ipBlock per family, each with an except', () =
   const open = (eps: readonly string[], gwFrom: readonly string[]): Allowed =>
     Object.fromEntries(eps.map((s) => [s, eps.filter((d) => d !== GW || s === GW || gwFrom.includes(s))]));
 
-  it('IPv4: 0.0.0.0/0 except 10.0.0.0/8 on "https" = 443; admin on every port', async () => {
+  it('IPv4: 0.0.0.0/0 except 10.0.0.0/8 on 443 (the gateway\'s "https"); admin on every port', async () => {
     const eps = [ADMIN, GW, LEGACY, '10.9.9.9', '198.51.100.1'];
     const ms = await reach(['-f', 'examples/dual-stack', '--family', '4', '--port', '443', '--port', '22',
       '--external', '10.9.9.9', '--external', '198.51.100.1', '--external', '2001:db8::1']);
-    // gateway-ingress isolates gateway for ingress. Rule 0: ipBlock 0.0.0.0/0 except 10.0.0.0/8 on https (443):
+    // gateway-ingress isolates gateway for ingress. Rule 0: ipBlock 0.0.0.0/0 except 10.0.0.0/8 on 443/TCP:
     // 198.51.100.1 matches; the pods (10.50.0.0/24) and 10.9.9.9 are excepted. Rule 1: podSelector app=admin, no
     // ports: admin on every port. Nobody is egress-isolated; nobody else is ingress-isolated.
     assertMatrix(ms.get('443/TCP')!.matrix, ms.get('443/TCP')!.order, eps, open(eps, [ADMIN, '198.51.100.1']), '443/TCP');
