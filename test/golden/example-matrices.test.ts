@@ -214,6 +214,55 @@ describe('examples/shop: a multi-namespace application', () => {
   });
 });
 
+describe('examples/named-ports: one name, different numbers and protocols; a multi-value In', () => {
+  const COLLECTOR = 'ops/collector-0'; // stats=8125/TCP
+  const PROM = 'ops/prometheus-0'; // web=9090
+  const STATSD = 'ops/statsd-0'; // stats=8125/UDP
+  const API = 'store/api-0'; // http=8000, metrics=9090
+  const WEB = 'store/web-0'; // http=8080, metrics=9113
+  const CLIENT = '203.0.113.10'; // somewhere on the internet
+  const endpoints = [COLLECTOR, PROM, STATSD, API, WEB, CLIENT];
+  const args = ['-f', 'examples/named-ports', '--external', CLIENT];
+
+  // No policy has Egress in its policyTypes: every source's egress is open, so a connection passes exactly when
+  // the destination's ingress allows it.
+  // Ingress isolation: store/default-deny (podSelector {}) isolates api-0 and web-0; ops/allow-stats selects
+  // app In (statsd, collector): statsd-0 and collector-0 (either value matches). prometheus-0 and the external
+  // client are not isolated: everyone reaches them.
+  const OPEN_DESTINATIONS = [PROM, CLIENT];
+  /** Every source reaches the open destinations and itself, plus the port's own extra [source, destination] pairs. */
+  function allowedWith(extra: readonly (readonly [string, string])[]): Allowed {
+    return Object.fromEntries(endpoints.map((src) => [src, endpoints.filter((d) =>
+      d === src || OPEN_DESTINATIONS.includes(d) || extra.some(([s, x]) => s === src && x === d))]));
+  }
+
+  const expected: Record<string, Allowed> = {
+    // store/api-from-web: from podSelector app=web (namespace store: web-0) on "http", which is 8000 on api-0.
+    // web-0's own "http" is 8080, but the name resolves on the destination.
+    '8000/TCP': allowedWith([[WEB, API]]),
+    // store/web-ingress: ipBlock 0.0.0.0/0 (pod addresses included) on "http" = 8080 on web-0: every IPv4 source.
+    // api-0's "http" is 8000, so api-from-web does not open api-0 on 8080.
+    '8080/TCP': allowedWith([[COLLECTOR, WEB], [PROM, WEB], [STATSD, WEB], [API, WEB], [CLIENT, WEB]]),
+    // ops/allow-stats names "stats" with protocol UDP: statsd-0's "stats" is 8125/UDP; collector-0's "stats" is
+    // TCP, so no port of the rule is 8125/TCP on any pod; both stay isolated on TCP.
+    '8125/TCP': allowedWith([]),
+    // On 8125/UDP the rule lets the store namespace (team=storefront: api-0, web-0) into statsd-0 only;
+    // collector-0 has no UDP "stats" and stays shut.
+    '8125/UDP': allowedWith([[API, STATSD], [WEB, STATSD]]),
+    // store/allow-metrics: prometheus (namespace ops AND app=prometheus) on "metrics", which is 9090 on api-0
+    // (and 9113 on web-0). prometheus' own "web" 9090 is open to all: no policy selects it.
+    '9090/TCP': allowedWith([[PROM, API]]),
+    // "metrics" is 9113 on web-0.
+    '9113/TCP': allowedWith([[PROM, WEB]]),
+  };
+
+  it('without --port, every declared container port; each named port resolves on its destination pod', async () => {
+    const ms = await reach(args);
+    assert.deepEqual([...ms.keys()], ['8000/TCP', '8080/TCP', '8125/TCP', '8125/UDP', '9090/TCP', '9113/TCP']);
+    for (const [port, m] of ms) assertMatrix(m.matrix, m.order, endpoints, expected[port], port);
+  });
+});
+
 describe('examples/dual-stack: an ipBlock per family, each with an except', () => {
   const ADMIN = 'edge/admin';
   const GW = 'edge/gateway';
