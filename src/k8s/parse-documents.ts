@@ -1,10 +1,10 @@
 import { isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { InputProblem } from './invalid-input.ts';
+import { LeftToGeneralParser, loadYamlDocument } from './js-yaml-document.ts';
 import { duplicateJsonKeys, jsonArrayItemOffsets, jsonPlace, LineTable } from './json-text.ts';
 import { nestingDepthExceeds } from './nesting-depth.ts';
 import type { InputText } from './read-inputs.ts';
 import type { SourceRef } from './source.ts';
-import { BAIL, readFastYaml } from './yaml-fast.ts';
 
 /** A Kubernetes object as read, before validation: its kind, apiVersion, body and where it came from. */
 export interface RawObject {
@@ -21,9 +21,9 @@ export const MAX_OBJECTS_PER_INPUT = 2_000_000;
 /** The deepest nesting accepted; Kubernetes objects (managedFields included) stay far below it. */
 export const MAX_NESTING = 200;
 /**
- * The largest YAML text np2dfw gives the general YAML parser (characters): it needs about 40 bytes of memory and
- * 1 µs per character. Documents the fast reader takes (yaml-fast.ts: what kubectl prints) and JSON have no limit
- * below the file limit.
+ * The largest YAML text np2dfw gives the general YAML parser (the `yaml` package; characters): it needs about 40
+ * bytes of memory and 1 µs per character. Documents js-yaml reads (js-yaml-document.ts: all but those with anchors
+ * or errors) and JSON have no limit below the file limit.
  */
 export const MAX_YAML_CHARS = 48 * 1024 * 1024;
 /** How deep lists may nest in lists (a List of PodLists is 2). */
@@ -119,9 +119,9 @@ interface YamlState {
 }
 
 /**
- * YAML, one document at a time: split at `---` lines, each document goes through the fast reader (yaml-fast.ts)
- * and, when it answers BAIL, through the general parser. Lines for messages come from the general parser, run
- * lazily on a fast document only when one of its objects is cited.
+ * YAML, one document at a time: split at `---` lines, each document goes through js-yaml (js-yaml-document.ts)
+ * and, when it leaves it (anchors, errors), through the general parser. Lines for messages come from the general
+ * parser, run lazily on a js-yaml document only when one of its objects is cited.
  */
 function parseYaml(input: InputText, problems: InputProblem[], out: RawObject[]): void {
   const state: YamlState = { syntaxErrors: 0, anyContent: false, documents: 0 };
@@ -131,12 +131,21 @@ function parseYaml(input: InputText, problems: InputProblem[], out: RawObject[])
     parseWithLibrary(input.text, 0, input, problems, out, state);
   } else {
     for (const chunk of chunks) {
-      const value = readFastYaml(chunk.text);
-      if (value === BAIL) {
+      const value = loadYamlDocument(chunk.text, MAX_NESTING);
+      if (value instanceof LeftToGeneralParser) {
+        if (value.why === 'error' && chunk.text.length > MAX_YAML_CHARS) {
+          // Too large for the general parser to say more: js-yaml's reason and line it is.
+          state.anyContent = true;
+          state.documents++;
+          if (++state.syntaxErrors <= MAX_SYNTAX_ERRORS) {
+            problems.push({ file: input.name, line: chunk.firstLine + (value.line ?? 0), path: [], message: `YAML: ${value.reason}` });
+          }
+          continue;
+        }
         parseWithLibrary(chunk.text, chunk.firstLine - 1, input, problems, out, state);
         continue;
       }
-      if (value === undefined) continue;
+      if (value === undefined || value === null) continue; // an empty document, as kubectl skips it
       state.anyContent = true;
       state.documents++;
       let parsed: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
