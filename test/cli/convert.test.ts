@@ -33,14 +33,14 @@ describe('np2dfw convert --target nsx', () => {
   });
 
   it('exits 3 with the refused policies on stderr, converting nothing under abort', () => {
-    const r = runNp2dfw(['convert', '-f', 'examples/shop', '-o', 'json']);
+    const r = runNp2dfw(['convert', '-f', 'examples/named-ports', '-o', 'json']);
     assert.equal(r.code, 3);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /NAMED_PORT_UNSUPPORTED at spec\.ingress\[0\]\.ports\[0\]\.port/);
   });
 
   it('with --on-error continue prints the others and still exits 3', () => {
-    const r = runNp2dfw(['convert', '-f', 'examples/shop', '-o', 'json', '--on-error', 'continue']);
+    const r = runNp2dfw(['convert', '-f', 'examples/named-ports', '-o', 'json', '--on-error', 'continue']);
     assert.equal(r.code, 3);
     const body = JSON.parse(r.stdout);
     assert.ok(body.children[0].Domain.children.length > 0);

@@ -55,13 +55,13 @@ describe('np2dfw explain', () => {
   });
 
   it('a named port is resolved on the destination pod', () => {
-    const denied = runNp2dfw(['explain', '-f', 'examples/shop', '--from', 'monitoring/prometheus-0', '--to', 'web/frontend-a', '--port', '9090']);
+    const denied = runNp2dfw(['explain', '-f', 'examples/named-ports', '--from', 'ops/prometheus-0', '--to', 'store/web-0', '--port', '9090']);
     assert.equal(denied.code, 0, denied.stderr);
-    assert.match(denied.stdout, /^monitoring\/prometheus-0 -> web\/frontend-a on 9090\/TCP: DENIED\n/);
-    assert.match(denied.stdout, /web\/allow-prometheus spec\.ingress\[0\]: a peer matches; no port matches 9090\/TCP \(its ports: metrics\/TCP \(9113 on web\/frontend-a\)\)/);
-    const allowed = runNp2dfw(['explain', '-f', 'examples/shop', '--from', 'monitoring/prometheus-0', '--to', 'api/cart-7c9f', '--port', '9090']);
+    assert.match(denied.stdout, /^ops\/prometheus-0 -> store\/web-0 on 9090\/TCP: DENIED\n/);
+    assert.match(denied.stdout, /store\/allow-metrics spec\.ingress\[0\]: a peer matches; no port matches 9090\/TCP \(its ports: metrics\/TCP \(9113 on store\/web-0\)\)/);
+    const allowed = runNp2dfw(['explain', '-f', 'examples/named-ports', '--from', 'ops/prometheus-0', '--to', 'store/api-0', '--port', '9090']);
     assert.match(allowed.stdout, /: ALLOWED\n/);
-    assert.match(allowed.stdout, /port: metrics\/TCP, which is 9090\/TCP on api\/cart-7c9f/);
+    assert.match(allowed.stdout, /port: metrics\/TCP, which is 9090\/TCP on store\/api-0/);
   });
 
   it('a pod\'s traffic to itself is always allowed, even when the pod is isolated both ways', () => {
@@ -128,7 +128,7 @@ describe('np2dfw explain', () => {
     assert.equal(x.engine, 'nsx');
     assert.equal(x.allowed, true);
     assert.equal(x.ingress.verdict, undefined, 'structured Kubernetes reasons only from the reference engine');
-    const refused = runNp2dfw(['explain', '-f', 'examples/shop', '--via', 'nsx', '--from', 'web/frontend-a', '--to', 'api/cart-7c9f', '--port', '8080']);
+    const refused = runNp2dfw(['explain', '-f', 'examples/named-ports', '--via', 'nsx', '--from', 'store/web-0', '--to', 'store/api-0', '--port', '8000']);
     assert.equal(refused.code, 3, refused.stderr);
     assert.match(refused.stderr, /cannot express/);
     assert.equal(refused.stdout, '');
@@ -137,12 +137,12 @@ describe('np2dfw explain', () => {
   it('--via shows the NetworkPolicies\' own verdict, and says when the converted form changes it', () => {
     const same = runNp2dfw(['explain', '-f', 'examples/seed-003', '--via', 'nsx', '--from', 'default/frontend', '--to', 'default/db', '--port', '6379']);
     assert.match(same.stdout, /the NetworkPolicies themselves: ALLOWED \(the same verdict\)/);
-    // A CONTINUE-style mixed state: web/default-deny is converted (its drop isolates the frontends) but
-    // web/frontend, with its named port, is refused and stays a NetworkPolicy behind the drop.
-    const x = explainJson(['-f', 'examples/shop', '--via', 'nsx', '--on-error', 'continue', '--from', 'data/postgres-0', '--to', 'web/frontend-a', '--port', '8080']);
+    // A CONTINUE-style mixed state: store/default-deny is converted (its drop isolates store's pods) but
+    // store/web-ingress, with its named port, is refused and stays a NetworkPolicy behind the drop.
+    const x = explainJson(['-f', 'examples/named-ports', '--via', 'nsx', '--on-error', 'continue', '--from', 'ops/statsd-0', '--to', 'store/web-0', '--port', '8080']);
     assert.equal(x.kubernetesAllowed, true);
     assert.equal(x.allowed, false);
-    const text = runNp2dfw(['explain', '-f', 'examples/shop', '--via', 'nsx', '--on-error', 'continue', '--from', 'data/postgres-0', '--to', 'web/frontend-a', '--port', '8080']);
+    const text = runNp2dfw(['explain', '-f', 'examples/named-ports', '--via', 'nsx', '--on-error', 'continue', '--from', 'ops/statsd-0', '--to', 'store/web-0', '--port', '8080']);
     assert.match(text.stdout, /the NetworkPolicies themselves: ALLOWED \(a DIFFERENT verdict: the nsx form changes this connection\)/);
     assert.equal(explainJson(['-f', 'examples/seed-003', '--from', 'default/db', '--to', 'default/db', '--port', '1']).kubernetesAllowed, undefined);
   });

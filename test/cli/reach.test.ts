@@ -149,23 +149,23 @@ describe('np2dfw reach', () => {
   });
 
   it('--via a target that refuses a policy exits 3 listing the policies; --on-error continue evaluates the mixed state', () => {
-    // NSX service entries take port numbers only: the shop's named ports are refused.
-    const r = runNp2dfw(['reach', '-f', 'examples/shop', '--via', 'nsx', '--port', '8080', '-o', 'json']);
+    // NSX service entries take port numbers only: examples/named-ports' named ports are refused.
+    const r = runNp2dfw(['reach', '-f', 'examples/named-ports', '--via', 'nsx', '--port', '8080', '-o', 'json']);
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /cannot express \d+ policies/);
-    assert.match(r.stderr, /web\/frontend \(uid [0-9a-f-]+\): \w+ at spec\.ingress\[0\]\.ports\[0\]\.port/);
-    const mixed = runNp2dfw(['reach', '-f', 'examples/shop', '--via', 'nsx', '--on-error', 'continue', '--port', '8080', '-o', 'json']);
+    assert.match(r.stderr, /store\/web-ingress \(uid [0-9a-f-]+\): \w+ at spec\.ingress\[0\]\.ports\[0\]\.port/);
+    const mixed = runNp2dfw(['reach', '-f', 'examples/named-ports', '--via', 'nsx', '--on-error', 'continue', '--port', '8080', '-o', 'json']);
     assert.equal(mixed.code, 0, mixed.stderr);
     assert.match(mixed.stderr, /stay NetworkPolicies/);
     // The mixed state is what Antrea enforces after a CONTINUE import: converted DFW policies first, then the
-    // refused NetworkPolicies. web/default-deny converts (its drop isolates the frontends), web/frontend (named
-    // port "http") does not, so the internet-facing 8080 of the frontends is cut off: a changed verdict.
-    const reference = parseReachJson(runNp2dfw(['reach', '-f', 'examples/shop', '--port', '8080', '-o', 'json']).stdout).get('8080/TCP')!;
+    // refused NetworkPolicies. store/default-deny converts (its drop isolates store's pods), store/web-ingress
+    // (named port "http") does not, so the internet-facing 8080 of web-0 is cut off: a changed verdict.
+    const reference = parseReachJson(runNp2dfw(['reach', '-f', 'examples/named-ports', '--port', '8080', '-o', 'json']).stdout).get('8080/TCP')!;
     const m = parseReachJson(mixed.stdout).get('8080/TCP')!;
     assert.deepEqual(m.order, reference.order);
-    assert.equal(reference.matrix['data/postgres-0']['web/frontend-a'], true);
-    assert.equal(m.matrix['data/postgres-0']['web/frontend-a'], false);
+    assert.equal(reference.matrix['ops/statsd-0']['store/web-0'], true);
+    assert.equal(m.matrix['ops/statsd-0']['store/web-0'], false);
     assert.match(mixed.stderr, /the nsx form changes the NetworkPolicies' verdict of \d+ connections on 8080\/TCP/);
   });
 

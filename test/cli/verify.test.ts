@@ -10,14 +10,15 @@ describe('np2dfw verify --target nsx', () => {
   });
 
   it('exits 3 listing the policies it cannot convert under --on-error abort', () => {
-    const r = runNp2dfw(['verify', '-f', 'examples/shop']);
+    // examples/named-ports is the documented refusal case: named ports and a multi-value In.
+    const r = runNp2dfw(['verify', '-f', 'examples/named-ports']);
     assert.equal(r.code, 3);
     assert.match(r.stderr, /cannot be converted for nsx; nothing was verified/);
     assert.match(r.stderr, /MULTI_VALUE_IN_UNSUPPORTED/);
   });
 
   it('with --on-error continue verifies the mixed state: a table of counterexamples, exit 1', () => {
-    const r = runNp2dfw(['verify', '-f', 'examples/shop', '--on-error', 'continue', '--max-counterexamples', '3']);
+    const r = runNp2dfw(['verify', '-f', 'examples/named-ports', '--on-error', 'continue', '--max-counterexamples', '3']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^different: \d+ connections differ between kubernetes and nsx \(the first 3 below\)/);
     assert.match(r.stdout, /\| Source \| Destination \| Port \| kubernetes \| kubernetes: decided by \| nsx \| nsx: decided by \|/);
