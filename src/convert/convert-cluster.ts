@@ -1,6 +1,6 @@
 import type { Cluster } from '../k8s/cluster.ts';
 import type { NetworkPolicy } from '../k8s/network-policy.ts';
-import type { OnError, Refusal } from '../evaluate/target.ts';
+import type { OnError, Refusal, TargetOptions } from '../evaluate/target.ts';
 import type { DfwConfig, Origin } from '../model/dfw-config.ts';
 import type { Group } from '../model/group.ts';
 import type { SecurityPolicy } from '../model/security-policy.ts';
@@ -24,6 +24,18 @@ export interface ConvertOptions {
   readonly placement?: Placement;
   readonly sequenceUpper?: number;
   readonly sequenceLower?: number;
+}
+
+/** The conversion options a target's `--on-error`, `--only`, `--placement` and sequence numbers ask for. */
+export function convertOptionsFor(options: Partial<TargetOptions>, profile: ConversionProfile): ConvertOptions {
+  return {
+    profile,
+    onError: options.onError ?? 'abort',
+    only: options.only,
+    placement: options.placement,
+    sequenceUpper: options.sequenceUpper,
+    sequenceLower: options.sequenceLower,
+  };
 }
 
 /** A converted batch: the new DFW objects, the refused policies, and the uids converted. */

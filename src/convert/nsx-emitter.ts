@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import type { Cluster } from '../k8s/cluster.ts';
 import type { Emitted, Emitter } from '../realize/emitter.ts';
 import type { TargetOptions } from '../evaluate/target.ts';
-import { convertCluster } from './convert-cluster.ts';
+import { convertCluster, convertOptionsFor } from './convert-cluster.ts';
 import { hierarchicalBody } from './nsx-api-body.ts';
 import { formatRuleTables } from './nsx-rule-table.ts';
 
@@ -14,14 +14,7 @@ import { formatRuleTables } from './nsx-rule-table.ts';
 export const NSX_EMITTER: Emitter = {
   formats: ['table', 'json', 'yaml'],
   emit(cluster: Cluster, options: TargetOptions & { readonly format: string }): Emitted {
-    const result = convertCluster(cluster, {
-      profile: 'nsx',
-      onError: options.onError,
-      only: options.only,
-      placement: options.placement,
-      sequenceUpper: options.sequenceUpper,
-      sequenceLower: options.sequenceLower,
-    });
+    const result = convertCluster(cluster, convertOptionsFor(options, 'nsx'));
     const body = hierarchicalBody(result.config);
     const text = options.format === 'json' ? `${JSON.stringify(body, null, 2)}\n`
       : options.format === 'yaml' ? stringify(body)

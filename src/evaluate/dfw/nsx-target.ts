@@ -1,6 +1,6 @@
 // The `nsx` target: the cluster's NetworkPolicies converted to the DFW (seed 000), evaluated with the DFW engine;
 // the policies not converted (refused under `continue`, or left out by `only`) stay NetworkPolicies after it.
-import { convertCluster, type ConversionResult, type ConvertOptions } from '../../convert/convert-cluster.ts';
+import { convertCluster, convertOptionsFor, type ConversionResult, type ConvertOptions } from '../../convert/convert-cluster.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { createKubernetesEngine } from '../kubernetes/kubernetes-engine.ts';
 import type { BuiltTarget, TargetBuilder, TargetOptions } from '../target.ts';
@@ -26,13 +26,6 @@ export function buildNsxState(cluster: Cluster, options: ConvertOptions): NsxSta
 
 /** The `nsx` TargetBuilder: honours onError, only, placement and the sequence numbers. */
 export const buildNsxTarget: TargetBuilder = (cluster: Cluster, options: TargetOptions): BuiltTarget => {
-  const state = buildNsxState(cluster, {
-    profile: 'nsx',
-    onError: options.onError,
-    only: options.only,
-    placement: options.placement,
-    sequenceUpper: options.sequenceUpper,
-    sequenceLower: options.sequenceLower,
-  });
+  const state = buildNsxState(cluster, convertOptionsFor(options, 'nsx'));
   return { engine: state.engine, refusals: state.conversion.refusals };
 };

@@ -1,6 +1,6 @@
 // The two Antrea realizations np2dfw offers, from a cluster: `antrea` (direct, no NSX limit) and `nsx-antrea`
 // (the NSX conversion of seed 000, as the NSX adapter realizes it in the cluster; NSX's refusals apply).
-import { convertCluster } from '../../convert/convert-cluster.ts';
+import { convertCluster, convertOptionsFor } from '../../convert/convert-cluster.ts';
 import { REFUSAL } from '../../convert/refusal-codes.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import type { NetworkPolicy } from '../../k8s/network-policy.ts';
@@ -53,14 +53,7 @@ export function realizeAntreaDirect(cluster: Cluster, options: Partial<Pick<Targ
 
 /** `nsx-antrea`: the NSX conversion (profile nsx, with its placement and on_error), realized as the adapter does. */
 export function realizeNsxAntrea(cluster: Cluster, options: Partial<TargetOptions> = {}): AntreaRealization {
-  const result = convertCluster(cluster, {
-    profile: 'nsx',
-    onError: options.onError ?? 'abort',
-    ...(options.only ? { only: options.only } : {}),
-    ...(options.placement ? { placement: options.placement } : {}),
-    ...(options.sequenceUpper !== undefined ? { sequenceUpper: options.sequenceUpper } : {}),
-    ...(options.sequenceLower !== undefined ? { sequenceLower: options.sequenceLower } : {}),
-  });
+  const result = convertCluster(cluster, convertOptionsFor(options, 'nsx'));
   const done = new Set(result.convertedUids);
   return { objects: realizeDfwConfig(result.config), refusals: result.refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
 }
