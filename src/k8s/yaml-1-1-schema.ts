@@ -18,12 +18,21 @@ const BOOL_FALSE = new Set(['N', 'n', 'no', 'No', 'NO', 'false', 'False', 'FALSE
 /** `true`/`false` and their YAML 1.1 spellings (`yes`, `No`, `ON`, `y`, ...). */
 const bool = new Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string) => data.length <= 5 && (BOOL_TRUE.has(data) || BOOL_FALSE.has(data)),
+  resolve: (data: string) => {
+    if (data.length === 0 || data.length > 5) return false;
+    // Every spelling starts with y, n, t, f or o in either case: most plain scalars stop here.
+    const c = data.charCodeAt(0) | 32;
+    if (c !== 121 && c !== 110 && c !== 116 && c !== 102 && c !== 111) return false;
+    return BOOL_TRUE.has(data) || BOOL_FALSE.has(data);
+  },
   construct: (data: string) => BOOL_TRUE.has(data),
   predicate: (v: object) => typeof v === 'boolean',
 });
 
-/** Whether a plain scalar may be a number or a timestamp: it starts with a sign, a digit or a dot. */
+/**
+ * Whether a plain scalar may be a number or a timestamp: it starts with a sign, a digit or a dot. (The `yaml`
+ * package also reads `e5` as a float, NaN; YAML 1.1 and kubectl read it as a string, and so does np2dfw.)
+ */
 function numeric(data: string): boolean {
   const c = data.charCodeAt(0);
   return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
