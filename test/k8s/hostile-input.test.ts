@@ -92,6 +92,13 @@ describe('hostile or broken input is refused with one clear message', () => {
     assert.ok(ms < 3000, `took ${ms} ms`);
   });
 
+  test('a YAML document too large for the general parser, with an error: js-yaml\'s reason, at its line', () => {
+    const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\ndata: "' + 'x'.repeat(MAX_YAML_CHARS) + '"\nmetadata: {}\n';
+    const { problems, ms } = refused(fromText(text));
+    assert.deepEqual(problems.map((p) => [p.line, p.message]), [[6, 'YAML: duplicated mapping key']]);
+    assert.ok(ms < 3000, `took ${ms} ms`);
+  });
+
   test('a large YAML stream in the form kubectl prints is read whole, fast', () => {
     const pod = (i: number) => `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\n  namespace: ns${i % 50}\n  labels:\n    app: a${i % 7}\nspec:\n  containers:\n  - name: c\n    ports:\n    - containerPort: 8080\n      name: http\nstatus:\n  podIP: 10.0.${i >> 8}.${i & 255}\n`;
     const text = Array.from({ length: 20_000 }, (_, i) => pod(i)).join('');
