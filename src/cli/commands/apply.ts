@@ -8,7 +8,7 @@ import { renderNftables } from '../../realize/nftables/render-nftables.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, loadClusterFromOptions } from '../input-options.ts';
-import { formatRefusals } from '../output/refusals.ts';
+import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 
 const TARGETS = ['iptables', 'nftables'] as const;
 
@@ -49,7 +49,7 @@ export function registerApply(program: Command): void {
       if (!nodes.includes(node)) throw usageError(`--node ${node}: no live pod runs there; nodes: ${nodes.join(', ')}`);
       const conversion = convertCluster(cluster, { profile: 'extended' });
       if (conversion.refusals.length) {
-        throw new CliError(`the dataplane cannot express ${conversion.refusals.length} policies:\n${formatRefusals(conversion.refusals)}`, EXIT.REFUSED);
+        throw new CliError(`the dataplane cannot express ${refusedPolicies(conversion.refusals)}:\n${formatRefusals(conversion.refusals)}`, EXIT.REFUSED);
       }
       const plan = planNode(conversion.config, cluster, node);
       const size = planSize(plan);

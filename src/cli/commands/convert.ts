@@ -5,7 +5,7 @@ import { EMITTERS } from '../../realize/emitters.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
-import { formatRefusals } from '../output/refusals.ts';
+import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { parseOnErrorArgument } from './reach.ts';
 
 /** The options `convert` and `verify` share to shape a batch. */
@@ -77,11 +77,11 @@ export function registerConvert(program: Command): void {
       }
       const refused = emitted.refusals.length;
       if (refused && batch.onError === 'abort') {
-        throw new CliError(`${refused} ${refused === 1 ? 'policy' : 'policies'} cannot be converted for ${target}; nothing was converted (--on-error continue converts the others):\n${formatRefusals(emitted.refusals)}`, EXIT.REFUSED);
+        throw new CliError(`${refusedPolicies(emitted.refusals)} cannot be converted for ${target}; nothing was converted (--on-error continue converts the others):\n${formatRefusals(emitted.refusals)}`, EXIT.REFUSED);
       }
       process.stdout.write(emitted.text);
       if (refused) {
-        process.stderr.write(`np2dfw: ${refused} ${refused === 1 ? 'policy was' : 'policies were'} skipped (they stay NetworkPolicies):\n${formatRefusals(emitted.refusals)}\n`);
+        process.stderr.write(`np2dfw: ${refusedPolicies(emitted.refusals)} skipped (they stay NetworkPolicies):\n${formatRefusals(emitted.refusals)}\n`);
         process.exitCode = EXIT.REFUSED;
       }
     });

@@ -10,7 +10,7 @@ import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { formatMatrixJson } from '../output/matrix-json.ts';
 import { formatMatrixTable } from '../output/matrix-table.ts';
-import { formatRefusals } from '../output/refusals.ts';
+import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { defaultPorts, parseExternals, parseFamilyArgument, parsePortArgument } from './reach.ts';
 
 const FORMATS = ['table', 'json'] as const;
@@ -60,7 +60,7 @@ export function registerLab(program: Command): void {
 
       const conversion = convertCluster(cluster, { profile: 'extended' });
       if (conversion.refusals.length) {
-        throw new CliError(`the dataplane cannot express ${conversion.refusals.length} policies:\n${formatRefusals(conversion.refusals)}`, EXIT.REFUSED);
+        throw new CliError(`the dataplane cannot express ${refusedPolicies(conversion.refusals)}:\n${formatRefusals(conversion.refusals)}`, EXIT.REFUSED);
       }
       const endpoints = endpointsOf(cluster, fam, externals);
       let result;

@@ -20,7 +20,7 @@ import { formatMatrixMarkdown } from '../output/matrix-markdown.ts';
 import { formatMatrixTable, GRID_MAX_ENDPOINTS } from '../output/matrix-table.ts';
 import type { PortMatrix, Reachability } from '../output/port-matrix.ts';
 import { stderrProgress } from '../output/progress.ts';
-import { formatRefusals } from '../output/refusals.ts';
+import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
 
 const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
@@ -113,8 +113,7 @@ export function engineFor(cluster: Cluster, via: string | undefined, onError: On
   }
   const built = builder(cluster, { onError });
   if (built.refusals.length) {
-    const n = built.refusals.length;
-    const what = `the target ${via} cannot express ${n} ${n === 1 ? 'policy' : 'policies'}`;
+    const what = `the target ${via} cannot express ${refusedPolicies(built.refusals)}`;
     if (onError !== 'continue') {
       throw new CliError(`${what}; nothing was evaluated (with --on-error continue, the refused policies stay NetworkPolicies and the mixed state is evaluated):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
     }

@@ -8,7 +8,7 @@ import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, loadClusterFromOptions, outputFormat } from '../input-options.ts';
-import { formatRefusals } from '../output/refusals.ts';
+import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { addBatchOptions, batchOptions, type BatchCliOptions } from './convert.ts';
 
 interface VerifyCliOptions extends BatchCliOptions {
@@ -48,7 +48,7 @@ export function registerVerify(program: Command): void {
       }
       const refused = built.refusals.length;
       if (refused) {
-        const what = `${refused} ${refused === 1 ? 'policy' : 'policies'} cannot be converted for ${target}`;
+        const what = `${refusedPolicies(built.refusals)} cannot be converted for ${target}`;
         if (batch.onError !== 'continue') {
           throw new CliError(`${what}; nothing was verified (with --on-error continue, they stay NetworkPolicies and the mixed state is verified):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
         }
