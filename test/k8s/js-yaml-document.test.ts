@@ -206,9 +206,8 @@ describe('YAML documents through js-yaml', () => {
       }
       read++;
       if (expected === 'ERROR') {
-        // One known difference: a quoted scalar whose continuation line is less indented than its key (here a
-        // `# c` comment cut into it at column 0). js-yaml reads it, as libyaml (kubectl) does; the general parser
-        // refuses it.
+        // One known difference: a quoted scalar whose continuation line is less indented than the YAML spec asks
+        // (here a `# c` comment cut into it at column 0). js-yaml reads it leniently; the general parser refuses it.
         const errors = parseAllDocuments(text, { version: '1.1', uniqueKeys: true }).flatMap((d) => d.errors);
         assert.ok(errors.some((e) => /^Missing closing ['"]quote/.test(e.message)), `js-yaml read what the general parser refuses:\n${text}`);
         lenient++;
