@@ -3,6 +3,8 @@
 // ipset + iptables, and plain iptables without sets. Needs root; prints a notice and exits 0 otherwise.
 // `npm run bench -- dataplane` (NP2DFW_BENCH_QUICK=1: smaller clusters, shorter runs).
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { convertCluster } from '../src/convert/convert-cluster.ts';
 import { buildCluster, type Cluster } from '../src/k8s/cluster.ts';
@@ -128,17 +130,66 @@ function rateCluster(k: number): Cluster {
 
 const rateScript = writeAgentScript('connection-rate');
 const agentScript = writeAgentScript('agent');
-const ROUNDS = quick ? 2 : 5;
-const TRIAL_MS = quick ? 700 : 1000;
+/**
+ * Measured rounds (after one warm-up round that is not counted), and the length of each run. Many short runs,
+ * interleaved, rather than a few long ones: the machine's own drift (other load, the hypervisor) then falls on
+ * every lab alike, and each lab's run is compared with the no-policy run of the same round.
+ */
+const ROUNDS = quick ? 6 : 30;
+const TRIAL_MS = quick ? 150 : 200;
 const MAX_PER_TRIAL = 20_000;
 const CONCURRENCY = 8;
+/**
+ * With two CPUs or more, the client is pinned to CPU 0 and the server to CPU 1 (`taskset`), so that they do not
+ * take turns on one CPU and every run of every lab sees the same placement. The SYN's trip through the node's
+ * forward hook runs in softirq on the sending CPU, i.e. the client's.
+ */
+const CPUS = availableParallelism();
+const PIN = CPUS >= 2 && (await runCommand(['sh', '-c', 'command -v taskset'])).code === 0;
+const CLIENT_CPU = '0';
+const SERVER_CPU = '1';
+
+/** A connection-rate client that stays up in a lab's client namespace and makes one run per request. */
+interface RateClient {
+  run(ms: number): Promise<{ connections: number; failed: number; ms: number }>;
+  close(): void;
+}
+
+function startRateClient(ns: string): RateClient {
+  const command = ['ip', 'netns', 'exec', ns, process.execPath, rateScript.path, '10.250.0.2', '8080', 'serve'];
+  const argv = PIN ? ['taskset', '-c', CLIENT_CPU, ...command] : command;
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  return {
+    run(ms) {
+      return new Promise((resolve, reject) => {
+        const killer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error('rate client did not answer'));
+        }, ms + 10_000);
+        waiting.push((line) => {
+          clearTimeout(killer);
+          resolve(JSON.parse(line) as { connections: number; failed: number; ms: number });
+        });
+        child.stdin!.write(`${ms} ${MAX_PER_TRIAL} ${CONCURRENCY}\n`);
+      });
+    },
+    close() {
+      child.stdin!.end();
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    },
+  };
+}
 
 /** One lab of its own (node, client, server) per dataplane and policy count, so that each ruleset is loaded once. */
 interface RateLab {
   readonly label: string;
   readonly k: number;
-  readonly clientNs: string;
+  readonly client: RateClient;
   readonly loadMs: number;
+  /** Connections per second of each measured round. */
   readonly runs: number[];
 }
 
@@ -151,26 +202,16 @@ async function rateLab(index: number, label: string, k: number, load: (nodeNs: s
   });
   const clientNs = topo.hosts.get('bench/client')!;
   await setSysctls(clientNs, ['net.ipv4.ip_local_port_range=1024\t65000', 'net.ipv4.tcp_tw_reuse=1']);
-  await startAgent(topo.hosts.get('bench/server')!, agentScript.path, [{ protocol: 'TCP', port: 8080 }], false);
+  const server = await startAgent(topo.hosts.get('bench/server')!, agentScript.path, [{ protocol: 'TCP', port: 8080 }], false);
+  if (PIN && server.child.pid) await mustRun(['taskset', '-a', '-c', '-p', SERVER_CPU, String(server.child.pid)]);
   const t0 = performance.now();
   await load(topo.nodes.get('bench-node')!);
-  return { label, k, clientNs, loadMs: performance.now() - t0, runs: [] };
+  return { label, k, client: startRateClient(clientNs), loadMs: performance.now() - t0, runs: [] };
 }
 
-/** One bounded run of the connection-rate client in a lab's client namespace: connections per second. */
+/** One bounded run of a lab's client: connections per second. */
 async function trial(lab: RateLab): Promise<number> {
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, rateScript.path, '10.250.0.2', '8080', String(TRIAL_MS), String(MAX_PER_TRIAL), String(CONCURRENCY)]);
-    let text = '';
-    const killer = setTimeout(() => child.kill('SIGKILL'), TRIAL_MS + 10_000);
-    child.stdout.on('data', (b: Buffer) => { text += b.toString(); });
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      if (code === 0) resolve(text);
-      else reject(new Error(`rate client exited ${code}`));
-    });
-  });
-  const r = JSON.parse(out) as { connections: number; failed: number; ms: number };
+  const r = await lab.client.run(TRIAL_MS);
   if (r.failed > 0) throw new Error(`${lab.label}: ${r.failed} connections failed: the ruleset does not allow client -> server`);
   return (r.connections / r.ms) * 1000;
 }
@@ -178,6 +219,10 @@ async function trial(lab: RateLab): Promise<number> {
 const labs: RateLab[] = [];
 try {
   labs.push(await rateLab(0, 'no policy (nothing loaded)', 0, async () => {}));
+  // Not a dataplane: connection tracking alone (one forward chain accepting established traffic, nothing else),
+  // the part of every stateful firewall's cost that no ruleset can avoid.
+  labs.push(await rateLab(1, 'conntrack only (no policy)', 0, (ns) => mustRun(['ip', 'netns', 'exec', ns, 'nft',
+    'add table inet np2dfw-ct; add chain inet np2dfw-ct forward { type filter hook forward priority 0; ct state established,related accept; }']).then(() => {})));
   for (const k of quick ? [1000] : [1000, 10_000]) {
     const cluster = rateCluster(k);
     const { result: config } = measure(`convert ${k} policies`, () => convertCluster(cluster, { profile: 'extended' }).config);
@@ -186,22 +231,40 @@ try {
     labs.push(await rateLab(labs.length, 'ipset + iptables', k, (ns) => applyIptables(plan, { netns: ns }).then(() => {})));
     labs.push(await rateLab(labs.length, 'plain iptables (no sets)', k, (ns) => applyIptables(plan, { netns: ns, plain: true }).then(() => {})));
   }
-  // Rounds: every lab once per round, so that load from elsewhere on the machine spreads over all of them.
-  for (let round = 0; round < ROUNDS; round++) for (const lab of labs) lab.runs.push(await trial(lab));
+  // One warm-up round (not counted: first runs pay for page faults, JIT, conntrack and socket allocations), then
+  // the measured rounds. Every round runs every lab once, in an order rotated from round to round so that no lab
+  // is always first or last, and the no-policy lab of the same round is the yardstick of each ratio.
+  for (const lab of labs) await trial(lab);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < labs.length; i++) {
+      const lab = labs[(i + round) % labs.length];
+      lab.runs.push(await trial(lab));
+    }
+  }
 } finally {
+  for (const lab of labs) lab.client.close();
   rateScript.dispose();
   agentScript.dispose();
   await cleanup();
 }
-process.stdout.write(`\n### New TCP connections per second through one node (client -> server, ${CONCURRENCY} at a time, ${ROUNDS} rounds of ${TRIAL_MS} ms runs, every lab once per round)\n\n`);
+process.stdout.write(`\n### New TCP connections per second through one node (client -> server, ${CONCURRENCY} at a time, ${PIN ? `client on CPU ${CLIENT_CPU}, server on CPU ${SERVER_CPU}, ` : 'not pinned, '}1 warm-up + ${ROUNDS} rounds of ${TRIAL_MS} ms runs, every lab once per round)\n\n`);
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const baseline = Math.max(...labs[0].runs);
-const baselineMedian = median(labs[0].runs);
-process.stdout.write('| dataplane | policies | load time | runs (conn/s) | best | ratio of bests | ratio of medians |\n| --- | --- | --- | --- | --- | --- | --- |\n');
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+/** The q-quantile of xs (0 <= q <= 1), interpolated between the nearest ranks. */
+const quantile = (xs: readonly number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  return s[Math.floor(at)] + (s[Math.ceil(at)] - s[Math.floor(at)]) * (at - Math.floor(at));
+};
+const baseline = labs[0].runs;
+process.stdout.write('| dataplane | policies | load time | conn/s: min / median / max | median of per-round ratios | ratios: middle half | ratio of medians |\n| --- | --- | --- | --- | --- | --- | --- |\n');
 for (const lab of labs) {
-  const best = Math.max(...lab.runs);
-  process.stdout.write(`| ${lab.label} | ${lab.k} | ${lab.k ? `${lab.loadMs.toFixed(0)} ms` : '-'} | ${lab.runs.map((r) => r.toFixed(0)).join(', ')} | ${best.toFixed(0)} | ${(best / baseline * 100).toFixed(0)}% | ${(median(lab.runs) / baselineMedian * 100).toFixed(0)}% |\n`);
+  // each run against the no-policy run of the same round
+  const ratios = lab.runs.map((r, i) => r / baseline[i]);
+  const spread = lab !== labs[0] ? `${pct(quantile(ratios, 0.25))}-${pct(quantile(ratios, 0.75))}` : '-';
+  process.stdout.write(`| ${lab.label} | ${lab.k} | ${lab !== labs[0] ? `${lab.loadMs.toFixed(0)} ms` : '-'} | ${Math.min(...lab.runs).toFixed(0)} / ${median(lab.runs).toFixed(0)} / ${Math.max(...lab.runs).toFixed(0)} | ${pct(median(ratios))} | ${spread} | ${pct(median(lab.runs) / median(baseline))} |\n`);
 }
+if (process.env.NP2DFW_BENCH_RUNS === '1') for (const lab of labs) process.stdout.write(`runs ${lab.label} ${lab.k}: ${lab.runs.map((r) => r.toFixed(0)).join(', ')}\n`);

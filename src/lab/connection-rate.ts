@@ -2,7 +2,11 @@
 // CONCURRENCY` opens connections to IP:PORT, `CONCURRENCY` at a time, until MS milliseconds have passed or MAX
 // connections were made (both bounds always apply), waits for each to be established and closed by the server,
 // and prints {"connections":N,"failed":F,"ms":T}. It only ever connects to the one address it is given.
+// `node connection-rate.mjs IP PORT serve` stays up for many runs to that one address (no process start or JIT
+// warm-up inside a run): each stdin line `MS MAX CONCURRENCY` starts one run, answered by its JSON line; it
+// exits when stdin closes.
 import { connect } from 'node:net';
+import { createInterface } from 'node:readline';
 
 /** One run's result. */
 export interface RateResult {
@@ -51,6 +55,15 @@ export async function measureConnectionRate(ip: string, port: number, maxMs: num
 
 if (import.meta.main) {
   const [ip, port, ms, max, conc] = process.argv.slice(2);
-  const r = await measureConnectionRate(ip, Number(port), Number(ms), Number(max), Number(conc ?? 8));
-  process.stdout.write(`${JSON.stringify(r)}\n`);
+  if (ms === 'serve') {
+    // one run at a time, in the order asked
+    for await (const line of createInterface({ input: process.stdin })) {
+      const [runMs, runMax, runConc] = line.trim().split(/\s+/).map(Number);
+      const r = await measureConnectionRate(ip, Number(port), runMs, runMax, runConc);
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    }
+  } else {
+    const r = await measureConnectionRate(ip, Number(port), Number(ms), Number(max), Number(conc ?? 8));
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  }
 }
