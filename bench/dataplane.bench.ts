@@ -3,6 +3,7 @@
 // ipset + iptables, and plain iptables without sets. Needs root; prints a notice and exits 0 otherwise.
 // `npm run bench -- dataplane` (NP2DFW_BENCH_QUICK=1: smaller clusters, shorter runs).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -131,12 +132,16 @@ function rateCluster(k: number): Cluster {
 const rateScript = writeAgentScript('connection-rate');
 const agentScript = writeAgentScript('agent');
 /**
- * Measured rounds (after one warm-up round that is not counted), and the length of each run. Many short runs,
+ * Measured rounds (after a warm-up run of each lab that is not counted), and the length of each run. Many short runs,
  * interleaved, rather than a few long ones: the machine's own drift (other load, the hypervisor) then falls on
  * every lab alike, and each lab's run is compared with the no-policy run of the same round.
  */
 const ROUNDS = quick ? 6 : 30;
 const TRIAL_MS = quick ? 150 : 200;
+/** The longest wait for the machine to go idle before the warm-up. */
+const SETTLE_MS = 60_000;
+/** The warm-up run of each lab's client and server, before the rounds. */
+const WARMUP_MS = quick ? 300 : 1000;
 const MAX_PER_TRIAL = 20_000;
 const CONCURRENCY = 8;
 /**
@@ -148,6 +153,32 @@ const CPUS = availableParallelism();
 const PIN = CPUS >= 2 && (await runCommand(['sh', '-c', 'command -v taskset'])).code === 0;
 const CLIENT_CPU = '0';
 const SERVER_CPU = '1';
+
+/** The share of CPU time spent busy (not idle or waiting for I/O) over `ms`, from /proc/stat. */
+async function busyShare(ms: number): Promise<number> {
+  const read = () => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { total: f.reduce((a, b) => a + b, 0), idle: f[3] + f[4] };
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return b.total === a.total ? 0 : 1 - (b.idle - a.idle) / (b.total - a.total);
+}
+
+/**
+ * Waits (at most `maxMs`) until the machine is idle: after loading and deleting big rulesets the kernel goes on
+ * freeing namespaces in the background for seconds, which would slow the first rounds.
+ */
+async function settle(maxMs: number): Promise<{ waitedMs: number; busy: number }> {
+  const t0 = performance.now();
+  let busy = 1;
+  while (performance.now() - t0 < maxMs) {
+    busy = await busyShare(500);
+    if (busy < 0.05) break;
+  }
+  return { waitedMs: performance.now() - t0, busy };
+}
 
 /** A connection-rate client that stays up in a lab's client namespace and makes one run per request. */
 interface RateClient {
@@ -217,6 +248,7 @@ async function trial(lab: RateLab): Promise<number> {
 }
 
 const labs: RateLab[] = [];
+let settled = { waitedMs: 0, busy: 0 };
 try {
   labs.push(await rateLab(0, 'no policy (nothing loaded)', 0, async () => {}));
   // Not a dataplane: connection tracking alone (one forward chain accepting established traffic, nothing else),
@@ -231,10 +263,11 @@ try {
     labs.push(await rateLab(labs.length, 'ipset + iptables', k, (ns) => applyIptables(plan, { netns: ns }).then(() => {})));
     labs.push(await rateLab(labs.length, 'plain iptables (no sets)', k, (ns) => applyIptables(plan, { netns: ns, plain: true }).then(() => {})));
   }
-  // One warm-up round (not counted: first runs pay for page faults, JIT, conntrack and socket allocations), then
+  // One warm-up run per lab (not counted: first runs pay for page faults, JIT, conntrack and socket allocations), then
   // the measured rounds. Every round runs every lab once, in an order rotated from round to round so that no lab
   // is always first or last, and the no-policy lab of the same round is the yardstick of each ratio.
-  for (const lab of labs) await trial(lab);
+  settled = await settle(SETTLE_MS);
+  for (const lab of labs) await lab.client.run(WARMUP_MS);
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < labs.length; i++) {
       const lab = labs[(i + round) % labs.length];
@@ -247,7 +280,7 @@ try {
   agentScript.dispose();
   await cleanup();
 }
-process.stdout.write(`\n### New TCP connections per second through one node (client -> server, ${CONCURRENCY} at a time, ${PIN ? `client on CPU ${CLIENT_CPU}, server on CPU ${SERVER_CPU}, ` : 'not pinned, '}1 warm-up + ${ROUNDS} rounds of ${TRIAL_MS} ms runs, every lab once per round)\n\n`);
+process.stdout.write(`\n### New TCP connections per second through one node (client -> server, ${CONCURRENCY} at a time, ${PIN ? `client on CPU ${CLIENT_CPU}, server on CPU ${SERVER_CPU}, ` : 'not pinned, '}a ${WARMUP_MS} ms warm-up per lab, then ${ROUNDS} rounds of ${TRIAL_MS} ms runs, every lab once per round; waited ${(settled.waitedMs / 1000).toFixed(1)} s for the machine to settle, ${(settled.busy * 100).toFixed(0)}% busy then)\n\n`);
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
