@@ -222,9 +222,10 @@ export function renderIptablesRuleset(plan: NodePlan, names: IptablesNames = DEF
   // The rules' fingerprint (set contents left out): an update whose rules are the same only refills the sets.
   const shape = plan.sets.map((s) => `${s.id} ${s.kind} ${s.family} ${s.protocol ?? ''}`).join('\n');
   const fingerprint = createHash('sha256').update(`${options.plain ? 'plain' : 'ipset'}\n${v4.text}\n${v6.text}\n${shape}`).digest('hex').slice(0, 16);
+  // The stamp rides on the established rule rather than a rule of its own, which every packet would pass.
   const stamp = (text: string) => text.replace(
-    `-A ${names.chain} -m conntrack`,
-    `-A ${names.chain} -m comment --comment "${rulesetStamp(names, fingerprint)}"\n-A ${names.chain} -m conntrack`,
+    `-A ${names.chain} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN`,
+    `-A ${names.chain} -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment "${rulesetStamp(names, fingerprint)}" -j RETURN`,
   );
   return {
     ipset: options.plain ? '' : renderIpset(plan, names),
@@ -232,7 +233,7 @@ export function renderIptablesRuleset(plan: NodePlan, names: IptablesNames = DEF
     v6: stamp(v6.text),
     setNames: options.plain ? [] : plan.sets.map((s) => ipsetName(names, s)),
     chains: v4.chains,
-    ruleCount: { 4: v4.rules + 1, 6: v6.rules + 1 },
+    ruleCount: { 4: v4.rules, 6: v6.rules },
     fingerprint,
   };
 }
