@@ -7,6 +7,7 @@ import { deterministicPolicyUid } from '../../k8s/policy-uid.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, ERROR_CODES, notFound } from '../http/api-error.ts';
 import { listResult, type ListResult, type PageRequest } from '../http/paging.ts';
+import { StatementCache } from '../db/statement-cache.ts';
 
 /** The kinds a cluster reports, with the apiVersions accepted. Namespace, Pod and NetworkPolicy are validated fully. */
 export const INVENTORY_KINDS: Readonly<Record<string, readonly string[]>> = {
@@ -145,19 +146,15 @@ export function checkInventoryObjects(cluster: string, objects: readonly unknown
 /** Clusters and the Kubernetes objects they report, and the NetworkPolicies imported from them. Synchronous. */
 export class InventoryStore {
   readonly #db: Database;
-  readonly #stmts = new Map<string, StatementSync>();
+  readonly #statements: StatementCache;
 
   constructor(db: Database) {
     this.#db = db;
+    this.#statements = new StatementCache(db);
   }
 
   #q(sql: string): StatementSync {
-    let s = this.#stmts.get(sql);
-    if (!s) {
-      s = this.#db.prepare(sql);
-      this.#stmts.set(sql, s);
-    }
-    return s;
+    return this.#statements.get(sql);
   }
 
   /** Registers a cluster (nothing happens when it is registered already). Returns whether it was new. */

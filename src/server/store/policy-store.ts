@@ -5,6 +5,7 @@ import { listResult, type ListResult, type PageRequest } from '../http/paging.ts
 import { GROUP_SCHEMA, RULE_SCHEMA, SECURITY_POLICY_SCHEMA } from '../http/schemas.ts';
 import { validateBody } from '../http/validate-body.ts';
 import { DOMAIN_PATH, groupPath, rulePath, securityPolicyPath } from '../../model/paths.ts';
+import { StatementCache } from '../db/statement-cache.ts';
 
 /** A JSON object as stored and served. */
 export type JsonObject = Record<string, unknown>;
@@ -93,7 +94,7 @@ export function clustersInScope(scope: readonly string[]): string[] {
  */
 export class PolicyStore {
   readonly #db: Database;
-  readonly #stmts = new Map<string, StatementSync>();
+  readonly #statements: StatementCache;
   /** Told about every change of a security policy or its rules. */
   onPolicyChange?: PolicyChangeListener;
   /** Told about every deleted security policy. */
@@ -101,15 +102,11 @@ export class PolicyStore {
 
   constructor(db: Database) {
     this.#db = db;
+    this.#statements = new StatementCache(db);
   }
 
   #q(sql: string): StatementSync {
-    let s = this.#stmts.get(sql);
-    if (!s) {
-      s = this.#db.prepare(sql);
-      this.#stmts.set(sql, s);
-    }
-    return s;
+    return this.#statements.get(sql);
   }
 
   // ---- groups ----
@@ -168,18 +165,7 @@ export class PolicyStore {
   }
 
   #groupView(row: Row): JsonObject {
-    const body = JSON.parse(row.body) as JsonObject;
-    return {
-      ...body,
-      resource_type: 'Group',
-      id: row.id,
-      display_name: body.display_name ?? row.id,
-      path: groupPath(row.id),
-      relative_path: row.id,
-      parent_path: DOMAIN_PATH,
-      marked_for_delete: false,
-      ...metadata(row),
-    };
+    return domainObjectView(row, 'Group', groupPath(row.id));
   }
 
   // ---- security policies ----
@@ -272,18 +258,7 @@ export class PolicyStore {
   }
 
   #policyView(row: Row): JsonObject {
-    const body = JSON.parse(row.body) as JsonObject;
-    return {
-      ...body,
-      resource_type: 'SecurityPolicy',
-      id: row.id,
-      display_name: body.display_name ?? row.id,
-      path: securityPolicyPath(row.id),
-      relative_path: row.id,
-      parent_path: DOMAIN_PATH,
-      marked_for_delete: false,
-      ...metadata(row),
-    };
+    return domainObjectView(row, 'SecurityPolicy', securityPolicyPath(row.id));
   }
 
   // ---- rules ----
@@ -391,4 +366,20 @@ export class PolicyStore {
 
 function sortRules(rules: JsonObject[]): JsonObject[] {
   return rules.sort((a, b) => (a.sequence_number as number) - (b.sequence_number as number) || ((a.id as string) < (b.id as string) ? -1 : 1));
+}
+
+/** A group or security policy as the API shows it: the stored body with the fields NSX computes itself. */
+function domainObjectView(row: Row, resourceType: 'Group' | 'SecurityPolicy', path: string): JsonObject {
+  const body = JSON.parse(row.body) as JsonObject;
+  return {
+    ...body,
+    resource_type: resourceType,
+    id: row.id,
+    display_name: body.display_name ?? row.id,
+    path,
+    relative_path: row.id,
+    parent_path: DOMAIN_PATH,
+    marked_for_delete: false,
+    ...metadata(row),
+  };
 }
