@@ -31,6 +31,7 @@ function expressionText(list: readonly Expression[]): string {
       case 'Condition': return conditionText(x);
       case 'NestedExpression': return `(${expressionText(x.expressions)})`;
       case 'IPAddressExpression': return `IP ${x.ip_addresses.join(', ')}`;
+      case 'PathExpression': return `members of ${x.paths.join(', ')}`;
     }
   }).join(' ');
 }

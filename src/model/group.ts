@@ -7,17 +7,9 @@ export type ConditionKey = 'Tag' | 'Name';
 export type ConditionOperator = 'EQUALS' | 'NOTEQUALS';
 
 /**
- * A membership condition. For `key: Tag`, `value` is `"labelkey|labelvalue"`.
- * - `operator: EQUALS` without `scope_operator`: the label is present with exactly that value (the value may be
- *   empty: `"k|"` then means `k: ""`).
- * - `operator: NOTEQUALS`: the object does not carry the label with that value (objects without the key match,
- *   like Kubernetes' NotIn).
- * - `scope_operator: EQUALS` with an empty value part (`"k|"`): a scope-only match, any value of the key (Exists).
- * - `scope_operator: NOTEQUALS` with an empty value part: the key is absent (DoesNotExist). np2dfw extension:
- *   Antrea groups in NSX do not support it, so only the `extended` conversion profile produces it.
- * For `key: Name` (member_type Namespace), `value` is the namespace's name.
- * np2dfw evaluates conditions case-sensitively, as Antrea enforces them with Kubernetes label selectors (NSX
- * documents its own Condition evaluation as case-insensitive).
+ * A membership condition. For `key: Tag`, `value` is `"labelkey|labelvalue"`; for `key: Name` (member_type
+ * Namespace), the namespace's name. What a condition means, and which conditions are rejected, is decided in one
+ * place: `conditionRequirement` in `group-expression.ts`.
  */
 export interface Condition {
   readonly resource_type: 'Condition';
@@ -46,7 +38,14 @@ export interface IPAddressExpression {
   readonly ip_addresses: readonly string[];
 }
 
-export type Expression = Condition | ConjunctionOperator | NestedExpression | IPAddressExpression;
+/** Members by path: the members of other groups (child groups). */
+export interface PathExpression {
+  readonly resource_type: 'PathExpression';
+  readonly paths: readonly string[];
+}
+
+/** One entry of a group's expression list. What each means is decided in `group-expression.ts`. */
+export type Expression = Condition | ConjunctionOperator | NestedExpression | IPAddressExpression | PathExpression;
 
 /**
  * An NSX Group of type ANTREA. `expression` is a list of criteria (Condition, NestedExpression or

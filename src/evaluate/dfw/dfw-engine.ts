@@ -18,7 +18,8 @@ import type { Endpoint } from '../endpoint.ts';
 import type { ReachabilityEngine } from '../engine.ts';
 import { isSelectable } from '../kubernetes/endpoint-match.ts';
 import { classifyEndpoints, type EndpointClasses } from './endpoint-classes.ts';
-import { addressRange, compileGroup, type AddressRange, type CompiledGroup } from './group-membership.ts';
+import { parseAddressRange, type AddressRange } from '../../net/address-range.ts';
+import { compileGroup, type CompiledGroup } from './group-membership.ts';
 import { subtractCidrs } from '../../net/cidr.ts';
 
 /** An evaluation stage for one direction of a connection: the reference engine over the unconverted policies. */
@@ -118,7 +119,8 @@ export function formatOrigin(o: Origin | undefined): string {
  * NetworkPolicies that were not converted, after the DFW.
  */
 export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: DfwEngineOptions = {}): DfwEngine {
-  const groups: CompiledGroup[] = config.groups.map((g) => compileGroup(g, cluster.namespaces));
+  const byPath = new Map(config.groups.map((g) => [g.path, g]));
+  const groups: CompiledGroup[] = config.groups.map((g) => compileGroup(g, cluster.namespaces, (p) => byPath.get(p)));
   const groupIndex = new Map(config.groups.map((g, i) => [g.path, i]));
   const indexes = (paths: readonly string[]): number[] | undefined =>
     paths.length === 1 && paths[0] === 'ANY' ? undefined : paths.map((p) => groupIndex.get(p) ?? -1).filter((i) => i >= 0);
@@ -158,7 +160,7 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
   const remainingRanges: AddressRange[][] = [];
   for (const p of remaining?.policies ?? []) {
     for (const rule of [...p.ingress, ...p.egress]) {
-      for (const peer of rule.peers ?? []) if (peer.ipBlock) remainingRanges.push(subtractCidrs(peer.ipBlock.cidr, peer.ipBlock.except).map(addressRange));
+      for (const peer of rule.peers ?? []) if (peer.ipBlock) remainingRanges.push(subtractCidrs(peer.ipBlock.cidr, peer.ipBlock.except).map((c) => parseAddressRange(c)!));
     }
   }
 

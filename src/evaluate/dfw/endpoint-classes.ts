@@ -5,7 +5,8 @@ import type { Endpoint } from '../endpoint.ts';
 import { isSelectable } from '../kubernetes/endpoint-match.ts';
 import { addressValue } from '../../net/ip-address.ts';
 import type { Namespace } from '../../k8s/namespace.ts';
-import { subjectOf, type AddressRange, type CompiledGroup } from './group-membership.ts';
+import type { AddressRange } from '../../net/address-range.ts';
+import { subjectOf, type CompiledGroup } from './group-membership.ts';
 
 /** The endpoints of a matrix in classes, and each class's groups. */
 export interface EndpointClasses {

@@ -173,7 +173,7 @@ export function realizeDfwConfig(config: DfwConfig, options: RealizeDfwOptions =
     const origins = [...users].map((p) => config.origins.get(p)).filter((o) => o !== undefined);
     const uids = new Set(origins.map((o) => o.policyUid));
     const origin: ObjectOrigin = uids.size === 1 ? originOf(origins[0]) : origins.length ? { cluster: origins[0].cluster } : {};
-    clusterGroups.push(...realizeDfwGroup(g, origin));
+    clusterGroups.push(...realizeDfwGroup(g, origin, (p) => groupsByPath.get(p)));
   }
   return { tiers, clusterGroups, policies: out };
 }

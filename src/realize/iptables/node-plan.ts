@@ -154,7 +154,7 @@ export function planNode(config: DfwConfig, cluster: Cluster, node: string): Nod
       if (!g) throw new Error(`group ${path} is referenced but not defined`);
       const key = JSON.stringify(g.expression);
       const same = byExpression.get(key);
-      r = same ? { ...same, path } : resolveGroup(g, cluster, index);
+      r = same ? { ...same, path } : resolveGroup(g, cluster, index, (p) => groups.get(p));
       byExpression.set(key, r);
       resolved.set(path, r);
     }

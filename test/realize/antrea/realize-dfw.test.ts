@@ -43,7 +43,7 @@ const config: DfwConfig = {
       cond('Pod', 'Tag', 'role|fe'), OR,
       { resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.0/24', '10.1.0.1'] }, OR,
       { resource_type: 'IPAddressExpression', ip_addresses: ['fd00::/64'] }, OR,
-      { resource_type: 'NestedExpression', expressions: [cond('Pod', 'Tag', 'tier|'), AND, cond('Pod', 'Tag', 'env|dev', 'NOTEQUALS')] },
+      { resource_type: 'NestedExpression', expressions: [{ ...cond('Pod', 'Tag', 'tier|'), scope_operator: 'EQUALS' }, AND, cond('Pod', 'Tag', 'env|dev', 'NOTEQUALS')] },
     ]),
     group('g-unused', [cond('Pod', 'Tag', 'x|y')]),
   ],

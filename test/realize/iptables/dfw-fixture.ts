@@ -29,9 +29,15 @@ export function labelGroup(id: string, ns: string, key: string, value: string): 
   };
 }
 
-/** A group of static addresses. */
+/** A group of static addresses: one IPAddressExpression per family (NSX does not mix them), joined by OR. */
 export function ipGroup(id: string, cidrs: string[]): Group {
-  return { resource_type: 'Group', id, display_name: id, path: groupPath(id), group_type: ['ANTREA'], tags: [], expression: [{ resource_type: 'IPAddressExpression', ip_addresses: cidrs }] };
+  const byFamily = [cidrs.filter((c) => !c.includes(':')), cidrs.filter((c) => c.includes(':'))].filter((l) => l.length);
+  const expression: Group['expression'][number][] = [];
+  for (const list of byFamily) {
+    if (expression.length) expression.push({ resource_type: 'ConjunctionOperator', conjunction_operator: 'OR' });
+    expression.push({ resource_type: 'IPAddressExpression', ip_addresses: list });
+  }
+  return { resource_type: 'Group', id, display_name: id, path: groupPath(id), group_type: ['ANTREA'], tags: [], expression };
 }
 
 /** A TCP/UDP port-set service entry. */
