@@ -1,5 +1,6 @@
 import { buildAntreaTarget, buildNsxAntreaTarget } from './antrea/antrea-targets.ts';
 import { buildContrailTarget } from './contrail/contrail-target.ts';
+import { buildIptablesTarget, buildNftablesTarget } from './dataplane/dataplane-engine.ts';
 import { buildNsxTarget } from './dfw/nsx-target.ts';
 import type { TargetBuilder } from './target.ts';
 
@@ -12,4 +13,6 @@ export const TARGETS: ReadonlyMap<string, TargetBuilder> = new Map<string, Targe
   ['antrea', buildAntreaTarget],
   ['nsx-antrea', buildNsxAntreaTarget],
   ['contrail', buildContrailTarget],
+  ['iptables', buildIptablesTarget],
+  ['nftables', buildNftablesTarget],
 ]);

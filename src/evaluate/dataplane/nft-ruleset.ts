@@ -1,0 +1,341 @@
+// An evaluator of the nftables ruleset np2dfw emits for a node: it reads the `nft -f` text itself and walks a
+// packet through it as the kernel does: the base chains of the forward hook by priority (accept ends one base
+// chain, drop and reject end everything), sets, interval sets, concatenations, verdict maps, jump, goto and
+// return, port sets and ranges, conntrack state, and each base chain's policy. Anything it cannot read is an error
+// naming the line, never a guess.
+import { parseAddressRange, rangeCidrs, type AddressRange } from '../../net/address-range.ts';
+import { addressValue, familyOf, type Family } from '../../net/ip-address.ts';
+import { RulesetError, type MatchedRule, type NodeVerdict, type Packet, type RulesetBoundaries } from './packet.ts';
+
+type NftSet =
+  | { readonly kind: 'addr'; readonly family: Family; readonly ranges: AddressRange[]; readonly texts: string[] }
+  | { readonly kind: 'addr-port'; readonly family: Family; readonly pairs: Set<string>; readonly texts: string[] }
+  | { readonly kind: 'vmap'; readonly family: Family; readonly entries: Map<bigint, string> };
+
+type Cond =
+  | { readonly c: 'addr'; readonly family: Family; readonly dir: 'src' | 'dst'; readonly set?: string; readonly range?: AddressRange }
+  | { readonly c: 'addr-port'; readonly family: Family; readonly protocol: string; readonly set: string }
+  | { readonly c: 'l4proto'; readonly protocol: string }
+  | { readonly c: 'ports'; readonly protocol: string; readonly ranges: readonly [number, number][] }
+  | { readonly c: 'ct'; readonly states: readonly string[] };
+
+type Verdict =
+  | { readonly v: 'accept' | 'drop' | 'reject' | 'return' | 'continue' }
+  | { readonly v: 'jump' | 'goto'; readonly chain: string }
+  | { readonly v: 'vmap'; readonly family: Family; readonly dir: 'src' | 'dst'; readonly map: string };
+
+interface NftRule {
+  readonly conds: readonly Cond[];
+  readonly verdict: Verdict;
+  readonly where: MatchedRule;
+}
+
+interface NftChain {
+  readonly rules: NftRule[];
+  base?: { readonly priority: number; readonly policy: 'accept' | 'drop' };
+}
+
+/** A parsed `inet` table. */
+export interface NftRuleset {
+  readonly sets: ReadonlyMap<string, NftSet>;
+  readonly chains: ReadonlyMap<string, NftChain>;
+  /** The forward hook's base chains, by priority. */
+  readonly forward: readonly string[];
+}
+
+const PROTOCOLS = ['tcp', 'udp', 'sctp'];
+
+function priorityOf(text: string, at: string): number {
+  const m = /^(filter|-?\d+)(?:\s*([+-])\s*(\d+))?$/.exec(text.trim());
+  if (!m) throw new RulesetError(`${at}: priority ${text} is not evaluated`);
+  const base = m[1] === 'filter' ? 0 : Number(m[1]);
+  return base + (m[2] ? (m[2] === '+' ? 1 : -1) * Number(m[3]) : 0);
+}
+
+function familyOfKey(k: string): Family | undefined {
+  return k === 'ip' ? 4 : k === 'ip6' ? 6 : undefined;
+}
+
+/** Parses a rule's words into conditions and one verdict. */
+function parseRule(text: string, where: MatchedRule): NftRule {
+  const at = `${where.source} line ${where.line}`;
+  const w = text.replace(/\{\s*/g, '{ ').replace(/\s*\}/g, ' }').split(/\s+/).filter((x) => x);
+  const conds: Cond[] = [];
+  let verdict: Verdict | undefined;
+  let i = 0;
+  while (i < w.length) {
+    if (verdict) throw new RulesetError(`${at}: ${w.slice(i).join(' ')} after the verdict`);
+    const word = w[i];
+    const fam = familyOfKey(word);
+    if (fam && (w[i + 1] === 'saddr' || w[i + 1] === 'daddr')) {
+      const dir = w[i + 1] === 'saddr' ? 'src' : 'dst';
+      if (w[i + 2] === '.') {
+        // ip daddr . tcp dport @set
+        const protocol = w[i + 3];
+        if (!PROTOCOLS.includes(protocol) || w[i + 4] !== 'dport' || !w[i + 5]?.startsWith('@') || dir !== 'dst') throw new RulesetError(`${at}: concatenation ${w.slice(i, i + 6).join(' ')} is not evaluated`);
+        conds.push({ c: 'addr-port', family: fam, protocol, set: w[i + 5].slice(1) });
+        i += 6;
+      } else if (w[i + 2] === 'vmap') {
+        if (!w[i + 3]?.startsWith('@')) throw new RulesetError(`${at}: an inline verdict map is not evaluated`);
+        verdict = { v: 'vmap', family: fam, dir, map: w[i + 3].slice(1) };
+        i += 4;
+      } else if (w[i + 2]?.startsWith('@')) {
+        conds.push({ c: 'addr', family: fam, dir, set: w[i + 2].slice(1) });
+        i += 3;
+      } else {
+        const r = w[i + 2] ? parseAddressRange(w[i + 2]) : undefined;
+        if (!r || r.family !== fam) throw new RulesetError(`${at}: ${w[i + 2]} is not an address of ${word}`);
+        conds.push({ c: 'addr', family: fam, dir, range: r });
+        i += 3;
+      }
+      continue;
+    }
+    if (word === 'meta' && w[i + 1] === 'l4proto' && PROTOCOLS.includes(w[i + 2])) {
+      conds.push({ c: 'l4proto', protocol: w[i + 2] });
+      i += 3;
+      continue;
+    }
+    if (PROTOCOLS.includes(word) && w[i + 1] === 'dport') {
+      const ranges: [number, number][] = [];
+      let j = i + 2;
+      const one = (t: string) => {
+        const [a, b] = t.replace(/,$/, '').split('-');
+        const lo = Number(a);
+        const hi = Number(b ?? a);
+        if (!Number.isInteger(lo) || !Number.isInteger(hi)) throw new RulesetError(`${at}: port ${t} is not evaluated`);
+        ranges.push([lo, hi]);
+      };
+      if (w[j] === '{') {
+        j++;
+        while (j < w.length && w[j] !== '}') { if (w[j] !== ',') one(w[j]); j++; }
+        if (w[j] !== '}') throw new RulesetError(`${at}: an unclosed port set`);
+        j++;
+      } else one(w[j++]);
+      conds.push({ c: 'ports', protocol: word, ranges });
+      i = j;
+      continue;
+    }
+    if (word === 'ct' && w[i + 1] === 'state') {
+      conds.push({ c: 'ct', states: w[i + 2].split(',') });
+      i += 3;
+      continue;
+    }
+    if (word === 'accept' || word === 'drop' || word === 'return' || word === 'continue') { verdict = { v: word }; i++; continue; }
+    if (word === 'reject') {
+      verdict = { v: 'reject' };
+      i++;
+      if (w[i] === 'with') {
+        if (w[i + 1] === 'tcp' && w[i + 2] === 'reset') i += 3;
+        else throw new RulesetError(`${at}: reject with ${w[i + 1]} is not evaluated`);
+      }
+      continue;
+    }
+    if ((word === 'jump' || word === 'goto') && w[i + 1]) { verdict = { v: word, chain: w[i + 1] }; i += 2; continue; }
+    throw new RulesetError(`${at}: ${w.slice(i).join(' ')} is not evaluated`);
+  }
+  return { conds, verdict: verdict ?? { v: 'continue' }, where };
+}
+
+/** Splits `elements = { a, b, c }` contents into elements. */
+function elementsOf(text: string): string[] {
+  return text.split(',').map((e) => e.trim()).filter((e) => e);
+}
+
+/** Reads one node's `nft -f` text (the np2dfw table). */
+export function parseNftRuleset(text: string, source = 'nft'): NftRuleset {
+  const lines = text.split('\n');
+  const sets = new Map<string, NftSet>();
+  const chains = new Map<string, NftChain>();
+  let block: { kind: 'set' | 'map' | 'chain'; name: string; type?: string; elements?: string; line: number } | undefined;
+  let collecting: { start: number; text: string } | undefined;
+  let inTable = false;
+  const finishSetOrMap = (b: NonNullable<typeof block>) => {
+    const at = `${source} line ${b.line}`;
+    const type = b.type ?? '';
+    const elements = elementsOf(b.elements ?? '');
+    const addrFamily = (t: string): Family | undefined => (t === 'ipv4_addr' ? 4 : t === 'ipv6_addr' ? 6 : undefined);
+    if (b.kind === 'map') {
+      const m = /^(ipv[46]_addr)\s*:\s*verdict$/.exec(type);
+      const family = m ? addrFamily(m[1]) : undefined;
+      if (!family) throw new RulesetError(`${at}: map type ${type} is not evaluated`);
+      const entries = new Map<bigint, string>();
+      for (const e of elements) {
+        const em = /^(\S+)\s*:\s*jump\s+(\S+)$/.exec(e);
+        if (!em || familyOf(em[1]) !== family) throw new RulesetError(`${at}: map element ${e} is not evaluated`);
+        entries.set(addressValue(em[1], family), em[2]);
+      }
+      sets.set(b.name, { kind: 'vmap', family, entries });
+      return;
+    }
+    const concat = /^(ipv[46]_addr)\s*\.\s*inet_service$/.exec(type);
+    if (concat) {
+      const family = addrFamily(concat[1])!;
+      const pairs = new Set<string>();
+      for (const e of elements) {
+        const em = /^(\S+)\s*\.\s*(\d+)$/.exec(e);
+        if (!em || familyOf(em[1]) !== family) throw new RulesetError(`${at}: element ${e} is not an address . port`);
+        pairs.add(`${addressValue(em[1], family)} ${Number(em[2])}`);
+      }
+      sets.set(b.name, { kind: 'addr-port', family, pairs, texts: elements });
+      return;
+    }
+    const family = addrFamily(type);
+    if (!family) throw new RulesetError(`${at}: set type ${type} is not evaluated`);
+    const ranges = elements.map((e) => {
+      const r = parseAddressRange(e);
+      if (!r || r.family !== family) throw new RulesetError(`${at}: element ${e} is not an address, CIDR or range of the set's family`);
+      return r;
+    });
+    sets.set(b.name, { kind: 'addr', family, ranges, texts: elements });
+  };
+  lines.forEach((raw, i) => {
+    const at = `${source} line ${i + 1}`;
+    let line = raw.trim();
+    if (collecting) {
+      collecting.text += ` ${line}`;
+      if (!line.includes('}')) return;
+      block!.elements = collecting.text.slice(0, collecting.text.lastIndexOf('}'));
+      collecting = undefined;
+      return;
+    }
+    if (line === '' || line.startsWith('#')) return;
+    if (!inTable) {
+      if (/^table inet \S+ \{\}$/.test(line) || /^delete table inet \S+$/.test(line)) return;
+      if (/^table inet \S+ \{$/.test(line)) { inTable = true; return; }
+      throw new RulesetError(`${at}: ${line} is not evaluated`);
+    }
+    if (!block) {
+      const m = /^(set|map|chain) (\S+) \{$/.exec(line);
+      if (m) {
+        block = { kind: m[1] as 'set' | 'map' | 'chain', name: m[2], line: i + 1 };
+        if (block.kind === 'chain') chains.set(m[2], { rules: [] });
+        return;
+      }
+      if (line === '}') { inTable = false; return; }
+      throw new RulesetError(`${at}: ${line} is not evaluated`);
+    }
+    if (line === '}') {
+      if (block.kind !== 'chain') finishSetOrMap(block);
+      block = undefined;
+      return;
+    }
+    if (line.startsWith('comment ')) return;
+    if (block.kind !== 'chain') {
+      if (line.startsWith('type ')) { block.type = line.slice(5).trim(); return; }
+      if (line === 'flags interval' || line === 'auto-merge') return;
+      const em = /^elements = \{(.*)$/.exec(line);
+      if (em) {
+        if (em[1].includes('}')) block.elements = em[1].slice(0, em[1].lastIndexOf('}'));
+        else collecting = { start: i, text: em[1] };
+        return;
+      }
+      throw new RulesetError(`${at}: ${line} is not evaluated`);
+    }
+    const chain = chains.get(block.name)!;
+    const base = /^type filter hook (\w+) priority ([^;]+);\s*policy (accept|drop);$/.exec(line);
+    if (base) {
+      if (base[1] !== 'forward') throw new RulesetError(`${at}: hook ${base[1]} is not evaluated`);
+      chain.base = { priority: priorityOf(base[2], at), policy: base[3] as 'accept' | 'drop' };
+      return;
+    }
+    line = line.replace(/;$/, '');
+    chain.rules.push(parseRule(line, { line: i + 1, source, text: line }));
+  });
+  if (block || inTable) throw new RulesetError(`${source}: the text ends inside a block`);
+  for (const [name, c] of chains) {
+    for (const r of c.rules) {
+      const at = `${source} line ${r.where.line}`;
+      if ((r.verdict.v === 'jump' || r.verdict.v === 'goto') && !chains.has(r.verdict.chain)) throw new RulesetError(`${at}: chain ${r.verdict.chain} does not exist`);
+      if (r.verdict.v === 'vmap' && sets.get(r.verdict.map)?.kind !== 'vmap') throw new RulesetError(`${at}: map ${r.verdict.map} does not exist`);
+      for (const cond of r.conds) {
+        if ((cond.c === 'addr' && cond.set) || cond.c === 'addr-port') {
+          const s = sets.get(cond.set!);
+          if (!s || s.kind === 'vmap' || s.family !== cond.family || (cond.c === 'addr-port') !== (s.kind === 'addr-port')) throw new RulesetError(`${at}: set ${cond.set} does not exist or does not fit (chain ${name})`);
+        }
+      }
+    }
+    for (const s of sets.values()) {
+      if (s.kind === 'vmap') for (const target of s.entries.values()) if (!chains.has(target)) throw new RulesetError(`${source}: a map jumps to ${target}, which does not exist`);
+    }
+  }
+  const forward = [...chains].filter(([, c]) => c.base).sort((a, b) => a[1].base!.priority - b[1].base!.priority).map(([n]) => n);
+  return { sets, chains, forward };
+}
+
+function condHolds(c: Cond, p: Packet, sets: ReadonlyMap<string, NftSet>): boolean {
+  switch (c.c) {
+    case 'addr': {
+      if (c.family !== p.family) return false;
+      const v = c.dir === 'src' ? p.src : p.dst;
+      const ranges = c.range ? [c.range] : (sets.get(c.set!) as Extract<NftSet, { kind: 'addr' }>).ranges;
+      return ranges.some((r) => r.family === p.family && v >= r.start && v <= r.end);
+    }
+    case 'addr-port':
+      return c.family === p.family && c.protocol === p.protocol && (sets.get(c.set) as Extract<NftSet, { kind: 'addr-port' }>).pairs.has(`${p.dst} ${p.dport}`);
+    case 'l4proto': return c.protocol === p.protocol;
+    case 'ports': return c.protocol === p.protocol && c.ranges.some(([a, b]) => p.dport >= a && p.dport <= b);
+    case 'ct': return c.states.includes('new');
+  }
+}
+
+/** Walks the opening packet through the forward hook's base chains in priority order. */
+export function evaluateNft(rs: NftRuleset, p: Packet): NodeVerdict {
+  const matched: MatchedRule[] = [];
+  const accepting: MatchedRule[] = [];
+  type Result = { readonly verdict?: 'accept' | 'drop' | 'reject'; readonly by?: MatchedRule };
+  const run = (name: string, depth: number): Result => {
+    if (depth > 16) throw new RulesetError(`chain ${name}: jumps nest deeper than 16`);
+    for (const r of rs.chains.get(name)!.rules) {
+      if (!r.conds.every((c) => condHolds(c, p, rs.sets))) continue;
+      const v = r.verdict;
+      let target: { chain: string; goto: boolean } | undefined;
+      if (v.v === 'vmap') {
+        if (v.family !== p.family) continue;
+        const m = rs.sets.get(v.map) as Extract<NftSet, { kind: 'vmap' }>;
+        const chain = m.entries.get(v.dir === 'src' ? p.src : p.dst);
+        if (!chain) continue;
+        target = { chain, goto: false };
+      }
+      matched.push(r.where);
+      if (v.v === 'accept' || v.v === 'drop' || v.v === 'reject') return { verdict: v.v, by: r.where };
+      if (v.v === 'return') return {};
+      if (v.v === 'jump' || v.v === 'goto') target = { chain: v.chain, goto: v.v === 'goto' };
+      if (target) {
+        const sub = run(target.chain, depth + 1);
+        if (sub.verdict || target.goto) return sub;
+      }
+    }
+    return {};
+  };
+  for (const base of rs.forward) {
+    const r = run(base, 0);
+    if (r.verdict === 'drop' || r.verdict === 'reject') return { allowed: false, deciding: [r.by!], matched, end: r.verdict };
+    if (r.verdict === 'accept') { accepting.push(r.by!); continue; }
+    if (rs.chains.get(base)!.base!.policy === 'drop') return { allowed: false, deciding: [], matched, end: `chain ${base}: policy drop` };
+  }
+  return { allowed: true, deciding: accepting, matched, end: 'every base chain of the forward hook let it pass' };
+}
+
+/** Ports and addresses the ruleset names: port sets and ranges, set and map elements, literal addresses. */
+export function nftBoundaries(rs: NftRuleset): RulesetBoundaries {
+  const ports: RulesetBoundaries['ports'] = [];
+  const addresses = new Set<string>();
+  for (const s of rs.sets.values()) {
+    if (s.kind === 'addr') for (const r of s.ranges) for (const c of rangeCidrs(r)) addresses.add(c);
+    else if (s.kind === 'vmap') for (const k of s.entries.keys()) addresses.add(rangeCidrs({ family: s.family, start: k, end: k })[0]);
+    else for (const t of s.texts) addresses.add(t.split('.').slice(0, -1).join('.').trim());
+  }
+  for (const c of rs.chains.values()) {
+    for (const r of c.rules) {
+      for (const cond of r.conds) {
+        if (cond.c === 'ports') for (const [a, b] of cond.ranges) ports.push({ protocol: cond.protocol.toUpperCase(), first: a, last: b });
+        if (cond.c === 'addr' && cond.range) for (const x of rangeCidrs(cond.range)) addresses.add(x);
+        if (cond.c === 'addr-port') {
+          const s = rs.sets.get(cond.set) as Extract<NftSet, { kind: 'addr-port' }>;
+          for (const t of s.texts) ports.push({ protocol: cond.protocol.toUpperCase(), first: Number(t.slice(t.lastIndexOf('.') + 1)), last: Number(t.slice(t.lastIndexOf('.') + 1)) });
+        }
+      }
+    }
+  }
+  return { ports, addresses: [...addresses] };
+}
