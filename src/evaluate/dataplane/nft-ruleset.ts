@@ -239,7 +239,7 @@ export function parseNftRuleset(text: string, source = 'nft'): NftRuleset {
       return;
     }
     line = line.replace(/;$/, '');
-    chain.rules.push(parseRule(line, { line: i + 1, source, text: line }));
+    chain.rules.push(parseRule(line, { line: i + 1, source, text: `chain ${block.name}: ${line}` }));
   });
   if (block || inTable) throw new RulesetError(`${source}: the text ends inside a block`);
   for (const [name, c] of chains) {
