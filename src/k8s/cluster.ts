@@ -37,7 +37,8 @@ export function buildCluster(
   }
   const byName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
     a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-  pods.sort(byName);
+  // A Pod and a workload of the same name (and workloads of different kinds) are ordered by kind, Pod first.
+  pods.sort((a, b) => byName(a, b) || ((a.workload ?? '') < (b.workload ?? '') ? -1 : (a.workload ?? '') > (b.workload ?? '') ? 1 : 0));
   policies.sort(byName);
   const sortedNs = new Map([...namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { name, namespaces: sortedNs, pods, policies };

@@ -2,11 +2,16 @@ import { buildCluster, DEFAULT_CLUSTER_NAME, type Cluster } from './cluster.ts';
 import { decodeNamespace } from './decode-namespace.ts';
 import { decodeNetworkPolicy } from './decode-network-policy.ts';
 import { decodePod } from './decode-pod.ts';
+import { decodeWorkload } from './decode-workload.ts';
+import { assignAddresses, type AssignPlan } from './assign-addresses.ts';
+import { resolveOwners } from './workload-owners.ts';
+import { isWorkloadKind, WORKLOAD_API_VERSIONS, WORKLOAD_KINDS } from './workload.ts';
 import { formatProblem, InvalidInputError, problemAt, type InputProblem } from './invalid-input.ts';
 import type { Namespace } from './namespace.ts';
 import type { NetworkPolicy } from './network-policy.ts';
-import { parseDocuments, type RawObject } from './parse-documents.ts';
-import type { Pod } from './pod.ts';
+import { isEmptyInput, isNoObjectProblem, parseDocuments, type RawObject } from './parse-documents.ts';
+import { podId, podIsLive, type Pod } from './pod.ts';
+import { formatSource } from './source.ts';
 import { readInputsReporting, type InputText } from './read-inputs.ts';
 import { validateObject } from './validate/validate-object.ts';
 
@@ -15,6 +20,7 @@ const KINDS: Record<string, readonly string[]> = {
   Namespace: ['v1'],
   Pod: ['v1'],
   NetworkPolicy: ['networking.k8s.io/v1'],
+  ...Object.fromEntries(WORKLOAD_KINDS.map((k) => [k, [WORKLOAD_API_VERSIONS[k]]])),
 };
 
 export interface LoadOptions {
@@ -27,12 +33,16 @@ export interface LoadOptions {
    * status.podIPs[0]: non-standard IP address ...`), in input order. Warnings never stop loading.
    */
   readonly onWarning?: (warning: string) => void;
+  /** `-R`: read the sub-folders of folders too. */
+  readonly recursive?: boolean;
+  /** Where pods to be (workloads, Pod manifests without status) get their addresses (assign-addresses.ts). */
+  readonly assign?: AssignPlan;
 }
 
 /** Reads `-f` paths like kubectl and builds the cluster. Throws InvalidInputError listing every problem. */
 export function loadClusterFromPaths(paths: readonly string[], options: LoadOptions = {}, stdin?: () => string | Uint8Array): Cluster {
   const problems: InputProblem[] = [];
-  const inputs = readInputsReporting(paths, problems, stdin);
+  const inputs = readInputsReporting(paths, problems, stdin, { recursive: options.recursive });
   return loadReporting(inputs, problems, options);
 }
 
@@ -41,13 +51,62 @@ export function loadClusterFromTexts(inputs: readonly InputText[], options: Load
   return loadReporting(inputs, [], options);
 }
 
-/** Loads what could be read, then throws every problem (reading ones included) together. */
-function loadReporting(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
+/**
+ * Loads what could be read, then throws every problem (reading ones included) together. Empty inputs are skipped
+ * (as kubectl skips them), and so, with a warning, is a file found in a folder that holds no Kubernetes object at
+ * all (an expected-output file, a values file); it is an error only when the inputs hold no object at all.
+ * Live pods sharing an address are refused; then pods to be get their addresses.
+ */
+export function loadObjects(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
   const objects: RawObject[] = [];
-  for (const input of inputs) for (const raw of parseDocuments(input, problems)) objects.push(raw);
+  const skippedInputs: InputText[] = [];
+  for (const input of inputs) {
+    const found: InputProblem[] = [];
+    const parsed = parseDocuments(input, found);
+    if (input.inFolder && parsed.length === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
+      options.onWarning?.(`${input.name}: skipped: holds no Kubernetes object (${found[0].message})`);
+      skippedInputs.push(input);
+      continue;
+    }
+    problems.push(...found);
+    for (const raw of parsed) objects.push(raw);
+  }
+  if (objects.length === 0 && problems.length === 0) {
+    for (const input of inputs) {
+      problems.push({ file: input.name, path: [], message: `the input holds no Kubernetes object${isEmptyInput(input) ? ' (it is empty)' : ''}` });
+    }
+  }
   const cluster = decodeObjects(objects, problems, options);
+  if (problems.length) return cluster;
+  checkUniqueAddresses(cluster.pods, problems);
+  if (problems.length) return cluster;
+  return { ...cluster, pods: assignAddresses(cluster.pods, options.assign ?? {}, problems) };
+}
+
+function loadReporting(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
+  const cluster = loadObjects(inputs, problems, options);
   if (problems.length) throw new InvalidInputError(problems);
   return cluster;
+}
+
+/**
+ * Two live pods cannot hold the same address (a connection to it would reach either); hostNetwork pods on one node
+ * share the node's, which is allowed.
+ */
+function checkUniqueAddresses(pods: readonly Pod[], problems: InputProblem[]): void {
+  const holder = new Map<string, Pod>();
+  for (const pod of pods) {
+    if (!podIsLive(pod)) continue;
+    for (const ip of pod.ips) {
+      const other = holder.get(ip);
+      if (!other) {
+        holder.set(ip, pod);
+      } else if (!(other.hostNetwork && pod.hostNetwork)) {
+        problems.push(problemAt(pod.source, `Pod ${podId(pod)}`, ['status', 'podIPs'],
+          `Duplicate value: ${JSON.stringify(ip)}: pod ${podId(other)} (${formatSource(other.source)}) has this address too; two live pods cannot share one`));
+      }
+    }
+  }
 }
 
 /** Validates and decodes parsed objects; problems are appended. */
@@ -89,13 +148,14 @@ export function decodeObjects(objects: readonly RawObject[], problems: InputProb
       case 'Namespace': namespaces.push(decodeNamespace(raw)); break;
       case 'Pod': pods.push(decodePod(raw)); break;
       case 'NetworkPolicy': policies.push(decodeNetworkPolicy(raw, clusterName)); break;
+      default: if (isWorkloadKind(raw.kind)) pods.push(decodeWorkload(raw, raw.kind));
     }
   }
   if (skipped.size && options.onSkipped) {
     const parts = [...skipped.entries()].sort().map(([k, n]) => `${n} ${k}`);
-    options.onSkipped(`skipped ${parts.join(', ')}: np2dfw reads Namespace, Pod and NetworkPolicy`);
+    options.onSkipped(`skipped ${parts.join(', ')}: np2dfw reads Namespace, Pod, NetworkPolicy and the workload kinds (${WORKLOAD_KINDS.join(', ')})`);
   }
-  return buildCluster(clusterName, { namespaces, pods, policies });
+  return buildCluster(clusterName, { namespaces, pods: resolveOwners(pods), policies });
 }
 
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped kinds), for messages. */

@@ -168,9 +168,26 @@ function parseYaml(input: InputText, problems: InputProblem[], out: RawObject[])
   if (state.syntaxErrors > MAX_SYNTAX_ERRORS) {
     problems.push({ file: input.name, path: [], message: `... and ${state.syntaxErrors - MAX_SYNTAX_ERRORS} more YAML errors: is this a YAML or JSON file?` });
   }
-  if (!state.anyContent && out.length === objectsBefore) {
-    problems.push({ file: input.name, path: [], message: 'the input holds no Kubernetes object (it is empty)' });
-  }
+  if (!state.anyContent && out.length === objectsBefore) EMPTY_INPUTS.add(input);
+}
+
+/** The inputs found empty (no document, or only comments and separators), as kubectl skips them. */
+const EMPTY_INPUTS = new WeakSet<InputText>();
+/** The problems saying that a document is no Kubernetes object (no mapping, no kind). */
+const NO_OBJECT_PROBLEMS = new WeakSet<InputProblem>();
+
+/** Whether parseDocuments found the input empty: no document, or only comments and separators. */
+export function isEmptyInput(input: InputText): boolean {
+  return EMPTY_INPUTS.has(input);
+}
+
+/**
+ * Whether a problem of parseDocuments says only that a document is no Kubernetes object (not a mapping, or a
+ * mapping without kind): a file all of whose problems are such holds no Kubernetes object, as a values file or an
+ * expected-output file beside manifests does.
+ */
+export function isNoObjectProblem(problem: InputProblem): boolean {
+  return NO_OBJECT_PROBLEMS.has(problem);
 }
 
 /** A document separator np2dfw splits at: `---` or `...` alone on its line (a comment may follow). */
@@ -292,8 +309,11 @@ function collectObjects<A>(
   locator: Locator<A>,
   what: string,
 ): void {
-  const problem = (anchor: A, path: (string | number)[], message: string) =>
-    problems.push({ file: input.name, line: locator.line(anchor, path), path, message });
+  const problem = (anchor: A, path: (string | number)[], message: string, noObject = false) => {
+    const p: InputProblem = { file: input.name, line: locator.line(anchor, path), path, message };
+    if (noObject) NO_OBJECT_PROBLEMS.add(p);
+    problems.push(p);
+  };
   let overflow = false;
   const visit = (v: unknown, anchor: A, label: string, inherited?: { kind: string; apiVersion: unknown }, depth = 0): void => {
     if (out.length >= MAX_OBJECTS_PER_INPUT) {
@@ -302,14 +322,14 @@ function collectObjects<A>(
       return;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      problem(anchor, [], `${label} is not a Kubernetes object (expected a mapping with apiVersion and kind)`);
+      problem(anchor, [], `${label} is not a Kubernetes object (expected a mapping with apiVersion and kind)`, depth === 0);
       return;
     }
     const body = v as Record<string, unknown>;
     const kind = body.kind ?? inherited?.kind;
     const apiVersion = body.apiVersion ?? inherited?.apiVersion;
     if (typeof kind !== 'string' || kind === '') {
-      problem(anchor, ['kind'], `${label} has no kind`);
+      problem(anchor, ['kind'], `${label} has no kind`, depth === 0);
       return;
     }
     if (kind === 'List' || (kind.endsWith('List') && Object.hasOwn(body, 'items'))) {

@@ -1,6 +1,13 @@
 import type { Labels } from './labels.ts';
 import type { Protocol } from './protocol.ts';
 import type { SourceRef } from './source.ts';
+import type { WorkloadKind } from './workload.ts';
+
+/** An object's controller, from its ownerReferences: the workload whose pods it is. */
+export interface Owner {
+  readonly kind: string;
+  readonly name: string;
+}
 
 /** A container port of a pod: the numbers a named NetworkPolicy port resolves to. */
 export interface ContainerPort {
@@ -28,11 +35,26 @@ export interface Pod {
   readonly ports: readonly ContainerPort[];
   readonly uid?: string;
   readonly source?: SourceRef;
+  /**
+   * Set when this stands for the pods of a workload (a Deployment, a Job, ...) given as a manifest: its pod
+   * template's labels and ports, and the name `namespace/name[Kind]`.
+   */
+  readonly workload?: WorkloadKind;
+  /**
+   * A pod to be: a workload, or a Pod manifest without status (as written in git). np2dfw assigns its addresses
+   * (assign-addresses.ts); until then `ips` is empty.
+   */
+  readonly toBe?: boolean;
+  /**
+   * The workload it belongs to (`--group workload`): its controller among ownerReferences, followed up to the
+   * topmost owner given (a ReplicaSet of a Deployment counts as the Deployment).
+   */
+  readonly owner?: Owner;
 }
 
-/** `namespace/name`, the id np2dfw uses for a pod everywhere. */
-export function podId(pod: Pick<Pod, 'namespace' | 'name'>): string {
-  return `${pod.namespace}/${pod.name}`;
+/** `namespace/name` (`namespace/name[Kind]` for a workload), the id np2dfw uses for a pod everywhere. */
+export function podId(pod: Pick<Pod, 'namespace' | 'name' | 'workload'>): string {
+  return pod.workload ? `${pod.namespace}/${pod.name}[${pod.workload}]` : `${pod.namespace}/${pod.name}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InvalidInputError, type InputProblem } from './invalid-input.ts';
 
@@ -6,6 +6,17 @@ import { InvalidInputError, type InputProblem } from './invalid-input.ts';
 export interface InputText {
   readonly name: string;
   readonly text: string;
+  /**
+   * Found in a folder rather than named with -f: when it holds no Kubernetes object at all (an expected-output
+   * file, a values file), it is skipped with a warning instead of refused.
+   */
+  readonly inFolder?: boolean;
+}
+
+/** How `-f` arguments are read. */
+export interface ReadOptions {
+  /** `-R`: a folder's sub-folders too, as kubectl reads them. */
+  readonly recursive?: boolean;
 }
 
 /** The largest input np2dfw reads, per file or from stdin (kubectl's own limit for a request body is far smaller). */
@@ -14,28 +25,34 @@ export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /**
- * Reads `-f` arguments like kubectl: a file, a folder (its .yaml, .yml and .json files, in name order, not
- * recursive; sub-folders and other files are ignored), or `-` for standard input (`stdin` supplies it: text or
- * bytes). Inputs must be UTF-8 (a UTF-8 or UTF-16 byte order mark is honoured); binary files are refused.
- * Every unreadable path is reported, then InvalidInputError is thrown.
+ * Reads `-f` arguments like kubectl: a file, a folder (its .yaml, .yml and .json files, in name order; with
+ * `recursive` its sub-folders' too, walked in name order, otherwise sub-folders are ignored; other files are
+ * ignored), or `-` for standard input (`stdin` supplies it: text or bytes). Inputs must be UTF-8 (a UTF-8 or
+ * UTF-16 byte order mark is honoured); binary files are refused. Every unreadable path is reported, then
+ * InvalidInputError is thrown.
  */
-export function readInputs(paths: readonly string[], stdin: () => string | Uint8Array = readStdin): InputText[] {
+export function readInputs(paths: readonly string[], stdin: () => string | Uint8Array = readStdin, options: ReadOptions = {}): InputText[] {
   const problems: InputProblem[] = [];
-  const out = readInputsReporting(paths, problems, stdin);
+  const out = readInputsReporting(paths, problems, stdin, options);
   if (problems.length) throw new InvalidInputError(problems);
   return out;
 }
 
 /** readInputs, appending the problems to `problems` instead of throwing: the readable inputs are returned. */
-export function readInputsReporting(paths: readonly string[], problems: InputProblem[], stdin: () => string | Uint8Array = readStdin): InputText[] {
+export function readInputsReporting(
+  paths: readonly string[],
+  problems: InputProblem[],
+  stdin: () => string | Uint8Array = readStdin,
+  options: ReadOptions = {},
+): InputText[] {
   const out: InputText[] = [];
-  const add = (name: string, content: string | Uint8Array) => {
+  const add = (name: string, content: string | Uint8Array, inFolder: boolean) => {
     const text = typeof content === 'string' ? checkText(name, content, problems) : decodeBytes(name, content, problems);
-    if (text !== undefined) out.push({ name, text });
+    if (text !== undefined) out.push(inFolder ? { name, text, inFolder } : { name, text });
   };
   for (const path of paths) {
     if (path === '-') {
-      add('<stdin>', stdin());
+      add('<stdin>', stdin(), false);
       continue;
     }
     let st;
@@ -47,25 +64,13 @@ export function readInputsReporting(paths: readonly string[], problems: InputPro
     }
     let files: string[];
     if (st.isDirectory()) {
-      let names: string[];
-      try {
-        names = readdirSync(path);
-      } catch (e) {
-        problems.push({ file: path, path: [], message: `cannot read the folder: ${(e as Error).message}` });
-        continue;
+      const found = manifestsOfFolder(path, options.recursive === true, problems);
+      if (!found) continue;
+      files = found.files;
+      if (files.length === 0) {
+        const hint = found.subFolders && !options.recursive ? ' (it has sub-folders: -R reads them too)' : '';
+        problems.push({ file: path, path: [], message: `the folder holds no .yaml, .yml or .json file${hint}` });
       }
-      files = names
-        .filter((f) => MANIFEST_EXTENSIONS.has(extname(f).toLowerCase()))
-        .sort()
-        .map((f) => join(path, f))
-        .filter((f) => {
-          try {
-            return statSync(f).isFile();
-          } catch {
-            return false;
-          }
-        });
-      if (files.length === 0) problems.push({ file: path, path: [], message: 'the folder holds no .yaml, .yml or .json file' });
     } else {
       files = [path];
     }
@@ -86,10 +91,51 @@ export function readInputsReporting(paths: readonly string[], problems: InputPro
         problems.push({ file, path: [], message: `cannot read: ${(e as Error).message}` });
         continue;
       }
-      add(file, bytes);
+      add(file, bytes, st.isDirectory());
     }
   }
   return out;
+}
+
+/**
+ * The manifest files of a folder in name order; with `recursive`, each sub-folder's in its place of that order
+ * (as kubectl walks them). A folder reached twice through symbolic links is read once. Undefined when the folder
+ * cannot be read (reported).
+ */
+function manifestsOfFolder(folder: string, recursive: boolean, problems: InputProblem[]): { files: string[]; subFolders: boolean } | undefined {
+  const files: string[] = [];
+  let subFolders = false;
+  const visited = new Set<string>();
+  const walk = (dir: string, top: boolean): boolean => {
+    let real: string;
+    let names: string[];
+    try {
+      real = realpathSync(dir);
+      names = readdirSync(dir).sort();
+    } catch (e) {
+      problems.push({ file: dir, path: [], message: `cannot read the folder: ${(e as Error).message}` });
+      return false;
+    }
+    if (visited.has(real)) return true;
+    visited.add(real);
+    for (const name of names) {
+      const full = join(dir, name);
+      let st;
+      try {
+        st = statSync(full);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) {
+        subFolders = true;
+        if (recursive) walk(full, false);
+      } else if (st.isFile() && MANIFEST_EXTENSIONS.has(extname(name).toLowerCase())) {
+        files.push(full);
+      }
+    }
+    return top;
+  };
+  return walk(folder, true) ? { files, subFolders } : undefined;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

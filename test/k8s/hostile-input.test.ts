@@ -143,11 +143,13 @@ describe('hostile or broken input is refused with one clear message', () => {
     writeFileSync(join(junk, 'c.yml'), 'just a string\n');
     writeFileSync(join(junk, 'd.yaml'), Buffer.from([0xff, 0x00, 0xfe]));
     writeFileSync(join(junk, 'notes.txt'), 'not read');
-    const { problems } = refused(() => loadClusterFromPaths([junk]));
+    const warnings: string[] = [];
+    const { problems } = refused(() => loadClusterFromPaths([junk], { onWarning: (w) => warnings.push(w) }));
     const files = [...new Set(problems.map((p) => p.file))].sort();
-    assert.deepEqual(files, ['a.yaml', 'b.json', 'c.yml', 'd.yaml'].map((f) => join(junk, f)));
+    // c.yml is YAML that holds no Kubernetes object: in a folder, skipped with a warning, not refused.
+    assert.deepEqual(files, ['a.yaml', 'b.json', 'd.yaml'].map((f) => join(junk, f)));
     assert.ok(problems.every((p) => p.message.length > 0 && !/undefined/.test(p.message)));
-    assert.ok(problems.find((p) => p.file!.endsWith('c.yml'))!.message.includes('document 1 is not a Kubernetes object'));
+    assert.deepEqual(warnings, [`${join(junk, 'c.yml')}: skipped: holds no Kubernetes object (document 1 is not a Kubernetes object (expected a mapping with apiVersion and kind))`]);
   });
 
   test('a folder without manifests', () => {

@@ -174,14 +174,14 @@ describe('reading inputs like kubectl', () => {
   test('other kinds are skipped with one summary line', () => {
     const text = [
       'apiVersion: v1\nkind: Service\nmetadata: {name: a}',
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}',
+      'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: d}',
       'apiVersion: v1\nkind: Service\nmetadata: {name: b}',
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}',
       NS('a'),
     ].join('\n---\n');
     const lines: string[] = [];
     load(text, 'mixed.yaml', { onSkipped: (s) => lines.push(s) });
-    assert.deepEqual(lines, ['skipped 1 ConfigMap (v1), 1 Deployment (apps/v1), 2 Service (v1): np2dfw reads Namespace, Pod and NetworkPolicy']);
+    assert.deepEqual(lines, ['skipped 1 ConfigMap (v1), 1 Ingress (networking.k8s.io/v1), 2 Service (v1): np2dfw reads Namespace, Pod, NetworkPolicy and the workload kinds (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob)']);
   });
 
   test('the same object twice is reported, naming where it was first', () => {
@@ -194,7 +194,7 @@ describe('reading inputs like kubectl', () => {
 
 describe('what the API server guarantees or defaults', () => {
   test('namespaces used but not declared exist implicitly; a pod without namespace is in default', () => {
-    const cluster = load(`${POD('implicit', 'p')}---\n${POD('', 'q').replace('  namespace: \n', '')}`);
+    const cluster = load(`${POD('implicit', 'p')}---\n${POD('', 'q', '10.0.0.2').replace('  namespace: \n', '')}`);
     assert.deepEqual([...cluster.namespaces.values()].map((n) => `${n.name} declared=${n.declared}`), ['default declared=false', 'implicit declared=false']);
   });
 

@@ -3,10 +3,11 @@ import { forbidden, invalid, required } from './field-errors.ts';
 import type { ProblemSink } from './field-problem.ts';
 import { validateLabelMap } from './labels.ts';
 import { dns1123LabelErrors } from './names.ts';
+import { validateOwnerReferences } from './owner-references.ts';
 import { objectField, rejectUnknownFields, stringField } from './shape.ts';
 
 /** Every field of ObjectMeta. The ones np2dfw does not read (managedFields, annotations, ...) are accepted as they are. */
-const OBJECT_META_FIELDS: ReadonlySet<string> = new Set([
+export const OBJECT_META_FIELDS: ReadonlySet<string> = new Set([
   'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers',
   'managedFields',
@@ -48,4 +49,5 @@ export function validateObjectMeta(sink: ProblemSink, value: unknown, nameRule: 
   }
   stringField(sink, meta.uid, ['metadata', 'uid']);
   validateLabelMap(sink, meta.labels, ['metadata', 'labels']);
+  validateOwnerReferences(sink, meta.ownerReferences, ['metadata', 'ownerReferences']);
 }

@@ -24,26 +24,35 @@ const POD_IP_FIELDS: ReadonlySet<string> = new Set(['ip']);
 export function validatePod(raw: RawObject, sink: ProblemSink): void {
   const body = raw.body;
   validateObjectMeta(sink, body.metadata, dns1123SubdomainErrors, true);
-  const spec = objectField(sink, body.spec, ['spec']);
-  if (spec) {
-    booleanField(sink, spec.hostNetwork, ['spec', 'hostNetwork']);
-    const named = new Map<string, { port: number; path: FieldPath }>();
-    for (const kind of ['containers', 'initContainers'] as const) {
-      listField(sink, spec[kind], ['spec', kind])?.forEach((c, i) => {
-        const container = objectField(sink, c, ['spec', kind, i]);
-        if (container) validateContainerPorts(sink, container.ports, ['spec', kind, i, 'ports'], named);
-      });
-    }
-  }
+  validatePodSpec(sink, body.spec, ['spec']);
   const status = objectField(sink, body.status, ['status']);
   if (status) validatePodStatus(sink, status);
+}
+
+/**
+ * What np2dfw reads of a PodSpec at `path` (a Pod's `spec`, or a workload's `spec.template.spec`): `hostNetwork`
+ * and the ports of every container and init container. Returns the spec when it is an object.
+ */
+export function validatePodSpec(sink: ProblemSink, value: unknown, path: FieldPath): Record<string, unknown> | undefined {
+  const spec = objectField(sink, value, path);
+  if (!spec) return undefined;
+  booleanField(sink, spec.hostNetwork, [...path, 'hostNetwork']);
+  const named = new Map<string, { port: number; container: string }>();
+  for (const kind of ['containers', 'initContainers'] as const) {
+    listField(sink, spec[kind], [...path, kind])?.forEach((c, i) => {
+      const container = objectField(sink, c, [...path, kind, i]);
+      if (container) validateContainerPorts(sink, container.ports, [...path, kind, i, 'ports'], `${kind}/${i}`, named);
+    });
+  }
+  return spec;
 }
 
 function validateContainerPorts(
   sink: ProblemSink,
   value: unknown,
   path: FieldPath,
-  podNames: Map<string, { port: number; path: FieldPath }>,
+  container: string,
+  podNames: Map<string, { port: number; container: string }>,
 ): void {
   const names = new Set<string>();
   listField(sink, value, path)?.forEach((item, i) => {
@@ -75,18 +84,14 @@ function validateContainerPorts(
     if (name && number !== undefined && (protocol === undefined || protocol === '' || (PORT_PROTOCOLS as readonly string[]).includes(protocol))) {
       const key = `${name}/${protocol || 'TCP'}`;
       const other = podNames.get(key);
-      if (other && other.port !== number && !sameContainer(other.path, portPath)) {
+      if (other && other.port !== number && other.container !== container) {
         sink.errors.push(duplicate([...portPath, 'name'], name,
           `port ${other.port} of another container has this name and protocol; a NetworkPolicy naming it would be ambiguous`));
       } else if (!other) {
-        podNames.set(key, { port: number, path: portPath });
+        podNames.set(key, { port: number, container });
       }
     }
   });
-}
-
-function sameContainer(a: FieldPath, b: FieldPath): boolean {
-  return a[1] === b[1] && a[2] === b[2];
 }
 
 function validatePodStatus(sink: ProblemSink, status: Record<string, unknown>): void {
