@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { usageError } from '../cli-error.ts';
 import { openDatabase } from '../../server/db/database.ts';
-import { parseRole, ROLE_NAMES, ROLES } from '../../server/auth/roles.ts';
+import { clusterNameProblem, parseRole, ROLE_NAMES, ROLES } from '../../server/auth/roles.ts';
 import { AuditStore } from '../../server/store/audit-store.ts';
 import { UserStore, USER_NAME_PATTERN } from '../../server/store/user-store.ts';
 
@@ -33,6 +33,8 @@ export function registerUser(program: Command): void {
       const role = parseRole(opts.role);
       if (!role) throw usageError(`--role ${opts.role}: use one of ${ROLES.join(', ')}`);
       if ((role === 'antrea_adapter') !== (opts.cluster !== undefined)) throw usageError('--cluster goes with --role antrea_adapter, and it needs one');
+      const clusterProblem = opts.cluster === undefined ? undefined : clusterNameProblem(opts.cluster);
+      if (clusterProblem) throw usageError(`--cluster: ${clusterProblem}`);
       const password = opts.password ? readPassword(opts.passwordStdin === true) : undefined;
       if (password !== undefined && password.length < 12) throw usageError('the password needs at least 12 characters');
       const db = openDatabase(opts.db);

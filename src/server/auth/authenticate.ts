@@ -45,7 +45,8 @@ export class Authenticator {
       return this.#users.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1));
     }
     if (scheme.toLowerCase() === 'bearer') return this.#users.checkToken(value);
-    throw unauthorized(`the authorization scheme "${scheme}" is not supported: use Basic or Bearer`);
+    // never echo the header: without a scheme, what was sent may be the credential itself
+    throw unauthorized('the Authorization header\'s scheme is not supported: use "Basic <base64 of user:password>" or "Bearer <token>"');
   }
 }
 
