@@ -19,7 +19,7 @@ import type { DfwConfig } from '../../src/model/dfw-config.ts';
 import type { Family } from '../../src/net/ip-address.ts';
 import { compareWithEngine, runLab, type LabTarget } from '../../src/lab/run-lab.ts';
 import { REPO_ROOT } from '../cli/run-cli.ts';
-import { cluster, config, ipGroup, labelGroup, pod, policy, ports, rule } from '../realize/iptables/dfw-fixture.ts';
+import { config, ipGroup, policy, ports, rule, threePods } from '../realize/iptables/dfw-fixture.ts';
 import { describe, labSkipReason } from './lab-harness.ts';
 
 const skip = await labSkipReason();
@@ -53,14 +53,7 @@ for (const example of ['seed-003', 'dual-stack'] as const) {
 }
 
 // A DFW config no NetworkPolicy converts to: the kernel differs from Kubernetes here, and must still equal the evaluator.
-const c = cluster([
-  pod('x', 'a', ['10.7.0.1'], { app: 'a' }, { node: 'n1' }),
-  pod('x', 'b', ['10.7.0.2'], { app: 'b' }, { node: 'n1' }),
-  pod('x', 'c', ['10.7.0.3'], { app: 'c' }, { node: 'n2' }),
-]);
-const A = labelGroup('ga', 'x', 'app', 'a');
-const B = labelGroup('gb', 'x', 'app', 'b');
-const C = labelGroup('gc', 'x', 'app', 'c');
+const { c, A, B, C } = threePods();
 const OUTSIDE = ipGroup('outside', ['198.51.100.0/28']);
 const cfg = config([A, B, C, OUTSIDE], [
   policy('app-c', 1, C, [rule('from-a', 'ALLOW', 'IN', A, 'ANY', [], 0), rule('rest', 'DROP', 'IN', 'ANY', 'ANY', [], 1)]),
