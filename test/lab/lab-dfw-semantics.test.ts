@@ -10,19 +10,12 @@ import { createKubernetesEngine } from '../../src/evaluate/kubernetes/kubernetes
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
 import { buildCluster } from '../../src/k8s/cluster.ts';
 import { compareWithEngine, runLab } from '../../src/lab/run-lab.ts';
-import { cluster, config, labelGroup, pod, policy, ports, rule } from '../realize/iptables/dfw-fixture.ts';
+import { config, policy, ports, rule, threePods } from '../realize/iptables/dfw-fixture.ts';
 import { labSkipReason } from './lab-harness.ts';
 
 const skip = await labSkipReason();
 
-const c = cluster([
-  pod('x', 'a', ['10.7.0.1'], { app: 'a' }, { node: 'n1' }),
-  pod('x', 'b', ['10.7.0.2'], { app: 'b' }, { node: 'n1' }),
-  pod('x', 'c', ['10.7.0.3'], { app: 'c' }, { node: 'n2' }),
-]);
-const A = labelGroup('ga', 'x', 'app', 'a');
-const B = labelGroup('gb', 'x', 'app', 'b');
-const C = labelGroup('gc', 'x', 'app', 'c');
+const { c, A, B, C } = threePods();
 const cfg = config([A, B, C], [
   // Application, sequence 1: c takes anything from a, then drops the rest.
   policy('app-c', 1, C, [rule('from-a', 'ALLOW', 'IN', A, 'ANY', [], 0), rule('rest', 'DROP', 'IN', 'ANY', 'ANY', [], 1)]),

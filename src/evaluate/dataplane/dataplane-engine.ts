@@ -6,6 +6,7 @@
 // every node. Return traffic is conntrack's (ESTABLISHED): only the opening packet is judged.
 import { convertCluster, convertOptionsFor } from '../../convert/convert-cluster.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
+import type { DfwConfig } from '../../model/dfw-config.ts';
 import { addressValue } from '../../net/ip-address.ts';
 import { nodeOfPod, nodesOf, planNode } from '../../realize/iptables/node-plan.ts';
 import { renderIptablesRuleset } from '../../realize/iptables/render-iptables.ts';
@@ -112,7 +113,20 @@ export function rulesetsBoundaries(nodes: readonly NodeRuleset[]): TargetBoundar
   return { ports: [...ports.values()], addresses: [...addresses] };
 }
 
-/** The rendered texts of every node: what `np2dfw apply --target iptables|nftables` would load there. */
+/** Every node's rendered texts of a DFW config: what `np2dfw apply` (and the lab) would load there. */
+export function renderConfig(config: DfwConfig, cluster: Cluster): { iptables: Map<string, IptablesTexts>; nftables: Map<string, string> } {
+  const iptables = new Map<string, IptablesTexts>();
+  const nftables = new Map<string, string>();
+  for (const node of nodesOf(cluster)) {
+    const plan = planNode(config, cluster, node);
+    const r = renderIptablesRuleset(plan);
+    iptables.set(node, { ipset: r.ipset, v4: r.v4, v6: r.v6 });
+    nftables.set(node, renderNftables(plan).text);
+  }
+  return { iptables, nftables };
+}
+
+/** The rendered texts of every node for a cluster's conversion (`extended` profile), and what stays Kubernetes'. */
 export function renderedNodes(cluster: Cluster, options: Partial<TargetOptions> = {}): {
   iptables: Map<string, IptablesTexts>;
   nftables: Map<string, string>;
@@ -121,15 +135,7 @@ export function renderedNodes(cluster: Cluster, options: Partial<TargetOptions> 
 } {
   const conversion = convertCluster(cluster, convertOptionsFor(options, 'extended'));
   const converted = new Set(conversion.convertedUids);
-  const iptables = new Map<string, IptablesTexts>();
-  const nftables = new Map<string, string>();
-  for (const node of nodesOf(cluster)) {
-    const plan = planNode(conversion.config, cluster, node);
-    const r = renderIptablesRuleset(plan);
-    iptables.set(node, { ipset: r.ipset, v4: r.v4, v6: r.v6 });
-    nftables.set(node, renderNftables(plan).text);
-  }
-  return { iptables, nftables, refusals: conversion.refusals, remaining: cluster.policies.filter((p) => !converted.has(p.uid)) };
+  return { ...renderConfig(conversion.config, cluster), refusals: conversion.refusals, remaining: cluster.policies.filter((p) => !converted.has(p.uid)) };
 }
 
 /** A dataplane target built from node rulesets, with the unconverted policies beside it. */

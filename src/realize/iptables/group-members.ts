@@ -34,6 +34,8 @@ export interface PodIndex {
   readonly all: readonly Pod[];
   readonly byNamespace: ReadonlyMap<string, readonly Pod[]>;
   readonly namespaceLabels: ReadonlyMap<string, Labels>;
+  /** What group membership looks at for each selectable pod. */
+  readonly candidates: ReadonlyMap<Pod, MemberCandidate>;
 }
 
 /** Indexes a cluster's selectable pods. */
@@ -46,7 +48,8 @@ export function indexPods(cluster: Cluster): PodIndex {
     list.push(p);
   }
   const namespaceLabels = new Map<string, Labels>([...cluster.namespaces].map(([n, ns]) => [n, ns.labels]));
-  return { all, byNamespace, namespaceLabels };
+  const candidates = new Map<Pod, MemberCandidate>(all.map((p) => [p, { pod: { namespace: p.namespace, labels: p.labels, namespaceLabels: namespaceLabels.get(p.namespace) ?? {} } }]));
+  return { all, byNamespace, namespaceLabels, candidates };
 }
 
 /**
@@ -62,7 +65,7 @@ export function resolveGroup(group: Group, cluster: Cluster, index: PodIndex = i
     const pinned = requiredNamespaces(membership);
     const candidates = pinned ? [...pinned].flatMap((n) => index.byNamespace.get(n) ?? []) : index.all;
     for (const pod of candidates) {
-      const candidate: MemberCandidate = { pod: { namespace: pod.namespace, labels: pod.labels, namespaceLabels: index.namespaceLabels.get(pod.namespace) ?? {} } };
+      const candidate = index.candidates.get(pod)!;
       if (podTerms.some((t) => termHolds(t, candidate))) pods.push(pod);
     }
   }

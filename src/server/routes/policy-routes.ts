@@ -7,6 +7,7 @@ import { validateBody } from '../http/validate-body.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { JsonObject, WriteMode } from '../store/policy-store.ts';
 import { applyInfraPatch } from '../store/apply-infra.ts';
+import { checkGroupExpression } from '../store/group-expression-check.ts';
 
 const DOMAIN = '/policy/api/v1/infra/domains/default';
 const PAGING = { cursor: 'opaque cursor from the previous page', page_size: 'results per page, 1-1000 (default 1000)' };
@@ -22,6 +23,7 @@ export function policyRoutes(ctx: ServerContext): RouteSpec[] {
   const write = (mode: WriteMode, kind: 'group' | 'policy' | 'rule'): RouteSpec['handler'] => (h) => {
     const body = objectBody(h.body, kind);
     const { id, ruleId } = h.params;
+    if (kind === 'group') checkGroupExpression(id, body);
     const target = kind === 'rule' ? `${DOMAIN}/security-policies/${id}/rules/${ruleId}` : `${DOMAIN}/${kind === 'group' ? 'groups' : 'security-policies'}/${id}`;
     const r = ctx.change(h, target.slice('/policy/api/v1'.length), () =>
       kind === 'group' ? store.writeGroup(id, body, h.principal.name, mode)

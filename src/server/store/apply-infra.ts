@@ -1,4 +1,5 @@
 import { badRequest } from '../http/api-error.ts';
+import { checkGroupExpression } from './group-expression-check.ts';
 import type { JsonObject, PolicyStore } from './policy-store.ts';
 
 /** What a hierarchical PATCH wrote. */
@@ -30,6 +31,7 @@ export function applyInfraPatch(store: PolicyStore, infra: JsonObject, user: str
       if (c.marked_for_delete === true || obj.marked_for_delete === true) {
         (key === 'Group' ? deleteGroups : deletePolicies).push(obj.id);
       } else if (key === 'Group') {
+        checkGroupExpression(obj.id, obj);
         groups.push(obj);
       } else {
         policies.push(withChildRules(obj, `${where}.SecurityPolicy`));

@@ -68,3 +68,17 @@ export function policy(id: string, sequence: number, appliedTo: Group, rules: Ru
 export function config(groups: Group[], policies: SecurityPolicy[]): DfwConfig {
   return { groups, policies, origins: new Map() };
 }
+
+/** Three pods of namespace x (a and b on node n1, c on n2) and a group selecting each: the lab's DFW-semantics cluster. */
+export function threePods(): { c: Cluster; A: Group; B: Group; C: Group } {
+  return {
+    c: cluster([
+      pod('x', 'a', ['10.7.0.1'], { app: 'a' }, { node: 'n1' }),
+      pod('x', 'b', ['10.7.0.2'], { app: 'b' }, { node: 'n1' }),
+      pod('x', 'c', ['10.7.0.3'], { app: 'c' }, { node: 'n2' }),
+    ]),
+    A: labelGroup('ga', 'x', 'app', 'a'),
+    B: labelGroup('gb', 'x', 'app', 'b'),
+    C: labelGroup('gc', 'x', 'app', 'c'),
+  };
+}
