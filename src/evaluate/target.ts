@@ -27,10 +27,23 @@ export interface Refusal {
   readonly message: string;
 }
 
+/** What a target's own objects name, so that verify cuts its classes at the boundaries of both sides. */
+export interface TargetBoundaries {
+  /** Port ranges (inclusive) named anywhere in the target's objects, per protocol. */
+  readonly ports: readonly { readonly protocol: string; readonly first: number; readonly last: number }[];
+  /** Addresses named anywhere in the target's objects: CIDRs, `a-b` ranges or single addresses. */
+  readonly addresses: readonly string[];
+}
+
 /** A target built for evaluation: the engine of the converted (or mixed) state, and what was refused. */
 export interface BuiltTarget {
   readonly engine: ReachabilityEngine;
   readonly refusals: readonly Refusal[];
+  /**
+   * Every port range and address the target's emitted objects name (not the NetworkPolicies'): verify cuts its
+   * port classes and address atoms at these too, so a difference only the target draws is not missed.
+   */
+  readonly boundaries: TargetBoundaries;
 }
 
 /** Builds a target's engine from a cluster. */

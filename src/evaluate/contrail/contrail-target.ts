@@ -2,12 +2,13 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import { realizeContrail, type ContrailOptions, type ContrailRealization } from '../../realize/contrail/realize-contrail.ts';
 import { createKubernetesEngine } from '../kubernetes/kubernetes-engine.ts';
 import type { BuiltTarget, TargetBuilder } from '../target.ts';
+import { contrailBoundaries } from './contrail-boundaries.ts';
 import { createContrailEngine } from './contrail-engine.ts';
 
 /** The engine of a Contrail realization: its firewall objects, then the NetworkPolicies it left in the cluster. */
 export function contrailTargetOf(cluster: Cluster, r: ContrailRealization, name = 'contrail'): BuiltTarget {
   const kubernetes = r.remaining.length ? createKubernetesEngine(cluster, { policies: r.remaining, name: `${name}:kubernetes` }) : undefined;
-  return { engine: createContrailEngine({ cluster, config: r.config, ...(kubernetes ? { kubernetes } : {}), name }), refusals: r.refusals };
+  return { engine: createContrailEngine({ cluster, config: r.config, ...(kubernetes ? { kubernetes } : {}), name }), refusals: r.refusals, boundaries: contrailBoundaries(r.config) };
 }
 
 /** Builds the Contrail target with explicit options (e.g. seed 002's deny-rule encoding of `except`). */

@@ -4,6 +4,7 @@ import { convertCluster, convertOptionsFor, type ConversionResult, type ConvertO
 import type { Cluster } from '../../k8s/cluster.ts';
 import { createKubernetesEngine } from '../kubernetes/kubernetes-engine.ts';
 import type { BuiltTarget, TargetBuilder, TargetOptions } from '../target.ts';
+import { dfwBoundaries } from './dfw-boundaries.ts';
 import { createDfwEngine, type DfwEngine } from './dfw-engine.ts';
 
 /** The state a conversion leaves: the DFW engine (with the unconverted policies after it) and the conversion. */
@@ -27,5 +28,5 @@ export function buildNsxState(cluster: Cluster, options: ConvertOptions): NsxSta
 /** The `nsx` TargetBuilder: honours onError, only, placement and the sequence numbers. */
 export const buildNsxTarget: TargetBuilder = (cluster: Cluster, options: TargetOptions): BuiltTarget => {
   const state = buildNsxState(cluster, convertOptionsFor(options, 'nsx'));
-  return { engine: state.engine, refusals: state.conversion.refusals };
+  return { engine: state.engine, refusals: state.conversion.refusals, boundaries: dfwBoundaries(state.conversion.config) };
 };

@@ -1,4 +1,5 @@
 import type { Cluster } from '../../k8s/cluster.ts';
+import { dfwBoundaries } from '../../evaluate/dfw/dfw-boundaries.ts';
 import { createDfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { decidedBy, formatCounts } from '../../evaluate/verify/format-report.ts';
@@ -65,13 +66,14 @@ export function verifyClusters(ctx: ServerContext, clusters: readonly string[], 
     // the import is committed already: report that the verification could not run rather than fail the answer
     return clusters.map((name) => ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification failed', counterexamples: [], error: (e as Error).message }));
   }
+  const boundaries = dfwBoundaries(config);
   return clusters.map((name) => {
     try {
       const reference: Cluster = ctx.inventory.loadCluster(name, true);
       const imported = new Set(ctx.inventory.importedUids(name));
       const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
       const state = createDfwEngine(config, reference, { remaining, name: 'dfw' });
-      const report = verifyEngines(reference, createKubernetesEngine(reference), state, { maxCounterexamples });
+      const report = verifyEngines(reference, createKubernetesEngine(reference), state, { maxCounterexamples, boundaries });
       return {
         cluster: name,
         equivalent: report.equivalent,
