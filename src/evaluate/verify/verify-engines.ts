@@ -1,5 +1,6 @@
 // Verification: two reachability engines compared over every pair of endpoints, every port class of every
-// protocol and every ipBlock atom. Generic: the NSX, Antrea, Contrail and dataplane targets all use it.
+// protocol, the other IP protocols, and every address atom, all cut at both sides' boundaries. Generic: the NSX,
+// Antrea, Contrail and dataplane targets all use it.
 import type { Cluster } from '../../k8s/cluster.ts';
 import { podIsLive } from '../../k8s/pod.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
