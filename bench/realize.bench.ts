@@ -51,7 +51,10 @@ for (const [shape, scale] of [['one-namespace', 0.5], ['large-namespaces', 0.5]]
   const cluster = generateCluster('one-namespace', { seed: 1, scale: 0.1, egress: 'mirror' });
   const reference = createKubernetesEngine(cluster);
   for (const [name, build] of [['antrea', buildAntreaTarget], ['nsx-antrea', buildNsxAntreaTarget], ['contrail', buildContrailTarget]] as const) {
-    const { result } = measure(`one-namespace x0.1 (${cluster.pods.length} pods, ${cluster.policies.length} policies): verify --target ${name}`, () => verifyEngines(cluster, reference, build(cluster, { onError: 'abort' }).engine));
+    const { result } = measure(`one-namespace x0.1 (${cluster.pods.length} pods, ${cluster.policies.length} policies): verify --target ${name}`, () => {
+      const built = build(cluster, { onError: 'abort' });
+      return verifyEngines(cluster, reference, built.engine, { boundaries: built.boundaries });
+    });
     if (!result.equivalent) throw new Error(`${name}: not equivalent`);
   }
 }

@@ -1,4 +1,6 @@
-// verify --target nsx on 10k-pod clusters: conversion, both engines' matrices over every port class, comparison.
+// verify --target nsx on 10k-pod clusters: conversion, both engines' matrices over every port class (cut at both
+// sides' boundaries, plus the other-IP-protocols class), comparison.
+import { dfwBoundaries } from '../src/evaluate/dfw/dfw-boundaries.ts';
 import { buildNsxState } from '../src/evaluate/dfw/nsx-target.ts';
 import { endpointsOf } from '../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../src/evaluate/kubernetes/kubernetes-engine.ts';
@@ -21,7 +23,8 @@ for (const [shape, scale, egress] of shapes) {
   const query = { protocol: 'TCP', port: 80 } as const;
   measure(`${label}: DFW matrix, one port (${endpoints.length}x${endpoints.length})`, () => state.engine.matrix(endpoints, query).count());
   measure(`${label}: reference matrix, one port`, () => k8s.matrix(endpoints, query).count());
-  const { result: report } = measure(`${label}: verify (${portClasses(cluster).length} port classes x every pair)`, () => verifyEngines(cluster, k8s, state.engine));
+  const boundaries = dfwBoundaries(state.conversion.config);
+  const { result: report } = measure(`${label}: verify (${portClasses(cluster, [boundaries]).length} port classes x every pair)`, () => verifyEngines(cluster, k8s, state.engine, { boundaries }));
   if (!report.equivalent) throw new Error(`${shape}: not equivalent (${report.differences} differences)`);
   process.stdout.write(`|   ${label}: equivalent, ${report.counts.connections.toLocaleString('en')} connections checked | | |\n`);
 }

@@ -39,6 +39,10 @@ export interface TargetBoundaries {
 export interface BuiltTarget {
   readonly engine: ReachabilityEngine;
   readonly refusals: readonly Refusal[];
+  /**
+   * Every port range and address the target's emitted objects name (not the NetworkPolicies'): verify cuts its
+   * port classes and address atoms at these too, so a difference only the target draws is not missed.
+   */
   readonly boundaries: TargetBoundaries;
 }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { podId, podIsLive } from '../../k8s/pod.ts';
 import { isProtocol, type Protocol } from '../../k8s/protocol.ts';
-import type { PortQuery } from '../../evaluate/connection.ts';
+import type { PortQuery, QueryProtocol } from '../../evaluate/connection.ts';
 import { formatPort } from '../../evaluate/connection.ts';
 import type { Endpoint } from '../../evaluate/endpoint.ts';
 import { defaultFamily, endpointsOf } from '../../evaluate/endpoints.ts';
@@ -23,7 +23,7 @@ import { stderrProgress } from '../output/progress.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
 
-const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+const PROTOCOL_ORDER: Record<QueryProtocol, number> = { TCP: 0, UDP: 1, SCTP: 2, OTHER: 3 };
 
 /** Orders ports by number, then TCP, UDP, SCTP. */
 export function comparePorts(a: PortQuery, b: PortQuery): number {

@@ -54,7 +54,7 @@ export function registerVerify(program: Command): void {
         }
         process.stderr.write(`np2dfw: ${what}; they stay NetworkPolicies in the mixed state verified here:\n${formatRefusals(built.refusals)}\n`);
       }
-      const report = verifyEngines(cluster, createKubernetesEngine(cluster), built.engine, { maxCounterexamples: max });
+      const report = verifyEngines(cluster, createKubernetesEngine(cluster), built.engine, { maxCounterexamples: max, boundaries: built.boundaries });
       process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
       if (!report.equivalent) process.exitCode = EXIT.FAILURE;
     });

@@ -3,7 +3,7 @@ import type { AntreaRealization } from '../../realize/antrea/realize-targets.ts'
 import { realizeAntreaDirect, realizeNsxAntrea } from '../../realize/antrea/realize-targets.ts';
 import { createKubernetesEngine } from '../kubernetes/kubernetes-engine.ts';
 import type { BuiltTarget, TargetBuilder } from '../target.ts';
-import { antreaBoundaries } from '../target-boundaries.ts';
+import { antreaBoundaries } from './antrea-boundaries.ts';
 import { createAntreaEngine } from './antrea-engine.ts';
 
 /** The engine of a realization: its Antrea objects, then the NetworkPolicies it left in the cluster. */

@@ -2,7 +2,7 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import { realizeContrail, type ContrailOptions, type ContrailRealization } from '../../realize/contrail/realize-contrail.ts';
 import { createKubernetesEngine } from '../kubernetes/kubernetes-engine.ts';
 import type { BuiltTarget, TargetBuilder } from '../target.ts';
-import { contrailBoundaries } from '../target-boundaries.ts';
+import { contrailBoundaries } from './contrail-boundaries.ts';
 import { createContrailEngine } from './contrail-engine.ts';
 
 /** The engine of a Contrail realization: its firewall objects, then the NetworkPolicies it left in the cluster. */

@@ -12,7 +12,7 @@ import type { Rule } from '../../model/rule.ts';
 import { CATEGORIES, type SecurityPolicy } from '../../model/security-policy.ts';
 import type { ServiceEntry } from '../../model/service-entry.ts';
 import { BitMatrix } from '../bit-matrix.ts';
-import type { Connection, PortQuery } from '../connection.ts';
+import { OTHER_PROTOCOLS, type Connection, type PortQuery } from '../connection.ts';
 import type { ConnectionDecision, Decision, StageVerdict } from '../decision.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { ReachabilityEngine } from '../engine.ts';
@@ -91,7 +91,7 @@ function servicesMatch(services: readonly CompiledEntry[], query: PortQuery, dst
     if (s.kind === 'ports') {
       if (s.ranges.length === 0) return true;
       for (const [lo, hi] of s.ranges) if (query.port >= lo && query.port <= hi) return true;
-    } else if (dst.kind === 'pod' && resolveNamedPort(dst.pod, s.name, query.protocol) === query.port) {
+    } else if (dst.kind === 'pod' && query.protocol !== OTHER_PROTOCOLS && resolveNamedPort(dst.pod, s.name, query.protocol) === query.port) {
       return true;
     }
   }

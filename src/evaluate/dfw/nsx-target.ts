@@ -4,7 +4,7 @@ import { convertCluster, convertOptionsFor, type ConversionResult, type ConvertO
 import type { Cluster } from '../../k8s/cluster.ts';
 import { createKubernetesEngine } from '../kubernetes/kubernetes-engine.ts';
 import type { BuiltTarget, TargetBuilder, TargetOptions } from '../target.ts';
-import { dfwBoundaries } from '../target-boundaries.ts';
+import { dfwBoundaries } from './dfw-boundaries.ts';
 import { createDfwEngine, type DfwEngine } from './dfw-engine.ts';
 
 /** The state a conversion leaves: the DFW engine (with the unconverted policies after it) and the conversion. */

@@ -1,9 +1,11 @@
-// The address space of a family cut at every ipBlock boundary, with one external address per piece.
+// The address space of a family cut at every address boundary of both sides, with one external address per piece.
 import type { Cluster } from '../../k8s/cluster.ts';
-import { cidrRange } from '../../net/cidr.ts';
+import { parseAddressRange } from '../../net/address-range.ts';
 import { addressValue, familyOf, formatAddress, type Family } from '../../net/ip-address.ts';
+import { kubernetesBoundaries } from '../boundaries.ts';
+import type { TargetBoundaries } from '../target.ts';
 
-/** A piece of the address space that every ipBlock holds whole or not at all, and the address standing for it. */
+/** A piece of the address space that every ipBlock and target address holds whole or not at all, and the address standing for it. */
 export interface AddressAtom {
   readonly family: Family;
   readonly first: bigint;
@@ -13,23 +15,19 @@ export interface AddressAtom {
 }
 
 /**
- * Cuts a family's addresses at every ipBlock `cidr` and `except` boundary of every policy. Each atom's
- * representative is its second address (its first when it has fewer than 3), moved on past pod addresses.
+ * Cuts a family's addresses at every ipBlock `cidr` and `except` boundary of every policy and at every address,
+ * range and CIDR of `boundaries` (the target's own objects). Each atom's representative is its second address
+ * (its first when it has fewer than 3), moved on past pod addresses.
  */
-export function addressAtoms(cluster: Cluster, family: Family): AddressAtom[] {
+export function addressAtoms(cluster: Cluster, family: Family, boundaries: readonly TargetBoundaries[] = []): AddressAtom[] {
   const max = family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
   const cuts = new Set<bigint>([0n]);
-  for (const p of cluster.policies) {
-    for (const rule of [...p.ingress, ...p.egress]) {
-      for (const peer of rule.peers ?? []) {
-        if (!peer.ipBlock) continue;
-        for (const c of [peer.ipBlock.cidr, ...peer.ipBlock.except]) {
-          const r = cidrRange(c);
-          if (r.family !== family) continue;
-          cuts.add(r.start);
-          if (r.end < max) cuts.add(r.end + 1n);
-        }
-      }
+  for (const side of [kubernetesBoundaries(cluster), ...boundaries]) {
+    for (const text of side.addresses) {
+      const r = parseAddressRange(text);
+      if (!r || r.family !== family) continue;
+      cuts.add(r.start);
+      if (r.end < max) cuts.add(r.end + 1n);
     }
   }
   const taken = new Set<bigint>();

@@ -1,4 +1,5 @@
 // A verification report as text: "equivalent" with what was checked, or a table of counterexamples.
+import { formatPort } from '../connection.ts';
 import type { ConnectionDecision } from '../decision.ts';
 import type { VerifyReport } from './verify-engines.ts';
 
@@ -16,8 +17,8 @@ function cell(text: string): string {
 export function formatCounts(r: VerifyReport): string {
   const c = r.counts;
   const fam = c.families.length ? c.families.map((f) => `IPv${f}`).join(' and ') : 'no address family (no live pod)';
-  return `checked ${fam}: ${c.podEndpoints} pod endpoints and ${c.externalEndpoints} external addresses (one per ipBlock atom), `
-    + `port classes TCP ${c.portClasses.TCP}, UDP ${c.portClasses.UDP}, SCTP ${c.portClasses.SCTP}; `
+  return `checked ${fam}: ${c.podEndpoints} pod endpoints and ${c.externalEndpoints} external addresses (one per address atom), `
+    + `port classes TCP ${c.portClasses.TCP}, UDP ${c.portClasses.UDP}, SCTP ${c.portClasses.SCTP}, other IP protocols ${c.portClasses.OTHER}; `
     + `${c.matrices} matrices, ${c.connections} connections`;
 }
 
@@ -32,7 +33,7 @@ export function formatVerifyReport(r: VerifyReport): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const x of r.counterexamples) {
-    const port = x.portClass.first === x.portClass.last ? `${x.port}/${x.protocol}` : `${x.port}/${x.protocol} (${x.portClass.first}-${x.portClass.last})`;
+    const port = x.portClass.first === x.portClass.last ? formatPort(x) : `${formatPort(x)} (${x.portClass.first}-${x.portClass.last})`;
     lines.push(`| ${x.src} | ${x.dst} | ${port} | ${x.reference.allowed ? 'allowed' : 'denied'} | ${cell(decidedBy(x.reference))} | ${x.other.allowed ? 'allowed' : 'denied'} | ${cell(decidedBy(x.other))} |`);
   }
   return `${lines.join('\n')}\n`;

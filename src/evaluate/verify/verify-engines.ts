@@ -1,14 +1,16 @@
 // Verification: two reachability engines compared over every pair of endpoints, every port class of every
-// protocol and every ipBlock atom. Generic: the NSX, Antrea, Contrail and dataplane targets all use it.
+// protocol, the other IP protocols, and every address atom, all cut at both sides' boundaries. Generic: the NSX,
+// Antrea, Contrail and dataplane targets all use it.
 import type { Cluster } from '../../k8s/cluster.ts';
 import { podIsLive } from '../../k8s/pod.ts';
-import type { Protocol } from '../../k8s/protocol.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
 import { popcount, type BitMatrix } from '../bit-matrix.ts';
+import type { QueryProtocol } from '../connection.ts';
 import type { ConnectionDecision } from '../decision.ts';
 import { endpointsOf } from '../endpoints.ts';
 import type { ReachabilityEngine } from '../engine.ts';
 import { addressAtoms } from './address-atoms.ts';
+import type { TargetBoundaries } from '../target.ts';
 import { portClasses, type PortClass } from './port-classes.ts';
 
 /** A connection on which the two engines disagree, with each engine's reasons. */
@@ -16,8 +18,8 @@ export interface Counterexample {
   /** Endpoint ids: `namespace/name` for pods, the address for externals. */
   readonly src: string;
   readonly dst: string;
-  readonly protocol: Protocol;
-  /** The port checked, standing for its class `portClass`. */
+  readonly protocol: QueryProtocol;
+  /** The port checked, standing for its class `portClass` (0 for OTHER). */
   readonly port: number;
   readonly portClass: { readonly first: number; readonly last: number };
   /** The reference engine's verdict and reasons (for Kubernetes: the policy, rule and peer). */
@@ -32,10 +34,10 @@ export interface VerifyCounts {
   readonly families: readonly Family[];
   /** Pod endpoints (a dual-stack pod counts once per family). */
   readonly podEndpoints: number;
-  /** External endpoints: one per ipBlock atom outside pod addresses. */
+  /** External endpoints: one per address atom (of both sides) outside pod addresses. */
   readonly externalEndpoints: number;
-  /** Port classes per protocol. */
-  readonly portClasses: Readonly<Record<Protocol, number>>;
+  /** Port classes per protocol; OTHER (every other IP protocol) is one class. */
+  readonly portClasses: Readonly<Record<QueryProtocol, number>>;
   /** Matrices compared (family x port class). */
   readonly matrices: number;
   /** Connections compared (source x destination x port class, per family). */
@@ -58,22 +60,27 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** How many counterexamples to explain (default 20). */
   readonly maxCounterexamples?: number;
-  /** More ports to cut the port space at (e.g. ports only the target names). */
-  readonly extraPorts?: readonly { protocol: Protocol; port: number }[];
-  /** More external addresses to check. */
-  readonly extraExternals?: readonly string[];
+  /**
+   * What the other side's own objects name (a BuiltTarget's `boundaries`): port classes and address atoms are cut
+   * at these as well as at the Kubernetes side's. Without them a difference only the target draws (an extra port
+   * in a service entry, an extra address in a group) can fall inside one class and go unseen.
+   */
+  readonly boundaries?: TargetBoundaries;
 }
 
 /**
- * Compares `other` with `reference` on every pair of endpoints of the cluster (pods of every family present,
- * plus one external address per ipBlock atom), for a representative port of every port class of TCP, UDP and
- * SCTP.
+ * Compares `other` with `reference` on every pair of endpoints of the cluster (every live pod of every family
+ * present, plus one external address per address atom), for a representative port of every port class of TCP,
+ * UDP and SCTP and for every other IP protocol. Classes and atoms are cut at the boundaries of both sides (the
+ * cluster's, and `options.boundaries` for the other side's own objects); docs/verification.md says why that
+ * covers every connection.
  */
 export function verifyEngines(cluster: Cluster, reference: ReachabilityEngine, other: ReachabilityEngine, options: VerifyOptions = {}): VerifyReport {
   const max = options.maxCounterexamples ?? 20;
   const families = ([4, 6] as const).filter((f) => cluster.pods.some((p) => podIsLive(p) && p.ips.some((ip) => familyOf(ip) === f)));
-  const classes = portClasses(cluster, options.extraPorts);
-  const perProtocol: Record<Protocol, number> = { TCP: 0, UDP: 0, SCTP: 0 };
+  const sides = options.boundaries ? [options.boundaries] : [];
+  const classes = portClasses(cluster, sides);
+  const perProtocol: Record<QueryProtocol, number> = { TCP: 0, UDP: 0, SCTP: 0, OTHER: 0 };
   for (const c of classes) perProtocol[c.protocol]++;
   let podEndpoints = 0;
   let externalEndpoints = 0;
@@ -82,8 +89,7 @@ export function verifyEngines(cluster: Cluster, reference: ReachabilityEngine, o
   let differences = 0;
   const counterexamples: Counterexample[] = [];
   for (const family of families) {
-    const externals = addressAtoms(cluster, family).flatMap((a) => (a.representative ? [a.representative] : []));
-    for (const ip of options.extraExternals ?? []) if (familyOf(ip) === family && !externals.includes(ip)) externals.push(ip);
+    const externals = addressAtoms(cluster, family, sides).flatMap((a) => (a.representative ? [a.representative] : []));
     const endpoints = endpointsOf(cluster, family, externals);
     const pods = endpoints.filter((e) => e.kind === 'pod').length;
     podEndpoints += pods;

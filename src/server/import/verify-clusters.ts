@@ -1,4 +1,5 @@
 import type { Cluster } from '../../k8s/cluster.ts';
+import { dfwBoundaries } from '../../evaluate/dfw/dfw-boundaries.ts';
 import { createDfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { decidedBy, formatCounts } from '../../evaluate/verify/format-report.ts';
@@ -52,13 +53,14 @@ export function verifyConfig(inventory: InventoryStore, clusters: readonly strin
     const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
     return clusters.map((name) => failed(name, `${undecodable.length} stored object${undecodable.length === 1 ? '' : 's'} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
+  const boundaries = dfwBoundaries(config);
   return clusters.map((name) => {
     try {
       const reference: Cluster = inventory.loadCluster(name, true);
       const imported = new Set([...inventory.importedUids(name), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
       const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
       const state = createDfwEngine(config, reference, { remaining, name: 'dfw' });
-      const report = verifyEngines(reference, createKubernetesEngine(reference), state, { maxCounterexamples });
+      const report = verifyEngines(reference, createKubernetesEngine(reference), state, { maxCounterexamples, boundaries });
       return {
         cluster: name,
         equivalent: report.equivalent,

@@ -2,7 +2,7 @@
 // np2dfw's DFW model. Everything the evaluators read is checked here, completely, so that a stored object can
 // never make verification fail with a raw error, and nothing is accepted that np2dfw would evaluate differently
 // from NSX (predefined services, excluded sources, JUMP_TO_APPLICATION, IP literals in place of groups).
-import { addressRange } from '../../evaluate/dfw/group-membership.ts';
+import { parseAddressRange } from '../../net/address-range.ts';
 import { familyOf } from '../../net/ip-address.ts';
 import type { Condition, ConjunctionOperator, Expression, Group } from '../../model/group.ts';
 import { clusterControlPlanePath, DOMAIN_PATH, groupPath, securityPolicyPath, rulePath } from '../../model/paths.ts';
@@ -103,21 +103,7 @@ export function groupPathsOf(refs: readonly string[]): string[] {
 
 /** `10.0.0.1`, `10.0.0.0/24`, `fd00::/8` or `10.0.0.1-10.0.0.9` (one family, start not after end). */
 function validAddressEntry(text: string): boolean {
-  const dash = text.indexOf('-');
-  if (dash > 0) {
-    const a = text.slice(0, dash);
-    const b = text.slice(dash + 1);
-    const family = familyOf(a);
-    if (!family || familyOf(b) !== family) return false;
-    const r = addressRange(text);
-    return r.start <= r.end;
-  }
-  const slash = text.indexOf('/');
-  const family = familyOf(slash < 0 ? text : text.slice(0, slash));
-  if (!family) return false;
-  if (slash < 0) return true;
-  const prefix = text.slice(slash + 1);
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  return parseAddressRange(text) !== undefined;
 }
 
 const MEMBER_TYPES = ['Pod', 'Namespace'] as const;

@@ -62,13 +62,13 @@ spec:
     const report = verifyEngines(cluster, k8s, createDfwEngine(naive, cluster), { maxCounterexamples: 100 });
     assert.equal(report.equivalent, false);
     // Into app/web from everyone but client on TCP 80: client, other and the one external address (no ipBlock:
-    // one atom), on TCP 1-79, 81-65535, 80 (except client), UDP and SCTP.
+    // one atom), on TCP 1-79, 81-65535, 80 (except client), UDP, SCTP and every other IP protocol.
     const expected: string[] = [];
     for (const src of ['app/client', 'app/other', '0.0.0.1']) {
-      for (const p of ['1/TCP', '80/TCP', '81/TCP', '1/UDP', '1/SCTP']) if (!(src === 'app/client' && p === '80/TCP')) expected.push(`${src} -> app/web ${p}`);
+      for (const p of ['1/TCP', '80/TCP', '81/TCP', '1/UDP', '1/SCTP', '0/OTHER']) if (!(src === 'app/client' && p === '80/TCP')) expected.push(`${src} -> app/web ${p}`);
     }
     assert.deepEqual(report.counterexamples.map(key).sort(), expected.sort());
-    assert.equal(report.differences, 14);
+    assert.equal(report.differences, 17);
     for (const x of report.counterexamples) {
       assert.equal(x.reference.allowed, true);
       assert.match(x.reference.ingress.by, /not isolated/);

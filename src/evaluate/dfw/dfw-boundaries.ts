@@ -1,0 +1,40 @@
+// The ports and addresses a DFW configuration names: every service entry's destination ports and every static
+// IP member of every group, however deeply nested.
+import type { DfwConfig } from '../../model/dfw-config.ts';
+import type { PortBoundary } from '../boundaries.ts';
+import type { TargetBoundaries } from '../target.ts';
+
+/** A `destination_ports` value (`"53"`, `"8080-8090"`) as a range; undefined when it is neither. */
+function portRange(text: string): { first: number; last: number } | undefined {
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);
+  if (!m) return undefined;
+  return { first: Number(m[1]), last: Number(m[2] ?? m[1]) };
+}
+
+/** Every `ip_addresses` entry in an expression list, nested expressions included. */
+function expressionAddresses(expressions: readonly unknown[], out: string[]): void {
+  for (const e of expressions) {
+    if (typeof e !== 'object' || e === null) continue;
+    if ('ip_addresses' in e && Array.isArray(e.ip_addresses)) for (const a of e.ip_addresses) if (typeof a === 'string') out.push(a);
+    if ('expressions' in e && Array.isArray(e.expressions)) expressionAddresses(e.expressions, out);
+  }
+}
+
+/** The boundaries of a DFW configuration (its groups and its rules' service entries). */
+export function dfwBoundaries(config: DfwConfig): TargetBoundaries {
+  const addresses: string[] = [];
+  for (const g of config.groups) expressionAddresses(g.expression, addresses);
+  const ports: PortBoundary[] = [];
+  for (const p of config.policies) {
+    for (const rule of p.rules) {
+      for (const entry of rule.service_entries) {
+        if (entry.resource_type !== 'L4PortSetServiceEntry') continue;
+        for (const v of entry.destination_ports) {
+          const r = portRange(v);
+          if (r) ports.push({ protocol: entry.l4_protocol, ...r });
+        }
+      }
+    }
+  }
+  return { ports, addresses };
+}
