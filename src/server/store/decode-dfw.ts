@@ -3,7 +3,6 @@
 // never make verification fail with a raw error, and nothing is accepted that np2dfw would evaluate differently
 // from NSX (predefined services, excluded sources, JUMP_TO_APPLICATION, IP literals in place of groups).
 import { parseAddressRange } from '../../net/address-range.ts';
-import { familyOf } from '../../net/ip-address.ts';
 import type { Condition, ConjunctionOperator, Expression, Group } from '../../model/group.ts';
 import { clusterControlPlanePath, DOMAIN_PATH, groupPath, securityPolicyPath, rulePath } from '../../model/paths.ts';
 import type { Rule } from '../../model/rule.ts';
