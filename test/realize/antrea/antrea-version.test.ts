@@ -21,6 +21,13 @@ import { CrdSchemaValidator } from '../../../src/realize/antrea/validate/crd-sch
 import { clusterFromYaml, exampleClusters, generatedClusters } from './test-clusters.ts';
 
 const V = (s: string): AntreaVersion => parseAntreaVersion(s);
+
+const POD_A = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: default, labels: {app: a}}\nspec: {containers: [{name: c}]}\nstatus: {podIP: 10.0.0.5, phase: Running}\n';
+
+/** A NetworkPolicy of namespace default selecting every pod, with these ingress rules (YAML lines). */
+function policyWith(ingress: string): string {
+  return `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default}\nspec:\n  podSelector: {}\n  ingress:\n${ingress}`;
+}
 const hasExcept = (objects: AntreaObjects) => JSON.stringify(allAntreaObjects(objects)).includes('"except"');
 
 describe('Antrea versions', () => {
@@ -84,23 +91,8 @@ describe('Antrea versions', () => {
   });
 
   it('a rule whose excepts cover its whole CIDR matches nothing, and is left out rather than emptied (an empty peer list means every peer)', () => {
-    const cluster = clusterFromYaml(`
-apiVersion: v1
-kind: Pod
-metadata: {name: a, namespace: default, labels: {app: a}}
-spec: {containers: [{name: c}]}
-status: {podIP: 10.0.0.5, phase: Running}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: p, namespace: default}
-spec:
-  podSelector: {}
-  ingress:
-  - from: [{ipBlock: {cidr: 10.0.0.0/24, except: [10.0.0.0/25, 10.0.0.128/25]}}]
-  - from: [{ipBlock: {cidr: 10.0.0.0/24, except: [10.0.0.0/25]}}]
-    ports: [{port: 80}]
-`);
+    const covered = '  - from: [{ipBlock: {cidr: 10.0.0.0/24, except: [10.0.0.0/25, 10.0.0.128/25]}}]\n';
+    const cluster = clusterFromYaml(`${POD_A}---\n${policyWith(`${covered}  - from: [{ipBlock: {cidr: 10.0.0.0/24, except: [10.0.0.0/25]}}]\n    ports: [{port: 80}]\n`)}`);
     const objects = realizeAntreaDirect(cluster, { antreaVersion: V('2.1') }).objects;
     const allow = objects.policies.find((p) => p.metadata.annotations['np2dfw.io/role'] === 'allow');
     assert.ok(allow);
@@ -108,15 +100,7 @@ spec:
     const t = buildAntreaTarget(cluster, { onError: 'abort', antreaVersion: V('2.1') });
     assert.ok(verifyEngines(cluster, createKubernetesEngine(cluster), t.engine).equivalent);
     // A policy whose only rule matched nothing goes too; the drop policy stays.
-    const only = clusterFromYaml(`
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: p, namespace: default}
-spec:
-  podSelector: {}
-  ingress:
-  - from: [{ipBlock: {cidr: 10.0.0.0/24, except: [10.0.0.0/25, 10.0.0.128/25]}}]
-`);
+    const only = clusterFromYaml(policyWith(covered));
     const o2 = objectsForVersion(realizeAntreaDirect(only, { antreaVersion: V('2.2') }).objects, V('2.1'));
     assert.deepEqual(o2.policies.map((p) => p.metadata.annotations['np2dfw.io/role']), ['drop']);
   });
