@@ -9,6 +9,7 @@ import { parseDocuments, type RawObject } from '../k8s/parse-documents.ts';
 import type { InputText } from '../k8s/read-inputs.ts';
 import { structuredDocuments } from '../k8s/structured-documents.ts';
 import { decodeNsxConfig } from '../model/decode/decode-nsx-config.ts';
+import { clusterControlPlanePath, idOfPath } from '../model/paths.ts';
 import { DEFAULT_ANTREA_VERSION, type AntreaVersion } from '../realize/antrea/antrea-version.ts';
 import { decodeAntreaObjects } from '../realize/antrea/decode/decode-antrea-objects.ts';
 import { decodeContrailConfig } from '../realize/contrail/decode-contrail-config.ts';
@@ -50,6 +51,12 @@ const existingNsx: ExistingBuilder = (cluster, inputs, options) => {
   const decoded = decodeNsxConfig(docs, problems);
   if (problems.length) throw new InvalidInputError(problems);
   for (const w of decoded.warnings) options.onWarning?.(formatProblem(w));
+  // The DFW engine evaluates the policies spanning this cluster: say which ones span only others.
+  const here = clusterControlPlanePath(cluster.name);
+  for (const p of decoded.config.policies) {
+    const spans = p.scope.filter((s) => s.includes('/cluster-control-planes/'));
+    if (spans.length && !spans.includes(here)) options.onWarning?.(`SecurityPolicy ${p.path}: spans ${spans.map(idOfPath).join(', ')}, not this cluster (--cluster ${cluster.name}): it takes no part here`);
+  }
   return built(inputs, () => createDfwEngine(decoded.config, cluster, { name: 'nsx (existing)' }));
 };
 

@@ -99,6 +99,25 @@ describe('verify --against: an existing NSX configuration', () => {
     }
   });
 
+  it('reads a GET /infra dump: server fields kept, the rest of NSX counted in one warning; policies of another cluster said', () => {
+    const body = obj(JSON.parse(runNp2dfw(['convert', ...SEED, '--target', 'nsx', '-o', 'json']).stdout));
+    const infra = {
+      ...body, _revision: 7, _create_user: 'system',
+      children: [
+        ...list(body.children),
+        { resource_type: 'ChildTier1', Tier1: { resource_type: 'Tier1', id: 't1' } },
+        { resource_type: 'ChildSegment', Segment: { resource_type: 'Segment', id: 's1' } },
+        { resource_type: 'ChildSegment', Segment: { resource_type: 'Segment', id: 's2' } },
+      ],
+    };
+    const r = runNp2dfw(['verify', ...SEED, '--target', 'nsx', '--against', '-'], { stdin: JSON.stringify(infra) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^warning: <stdin>: not part of the distributed firewall, not evaluated: Segment \(2\), Tier1 \(1\)\n$/);
+    const other = runNp2dfw(['verify', ...SEED, '--cluster', 'other', '--target', 'nsx', '--against', '-'], { stdin: JSON.stringify(body) });
+    assert.equal(other.code, 1, other.stderr);
+    assert.match(other.stderr, /SecurityPolicy \S+-allow: spans cluster, not this cluster \(--cluster other\): it takes no part here/);
+  });
+
   it('refuses what it cannot evaluate, naming the object and the field (exit 2)', () => {
     const body = obj(JSON.parse(runNp2dfw(['convert', ...SEED, '--target', 'nsx', '-o', 'json']).stdout));
     const { rule } = nsxRule6379(body);

@@ -1,7 +1,8 @@
 // Reads an NSX DFW configuration that np2dfw did not necessarily write into the DFW model: the hierarchical body
 // of `PATCH /policy/api/v1/infra` (as `np2dfw convert -o json|yaml` prints it), what `GET /policy/api/v1/infra`
 // (with or without `?filter=...`) returns, list results of the policy API (`{"results": [...]}` of groups,
-// security policies, rules or services), or single objects. Every field is checked; a field that changes what the
+// security policies, rules or services), or single objects. Objects of the rest of NSX (segments, gateways, ...)
+// are counted in one warning. Every field of a group, policy, rule or service is checked; a field that changes what the
 // firewall does but that the DFW engine does not evaluate (an ICMP service, a context profile, an IPv4-only rule,
 // excluded sources, a time window, ...) is an error naming the object and the field, never skipped.
 import type { FieldPath } from '../../k8s/field-path.ts';
@@ -40,6 +41,8 @@ interface Collected {
   readonly policies: { readonly obj: JsonObject; readonly path: string; readonly file: string; readonly at: FieldPath }[];
   readonly rules: { readonly obj: JsonObject; readonly policyPath: string | undefined; readonly file: string; readonly at: FieldPath }[];
   readonly services: Map<string, { readonly obj: JsonObject; readonly file: string; readonly at: FieldPath }>;
+  /** Objects of other types, by type, with their count. */
+  readonly skipped: Map<string, number>;
 }
 
 class Problems {
@@ -61,7 +64,7 @@ function str(o: JsonObject, k: string): string | undefined {
 
 /** Walks the documents and collects every object by kind, deriving paths the way NSX does. */
 function collect(docs: readonly NsxDocument[], problems: Problems): Collected {
-  const c: Collected = { groups: [], policies: [], rules: [], services: new Map() };
+  const c: Collected = { groups: [], policies: [], rules: [], services: new Map(), skipped: new Map() };
   const visit = (v: unknown, file: string, at: FieldPath, domain: string | undefined, policyPath: string | undefined): void => {
     if (Array.isArray(v)) { v.forEach((x, i) => visit(x, file, [...at, i], domain, policyPath)); return; }
     if (!isObject(v)) { problems.add(file, undefined, at, 'expected an NSX object (a mapping with resource_type)'); return; }
@@ -107,9 +110,14 @@ function collect(docs: readonly NsxDocument[], problems: Problems): Collected {
         return;
       }
       default:
-        problems.add(file, typeof type === 'string' ? type : undefined, [...at, 'resource_type'],
-          typeof type === 'string' ? `resource_type ${type} is not part of a DFW configuration np2dfw evaluates (Infra, Domain, Group, SecurityPolicy, Rule, Service and their Child wrappers)`
-            : 'expected an NSX object with a resource_type, or a list result with results');
+        if (typeof type === 'string' && type !== '') {
+          // Objects of the rest of NSX (segments, gateways, sites, context profile definitions, gateway policies...)
+          // decide nothing in the distributed firewall of a cluster: counted and said once, not evaluated.
+          const key = type.startsWith('Child') ? type.slice('Child'.length) : type;
+          c.skipped.set(key, (c.skipped.get(key) ?? 0) + 1);
+          return;
+        }
+        problems.add(file, undefined, [...at, 'resource_type'], 'expected an NSX object with a resource_type, or a list result with results');
     }
   };
   for (const d of docs) visit(d.value, d.file, [], undefined, undefined);
@@ -453,6 +461,10 @@ export function decodeNsxConfig(docs: readonly NsxDocument[], problems: InputPro
   }
   for (const [path, list] of rulesOf) {
     for (const rule of list) pr.add(rule.file, `Rule ${str(rule.obj, 'id') ?? ''}`, [...rule.at, 'parent_path'], `its security policy ${path} is not in the input`);
+  }
+  if (c.skipped.size) {
+    const what = [...c.skipped].sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, n]) => `${t} (${n})`).join(', ');
+    warnings.push({ file: docs.map((d) => d.file).filter((f, i, all) => all.indexOf(f) === i).join(', '), path: [], message: `not part of the distributed firewall, not evaluated: ${what}` });
   }
   return { config: { groups, policies, origins: new Map() }, warnings };
 }

@@ -13,7 +13,7 @@ import {
   ANTREA_API_VERSION, type AntreaAction, type AntreaAppliedTo, type AntreaIPBlock, type AntreaLabelSelector, type AntreaObjectMeta,
   type AntreaObjects, type AntreaPeer, type AntreaPort, type AntreaRule, type ClusterGroup, type ClusterNetworkPolicy, type Tier,
 } from '../antrea-objects.ts';
-import { crdSchemaDir, formatAntreaVersion, type AntreaVersion } from '../antrea-version.ts';
+import { crdSchemaDir, formatAntreaVersion, NEWEST_ANTREA_VERSION, type AntreaVersion } from '../antrea-version.ts';
 import { STATIC_TIERS } from '../tiers.ts';
 import { admissionProblems } from '../validate/admission.ts';
 import { CrdSchemaValidator, isAntreaKind, type AntreaKind, type SchemaProblem } from '../validate/crd-schemas.ts';
@@ -44,6 +44,11 @@ function validatorFor(version: AntreaVersion): CrdSchemaValidator {
   let v = validators.get(key);
   if (!v) validators.set(key, (v = new CrdSchemaValidator(crdSchemaDir(version))));
   return v;
+}
+
+/** The hint for a pruned field: a later release may know it. */
+function later(version: AntreaVersion): string {
+  return formatAntreaVersion(version) === formatAntreaVersion(NEWEST_ANTREA_VERSION) ? '' : ' (if the cluster runs a later release, say so with --antrea-version)';
 }
 
 /** A JSON pointer (`/spec/ingress/0/name`) as a field path. */
@@ -309,7 +314,7 @@ export function decodeAntreaObjects(inputs: readonly AntreaInput[], version: Ant
     const antreaKind: AntreaKind = kind;
     const p = pruneObject(antreaKind, withPlainMetadata(input.body), version);
     for (const path of p.pruned) {
-      pruned.push(problemAt(input.source, id, path, `unknown to ${release}: its API server prunes this field, silently`));
+      pruned.push(problemAt(input.source, id, path, `unknown to ${release}: its API server prunes this field, silently${later(version)}`));
     }
     const schemaProblems: SchemaProblem[] = validator.validate(p.object);
     for (const s of schemaProblems) problems.push(problemAt(input.source, id, pointerPath(s.path), s.message));
