@@ -280,12 +280,16 @@ function policyOf(body: JsonObject, r: ObjectReader): ClusterNetworkPolicy {
   };
 }
 
-/** The object with only the metadata np2dfw reads (name, labels, annotations); the server sets the rest. */
-function withPlainMetadata(body: JsonObject): JsonObject {
+/**
+ * The object as applied: only the metadata np2dfw reads (name, labels, annotations; the server sets the rest),
+ * and no `status` (Antrea's controller writes it; `kubectl get` prints it).
+ */
+function asApplied(body: JsonObject): JsonObject {
   const meta = isObject(body.metadata) ? body.metadata : {};
   const keep: JsonObject = {};
   for (const k of ['name', 'labels', 'annotations']) if (meta[k] !== undefined && meta[k] !== null) keep[k] = meta[k];
-  return { ...body, metadata: keep };
+  const { status: _status, ...rest } = body;
+  return { ...rest, metadata: keep };
 }
 
 /**
@@ -312,7 +316,7 @@ export function decodeAntreaObjects(inputs: readonly AntreaInput[], version: Ant
       continue;
     }
     const antreaKind: AntreaKind = kind;
-    const p = pruneObject(antreaKind, withPlainMetadata(input.body), version);
+    const p = pruneObject(antreaKind, asApplied(input.body), version);
     for (const path of p.pruned) {
       pruned.push(problemAt(input.source, id, path, `unknown to ${release}: its API server prunes this field, silently${later(version)}`));
     }
