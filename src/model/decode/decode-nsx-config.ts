@@ -371,10 +371,14 @@ export function decodeNsxConfig(docs: readonly NsxDocument[], problems: InputPro
   const c = collect(docs, pr);
   const groups: Group[] = [];
   const groupPaths = new Set<string>();
+  const groupTexts = new Map<string, string>();
   for (const g of c.groups) {
     const r = new Reader(pr, g.file, `Group ${g.path}`, g.at);
-    if (groupPaths.has(g.path)) { r.err(['id'], `the group ${g.path} is given twice`); continue; }
+    const text = JSON.stringify(g.obj);
+    if (groupTexts.get(g.path) === text) continue; // given twice alike: one group
+    if (groupPaths.has(g.path)) { r.err(['id'], `the group ${g.path} is given twice, differently`); continue; }
     groupPaths.add(g.path);
+    groupTexts.set(g.path, text);
     const group = groupOf(r, g.obj, g.path);
     if (group) groups.push(group);
   }
@@ -412,7 +416,7 @@ export function decodeNsxConfig(docs: readonly NsxDocument[], problems: InputPro
   const policyPaths = new Set<string>();
   for (const p of c.policies) {
     const r = new Reader(pr, p.file, `SecurityPolicy ${p.path}`, p.at);
-    if (policyPaths.has(p.path)) { r.err(['id'], `the security policy ${p.path} is given twice`); continue; }
+    if (policyPaths.has(p.path)) { r.err(['id'], `the security policy ${p.path} is given twice (give its rules once, with the policy or with their parent_path)`); continue; }
     policyPaths.add(p.path);
     const o = p.obj;
     r.only(o, [], ['resource_type', 'category', 'sequence_number', 'scope', 'stateful', 'rules', 'tcp_strict', 'locked', 'comments', 'logging_enabled',
@@ -438,9 +442,15 @@ export function decodeNsxConfig(docs: readonly NsxDocument[], problems: InputPro
     if (o.rules !== undefined && o.rules !== null && !Array.isArray(o.rules)) r.err(['rules'], 'must be a list');
     const rules: Rule[] = [];
     const ruleIds = new Set<string>();
+    const seenRules = new Map<string, string>();
     for (const ri of ruleInputs) {
       if (!isObject(ri.obj)) { pr.add(ri.file, `SecurityPolicy ${p.path}`, ri.at, 'must be a rule object'); continue; }
       if (ri.obj.marked_for_delete === true) continue;
+      // The same rule given twice alike (in `rules` and as a ChildRule, or in two files) is one rule.
+      const text = JSON.stringify(ri.obj);
+      const rid = str(ri.obj, 'id');
+      if (rid !== undefined && seenRules.get(rid) === text) continue;
+      if (rid !== undefined) seenRules.set(rid, text);
       const rule = ruleOf(new Reader(pr, ri.file, `Rule ${str(ri.obj, 'path') ?? `${p.path}/rules/${str(ri.obj, 'id') ?? '?'}`}`, ri.at), ri.obj, p.path, groupPaths, entriesOfService);
       if (!rule) continue;
       if (ruleIds.has(rule.id)) { pr.add(ri.file, `SecurityPolicy ${p.path}`, [...ri.at, 'id'], `the rule ${rule.id} is given twice`); continue; }
