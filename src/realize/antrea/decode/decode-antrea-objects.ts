@@ -8,6 +8,7 @@ import { formatFieldPath, type FieldPath } from '../../../k8s/field-path.ts';
 import { problemAt, type InputProblem } from '../../../k8s/invalid-input.ts';
 import { isProtocol, type Protocol } from '../../../k8s/protocol.ts';
 import type { SourceRef } from '../../../k8s/source.ts';
+import { portNameErrors } from '../../../k8s/validate/names.ts';
 import { isObject, type JsonObject } from '../../../k8s/validate/shape.ts';
 import {
   ANTREA_API_VERSION, type AntreaAction, type AntreaAppliedTo, type AntreaIPBlock, type AntreaLabelSelector, type AntreaObjectMeta,
@@ -186,7 +187,15 @@ class ObjectReader {
     const raw = o.port;
     let port: number | string | undefined;
     if (typeof raw === 'number' && Number.isInteger(raw)) port = raw;
-    else if (typeof raw === 'string') port = /^\d+$/.test(raw) ? Number(raw) : raw;
+    else if (typeof raw === 'string') {
+      // A string is a container port name (IANA_SVC_NAME), never a number in quotes.
+      const errors = portNameErrors(raw);
+      if (errors.length) {
+        this.wrong([...path, 'port'], `Invalid value: ${JSON.stringify(raw)}: ${errors.join('; ')} (a port number is written without quotes)`);
+        return undefined;
+      }
+      port = raw;
+    }
     else if (raw !== undefined && raw !== null) { this.wrong([...path, 'port'], 'must be an integer or a string'); return undefined; }
     const endPort = this.num(o, 'endPort', path);
     return { protocol, ...(port !== undefined ? { port } : {}), ...(endPort !== undefined ? { endPort } : {}) };
