@@ -3,7 +3,7 @@
 // it is decoded and validated into the target's model; whatever cannot be evaluated is an InvalidInputError
 // naming the object and the field (the CLI exits 2), never left out.
 import type { Cluster } from '../k8s/cluster.ts';
-import { InvalidInputError, type InputProblem } from '../k8s/invalid-input.ts';
+import { formatProblem, InvalidInputError, type InputProblem } from '../k8s/invalid-input.ts';
 import { decodeObjects } from '../k8s/load-cluster.ts';
 import { parseDocuments, type RawObject } from '../k8s/parse-documents.ts';
 import type { InputText } from '../k8s/read-inputs.ts';
@@ -13,7 +13,6 @@ import { clusterControlPlanePath, idOfPath } from '../model/paths.ts';
 import { DEFAULT_ANTREA_VERSION, type AntreaVersion } from '../realize/antrea/antrea-version.ts';
 import { decodeAntreaObjects } from '../realize/antrea/decode/decode-antrea-objects.ts';
 import { decodeContrailConfig } from '../realize/contrail/decode-contrail-config.ts';
-import { formatProblem } from '../k8s/invalid-input.ts';
 import { createAntreaEngine } from './antrea/antrea-engine.ts';
 import { AntreaModelError } from './antrea/antrea-membership.ts';
 import { ContrailModelError, createContrailEngine } from './contrail/contrail-engine.ts';
