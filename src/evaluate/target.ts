@@ -1,4 +1,5 @@
 import type { Cluster } from '../k8s/cluster.ts';
+import type { AntreaVersion } from '../realize/antrea/antrea-version.ts';
 import type { ReachabilityEngine } from './engine.ts';
 
 /** How a batch treats a policy that a target cannot express (the import API's `on_error`). */
@@ -13,6 +14,8 @@ export interface TargetOptions {
   readonly placement?: 'banded' | 'nsx';
   readonly sequenceUpper?: number;
   readonly sequenceLower?: number;
+  /** The Antrea release the `antrea` and `nsx-antrea` targets write for (default DEFAULT_ANTREA_VERSION, 2.0). */
+  readonly antreaVersion?: AntreaVersion;
 }
 
 /** A policy a target refused, with a stable error code, the field and the reason. */

@@ -6,6 +6,7 @@ import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
+import { ANTREA_VERSION_HELP, antreaVersionOption } from '../target-flags.ts';
 import { parseOnErrorArgument } from './reach.ts';
 
 /** The options `convert` and `verify` share to shape a batch. */
@@ -51,6 +52,7 @@ interface ConvertCliOptions extends BatchCliOptions {
   cluster?: string;
   target?: string;
   output?: string;
+  antreaVersion?: string;
 }
 
 /** `np2dfw convert`: the cluster's NetworkPolicies as a target's objects. */
@@ -60,13 +62,15 @@ export function registerConvert(program: Command): void {
     .description('convert the NetworkPolicies into a target\'s objects (nsx: the body of PATCH /policy/api/v1/infra, or seed 000\'s rule tables)');
   addBatchOptions(addInputOptions(cmd)
     .option('--target <name>', `the target: ${[...EMITTERS.keys()].join(', ')}`, 'nsx')
-    .option('-o, --output <format>', 'output format (nsx: table, json, yaml)'))
+    .option('-o, --output <format>', 'output format (nsx: table, json, yaml)')
+    .option('--antrea-version <X.Y>', ANTREA_VERSION_HELP))
     .action((opts: ConvertCliOptions) => {
       const target = opts.target ?? 'nsx';
       const emitter = EMITTERS.get(target);
       if (!emitter) throw usageError(`--target ${target}: unknown target; known targets: ${[...EMITTERS.keys()].join(', ')}`);
       const format = outputFormat(opts.output, emitter.formats, emitter.formats[0]);
-      const batch = batchOptions(opts);
+      const antreaVersion = antreaVersionOption(opts.antreaVersion, target);
+      const batch = { ...batchOptions(opts), ...(antreaVersion ? { antreaVersion } : {}) };
       const cluster = loadClusterFromOptions(opts);
       let emitted;
       try {

@@ -14,7 +14,8 @@ import { formatExplanationText } from '../output/explain-text.ts';
 import type { ExplainedDirection, Explanation } from '../output/explanation.ts';
 import { describePeer } from '../output/peer-description.ts';
 import { writeChunks } from '../output/write-output.ts';
-import { engineFor, parseFamilyArgument, parseOnErrorArgument, parsePortArgument } from './reach.ts';
+import { addTargetFlags } from '../target-flags.ts';
+import { engineFor, parseFamilyArgument, parseOnErrorArgument, parsePortArgument, type TargetFlags } from './reach.ts';
 
 /** What `--from`/`--to` named: a pod (by name, or by one of its addresses) or an address outside the cluster. */
 export type EndpointArgument =
@@ -121,8 +122,8 @@ export function deniedBecause(cluster: Cluster, c: Connection, dir: PolicyType, 
 }
 
 /** Explains a connection with the reference engine (structured reasons) or another engine (its own words). */
-export function explainConnection(cluster: Cluster, connection: Connection, via: string | undefined, onError: 'abort' | 'continue'): Explanation {
-  const engine = via === undefined ? createKubernetesEngine(cluster) : engineFor(cluster, via, onError);
+export function explainConnection(cluster: Cluster, connection: Connection, via: string | undefined, onError: 'abort' | 'continue', target: TargetFlags = {}): Explanation {
+  const engine = via === undefined && !target.against ? createKubernetesEngine(cluster) : engineFor(cluster, via, onError, target);
   const decision = engine.decide(connection);
   const reference = via === undefined ? (engine as KubernetesEngine) : undefined;
   const direction = (dir: PolicyType): ExplainedDirection => {
@@ -159,6 +160,8 @@ interface ExplainOptions {
   output?: string;
   via?: string;
   onError?: string;
+  against?: string[];
+  antreaVersion?: string;
 }
 
 /** `np2dfw explain`: one connection's verdict and why, per direction. */
@@ -166,7 +169,7 @@ export function registerExplain(program: Command): void {
   const cmd = program
     .command('explain')
     .description('explain whether one connection is allowed, and which policy, rule, peer and port decided each direction');
-  addInputOptions(cmd)
+  addTargetFlags(addInputOptions(cmd), '--via')
     .option('--from <endpoint>', 'the source: NAMESPACE/POD, or an IP address (a pod\'s, or one outside the cluster)')
     .option('--to <endpoint>', 'the destination: NAMESPACE/POD, or an IP address')
     .option('--port <port>', 'the destination port: 80 (TCP), 80/TCP, 53/UDP')
@@ -185,7 +188,7 @@ export function registerExplain(program: Command): void {
       const to = resolveEndpointArgument(opts.to!, cluster, '--to');
       const fam = connectionFamily(from, to, family);
       const connection: Connection = { src: endpointFor(from, fam), dst: endpointFor(to, fam), protocol: query.protocol, port: query.port };
-      const x = explainConnection(cluster, connection, opts.via, onError);
+      const x = explainConnection(cluster, connection, opts.via, onError, opts);
       writeChunks([format === 'json' ? formatExplanationJson(x) : formatExplanationText(x)]);
     });
 }

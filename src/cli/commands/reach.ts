@@ -22,6 +22,13 @@ import type { PortMatrix, Reachability } from '../output/port-matrix.ts';
 import { stderrProgress } from '../output/progress.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
+import { addTargetFlags, antreaVersionOption, existingEngine } from '../target-flags.ts';
+
+/** `--against` and `--antrea-version` as given on the command line. */
+export interface TargetFlags {
+  readonly against?: readonly string[];
+  readonly antreaVersion?: string;
+}
 
 const PROTOCOL_ORDER: Record<QueryProtocol, number> = { TCP: 0, UDP: 1, SCTP: 2, OTHER: 3 };
 
@@ -104,14 +111,16 @@ export function defaultPorts(cluster: Cluster): PortQuery[] {
  * target's converted form. When the target refuses a policy and `--on-error` is not `continue`, exits 3 listing
  * the policies and reasons; with `continue`, the refusals are noted on stderr and the mixed state is evaluated.
  */
-export function engineFor(cluster: Cluster, via: string | undefined, onError: OnError): ReachabilityEngine {
+export function engineFor(cluster: Cluster, via: string | undefined, onError: OnError, target: TargetFlags = {}): ReachabilityEngine {
+  const antreaVersion = antreaVersionOption(target.antreaVersion, via, '--via');
+  if (target.against) return existingEngine(cluster, via, target.against, antreaVersion, '--via');
   if (via === undefined) return createKubernetesEngine(cluster);
   const builder = TARGETS.get(via);
   if (!builder) {
     const known = [...TARGETS.keys()];
     throw usageError(`--via ${via}: unknown target; ${known.length ? `known targets: ${known.join(', ')}` : 'no target is registered in this build'}`);
   }
-  const built = builder(cluster, { onError });
+  const built = builder(cluster, { onError, ...(antreaVersion ? { antreaVersion } : {}) });
   if (built.refusals.length) {
     const what = `the target ${via} cannot express ${refusedPolicies(built.refusals)}`;
     if (onError !== 'continue') {
@@ -164,6 +173,8 @@ interface ReachOptions {
   via?: string;
   onError?: string;
   group?: string;
+  against?: string[];
+  antreaVersion?: string;
 }
 
 /** `np2dfw reach`: the reachability matrix per port. */
@@ -171,7 +182,7 @@ export function registerReach(program: Command): void {
   const cmd = program
     .command('reach')
     .description('print which endpoints may connect to which, per port (row = source, column = destination)');
-  addInputOptions(cmd)
+  addTargetFlags(addInputOptions(cmd), '--via')
     .option('--port <port>', 'a destination port: 80 (TCP), 80/TCP, 53/UDP (repeatable; default: every port a pod declares)', repeatable)
     .option('--external <ip>', 'an address outside the cluster to show as an endpoint (repeatable)', repeatable)
     .option('--family <4|6>', 'the address family to show (default: 4 when any endpoint has an IPv4 address)')
@@ -197,7 +208,7 @@ export function registerReach(program: Command): void {
         ? explicitPorts.filter((q) => !seen.has(formatPort(q)) && seen.add(formatPort(q)))
         : defaultPorts(cluster);
       if (ports.length === 0) throw usageError('no port to show: no pod declares a container port and no policy names a port number; give --port (e.g. --port 80/TCP)');
-      const engine = engineFor(cluster, opts.via, onError);
+      const engine = engineFor(cluster, opts.via, onError, opts);
       const endpoints = endpointsOf(cluster, fam, externals);
       const r = computeReachability(engine, endpoints, ports);
       if (opts.via !== undefined) noteDifferences(r, createKubernetesEngine(cluster), opts.via);

@@ -9,6 +9,7 @@ import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, loadClusterFromOptions, outputFormat } from '../input-options.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
+import { addTargetFlags, antreaVersionOption, existingEngine } from '../target-flags.ts';
 import { addBatchOptions, batchOptions, type BatchCliOptions } from './convert.ts';
 
 interface VerifyCliOptions extends BatchCliOptions {
@@ -17,6 +18,8 @@ interface VerifyCliOptions extends BatchCliOptions {
   target?: string;
   output?: string;
   maxCounterexamples?: string;
+  against?: string[];
+  antreaVersion?: string;
 }
 
 const FORMATS = ['table', 'json'] as const;
@@ -25,11 +28,11 @@ const FORMATS = ['table', 'json'] as const;
 export function registerVerify(program: Command): void {
   const cmd = program
     .command('verify')
-    .description('prove that the converted form allows exactly what the NetworkPolicies allow (exit 0 equivalent, 1 different, 3 refused)');
-  addBatchOptions(addInputOptions(cmd)
+    .description('prove that the converted form (or, with --against, an existing configuration) allows exactly what the NetworkPolicies allow (exit 0 equivalent, 1 different, 2 invalid input, 3 refused)');
+  addTargetFlags(addBatchOptions(addInputOptions(cmd)
     .option('--target <name>', `the target: ${[...TARGETS.keys()].join(', ')}`, 'nsx')
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
-    .option('--max-counterexamples <n>', 'how many differing connections to explain', '20'))
+    .option('--max-counterexamples <n>', 'how many differing connections to explain', '20')), '--target')
     .action((opts: VerifyCliOptions) => {
       const target = opts.target ?? 'nsx';
       const builder = TARGETS.get(target);
@@ -37,8 +40,18 @@ export function registerVerify(program: Command): void {
       const format = outputFormat(opts.output, FORMATS, 'table');
       const max = Number(opts.maxCounterexamples ?? '20');
       if (!Number.isInteger(max) || max < 0) throw usageError(`--max-counterexamples ${opts.maxCounterexamples}: expected a non-negative integer`);
-      const batch = batchOptions(opts);
+      const antreaVersion = antreaVersionOption(opts.antreaVersion, target);
+      const batch = { ...batchOptions(opts), ...(antreaVersion ? { antreaVersion } : {}) };
+      if (opts.against && opts.only) throw usageError('--only converts some policies; --against verifies an existing configuration as it is: give one of them');
       const cluster = loadClusterFromOptions(opts);
+      if (opts.against) {
+        // An existing configuration: no conversion, so no refusal; what cannot be evaluated is invalid input.
+        const engine = existingEngine(cluster, target, opts.against, antreaVersion, '--target');
+        const report = verifyEngines(cluster, createKubernetesEngine(cluster), engine, { maxCounterexamples: max });
+        process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
+        if (!report.equivalent) process.exitCode = EXIT.FAILURE;
+        return;
+      }
       let built: BuiltTarget;
       try {
         built = builder(cluster, batch);

@@ -6,6 +6,8 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import type { NetworkPolicy } from '../../k8s/network-policy.ts';
 import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
 import type { AntreaObjects } from './antrea-objects.ts';
+import { DEFAULT_ANTREA_VERSION } from './antrea-version.ts';
+import { objectsForVersion } from './for-version.ts';
 import { hostNetworkNamedPortCheck } from './host-network-named-ports.ts';
 import { realizeClusterDirect } from './realize-cluster.ts';
 import { realizeDfwConfig } from './realize-dfw.ts';
@@ -36,9 +38,10 @@ function selected(cluster: Cluster, only: readonly string[] | undefined, refusal
 /**
  * `antrea`: the selected NetworkPolicies as ACNPs, natively. Refused: unknown uids, and policies whose egress named
  * port a hostNetwork pod declares (Antrea does not resolve named ports there). With `onError: 'abort'` (default) a
- * refusal leaves the whole batch unrealized, as the import API does.
+ * refusal leaves the whole batch unrealized, as the import API does. Written for `antreaVersion` (before 2.2:
+ * no `except`, the positive CIDRs instead).
  */
-export function realizeAntreaDirect(cluster: Cluster, options: Partial<Pick<TargetOptions, 'only' | 'onError'>> = {}): AntreaRealization {
+export function realizeAntreaDirect(cluster: Cluster, options: Partial<Pick<TargetOptions, 'only' | 'onError' | 'antreaVersion'>> = {}): AntreaRealization {
   const refusals: Refusal[] = [];
   const hostCheck = hostNetworkNamedPortCheck(cluster);
   const policies = selected(cluster, options.only, refusals).filter((p) => {
@@ -48,12 +51,14 @@ export function realizeAntreaDirect(cluster: Cluster, options: Partial<Pick<Targ
   });
   const kept = (options.onError ?? 'abort') === 'abort' && refusals.length ? [] : policies;
   const done = new Set(kept.map((p) => p.uid));
-  return { objects: realizeClusterDirect(cluster, kept), refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
+  const objects = objectsForVersion(realizeClusterDirect(cluster, kept), options.antreaVersion ?? DEFAULT_ANTREA_VERSION);
+  return { objects, refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
 }
 
 /** `nsx-antrea`: the NSX conversion (profile nsx, with its placement and on_error), realized as the adapter does. */
 export function realizeNsxAntrea(cluster: Cluster, options: Partial<TargetOptions> = {}): AntreaRealization {
   const result = convertCluster(cluster, convertOptionsFor(options, 'nsx'));
   const done = new Set(result.convertedUids);
-  return { objects: realizeDfwConfig(result.config), refusals: result.refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
+  const objects = objectsForVersion(realizeDfwConfig(result.config), options.antreaVersion ?? DEFAULT_ANTREA_VERSION);
+  return { objects, refusals: result.refusals, remaining: cluster.policies.filter((p) => !done.has(p.uid)) };
 }

@@ -1,4 +1,4 @@
-// Validates emitted objects against Antrea's own CRD schemas (src/realize/antrea/crds/, copied verbatim from
+// Validates emitted objects against Antrea's own CRD schemas (src/realize/antrea/crds/<tag>/, copied verbatim from
 // antrea-io/antrea), the way the API server would, but stricter: unknown fields are errors, although the schemas
 // do not say `additionalProperties: false` (the API server would prune them silently, and the object would not
 // mean what np2dfw intended).
@@ -7,6 +7,7 @@ import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import type { AntreaObject } from '../antrea-objects.ts';
+import { crdSchemaDir, NEWEST_ANTREA_VERSION } from '../antrea-version.ts';
 
 /** One object's schema problem: the object, the JSON path inside it, and why. */
 export interface SchemaProblem {
@@ -72,13 +73,42 @@ const METADATA_SCHEMA: Schema = {
   },
 };
 
+/** The kinds whose CRD schemas np2dfw ships. */
+export type AntreaKind = keyof typeof CRD_FILES;
+
+/** Whether a kind is one of them. */
+export function isAntreaKind(kind: string): kind is AntreaKind {
+  return Object.hasOwn(CRD_FILES, kind);
+}
+
+/** One kind's CRD as shipped: its group, served version and openAPIV3Schema (trusted data files of the repo). */
+export interface CrdSchema {
+  readonly group: string;
+  readonly version: string;
+  readonly schema: Schema;
+}
+
+const crdCache = new Map<string, CrdSchema>();
+
+/** Reads one kind's CRD from a schema folder (cached). */
+export function readCrdSchema(kind: AntreaKind, crdDir: URL): CrdSchema {
+  const url = new URL(CRD_FILES[kind], crdDir);
+  let crd = crdCache.get(url.href);
+  if (!crd) {
+    const doc = parse(readFileSync(url, 'utf8')) as { spec: { group: string; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
+    const version = doc.spec.versions[0];
+    crd = { group: doc.spec.group, version: version.name, schema: version.schema.openAPIV3Schema };
+    crdCache.set(url.href, crd);
+  }
+  return crd;
+}
+
 /** The root schema of one kind: the CRD's openAPIV3Schema with apiVersion, kind and metadata spelled out. */
-function rootSchema(kind: keyof typeof CRD_FILES, crdDir: URL): Schema {
-  const crd = parse(readFileSync(new URL(CRD_FILES[kind], crdDir), 'utf8')) as { spec: { group: string; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] } };
-  const version = crd.spec.versions[0];
-  const schema = strictSchema(version.schema.openAPIV3Schema) as Schema;
+function rootSchema(kind: AntreaKind, crdDir: URL): Schema {
+  const crd = readCrdSchema(kind, crdDir);
+  const schema = strictSchema(crd.schema) as Schema;
   const properties = { ...(schema.properties as Schema) };
-  properties.apiVersion = { const: `${crd.spec.group}/${version.name}` };
+  properties.apiVersion = { const: `${crd.group}/${crd.version}` };
   properties.kind = { const: kind };
   properties.metadata = METADATA_SCHEMA;
   return { ...schema, properties, required: ['apiVersion', 'kind', 'metadata', 'spec'], additionalProperties: false };
@@ -88,7 +118,7 @@ function rootSchema(kind: keyof typeof CRD_FILES, crdDir: URL): Schema {
 export class CrdSchemaValidator {
   readonly #validators = new Map<string, ValidateFunction>();
 
-  constructor(crdDir: URL = new URL('../crds/', import.meta.url)) {
+  constructor(crdDir: URL = crdSchemaDir(NEWEST_ANTREA_VERSION)) {
     const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
     ajv.addFormat('cidr', { type: 'string', validate: isCidr });
     ajv.addFormat('ipv4', { type: 'string', validate: (s: string) => isIPv4(s) });
