@@ -32,8 +32,14 @@ export function resolveEndpointArgument(value: string, cluster: Cluster, flag: s
     return pod ? { kind: 'pod', pod, ip: v } : { kind: 'external', ip: v };
   }
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(v);
-  if (!m) throw usageError(`${flag} ${value}: give a pod as NAMESPACE/NAME, or an IP address`);
-  const pod = cluster.pods.find((p) => p.namespace === m[1] && p.name === m[2]);
+  if (!m) throw usageError(`${flag} ${value}: give a pod as NAMESPACE/NAME (NAMESPACE/NAME[Kind] for a workload), or an IP address`);
+  // `ns/web[Deployment]` names a workload; `ns/web` a Pod, or the one workload of that name when no Pod has it.
+  let pod = cluster.pods.find((p) => podId(p) === v);
+  if (!pod) {
+    const named = cluster.pods.filter((p) => p.namespace === m[1] && p.name === m[2]);
+    if (named.length > 1) throw usageError(`${flag} ${value}: ambiguous; name one of ${named.map(podId).join(', ')}`);
+    pod = named[0];
+  }
   if (!pod) {
     const inNs = cluster.pods.filter((p) => p.namespace === m[1]).map(podId);
     const hint = inNs.length
