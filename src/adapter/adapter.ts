@@ -118,7 +118,7 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
     }, { backoff: new Backoff() }));
   }
   for (const k of ANTREA_KINDS) {
-    informers.set(k.kind, new Informer(kc, { apiVersion: 'crd.antrea.io/v1beta1', ...k }, {
+    informers.set(k.kind, new Informer(kc, k, {
       onList: requestReconcile,
       onEvent: requestReconcile,
       onRestart: restarts(k.kind),
@@ -128,7 +128,10 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
   inventory = new InventoryReporter(manager, () => {
     if (!leader || !INVENTORY_KINDS.every((r) => inv(r.kind).synced)) return undefined;
     return INVENTORY_KINDS.flatMap((r) => inv(r.kind).list());
-  }, options.batchMs ?? 250);
+  }, options.batchMs ?? 250, (e) => {
+    metrics.inc('np2dfw_adapter_errors_total', 'Errors by component', { component: 'inventory' });
+    log(`inventory report failed: ${messageOf(e)}; retrying`);
+  });
 
   let schemas: Map<string, Record<string, unknown>> | undefined;
   const elector = new LeaderElector(kc, {
@@ -224,19 +227,15 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
   };
 
   const reportStatistics = async (): Promise<void> => {
+    // An ACNP rule is named after its DFW rule: `<id>`, `<id>-in`/`<id>-out` for IN_OUT, `-2`... when names repeat.
     const byObject = new Map<string, { policyId: string; ruleOf: (n: string) => string | undefined }>();
-    for (const o of inv('ClusterNetworkPolicy').list()) {
-      const path = o.metadata.annotations?.['np2dfw.io/nsx-path'];
-      if (!path) continue;
-      const policyId = path.slice(path.lastIndexOf('/') + 1);
-      const names = new Set<string>();
-      for (const dir of ['ingress', 'egress']) {
-        const rules = at(o, 'spec', dir);
-        for (const r of Array.isArray(rules) ? rules : []) if (typeof at(r, 'name') === 'string') names.add(String(at(r, 'name')));
-      }
-      byObject.set(o.metadata.name, {
-        policyId,
-        ruleOf: (n) => (names.has(n) ? n.replace(/-(in|out)(-\d+)?$/, '').replace(/-\d+$/, '') : undefined),
+    for (const [name, p] of realizer.realized) {
+      byObject.set(name, {
+        policyId: p.policyId,
+        ruleOf: (n) => {
+          for (const a of [n, n.replace(/-\d+$/, '')]) for (const b of [a, a.replace(/-(in|out)$/, '')]) if (p.ruleIds.has(b)) return b;
+          return undefined;
+        },
       });
     }
     let stats;

@@ -2,7 +2,8 @@
  * What the adapter reads from Antrea and reports: health (AntreaControllerInfo, AntreaAgentInfo), per-rule
  * statistics (stats.crd.antrea.io/v1alpha1), and traceflows (crd.antrea.io/v1beta1 Traceflow) run for the manager.
  */
-import { type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeRequest, listAll as listRaw, resourcePath } from './kube-http.ts';
 import { sleep } from './backoff.ts';
 import { at, isObject, type Json, type KubeObject, messageOf, statusOf } from './kube-object.ts';
 import type { ComponentHealth } from './manager-api.ts';
@@ -16,24 +17,17 @@ function conditionsHealthy(conds: unknown, type: string): { ok: boolean; message
   return { ok: false, message: `${type} is ${String(at(c, 'status'))}${typeof m === 'string' && m ? `: ${m}` : ''}` };
 }
 
-async function listAll(api: KubernetesObjectApi, apiVersion: string, kind: string): Promise<KubeObject[]> {
-  const out: KubeObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await api.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, undefined, 500, token);
-    out.push(...(page.items as unknown[]).filter((i): i is KubeObject => isObject(i) && isObject(i.metadata) && typeof i.metadata.name === 'string'));
-    token = page.metadata?._continue || undefined;
-  } while (token);
-  return out;
+async function listAll(kc: KubeConfig, apiVersion: string, kind: string, plural: string): Promise<KubeObject[]> {
+  const { items } = await listRaw(kc, { apiVersion, kind, plural });
+  return items.filter((i): i is KubeObject => isObject(i.metadata) && typeof i.metadata.name === 'string');
 }
 
 /** Antrea's health from its monitoring CRDs: the controller, and each agent (its node, version, conditions). */
 export async function antreaHealth(kc: KubeConfig): Promise<ComponentHealth[]> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
   const out: ComponentHealth[] = [];
   let controllers: KubeObject[];
   try {
-    controllers = await listAll(api, 'crd.antrea.io/v1beta1', 'AntreaControllerInfo');
+    controllers = await listAll(kc, 'crd.antrea.io/v1beta1', 'AntreaControllerInfo', 'antreacontrollerinfos');
   } catch (e) {
     return [{ name: 'antrea-controller', status: 'UNKNOWN', message: `cannot read AntreaControllerInfo: ${messageOf(e)}` }];
   }
@@ -48,7 +42,7 @@ export async function antreaHealth(kc: KubeConfig): Promise<ComponentHealth[]> {
   }
   let agents: KubeObject[] = [];
   try {
-    agents = await listAll(api, 'crd.antrea.io/v1beta1', 'AntreaAgentInfo');
+    agents = await listAll(kc, 'crd.antrea.io/v1beta1', 'AntreaAgentInfo', 'antreaagentinfos');
   } catch (e) {
     out.push({ name: 'antrea-agents', status: 'UNKNOWN', message: `cannot read AntreaAgentInfo: ${messageOf(e)}` });
   }
@@ -78,8 +72,7 @@ function traffic(v: unknown): { packets: number; bytes: number; sessions: number
  * policy's ACNP name to its DFW id and the ACNP rule names to DFW rule ids (an IN_OUT rule is two ACNP rules, summed).
  */
 export async function antreaStatistics(kc: KubeConfig, policies: ReadonlyMap<string, { policyId: string; ruleOf: (antreaRule: string) => string | undefined }>): Promise<Json[]> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
-  const stats = await listAll(api, 'stats.crd.antrea.io/v1alpha1', 'AntreaClusterNetworkPolicyStats');
+  const stats = await listAll(kc, 'stats.crd.antrea.io/v1alpha1', 'AntreaClusterNetworkPolicyStats', 'antreaclusternetworkpolicystats');
   const out: Json[] = [];
   for (const s of stats) {
     const p = policies.get(s.metadata.name);
@@ -118,7 +111,6 @@ export interface TraceflowRequest {
  * (`delivered` when an observation delivered it, `dropped` when one dropped it or rejected it).
  */
 export async function runTraceflow(kc: KubeConfig, req: TraceflowRequest, name: string, timeoutMs: number, signal?: AbortSignal): Promise<Json> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
   const protocolNumber = { ICMP: 1, TCP: 6, UDP: 17 }[req.protocol];
   const destination = req.destination.ip ? { ip: req.destination.ip } : { namespace: req.destination.namespace, pod: req.destination.pod };
   const transport = req.protocol === 'TCP' ? { tcp: { dstPort: req.port, flags: 2 } } : req.protocol === 'UDP' ? { udp: { dstPort: req.port } } : {};
@@ -126,19 +118,20 @@ export async function runTraceflow(kc: KubeConfig, req: TraceflowRequest, name: 
     apiVersion: 'crd.antrea.io/v1beta1', kind: 'Traceflow', metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'np2dfw' } },
     spec: { source: { namespace: req.source.namespace, pod: req.source.pod }, destination, packet: { ipHeader: { protocol: protocolNumber }, transportHeader: transport }, timeout: Math.ceil(timeoutMs / 1000) },
   };
-  await api.create(body as KubeObject);
+  const TF = { apiVersion: 'crd.antrea.io/v1beta1', kind: 'Traceflow', plural: 'traceflows' };
+  await kubeRequest(kc, 'POST', resourcePath(TF), { body });
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
   try {
     while (performance.now() < deadline && !signal?.aborted) {
-      last = await api.read({ apiVersion: 'crd.antrea.io/v1beta1', kind: 'Traceflow', metadata: { name } });
+      last = await kubeRequest(kc, 'GET', resourcePath(TF, undefined, name));
       const phase = at(last, 'status', 'phase');
       if (phase === 'Succeeded' || phase === 'Failed') break;
       await sleep(200, signal);
     }
   } finally {
     try {
-      await api.delete({ apiVersion: 'crd.antrea.io/v1beta1', kind: 'Traceflow', metadata: { name } });
+      await kubeRequest(kc, 'DELETE', resourcePath(TF, undefined, name));
     } catch (e) {
       if (statusOf(e) !== 404) throw e;
     }

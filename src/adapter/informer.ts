@@ -4,21 +4,12 @@
  * error or a closed stream watches again from the last resourceVersion seen, after a backoff with jitter.
  * The client's own ListWatch is not used because it neither asks for bookmarks nor backs off with jitter.
  */
-import { type KubeConfig, KubernetesObjectApi, Watch } from '@kubernetes/client-node';
+import { type KubeConfig, Watch } from '@kubernetes/client-node';
 import { Backoff, sleep } from './backoff.ts';
+import { listAll, type ResourceRef, resourcePath } from './kube-http.ts';
 import { asKubeObject, at, type KubeObject, objectKey, statusOf } from './kube-object.ts';
 
-/** A resource type: how to list and watch it. */
-export interface ResourceRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  /** The plural resource name (the URL segment). */
-  readonly plural: string;
-}
-
-export function collectionPath(r: ResourceRef): string {
-  return r.apiVersion.includes('/') ? `/apis/${r.apiVersion}/${r.plural}` : `/api/${r.apiVersion}/${r.plural}`;
-}
+export type { ResourceRef };
 
 export interface InformerHandlers {
   /** After every (re)list: the whole current set (with kind and apiVersion filled in). */
@@ -86,20 +77,9 @@ export class Informer {
   }
 
   async #relist(): Promise<void> {
-    const api = KubernetesObjectApi.makeApiClient(this.#kc);
-    const items: KubeObject[] = [];
-    let token: string | undefined;
-    let rv = '';
-    do {
-      const page = await api.list(this.resource.apiVersion, this.resource.kind, undefined, undefined, undefined, undefined, undefined,
-        this.#options.labelSelector, this.#options.pageSize ?? 500, token);
-      for (const i of page.items) {
-        const o = this.#complete(i);
-        if (o) items.push(o);
-      }
-      token = page.metadata?._continue || undefined;
-      rv = page.metadata?.resourceVersion ?? '';
-    } while (token);
+    const page = await listAll(this.#kc, this.resource, { labelSelector: this.#options.labelSelector, limit: this.#options.pageSize ?? 500 });
+    const items = page.items.map((i) => this.#complete(i)).filter((o) => o !== undefined);
+    const rv = page.resourceVersion;
     this.#cache.clear();
     for (const o of items) this.#cache.set(objectKey(o), o);
     this.#resourceVersion = rv;
@@ -119,7 +99,7 @@ export class Informer {
         resolve(r);
       };
       const query = { resourceVersion: this.#resourceVersion, allowWatchBookmarks: true, ...(this.#options.labelSelector ? { labelSelector: this.#options.labelSelector } : {}) };
-      new Watch(this.#kc).watch(collectionPath(this.resource), query, (type: string, obj: unknown) => {
+      new Watch(this.#kc).watch(resourcePath(this.resource), query, (type: string, obj: unknown) => {
         if (type === 'ERROR') {
           if (at(obj, 'code') === 410) gone = true;
           return;

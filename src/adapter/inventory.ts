@@ -27,7 +27,10 @@ export class InventoryReporter {
   lastReportAt: number | undefined;
 
   /** `snapshot()` returns every object when all informers have listed, else undefined. */
-  constructor(manager: ManagerApi, snapshot: () => KubeObject[] | undefined, batchMs = 250) {
+  readonly #onError: (e: unknown) => void;
+
+  constructor(manager: ManagerApi, snapshot: () => KubeObject[] | undefined, batchMs = 250, onError: (e: unknown) => void = () => {}) {
+    this.#onError = onError;
     this.#manager = manager;
     this.#snapshot = snapshot;
     this.#batchMs = batchMs;
@@ -59,7 +62,10 @@ export class InventoryReporter {
   #schedule(): void {
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
-      void this.flush().catch(() => this.#schedule());
+      void this.flush().catch((e: unknown) => {
+        this.#onError(e);
+        this.#schedule();
+      });
     }, this.#batchMs);
   }
 
@@ -74,7 +80,11 @@ export class InventoryReporter {
     try {
       if (this.#needSnapshot) {
         const all = this.#snapshot();
-        if (!all) return;
+        if (!all) {
+          // not every informer has listed yet (or this replica does not lead): try again shortly
+          this.#schedule();
+          return;
+        }
         this.#queue.clear();
         this.#needSnapshot = false;
         try {

@@ -80,10 +80,14 @@ export class LeaderElector {
             this.#leading = true;
             this.#o.onStartedLeading();
           }
-        } else this.#lose();
+        } else {
+          if (this.#leading) this.#o.onError?.(new Error('the Lease is held by another replica'));
+          this.#lose();
+        }
       } catch (e) {
         this.#o.onError?.(e);
         if (performance.now() > this.#validUntil) this.#lose();
+        if (this.#leading) this.#o.onError?.(new Error(`renew failed; leading until the renew deadline`));
       }
       await sleep(this.#o.retryPeriodMs * (this.#leading ? 1 : 1 + Math.random() * 0.2), this.#stop.signal);
     }

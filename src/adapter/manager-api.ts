@@ -25,7 +25,9 @@ export class ManagerApi {
     return this.#client.request('PUT', this.#base, {});
   }
 
-  snapshot(objects: readonly Json[]): Promise<unknown> {
+  /** Registers the cluster (idempotent) and replaces its inventory. */
+  async snapshot(objects: readonly Json[]): Promise<unknown> {
+    await this.register();
     return this.#client.request('PUT', `${this.#base}/inventory`, { objects });
   }
 

@@ -9,7 +9,7 @@
  * imported NetworkPolicies once every replacement is realized. A managed object edited or deleted by anyone else
  * differs from what is wanted and is written again; objects without the adapter's label are never touched.
  */
-import { type KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { DfwDecodeError, decodeGroup, decodeRule, decodeSecurityPolicy } from '../server/store/decode-dfw.ts';
 import type { Group } from '../model/group.ts';
 import { clusterControlPlanePath } from '../model/paths.ts';
@@ -19,6 +19,7 @@ import { kubeNameOf } from '../realize/antrea/kube-name.ts';
 import { realizeDfwConfig } from '../realize/antrea/realize-dfw.ts';
 import { UnrealizableError } from '../realize/antrea/realize-dfw-groups.ts';
 import type { Informer } from './informer.ts';
+import { kubeRequest, resourcePath, type ResourceRef } from './kube-http.ts';
 import { at, isObject, jsonEqual, type Json, type KubeObject, messageOf, statusOf } from './kube-object.ts';
 import type { ManagerApi, RealizationStateReport } from './manager-api.ts';
 import { prunedFields } from './served-schemas.ts';
@@ -27,10 +28,15 @@ import { prunedFields } from './served-schemas.ts';
 export const ADAPTER_LABEL = 'np2dfw.io/adapter-cluster';
 
 export const ANTREA_KINDS = [
-  { kind: 'Tier', plural: 'tiers' },
-  { kind: 'ClusterGroup', plural: 'clustergroups' },
-  { kind: 'ClusterNetworkPolicy', plural: 'clusternetworkpolicies' },
+  { apiVersion: 'crd.antrea.io/v1beta1', kind: 'Tier', plural: 'tiers' },
+  { apiVersion: 'crd.antrea.io/v1beta1', kind: 'ClusterGroup', plural: 'clustergroups' },
+  { apiVersion: 'crd.antrea.io/v1beta1', kind: 'ClusterNetworkPolicy', plural: 'clusternetworkpolicies' },
 ] as const;
+
+const REFS: Readonly<Record<string, ResourceRef>> = {
+  ...Object.fromEntries(ANTREA_KINDS.map((k) => [k.kind, k])),
+  NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies' },
+};
 
 export class NotLeaderError extends Error {}
 
@@ -63,6 +69,7 @@ interface Wanted {
   /** DFW policies in error whose live object (if any) is kept as it is. */
   readonly kept: Set<string>;
   readonly revisions: Map<string, number>;
+  readonly ruleIds: Map<string, Set<string>>;
 }
 
 function decodeDfw(body: unknown, states: Map<string, PolicyState>): { groups: Group[]; policies: SecurityPolicy[]; revisions: Map<string, number> } {
@@ -104,8 +111,9 @@ function referencedGroups(o: unknown, out = new Set<string>()): Set<string> {
   else if (isObject(o)) {
     for (const [k, v] of Object.entries(o)) {
       if (k === 'group' && typeof v === 'string') out.add(v);
-      else if (k === 'childGroups' && Array.isArray(v)) for (const c of v) if (typeof c === 'string') out.add(c);
-      else referencedGroups(v, out);
+      else if (k === 'childGroups' && Array.isArray(v)) {
+        for (const c of v) if (typeof c === 'string') out.add(c);
+      } else referencedGroups(v, out);
     }
   }
   return out;
@@ -113,14 +121,14 @@ function referencedGroups(o: unknown, out = new Set<string>()): Set<string> {
 
 export class Realizer {
   readonly #d: RealizerDeps;
-  readonly #api: KubernetesObjectApi;
   readonly #reported = new Map<string, string>();
   /** The last reconcile's states (for the metrics and tests). */
   states = new Map<string, PolicyState>();
+  /** The last reconcile's ClusterNetworkPolicies: name -> the DFW policy and its rule ids (for statistics). */
+  realized = new Map<string, { readonly policyId: string; readonly ruleIds: ReadonlySet<string> }>();
 
   constructor(deps: RealizerDeps) {
     this.#d = deps;
-    this.#api = KubernetesObjectApi.makeApiClient(deps.kc);
   }
 
   async #wanted(): Promise<Wanted> {
@@ -187,7 +195,8 @@ export class Realizer {
       policies: policiesOut,
     };
     for (const o of [...out.tiers, ...out.clusterGroups, ...out.policies]) label(o);
-    return { objects: out, states, policyOfObject, kept, revisions };
+    const ruleIds = new Map(ok.map((p) => [p.id, new Set(p.rules.map((r) => r.id))]));
+    return { objects: out, states, policyOfObject, kept, revisions, ruleIds };
   }
 
   /** Whether the live object is what is wanted: the same spec, and the wanted labels and annotations present. */
@@ -206,21 +215,23 @@ export class Realizer {
     if (Realizer.inSync(informer.get(name), want)) return;
     if (!this.#d.canWrite()) throw new NotLeaderError('not the leader');
     this.#d.onWrite?.('apply', kind, name);
-    const applied = await this.#api.patch(want as unknown as KubeObject, undefined, undefined, this.#d.fieldManager, true, PatchStrategy.ServerSideApply) as unknown as KubeObject;
-    if (Realizer.inSync(applied, want) && jsonEqual(applied.spec, want.spec)) return;
-    // Someone else added fields the adapter does not set (server-side apply leaves other managers' fields): the
-    // wanted spec replaces the whole spec, on the version just read.
+    const path = resourcePath(REFS[kind], undefined, name);
+    const applied = await kubeRequest(this.#d.kc, 'PATCH', path, {
+      query: { fieldManager: this.#d.fieldManager, force: true, fieldValidation: 'Strict' }, body: want, contentType: 'application/apply-patch+yaml',
+    });
+    if (jsonEqual(applied.spec, want.spec)) return;
+    // Someone else added fields the adapter does not set (server-side apply keeps other managers' fields): the
+    // wanted spec replaces the whole spec, on the version just read (a 409 if it changed meanwhile: retried).
     if (!this.#d.canWrite()) throw new NotLeaderError('not the leader');
     this.#d.onWrite?.('update', kind, name);
-    await this.#api.replace({ ...applied, spec: want.spec } as KubeObject, undefined, undefined, this.#d.fieldManager);
+    await kubeRequest(this.#d.kc, 'PUT', path, { query: { fieldManager: this.#d.fieldManager, fieldValidation: 'Strict' }, body: { ...applied, spec: want.spec } });
   }
 
   async #delete(kind: string, o: KubeObject): Promise<void> {
     if (!this.#d.canWrite()) throw new NotLeaderError('not the leader');
     this.#d.onWrite?.('delete', kind, o.metadata.name);
     try {
-      await this.#api.delete({ apiVersion: String(o.apiVersion), kind, metadata: { name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) } },
-        undefined, undefined, undefined, undefined, undefined, { preconditions: { uid: o.metadata.uid } });
+      await kubeRequest(this.#d.kc, 'DELETE', resourcePath(REFS[kind], o.metadata.namespace, o.metadata.name), { body: { preconditions: { uid: o.metadata.uid } } });
     } catch (e) {
       if (statusOf(e) !== 404) throw e;
     }
@@ -283,6 +294,10 @@ export class Realizer {
       else states.set(id, { policyId: id, revision, state: 'PENDING' });
     }
     this.states = states;
+    this.realized = new Map(objects.policies.map((c) => {
+      const id = policyOfObject.get(c.metadata.name)!;
+      return [c.metadata.name, { policyId: id, ruleIds: wanted.ruleIds.get(id) ?? new Set<string>() }];
+    }));
     await this.#report(states);
     await this.#removeImported(states);
   }

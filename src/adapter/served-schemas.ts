@@ -4,7 +4,8 @@
  * for) and never writes an object with a field the server would drop: an Antrea before v2.2 has no ipBlock
  * `except`, and a policy that needs one is an ERROR rather than a policy that silently means something else.
  */
-import { type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeRequest } from './kube-http.ts';
 import { at, isObject, type Json } from './kube-object.ts';
 
 const OBJECT_META = new Set(['name', 'namespace', 'labels', 'annotations', 'resourceVersion', 'uid', 'generation', 'ownerReferences', 'finalizers']);
@@ -44,10 +45,9 @@ export function prunedFields(object: Json, schema: Json): string[] {
 
 /** The served schema of each kind of crd.antrea.io/v1beta1 the adapter writes, read from the API server. */
 export async function readServedSchemas(kc: KubeConfig, kinds: readonly { kind: string; plural: string }[], group: string, version: string): Promise<Map<string, Json>> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
   const out = new Map<string, Json>();
   for (const k of kinds) {
-    const crd = await api.read({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `${k.plural}.${group}` } });
+    const crd = await kubeRequest(kc, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${k.plural}.${group}`);
     const versions = at(crd, 'spec', 'versions');
     if (!Array.isArray(versions)) throw new Error(`CustomResourceDefinition ${k.plural}.${group}: no spec.versions`);
     const served = versions.find((v) => isObject(v) && v.name === version && v.served === true);

@@ -89,11 +89,15 @@ export interface KubeApiServer {
   close(): Promise<void>;
 }
 
+/** An object as tests read it (loosely typed: tests assert on fields directly). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestObject = Record<string, any>;
+
 export interface ObjectAccess {
-  get(apiVersion: string, kind: string, name: string, namespace?: string): Json | undefined;
-  list(apiVersion: string, kind: string, namespace?: string): Json[];
+  get(apiVersion: string, kind: string, name: string, namespace?: string): TestObject | undefined;
+  list(apiVersion: string, kind: string, namespace?: string): TestObject[];
   /** Creates or replaces an object (status included), bumping its resourceVersion, with `manager` as Update. */
-  put(object: Json, manager?: string): Json;
+  put(object: Json, manager?: string): TestObject;
   delete(apiVersion: string, kind: string, name: string, namespace?: string): boolean;
 }
 
