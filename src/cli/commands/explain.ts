@@ -180,13 +180,13 @@ export function registerExplain(program: Command): void {
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--via <target>', 'explain the converted form for this target instead of the NetworkPolicies')
     .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
-    .action((opts: ExplainOptions) => {
+    .action(async (opts: ExplainOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'text');
       for (const flag of ['from', 'to', 'port'] as const) if (!opts[flag]) throw usageError(`explain needs --from, --to and --port (e.g. --from default/a --to 10.0.0.1 --port 443/TCP); --${flag} is missing`);
       const query = parsePortArgument(opts.port!);
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       const from = resolveEndpointArgument(opts.from!, cluster, '--from');
       const to = resolveEndpointArgument(opts.to!, cluster, '--to');
       const fam = connectionFamily(from, to, family);

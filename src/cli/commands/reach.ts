@@ -179,7 +179,7 @@ export function registerReach(program: Command): void {
     .option('--via <target>', 'evaluate the converted form for this target instead of the NetworkPolicies')
     .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
     .option('--group <how>', `table and md: pod (a pod-by-pod grid), namespace (allowed/total per namespace pair) or auto (pod up to ${GRID_MAX_ENDPOINTS} endpoints)`, 'auto')
-    .action((opts: ReachOptions) => {
+    .action(async (opts: ReachOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'table');
       const group = opts.group ?? 'auto';
       if (group !== 'auto' && group !== 'pod' && group !== 'namespace') throw usageError(`--group ${group}: use auto, pod or namespace`);
@@ -187,7 +187,7 @@ export function registerReach(program: Command): void {
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
       const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       const externals = parseExternals(opts.external, cluster);
       const fam = family ?? defaultFamily(cluster, externals);
       const skipped = externals.filter((ip) => familyOf(ip) !== fam);

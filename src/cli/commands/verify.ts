@@ -30,7 +30,7 @@ export function registerVerify(program: Command): void {
     .option('--target <name>', `the target: ${[...TARGETS.keys()].join(', ')}`, 'nsx')
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--max-counterexamples <n>', 'how many differing connections to explain', '20'))
-    .action((opts: VerifyCliOptions) => {
+    .action(async (opts: VerifyCliOptions) => {
       const target = opts.target ?? 'nsx';
       const builder = TARGETS.get(target);
       if (!builder) throw usageError(`--target ${target}: unknown target; known targets: ${[...TARGETS.keys()].join(', ')}`);
@@ -38,7 +38,7 @@ export function registerVerify(program: Command): void {
       const max = Number(opts.maxCounterexamples ?? '20');
       if (!Number.isInteger(max) || max < 0) throw usageError(`--max-counterexamples ${opts.maxCounterexamples}: expected a non-negative integer`);
       const batch = batchOptions(opts);
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       let built: BuiltTarget;
       try {
         built = builder(cluster, batch);
