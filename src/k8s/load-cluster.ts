@@ -37,6 +37,8 @@ export interface LoadOptions {
   readonly recursive?: boolean;
   /** Where pods to be (workloads, Pod manifests without status) get their addresses (assign-addresses.ts). */
   readonly assign?: AssignPlan;
+  /** Objects read elsewhere (a live cluster's lists), loaded with the files exactly as if they had been in one. */
+  readonly objects?: readonly RawObject[];
 }
 
 /** Reads `-f` paths like kubectl and builds the cluster. Throws InvalidInputError listing every problem. */
@@ -58,14 +60,12 @@ export function loadClusterFromTexts(inputs: readonly InputText[], options: Load
  * Live pods sharing an address are refused; then pods to be get their addresses.
  */
 export function loadObjects(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
-  const objects: RawObject[] = [];
-  const skippedInputs: InputText[] = [];
+  const objects: RawObject[] = [...(options.objects ?? [])];
   for (const input of inputs) {
     const found: InputProblem[] = [];
     const parsed = parseDocuments(input, found);
     if (input.inFolder && parsed.length === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
       options.onWarning?.(`${input.name}: skipped: holds no Kubernetes object (${found[0].message})`);
-      skippedInputs.push(input);
       continue;
     }
     problems.push(...found);
@@ -140,7 +140,7 @@ export function decodeObjects(objects: readonly RawObject[], problems: InputProb
     const identity = `${raw.kind} ${name}`;
     const earlier = seen.get(identity);
     if (earlier) {
-      problems.push(problemAt(raw.source, name, ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${earlier.source.file}:${earlier.source.line}`));
+      problems.push(problemAt(raw.source, name, ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier.source)}`));
       continue;
     }
     seen.set(identity, raw);

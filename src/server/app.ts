@@ -7,6 +7,7 @@ import { ApiError, ERROR_CODES, errorBody, httpStatusName } from './http/api-err
 import { openApiDocument } from './http/openapi.ts';
 import type { RouteSpec } from './http/route.ts';
 import { aaaRoutes } from './routes/aaa-routes.ts';
+import { adapterRoutes } from './routes/adapter-routes.ts';
 import { importRoutes } from './routes/import-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
@@ -46,7 +47,7 @@ export interface AppOptions {
 
 /** Every route of the API. */
 export function allRoutes(ctx: ServerContext): RouteSpec[] {
-  return [...policyRoutes(ctx), ...importRoutes(ctx), ...inventoryRoutes(ctx), ...aaaRoutes(ctx)];
+  return [...policyRoutes(ctx), ...importRoutes(ctx), ...inventoryRoutes(ctx), ...adapterRoutes(ctx), ...aaaRoutes(ctx)];
 }
 
 /** Whether the principal may call the route with these path parameters. */

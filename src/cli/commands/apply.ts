@@ -42,7 +42,7 @@ export function registerApply(program: Command): void {
         process.stderr.write(`np2dfw apply: removed np2dfw's ${target} objects\n`);
         return;
       }
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       const nodes = nodesOf(cluster);
       const node = opts.node ?? (nodes.length === 1 ? nodes[0] : undefined);
       if (!node) throw usageError(`the pods run on ${nodes.length} nodes (${nodes.join(', ')}): give --node NAME`);

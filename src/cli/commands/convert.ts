@@ -64,14 +64,14 @@ export function registerConvert(program: Command): void {
     .option('--target <name>', `the target: ${[...EMITTERS.keys()].join(', ')}`, 'nsx')
     .option('-o, --output <format>', 'output format (nsx: table, json, yaml)')
     .option('--antrea-version <X.Y>', ANTREA_VERSION_HELP))
-    .action((opts: ConvertCliOptions) => {
+    .action(async (opts: ConvertCliOptions) => {
       const target = opts.target ?? 'nsx';
       const emitter = EMITTERS.get(target);
       if (!emitter) throw usageError(`--target ${target}: unknown target; known targets: ${[...EMITTERS.keys()].join(', ')}`);
       const format = outputFormat(opts.output, emitter.formats, emitter.formats[0]);
       const antreaVersion = antreaVersionOption(opts.antreaVersion, target);
       const batch = { ...batchOptions(opts), ...(antreaVersion ? { antreaVersion } : {}) };
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       let emitted;
       try {
         emitted = emitter.emit(cluster, { ...batch, format });

@@ -33,8 +33,14 @@ export function resolveEndpointArgument(value: string, cluster: Cluster, flag: s
     return pod ? { kind: 'pod', pod, ip: v } : { kind: 'external', ip: v };
   }
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(v);
-  if (!m) throw usageError(`${flag} ${value}: give a pod as NAMESPACE/NAME, or an IP address`);
-  const pod = cluster.pods.find((p) => p.namespace === m[1] && p.name === m[2]);
+  if (!m) throw usageError(`${flag} ${value}: give a pod as NAMESPACE/NAME (NAMESPACE/NAME[Kind] for a workload), or an IP address`);
+  // `ns/web[Deployment]` names a workload; `ns/web` a Pod, or the one workload of that name when no Pod has it.
+  let pod = cluster.pods.find((p) => podId(p) === v);
+  if (!pod) {
+    const named = cluster.pods.filter((p) => p.namespace === m[1] && p.name === m[2]);
+    if (named.length > 1) throw usageError(`${flag} ${value}: ambiguous; name one of ${named.map(podId).join(', ')}`);
+    pod = named[0];
+  }
   if (!pod) {
     const inNs = cluster.pods.filter((p) => p.namespace === m[1]).map(podId);
     const hint = inNs.length
@@ -177,13 +183,13 @@ export function registerExplain(program: Command): void {
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--via <target>', 'explain the converted form for this target instead of the NetworkPolicies')
     .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
-    .action((opts: ExplainOptions) => {
+    .action(async (opts: ExplainOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'text');
       for (const flag of ['from', 'to', 'port'] as const) if (!opts[flag]) throw usageError(`explain needs --from, --to and --port (e.g. --from default/a --to 10.0.0.1 --port 443/TCP); --${flag} is missing`);
       const query = parsePortArgument(opts.port!);
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       const from = resolveEndpointArgument(opts.from!, cluster, '--from');
       const to = resolveEndpointArgument(opts.to!, cluster, '--to');
       const fam = connectionFamily(from, to, family);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAdapter } from './adapter.ts';
 import { registerImport } from './import.ts';
 import { registerInventory } from './inventory.ts';
 import { registerServe } from './serve.ts';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerImport(program);
   registerInventory(program);
   registerUser(program);
+  registerAdapter(program);
 }

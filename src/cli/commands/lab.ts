@@ -49,7 +49,7 @@ export function registerLab(program: Command): void {
       if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 10_000) throw usageError(`--timeout ${opts.timeout}: give milliseconds between 50 and 10000`);
       const family = parseFamilyArgument(opts.family);
       const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       const externals = parseExternals(opts.external, cluster);
       const fam = family ?? defaultFamily(cluster, externals);
       const seen = new Set<string>();

@@ -22,8 +22,8 @@ import type { PortMatrix, Reachability } from '../output/port-matrix.ts';
 import { stderrProgress } from '../output/progress.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
+import { groupByWorkload } from '../output/workload-groups.ts';
 import { addTargetFlags, antreaVersionOption, existingEngine } from '../target-flags.ts';
-
 /** `--against` and `--antrea-version` as given on the command line. */
 export interface TargetFlags {
   readonly against?: readonly string[];
@@ -189,16 +189,16 @@ export function registerReach(program: Command): void {
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--via <target>', 'evaluate the converted form for this target instead of the NetworkPolicies')
     .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
-    .option('--group <how>', `table and md: pod (a pod-by-pod grid), namespace (allowed/total per namespace pair) or auto (pod up to ${GRID_MAX_ENDPOINTS} endpoints)`, 'auto')
-    .action((opts: ReachOptions) => {
+    .option('--group <how>', `pod (a pod-by-pod grid), workload (a workload's pods as one row namespace/name[Kind], where they answer alike; every format), namespace (allowed/total per namespace pair) or auto (tables: workload rows up to ${GRID_MAX_ENDPOINTS}, else namespace)`, 'auto')
+    .action(async (opts: ReachOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'table');
       const group = opts.group ?? 'auto';
-      if (group !== 'auto' && group !== 'pod' && group !== 'namespace') throw usageError(`--group ${group}: use auto, pod or namespace`);
-      const gridMaxEndpoints = group === 'pod' ? Infinity : group === 'namespace' ? 0 : GRID_MAX_ENDPOINTS;
+      if (group !== 'auto' && group !== 'pod' && group !== 'workload' && group !== 'namespace') throw usageError(`--group ${group}: use auto, pod, workload or namespace`);
+      const gridMaxEndpoints = group === 'pod' || group === 'workload' ? Infinity : group === 'namespace' ? 0 : GRID_MAX_ENDPOINTS;
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
       const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       const externals = parseExternals(opts.external, cluster);
       const fam = family ?? defaultFamily(cluster, externals);
       const skipped = externals.filter((ip) => familyOf(ip) !== fam);
@@ -210,8 +210,10 @@ export function registerReach(program: Command): void {
       if (ports.length === 0) throw usageError('no port to show: no pod declares a container port and no policy names a port number; give --port (e.g. --port 80/TCP)');
       const engine = engineFor(cluster, opts.via, onError, opts);
       const endpoints = endpointsOf(cluster, fam, externals);
-      const r = computeReachability(engine, endpoints, ports);
-      if (opts.via !== undefined) noteDifferences(r, createKubernetesEngine(cluster), opts.via);
+      const computed = computeReachability(engine, endpoints, ports);
+      if (opts.via !== undefined) noteDifferences(computed, createKubernetesEngine(cluster), opts.via);
+      // A workload's pods as one row: asked for, or by default in the tables (merged only where exact).
+      const r = group === 'workload' || (group === 'auto' && (format === 'table' || format === 'md')) ? groupByWorkload(computed) : computed;
       switch (format) {
         case 'json': writeChunks(matrixJsonChunks(r)); break;
         case 'csv': writeChunks(matrixCsvChunks(r)); break;

@@ -33,7 +33,7 @@ export function registerVerify(program: Command): void {
     .option('--target <name>', `the target: ${[...TARGETS.keys()].join(', ')}`, 'nsx')
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--max-counterexamples <n>', 'how many differing connections to explain', '20')), '--target')
-    .action((opts: VerifyCliOptions) => {
+    .action(async (opts: VerifyCliOptions) => {
       const target = opts.target ?? 'nsx';
       const builder = TARGETS.get(target);
       if (!builder) throw usageError(`--target ${target}: unknown target; known targets: ${[...TARGETS.keys()].join(', ')}`);
@@ -43,7 +43,7 @@ export function registerVerify(program: Command): void {
       const antreaVersion = antreaVersionOption(opts.antreaVersion, target);
       const batch = { ...batchOptions(opts), ...(antreaVersion ? { antreaVersion } : {}) };
       if (opts.against && opts.only) throw usageError('--only converts some policies; --against verifies an existing configuration as it is: give one of them');
-      const cluster = loadClusterFromOptions(opts);
+      const cluster = await loadClusterFromOptions(opts);
       if (opts.against) {
         // An existing configuration: no conversion, so no refusal; what cannot be evaluated is invalid input.
         const engine = existingEngine(cluster, target, opts.against, antreaVersion, '--target');

@@ -24,7 +24,7 @@ export function formatMatrixMarkdown(r: Reachability, options: { gridMaxEndpoint
       out.push(`|---:|---|---|${r.endpoints.map(() => ':-:').join('|')}|`);
       r.endpoints.forEach((e, i) => {
         const cells = r.endpoints.map((_, j) => (matrix.get(i, j) ? '.' : 'X'));
-        out.push(`| ${i + 1} | ${md(e.id)} | ${md(endpointAddress(e))} | ${cells.join(' | ')} |`);
+        out.push(`| ${i + 1} | ${md(e.id)} | ${md(endpointAddress(e, r.podCounts?.[i]))} | ${cells.join(' | ')} |`);
       });
       out.push('', '`.` allowed, `X` denied.', '');
     } else {

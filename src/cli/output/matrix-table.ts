@@ -46,9 +46,9 @@ function podGrid(r: Reachability, m: BitMatrix, head: string): string {
   const n = r.endpoints.length;
   const numWidth = String(n).length;
   const idWidth = Math.max(...r.endpoints.map((e) => e.id.length));
-  const addrWidth = Math.max(...r.endpoints.map((e) => endpointAddress(e).length));
+  const addrWidth = Math.max(...r.endpoints.map((e, i) => endpointAddress(e, r.podCounts?.[i]).length));
   const labels = r.endpoints.map(
-    (e, i) => `${String(i + 1).padStart(numWidth + 1)}  ${e.id.padEnd(idWidth)}  ${endpointAddress(e).padEnd(addrWidth)}  `,
+    (e, i) => `${String(i + 1).padStart(numWidth + 1)}  ${e.id.padEnd(idWidth)}  ${endpointAddress(e, r.podCounts?.[i]).padEnd(addrWidth)}  `,
   );
   const indent = ' '.repeat(labels[0].length);
   const lines = [`${head} (row = source, column = destination; . allowed, X denied)`, ''];

@@ -16,11 +16,17 @@ export interface Reachability {
   readonly endpoints: readonly Endpoint[];
   /** One matrix per port, in the order the ports were asked for. */
   readonly ports: readonly PortMatrix[];
+  /** With `--group workload`: how many pods each endpoint stands for (absent: one each). */
+  readonly podCounts?: readonly number[];
 }
 
-/** How an endpoint is described next to its id: its address, and whether it is external or on the host network. */
-export function endpointAddress(e: Endpoint): string {
+/**
+ * How an endpoint is described next to its id: its address, whether it is external or on the host network, and
+ * for a workload's pods merged (`pods` > 1) the first address and how many pods.
+ */
+export function endpointAddress(e: Endpoint, pods = 1): string {
   if (e.kind === 'external') return '(external)';
-  if (e.pod.hostNetwork) return `${e.ip} (hostNetwork)`;
-  return e.ip;
+  const ip = pods > 1 ? `${e.ip} +${pods - 1}` : e.ip;
+  if (e.pod.hostNetwork) return `${ip} (hostNetwork)`;
+  return ip;
 }

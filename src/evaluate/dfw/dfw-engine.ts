@@ -17,6 +17,7 @@ import type { ConnectionDecision, Decision, StageVerdict } from '../decision.ts'
 import type { Endpoint } from '../endpoint.ts';
 import type { ReachabilityEngine } from '../engine.ts';
 import { isSelectable } from '../kubernetes/endpoint-match.ts';
+import { isSelfTraffic } from '../kubernetes/kubernetes-engine.ts';
 import { classifyEndpoints, type EndpointClasses } from './endpoint-classes.ts';
 import { parseAddressRange, type AddressRange } from '../../net/address-range.ts';
 import { compileGroup, type CompiledGroup } from './group-membership.ts';
@@ -211,7 +212,7 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
   }
 
   function isSelf(src: Endpoint, dst: Endpoint): boolean {
-    return src.kind === 'pod' && dst.kind === 'pod' && src.pod.namespace === dst.pod.namespace && src.pod.name === dst.pod.name;
+    return isSelfTraffic(src, dst);
   }
 
   function decide(c: Connection): ConnectionDecision {

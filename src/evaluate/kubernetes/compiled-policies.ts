@@ -8,7 +8,7 @@
 // the same ports as destinations: every verdict is the same for them (a pod's traffic to itself aside).
 import { NAMESPACE_NAME_LABEL, selectorKey, type LabelSelector, type Labels } from '../../k8s/labels.ts';
 import { effectiveRules, type NetworkPolicy, type PolicyPeer, type PolicyPort, type PolicyRule, type PolicyType } from '../../k8s/network-policy.ts';
-import { resolveNamedPort, type Pod } from '../../k8s/pod.ts';
+import { podId, resolveNamedPort, type Pod } from '../../k8s/pod.ts';
 import type { Protocol } from '../../k8s/protocol.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { addressValue, type Family } from '../../net/ip-address.ts';
@@ -476,8 +476,8 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
     if (e.kind !== 'pod') return -1;
     const i = podIndex.get(e.pod);
     if (i !== undefined) return i;
-    podIdIndex ??= new Map(cluster.pods.map((p, k) => [`${p.namespace}/${p.name}`, k]));
-    return podIdIndex.get(`${e.pod.namespace}/${e.pod.name}`) ?? -1;
+    podIdIndex ??= new Map(cluster.pods.map((p, k) => [podId(p), k]));
+    return podIdIndex.get(podId(e.pod)) ?? -1;
   };
 
   const classOf = (e: Endpoint): number => {

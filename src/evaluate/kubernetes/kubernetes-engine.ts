@@ -1,5 +1,6 @@
 // The reference engine: Kubernetes NetworkPolicy semantics, exactly. Every target is verified against it.
 import type { Cluster } from '../../k8s/cluster.ts';
+import { podId } from '../../k8s/pod.ts';
 import { effectiveRules, policyId, type NetworkPolicy, type PolicyType } from '../../k8s/network-policy.ts';
 import { BitMatrix } from '../bit-matrix.ts';
 import type { Connection, PortQuery } from '../connection.ts';
@@ -66,7 +67,7 @@ export interface KubernetesEngine extends ReachabilityEngine {
 
 /** Whether a connection is a pod's traffic to itself (the same pod at both ends), which is always allowed. */
 export function isSelfTraffic(src: Endpoint, dst: Endpoint): boolean {
-  return src.kind === 'pod' && dst.kind === 'pod' && src.pod.namespace === dst.pod.namespace && src.pod.name === dst.pod.name;
+  return src.kind === 'pod' && dst.kind === 'pod' && (src.pod === dst.pod || podId(src.pod) === podId(dst.pod));
 }
 
 /** Builds the reference engine over a cluster, with all of its policies or the given subset. */

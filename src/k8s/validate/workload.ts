@@ -37,7 +37,12 @@ export function validateWorkload(raw: RawObject, sink: ProblemSink, rules: Workl
   let template: unknown = spec;
   for (let i = 1; i < rules.templatePath.length && template !== undefined; i++) {
     const value = (template as Record<string, unknown>)[rules.templatePath[i]];
-    template = i === rules.templatePath.length - 1 ? value : objectField(sink, value, rules.templatePath.slice(0, i + 1));
+    if (i === rules.templatePath.length - 1) {
+      template = value;
+    } else {
+      template = objectField(sink, value, rules.templatePath.slice(0, i + 1));
+      if (template === undefined && value !== undefined && value !== null) return; // reported: not an object
+    }
   }
   const labels = validatePodTemplate(sink, template, rules.templatePath);
   if (rules.job && template !== undefined) validateJobRestartPolicy(sink, template, rules.templatePath);

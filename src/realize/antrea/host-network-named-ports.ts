@@ -1,7 +1,7 @@
 import type { Cluster } from '../../k8s/cluster.ts';
 import { selectorMatches } from '../../k8s/labels.ts';
 import { effectiveRules, type NetworkPolicy } from '../../k8s/network-policy.ts';
-import { podIsLive, resolveNamedPort, type Pod } from '../../k8s/pod.ts';
+import { podId, podIsLive, resolveNamedPort, type Pod } from '../../k8s/pod.ts';
 import type { IPBlock } from '../../k8s/network-policy.ts';
 import { cidrWithExceptHolds, parseCidrWithExcept } from '../../net/cidr.ts';
 import { addressValue, familyOf } from '../../net/ip-address.ts';
@@ -57,7 +57,7 @@ function check(hostPods: readonly Cluster['pods'][number][], policy: NetworkPoli
         return {
           namespace: policy.namespace, name: policy.name, uid: policy.uid, code: NAMED_PORT_ON_HOST_NETWORK_POD,
           path: `spec.egress[${i}].ports[${j}].port`,
-          message: `named port "${name}" is declared by hostNetwork pod ${pod.namespace}/${pod.name}, which the target's dataplane does not resolve named ports at`,
+          message: `named port "${name}" is declared by hostNetwork pod ${podId(pod)}, which the target's dataplane does not resolve named ports at`,
         };
       }
     }

@@ -6,6 +6,7 @@
 import type { Cluster } from '../../k8s/cluster.ts';
 import type { LabelSelector } from '../../k8s/labels.ts';
 import { effectiveRules, isolates, type NetworkPolicy, type PolicyPeer, type PolicyPort, type PolicyType } from '../../k8s/network-policy.ts';
+import { podId } from '../../k8s/pod.ts';
 import { cidrRange, subtractCidrs } from '../../net/cidr.ts';
 import { hostNetworkNamedPortCheck } from '../antrea/host-network-named-ports.ts';
 import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
@@ -293,7 +294,7 @@ export function realizeContrail(cluster: Cluster, options: ContrailOptions = {})
     converted.length = 0;
   }
   // Every tag a workload carries exists, so that kube-manager can attach it.
-  const workloads = cluster.pods.filter((p) => !p.hostNetwork).map((p) => ({ pod: `${p.namespace}/${p.name}`, tags: podTags(cluster, p, use) }));
+  const workloads = cluster.pods.filter((p) => !p.hostNetwork).map((p) => ({ pod: podId(p), tags: podTags(cluster, p, use) }));
   for (const w of workloads) for (const t of w.tags) useTag(t);
   // The deny-all policy after every NetworkPolicy's, then kube-manager's allow-all tail.
   useTag(clusterTag(cluster.name));
