@@ -22,6 +22,12 @@ import type { PortMatrix, Reachability } from '../output/port-matrix.ts';
 import { stderrProgress } from '../output/progress.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
+import { atomEndpoints, connectionList, formatConnlist } from '../output/connlist.ts';
+import { formatCount } from '../output/counts.ts';
+import type { PortRange } from '../output/port-ranges.ts';
+import { formatSummaryCsv, formatSummaryJson, formatSummaryMarkdown, formatSummaryTable, reachSummary, type SummaryFilter } from '../output/reach-summary.ts';
+import { addressAtoms } from '../../evaluate/verify/address-atoms.ts';
+import { portClasses } from '../../evaluate/verify/port-classes.ts';
 
 const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 
@@ -152,7 +158,10 @@ export function noteDifferences(r: Reachability, reference: ReachabilityEngine, 
     : `np2dfw: the ${via} form gives the same verdict as the NetworkPolicies for every connection shown\n`);
 }
 
-const FORMATS = ['table', 'json', 'csv', 'md'] as const;
+const FORMATS = ['table', 'json', 'csv', 'md', 'connlist'] as const;
+
+/** Above this many cells (endpoints x ports), `reach`'s table is the summary per namespace pair unless --group pod/namespace. */
+export const SUMMARY_MIN_CELLS = 200;
 
 interface ReachOptions {
   filename?: string[];
@@ -164,6 +173,9 @@ interface ReachOptions {
   via?: string;
   onError?: string;
   group?: string;
+  summary?: boolean;
+  allowed?: boolean;
+  denied?: boolean;
 }
 
 /** `np2dfw reach`: the reachability matrix per port. */
@@ -179,10 +191,17 @@ export function registerReach(program: Command): void {
     .option('--via <target>', 'evaluate the converted form for this target instead of the NetworkPolicies')
     .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
     .option('--group <how>', `table and md: pod (a pod-by-pod grid), namespace (allowed/total per namespace pair) or auto (pod up to ${GRID_MAX_ENDPOINTS} endpoints)`, 'auto')
+    .option('--summary', `one line per namespace pair with counts first (table, json, csv, md; the table's default above ${SUMMARY_MIN_CELLS} endpoints x ports with --group auto)`)
+    .option('--allowed', 'with the summary: only the namespace pairs with an allowed connection')
+    .option('--denied', 'with the summary: only the namespace pairs with a denied connection')
+    .addHelpText('after', CONNLIST_HELP)
     .action((opts: ReachOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'table');
-      const group = opts.group ?? 'auto';
-      if (group !== 'auto' && group !== 'pod' && group !== 'namespace') throw usageError(`--group ${group}: use auto, pod or namespace`);
+      const group = (opts.group ?? 'auto').toLowerCase();
+      if (group !== 'auto' && group !== 'pod' && group !== 'namespace') throw usageError(`--group ${opts.group}: use auto, pod or namespace`);
+      if (opts.allowed && opts.denied) throw usageError('--allowed and --denied: give one of them (without either, the summary shows every namespace pair)');
+      const filter: SummaryFilter = opts.allowed ? 'allowed' : opts.denied ? 'denied' : 'all';
+      if (format === 'connlist' && (opts.summary || filter !== 'all')) throw usageError('-o connlist lists the allowed connections; --summary, --allowed and --denied go with table, json, csv or md');
       const gridMaxEndpoints = group === 'pod' ? Infinity : group === 'namespace' ? 0 : GRID_MAX_ENDPOINTS;
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
@@ -193,6 +212,10 @@ export function registerReach(program: Command): void {
       const skipped = externals.filter((ip) => familyOf(ip) !== fam);
       if (skipped.length) process.stderr.write(`np2dfw: not shown with IPv${fam}: --external ${skipped.join(', ')} (use --family ${fam === 4 ? 6 : 4})\n`);
       const seen = new Set<string>();
+      if (format === 'connlist') {
+        writeChunks([reachConnlist(cluster, fam, explicitPorts, externals, opts.via, onError)]);
+        return;
+      }
       const ports = explicitPorts.length
         ? explicitPorts.filter((q) => !seen.has(formatPort(q)) && seen.add(formatPort(q)))
         : defaultPorts(cluster);
@@ -201,6 +224,21 @@ export function registerReach(program: Command): void {
       const endpoints = endpointsOf(cluster, fam, externals);
       const r = computeReachability(engine, endpoints, ports);
       if (opts.via !== undefined) noteDifferences(r, createKubernetesEngine(cluster), opts.via);
+      const summary = opts.summary || filter !== 'all'
+        || (format === 'table' && group === 'auto' && endpoints.length * ports.length > SUMMARY_MIN_CELLS);
+      if (summary) {
+        if (!opts.summary && filter === 'all') {
+          process.stderr.write(`np2dfw: ${formatCount(endpoints.length)} endpoints x ${formatCount(ports.length)} ports: the summary per namespace pair (--group pod or --group namespace prints the per-port grids)\n`);
+        }
+        const rows = reachSummary(r, filter);
+        switch (format) {
+          case 'json': writeChunks([formatSummaryJson(rows)]); break;
+          case 'csv': writeChunks([formatSummaryCsv(rows)]); break;
+          case 'md': writeChunks([formatSummaryMarkdown(rows)]); break;
+          default: writeChunks([formatSummaryTable(r, rows, filter)]); break;
+        }
+        return;
+      }
       switch (format) {
         case 'json': writeChunks(matrixJsonChunks(r)); break;
         case 'csv': writeChunks(matrixCsvChunks(r)); break;
@@ -208,4 +246,22 @@ export function registerReach(program: Command): void {
         case 'table': writeChunks([formatMatrixTable(r, { gridMaxEndpoints })]); break;
       }
     });
+}
+
+const CONNLIST_HELP = `
+-o connlist lists the allowed connections, one line per pair, aggregated over ports and port ranges
+(ns/a => ns/b : TCP 8080,9090). Without --port it covers every port of every protocol; without --external, every
+address outside the cluster, as the ranges the policies' ipBlocks tell apart (0.0.0.0-9.255.255.255). A pod's
+traffic to itself and traffic between two outside addresses are left out.`;
+
+/** `reach -o connlist`: every port class (or the --port ones) and every ipBlock atom (or the --external addresses). */
+function reachConnlist(cluster: Cluster, family: Family, ports: readonly PortQuery[], externals: readonly string[], via: string | undefined, onError: OnError): string {
+  const engine = engineFor(cluster, via, onError);
+  const classes: PortRange[] = ports.length
+    ? ports.map((q) => ({ protocol: q.protocol, first: q.port, last: q.port }))
+    : portClasses(cluster);
+  const pods = endpointsOf(cluster, family);
+  if (externals.length) return formatConnlist(connectionList(engine, endpointsOf(cluster, family, externals), classes));
+  const atoms = atomEndpoints(addressAtoms(cluster, family));
+  return formatConnlist(connectionList(engine, [...pods, ...atoms.map((a) => a.endpoint)], classes, atoms.map((a) => a.atom)));
 }
