@@ -7,7 +7,7 @@ import { applyNftables, removeNftables } from '../../realize/nftables/apply-nfta
 import { renderNftables } from '../../realize/nftables/render-nftables.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions } from '../input-options.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 
 const TARGETS = ['iptables', 'nftables'] as const;
@@ -34,7 +34,7 @@ export function registerApply(program: Command): void {
     .option('--netns <name>', 'apply inside this network namespace (ip netns exec) instead of the current one')
     .option('--remove', "remove np2dfw's chains, sets or table instead (no -f needed)")
     .action(async (opts: ApplyOptions) => {
-      const target = opts.target as (typeof TARGETS)[number];
+      const target = keyword(opts.target ?? '') as (typeof TARGETS)[number];
       if (!TARGETS.includes(target)) throw usageError(`--target ${opts.target}: apply knows ${TARGETS.join(' and ')}`);
       if (opts.remove) {
         if (target === 'iptables') await removeIptables({ netns: opts.netns });

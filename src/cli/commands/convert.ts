@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { ConversionError } from '../../convert/conversion-error.ts';
 import type { TargetOptions } from '../../evaluate/target.ts';
+import type { Cluster } from '../../k8s/cluster.ts';
+import { policyId } from '../../k8s/network-policy.ts';
 import { EMITTERS } from '../../realize/emitters.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { parseOnErrorArgument } from './reach.ts';
 
@@ -46,6 +48,20 @@ export function addBatchOptions(cmd: Command): Command {
     .option('--sequence-lower <n>', 'sequence number of the first drop policy (with --sequence-upper; greater)');
 }
 
+/**
+ * `--only UID`: every uid must be a NetworkPolicy of the input; an unknown one is a usage error (exit 2) naming it
+ * and the uids there are, never a refusal of a policy that has no namespace or name to show.
+ */
+export function checkOnlyUids(cluster: Cluster, only: readonly string[] | undefined): void {
+  const known = new Set(cluster.policies.map((p) => p.uid));
+  const unknown = (only ?? []).filter((uid) => !known.has(uid));
+  if (unknown.length === 0) return;
+  const listed = cluster.policies.slice(0, 5).map((p) => `${p.uid} (${policyId(p)})`);
+  const there = cluster.policies.length === 0 ? 'the input holds no NetworkPolicy'
+    : `its NetworkPolicies' uids: ${listed.join(', ')}${cluster.policies.length > 5 ? `, ... (${cluster.policies.length - 5} more)` : ''}`;
+  throw usageError(`--only ${unknown.join(', ')}: no NetworkPolicy of the input has ${unknown.length === 1 ? 'this metadata.uid' : 'these metadata.uids'}; ${there}`);
+}
+
 interface ConvertCliOptions extends BatchCliOptions {
   filename?: string[];
   cluster?: string;
@@ -60,14 +76,16 @@ export function registerConvert(program: Command): void {
     .description('convert the NetworkPolicies into a target\'s objects (nsx: the body of PATCH /policy/api/v1/infra, or seed 000\'s rule tables)');
   addBatchOptions(addInputOptions(cmd)
     .option('--target <name>', `the target: ${[...EMITTERS.keys()].join(', ')}`, 'nsx')
-    .option('-o, --output <format>', 'output format (nsx: table, json, yaml)'))
+    .option('-o, --output <format>', `output format, per target (the first is the default): ${[...EMITTERS].map(([name, e]) => `${name}: ${e.formats.join(', ')}`).join('; ')}`))
     .action((opts: ConvertCliOptions) => {
-      const target = opts.target ?? 'nsx';
+      const target = keyword(opts.target ?? 'nsx');
       const emitter = EMITTERS.get(target);
       if (!emitter) throw usageError(`--target ${target}: unknown target; known targets: ${[...EMITTERS.keys()].join(', ')}`);
       const format = outputFormat(opts.output, emitter.formats, emitter.formats[0]);
       const batch = batchOptions(opts);
       const cluster = loadClusterFromOptions(opts);
+      checkOnlyUids(cluster, batch.only);
+      if (cluster.policies.length === 0) process.stderr.write(`np2dfw: the input holds no NetworkPolicy: there is nothing to convert for ${target}\n`);
       let emitted;
       try {
         emitted = emitter.emit(cluster, { ...batch, format });

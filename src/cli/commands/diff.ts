@@ -6,13 +6,13 @@ import { TARGETS } from '../../evaluate/targets.ts';
 import { buildCluster, type Cluster } from '../../k8s/cluster.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { diffConnections, type DiffSide } from '../output/connection-diff.ts';
 import { countOf } from '../output/counts.ts';
 import { formatDiffCsv, formatDiffJson, formatDiffMarkdown, formatDiffTable } from '../output/diff-formats.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
-import { addBatchOptions, batchOptions, type BatchCliOptions } from './convert.ts';
+import { addBatchOptions, batchOptions, checkOnlyUids, type BatchCliOptions } from './convert.ts';
 
 const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
@@ -58,11 +58,12 @@ are named on stderr and not compared. The batch options (--on-error, --only, ...
       if (toFiles.length === 0 && opts.toTarget === undefined) throw usageError('diff needs an AFTER side: --to FILE|FOLDER|- (other policies) or --to-target TARGET (the converted form)');
       if (toFiles.length && opts.toTarget !== undefined) throw usageError('--to and --to-target: give one of them');
       if (toFiles.includes('-') && (opts.filename ?? []).includes('-')) throw usageError('-f - and --to -: only one side can be read from stdin');
-      const target = opts.toTarget?.toLowerCase();
+      const target = opts.toTarget === undefined ? undefined : keyword(opts.toTarget);
       const builder = target === undefined ? undefined : TARGETS.get(target);
       if (target !== undefined && !builder) throw usageError(`--to-target ${opts.toTarget}: unknown target; known targets: ${[...TARGETS.keys()].join(', ')}`);
       const batch = batchOptions(opts);
       const cluster = loadClusterFromOptions(opts);
+      checkOnlyUids(cluster, batch.only);
       const reference = createKubernetesEngine(cluster, { name: target === undefined ? 'before' : 'kubernetes' });
       const before: DiffSide = { name: reference.name, engine: reference, cluster };
       let after: DiffSide;

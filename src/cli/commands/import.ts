@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { repeatable } from '../input-options.ts';
+import { keyword, repeatable } from '../input-options.ts';
 import { addClientOptions, clientFromOptions, type ClientOptions } from '../../client/client-options.ts';
 import { NsxApiError, type ImportResult } from '../../client/nsx-client.ts';
 
@@ -56,6 +56,7 @@ export function registerImport(program: Command): void {
         if (lower <= upper) throw usageError('--sequence-lower must be greater than --sequence-upper');
         sequence = { upper, lower };
       }
+      opts.output = keyword(opts.output);
       if (opts.output !== 'table' && opts.output !== 'json') throw usageError(`-o ${opts.output}: use table or json`);
       let client;
       try {

@@ -7,7 +7,7 @@ import { familyOf } from '../../net/ip-address.ts';
 import { compareWithEngine, LabUnavailableError, runLab, type LabTarget } from '../../lab/run-lab.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { formatMatrixJson } from '../output/matrix-json.ts';
 import { formatMatrixTable } from '../output/matrix-table.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
@@ -43,7 +43,7 @@ export function registerLab(program: Command): void {
     .option('--timeout <ms>', 'how long a probe waits for an answer, in milliseconds', '400')
     .action(async (opts: LabCliOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'table');
-      const target = opts.target as LabTarget;
+      const target = keyword(opts.target ?? '') as LabTarget;
       if (!TARGETS.includes(target)) throw usageError(`--target ${opts.target}: the lab loads ${TARGETS.join(' or ')}`);
       const timeoutMs = Number(opts.timeout);
       if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 10_000) throw usageError(`--timeout ${opts.timeout}: give milliseconds between 50 and 10000`);

@@ -13,7 +13,7 @@ import { TARGETS } from '../../evaluate/targets.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { matrixCsvChunks } from '../output/matrix-csv.ts';
 import { matrixJsonChunks } from '../output/matrix-json.ts';
 import { formatMatrixMarkdown } from '../output/matrix-markdown.ts';
@@ -112,6 +112,7 @@ export function defaultPorts(cluster: Cluster): PortQuery[] {
  */
 export function engineFor(cluster: Cluster, via: string | undefined, onError: OnError): ReachabilityEngine {
   if (via === undefined) return createKubernetesEngine(cluster);
+  via = keyword(via);
   const builder = TARGETS.get(via);
   if (!builder) {
     const known = [...TARGETS.keys()];
@@ -197,7 +198,7 @@ export function registerReach(program: Command): void {
     .addHelpText('after', CONNLIST_HELP)
     .action((opts: ReachOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'table');
-      const group = (opts.group ?? 'auto').toLowerCase();
+      const group = keyword(opts.group ?? 'auto');
       if (group !== 'auto' && group !== 'pod' && group !== 'namespace') throw usageError(`--group ${opts.group}: use auto, pod or namespace`);
       if (opts.allowed && opts.denied) throw usageError('--allowed and --denied: give one of them (without either, the summary shows every namespace pair)');
       const filter: SummaryFilter = opts.allowed ? 'allowed' : opts.denied ? 'denied' : 'all';
@@ -223,7 +224,7 @@ export function registerReach(program: Command): void {
       const engine = engineFor(cluster, opts.via, onError);
       const endpoints = endpointsOf(cluster, fam, externals);
       const r = computeReachability(engine, endpoints, ports);
-      if (opts.via !== undefined) noteDifferences(r, createKubernetesEngine(cluster), opts.via);
+      if (opts.via !== undefined) noteDifferences(r, createKubernetesEngine(cluster), keyword(opts.via));
       const summary = opts.summary || filter !== 'all'
         || (format === 'table' && group === 'auto' && endpoints.length * ports.length > SUMMARY_MIN_CELLS);
       if (summary) {

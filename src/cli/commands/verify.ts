@@ -7,9 +7,9 @@ import { formatVerifyReport } from '../../evaluate/verify/format-report.ts';
 import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat } from '../input-options.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
-import { addBatchOptions, batchOptions, type BatchCliOptions } from './convert.ts';
+import { addBatchOptions, batchOptions, checkOnlyUids, type BatchCliOptions } from './convert.ts';
 
 interface VerifyCliOptions extends BatchCliOptions {
   filename?: string[];
@@ -31,7 +31,7 @@ export function registerVerify(program: Command): void {
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--max-counterexamples <n>', 'how many differing connections to explain', '20'))
     .action((opts: VerifyCliOptions) => {
-      const target = opts.target ?? 'nsx';
+      const target = keyword(opts.target ?? 'nsx');
       const builder = TARGETS.get(target);
       if (!builder) throw usageError(`--target ${target}: unknown target; known targets: ${[...TARGETS.keys()].join(', ')}`);
       const format = outputFormat(opts.output, FORMATS, 'table');
@@ -39,6 +39,7 @@ export function registerVerify(program: Command): void {
       if (!Number.isInteger(max) || max < 0) throw usageError(`--max-counterexamples ${opts.maxCounterexamples}: expected a non-negative integer`);
       const batch = batchOptions(opts);
       const cluster = loadClusterFromOptions(opts);
+      checkOnlyUids(cluster, batch.only);
       let built: BuiltTarget;
       try {
         built = builder(cluster, batch);
