@@ -73,7 +73,7 @@ test('apply --netns loads a node\'s ruleset into a namespace and --remove takes 
     for (const target of ['nftables', 'iptables']) {
       const r = runNp2dfw(['apply', '-f', 'examples/seed-003', '--target', target, '--node', 'node-1', '--netns', ns]);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /node node-1: 1 protected pods/);
+      assert.match(r.stderr, /node node-1: 1 protected pod,/);
       const listed = target === 'nftables'
         ? spawnSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'np2dfw'], { encoding: 'utf8' }).stdout
         : spawnSync('ip', ['netns', 'exec', ns, 'iptables-save'], { encoding: 'utf8' }).stdout;

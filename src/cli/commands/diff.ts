@@ -8,7 +8,7 @@ import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { diffConnections, type DiffSide } from '../output/connection-diff.ts';
-import { countOf } from '../output/counts.ts';
+import { countOf } from '../../evaluate/counts.ts';
 import { formatDiffCsv, formatDiffJson, formatDiffMarkdown, formatDiffTable } from '../output/diff-formats.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';

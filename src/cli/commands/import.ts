@@ -4,6 +4,7 @@ import { EXIT } from '../exit-codes.ts';
 import { keyword, repeatable } from '../input-options.ts';
 import { addClientOptions, clientFromOptions, type ClientOptions } from '../../client/client-options.ts';
 import { NsxApiError, type ImportResult } from '../../client/nsx-client.ts';
+import { countOf, formatCount } from '../../evaluate/counts.ts';
 
 /** Formats rows as a plain-text table with a header. */
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -14,7 +15,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /** The import result as a table: one row per failed policy, a summary line, and np2dfw's verification if present. */
 export function formatImportResult(r: ImportResult, onError: string): string {
-  let out = `imported ${r.success_count} of ${r.request_count} NetworkPolicies (on_error=${onError})\n`;
+  let out = `imported ${formatCount(r.success_count)} of ${countOf(r.request_count, 'NetworkPolicy', 'NetworkPolicies')} (on_error=${onError})\n`;
   const rows: string[][] = [];
   for (const e of r.errors) for (const x of e.errors) rows.push([e.network_policy_id ?? '-', x.error_code, x.error_message]);
   for (const e of r.errors_general) for (const x of e.errors) rows.push(['(general)', x.error_code, x.error_message]);
@@ -23,7 +24,7 @@ export function formatImportResult(r: ImportResult, onError: string): string {
     counterexamples?: { source: string; destination: string; protocol: string; port: number; kubernetes: string; kubernetes_decided_by: string; dfw: string; dfw_decided_by: string }[] }[] | undefined;
   if (Array.isArray(v) && v.length) {
     out += '\n' + table(['CLUSTER', 'VERIFICATION', 'DETAILS'], v.map((c) => [c.cluster,
-      c.error ? 'FAILED' : c.equivalent ? 'equivalent' : `DIFFERENT (${c.differences ?? '?'} connections)`, c.error ?? c.summary ?? '']));
+      c.error ? 'FAILED' : c.equivalent ? 'equivalent' : `DIFFERENT (${c.differences === undefined ? '? connections' : countOf(c.differences, 'connection')})`, c.error ?? c.summary ?? '']));
     const rows = v.flatMap((c) => (c.counterexamples ?? []).slice(0, 10).map((x) => [c.cluster, x.source, x.destination, `${x.port}/${x.protocol}`,
       `${x.kubernetes} (${x.kubernetes_decided_by})`, `${x.dfw} (${x.dfw_decided_by})`]));
     if (rows.length) out += '\n' + table(['CLUSTER', 'SOURCE', 'DESTINATION', 'PORT', 'KUBERNETES', 'NOW'], rows);

@@ -12,6 +12,7 @@ import { formatMatrixJson } from '../output/matrix-json.ts';
 import { formatMatrixTable } from '../output/matrix-table.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { defaultPorts, parseExternals, parseFamilyArgument, parsePortArgument } from './reach.ts';
+import { countOf } from '../../evaluate/counts.ts';
 
 const FORMATS = ['table', 'json'] as const;
 const TARGETS: readonly LabTarget[] = ['nftables', 'iptables'];
@@ -82,11 +83,11 @@ export function registerLab(program: Command): void {
       const diffs = compareWithEngine(result, createKubernetesEngine(cluster));
       const out = format === 'json' ? process.stderr : process.stdout;
       if (diffs.length === 0) {
-        out.write(`${format === 'json' ? 'np2dfw lab: ' : '\n'}the ${target} dataplane behaved exactly as the Kubernetes semantics say on ${result.ports.length} port(s) x ${endpoints.length * endpoints.length} pairs\n`);
+        out.write(`${format === 'json' ? 'np2dfw lab: ' : '\n'}the ${target} dataplane behaved exactly as the Kubernetes semantics say on ${countOf(result.ports.length, 'port')} x ${countOf(endpoints.length * endpoints.length, 'pair')}\n`);
         return;
       }
       const lines = diffs.map((d) => `  ${d.src} -> ${d.dst} ${formatPort(d.query)}: observed ${d.observed ? 'allowed' : 'denied'}, Kubernetes ${d.expected ? 'allows' : 'denies'}`);
-      out.write(`${format === 'json' ? 'np2dfw lab: ' : '\n'}${diffs.length} connection(s) differ from the Kubernetes semantics:\n${lines.join('\n')}\n`);
+      out.write(`${format === 'json' ? 'np2dfw lab: ' : '\n'}${countOf(diffs.length, 'connection')} ${diffs.length === 1 ? 'differs' : 'differ'} from the Kubernetes semantics:\n${lines.join('\n')}\n`);
       process.exitCode = EXIT.FAILURE;
     });
 }

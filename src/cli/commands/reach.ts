@@ -23,7 +23,7 @@ import { stderrProgress } from '../output/progress.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
 import { atomEndpoints, connectionList, formatConnlist } from '../output/connlist.ts';
-import { formatCount } from '../output/counts.ts';
+import { countOf, formatCount } from '../../evaluate/counts.ts';
 import type { PortRange } from '../output/port-ranges.ts';
 import { formatSummaryCsv, formatSummaryJson, formatSummaryMarkdown, formatSummaryTable, reachSummary, type SummaryFilter } from '../output/reach-summary.ts';
 import { addressAtoms } from '../../evaluate/verify/address-atoms.ts';
@@ -135,7 +135,7 @@ export function computeReachability(engine: ReachabilityEngine, endpoints: reado
   const out: PortMatrix[] = [];
   try {
     ports.forEach((query, i) => {
-      progress.update(`np2dfw: computing ${formatPort(query)} (port ${i + 1} of ${ports.length}, ${endpoints.length} endpoints)...`);
+      progress.update(`np2dfw: computing ${formatPort(query)} (port ${formatCount(i + 1)} of ${formatCount(ports.length)}, ${countOf(endpoints.length, 'endpoint')})...`);
       out.push({ query, matrix: engine.matrix(endpoints, query) });
     });
   } finally {
@@ -152,7 +152,7 @@ export function noteDifferences(r: Reachability, reference: ReachabilityEngine, 
   const changed: string[] = [];
   for (const { query, matrix } of r.ports) {
     const n = matrix.differences(reference.matrix(r.endpoints, query)).length;
-    if (n) changed.push(`${n} connection${n === 1 ? '' : 's'} on ${formatPort(query)}`);
+    if (n) changed.push(`${countOf(n, 'connection')} on ${formatPort(query)}`);
   }
   process.stderr.write(changed.length
     ? `np2dfw: the ${via} form changes the NetworkPolicies' verdict of ${changed.join(', ')} (np2dfw explain --via ${via} tells why)\n`
@@ -229,7 +229,7 @@ export function registerReach(program: Command): void {
         || (format === 'table' && group === 'auto' && endpoints.length * ports.length > SUMMARY_MIN_CELLS);
       if (summary) {
         if (!opts.summary && filter === 'all') {
-          process.stderr.write(`np2dfw: ${formatCount(endpoints.length)} endpoints x ${formatCount(ports.length)} ports: the summary per namespace pair (--group pod or --group namespace prints the per-port grids)\n`);
+          process.stderr.write(`np2dfw: ${countOf(endpoints.length, 'endpoint')} x ${countOf(ports.length, 'port')}: the summary per namespace pair (--group pod or --group namespace prints the per-port grids)\n`);
         }
         const rows = reachSummary(r, filter);
         switch (format) {

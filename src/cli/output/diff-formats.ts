@@ -1,6 +1,6 @@
 // `np2dfw diff` output: table (text), json, csv, md.
 import type { ConnectionDiff, DiffGroup, SideVerdict } from './connection-diff.ts';
-import { countOf } from './counts.ts';
+import { countOf } from '../../evaluate/counts.ts';
 import { formatPortRanges } from './port-ranges.ts';
 
 function verdict(v: SideVerdict): string {

@@ -1,7 +1,7 @@
 // `np2dfw reach --summary`: one line per namespace pair, counts first, over every port shown.
 import { formatPort, type PortQuery } from '../../evaluate/connection.ts';
 import { countGroupPair, groupByNamespace } from './endpoint-groups.ts';
-import { countOf, formatCount } from './counts.ts';
+import { countOf, formatCount } from '../../evaluate/counts.ts';
 import type { Reachability } from './port-matrix.ts';
 
 /** One port of a namespace pair. */
