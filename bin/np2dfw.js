@@ -7,5 +7,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 const { endQuietlyOnClosedPipe } = await import('../src/cli/closed-pipe.ts');
 endQuietlyOnClosedPipe();
+const { endWithNpmParent } = await import('../src/cli/npm-parent.ts');
+endWithNpmParent();
 const { runCli } = await import('../src/cli/main.ts');
 process.exitCode = await runCli(process.argv.slice(2));

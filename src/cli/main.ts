@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InvalidInputError } from '../k8s/invalid-input.ts';
 import { CliError } from './cli-error.ts';
 import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
+import { endWithNpmParent } from './npm-parent.ts';
 import { EXIT } from './exit-codes.ts';
 import { registerCommands } from './commands/index.ts';
 import { registerHelp } from './help-command.ts';
@@ -57,5 +58,6 @@ function reportError(e: unknown): number {
 
 if (import.meta.main) {
   endQuietlyOnClosedPipe();
+  endWithNpmParent();
   process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -20,6 +20,7 @@ import { applyNftables } from '../realize/nftables/apply-nftables.ts';
 import type { Probe, ProbeOutcome } from './agent.ts';
 import { buildTopology, deleteNamespaces, deleteNamespacesSync, inParallel, liveNamespaces, sweepLeftovers, type LabPodSpec } from './topology.ts';
 import { countOf, formatCount } from '../evaluate/counts.ts';
+import { constants as osConstants } from 'node:os';
 
 /** The dataplanes the lab can load. */
 export type LabTarget = 'nftables' | 'iptables';
@@ -222,7 +223,8 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     script.dispose();
     deleteNamespacesSync((cmd, args) => spawnSync(cmd, args));
     process.stderr.write(`np2dfw lab: interrupted (${signal}); removed the lab's namespaces\n`);
-    process.exit(130);
+    // As a shell reports a process ended by a signal: 128 + its number (SIGINT 130, SIGTERM 143).
+    process.exit(128 + (osConstants.signals[signal] ?? 0));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
