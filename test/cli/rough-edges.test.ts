@@ -1,9 +1,12 @@
 // Issue 11's rough edges of the CLI, each as a user meets it (a child process, as a user runs np2dfw).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { countOf, formatCount } from '../../src/evaluate/counts.ts';
 import { EMITTERS } from '../../src/realize/emitters.ts';
-import { runNp2dfw } from './run-cli.ts';
+import { REPO_ROOT, runNp2dfw } from './run-cli.ts';
 
 describe('convert', () => {
   it('says on stderr when the input holds no NetworkPolicy (and still exits 0)', () => {
@@ -86,5 +89,24 @@ describe('counts in human output', () => {
     assert.match(one.stdout, /5 pod endpoints and 1 external address \(/);
     const shop = runNp2dfw(['verify', '-f', 'examples/shop', '--target', 'nsx']);
     assert.match(shop.stdout, /29 matrices, 4,901 connections/);
+  });
+});
+
+describe('README', () => {
+  it('the named-ports example says as many refused policies as verify prints', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const shown = /\$ np2dfw verify -f examples\/named-ports --target nsx\n(error: [^\n]*)/.exec(readme);
+    assert.ok(shown, 'the README shows the example');
+    const r = runNp2dfw(['verify', '-f', 'examples/named-ports', '--target', 'nsx']);
+    assert.equal(r.code, 3);
+    assert.equal(shown[1], r.stderr.split('\n')[0]);
+  });
+
+  it('no longer says that npm keeps --help for itself, and npx np2dfw reach --help shows the help', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    assert.doesNotMatch(readme, /npm keeps `--help` for itself/);
+    const r = spawnSync('npx', ['--no-install', 'np2dfw', 'reach', '--help'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: np2dfw reach \[options\]/);
   });
 });
