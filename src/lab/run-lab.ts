@@ -78,7 +78,9 @@ export function writeAgentScript(source: 'agent' | 'connection-rate' = 'agent'):
   const emit = process.emitWarning;
   process.emitWarning = (() => {}) as typeof process.emitWarning;
   try {
-    writeFileSync(path, stripTypeScriptTypes(readFileSync(join(HERE, `${source}.ts`), 'utf8')));
+    // From the repository the agent is TypeScript; an installed package carries it built as JavaScript.
+    const ts = join(HERE, `${source}.ts`);
+    writeFileSync(path, existsSync(ts) ? stripTypeScriptTypes(readFileSync(ts, 'utf8')) : readFileSync(join(HERE, `${source}.js`), 'utf8'));
   } finally {
     process.emitWarning = emit;
   }
