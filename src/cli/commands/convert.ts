@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConversionError } from '../../convert/conversion-error.ts';
-import type { TargetOptions } from '../../evaluate/target.ts';
+import type { BuiltTarget, TargetBuilder, TargetOptions } from '../../evaluate/target.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { policyId } from '../../k8s/network-policy.ts';
 import { EMITTERS } from '../../realize/emitters.ts';
@@ -60,6 +60,29 @@ export function checkOnlyUids(cluster: Cluster, only: readonly string[] | undefi
   const there = cluster.policies.length === 0 ? 'the input holds no NetworkPolicy'
     : `its NetworkPolicies' uids: ${listed.join(', ')}${cluster.policies.length > 5 ? `, ... (${cluster.policies.length - 5} more)` : ''}`;
   throw usageError(`--only ${unknown.join(', ')}: no NetworkPolicy of the input has ${unknown.length === 1 ? 'this metadata.uid' : 'these metadata.uids'}; ${there}`);
+}
+
+/**
+ * Builds a target's form of the cluster for a command that evaluates it (`verify`, `diff`): a ConversionError is a
+ * usage error (exit 2); refused policies exit 3 with their reasons, unless `--on-error continue`, which notes them
+ * on stderr and lets the command work on the mixed state (`done`: what the command does, `verified`).
+ */
+export function buildTargetForCli(builder: TargetBuilder, cluster: Cluster, batch: TargetOptions, target: string, done: string): BuiltTarget {
+  let built: BuiltTarget;
+  try {
+    built = builder(cluster, batch);
+  } catch (e) {
+    if (e instanceof ConversionError) throw usageError(`${e.code}: ${e.message}`);
+    throw e;
+  }
+  if (built.refusals.length) {
+    const what = `${refusedPolicies(built.refusals)} cannot be converted for ${target}`;
+    if (batch.onError !== 'continue') {
+      throw new CliError(`${what}; nothing was ${done} (with --on-error continue, they stay NetworkPolicies and the mixed state is ${done}):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
+    }
+    process.stderr.write(`np2dfw: ${what}; they stay NetworkPolicies in the mixed state ${done} here:\n${formatRefusals(built.refusals)}\n`);
+  }
+  return built;
 }
 
 interface ConvertCliOptions extends BatchCliOptions {

@@ -1,18 +1,15 @@
 import type { Command } from 'commander';
-import { ConversionError } from '../../convert/conversion-error.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
-import type { BuiltTarget } from '../../evaluate/target.ts';
 import { TARGETS } from '../../evaluate/targets.ts';
 import { buildCluster, type Cluster } from '../../k8s/cluster.ts';
-import { CliError, usageError } from '../cli-error.ts';
+import { usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { diffConnections, type DiffSide } from '../output/connection-diff.ts';
 import { countOf } from '../../evaluate/counts.ts';
 import { formatDiffCsv, formatDiffJson, formatDiffMarkdown, formatDiffTable } from '../output/diff-formats.ts';
-import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
-import { addBatchOptions, batchOptions, checkOnlyUids, type BatchCliOptions } from './convert.ts';
+import { addBatchOptions, batchOptions, buildTargetForCli, checkOnlyUids, type BatchCliOptions } from './convert.ts';
 
 const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
@@ -68,20 +65,7 @@ are named on stderr and not compared. The batch options (--on-error, --only, ...
       const before: DiffSide = { name: reference.name, engine: reference, cluster };
       let after: DiffSide;
       if (builder) {
-        let built: BuiltTarget;
-        try {
-          built = builder(cluster, batch);
-        } catch (e) {
-          if (e instanceof ConversionError) throw usageError(`${e.code}: ${e.message}`);
-          throw e;
-        }
-        if (built.refusals.length) {
-          const what = `${refusedPolicies(built.refusals)} cannot be converted for ${target}`;
-          if (batch.onError !== 'continue') {
-            throw new CliError(`${what}; nothing was compared (with --on-error continue, they stay NetworkPolicies and the mixed state is compared):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
-          }
-          process.stderr.write(`np2dfw: ${what}; they stay NetworkPolicies in the mixed state compared here:\n${formatRefusals(built.refusals)}\n`);
-        }
+        const built = buildTargetForCli(builder, cluster, batch, target!, 'compared');
         // The target is built from the same cluster: its decisions follow the reference engine's endpoint classes.
         after = { name: target!, engine: built.engine, cluster, classOf: reference.compiled().classOf };
       } else {

@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { ConversionError } from '../../convert/conversion-error.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
-import type { BuiltTarget } from '../../evaluate/target.ts';
 import { TARGETS } from '../../evaluate/targets.ts';
 import { formatVerifyReport } from '../../evaluate/verify/format-report.ts';
 import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
-import { CliError, usageError } from '../cli-error.ts';
+import { usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat } from '../input-options.ts';
-import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
-import { addBatchOptions, batchOptions, checkOnlyUids, type BatchCliOptions } from './convert.ts';
+import { addBatchOptions, batchOptions, buildTargetForCli, checkOnlyUids, type BatchCliOptions } from './convert.ts';
 
 interface VerifyCliOptions extends BatchCliOptions {
   filename?: string[];
@@ -40,21 +37,7 @@ export function registerVerify(program: Command): void {
       const batch = batchOptions(opts);
       const cluster = loadClusterFromOptions(opts);
       checkOnlyUids(cluster, batch.only);
-      let built: BuiltTarget;
-      try {
-        built = builder(cluster, batch);
-      } catch (e) {
-        if (e instanceof ConversionError) throw usageError(`${e.code}: ${e.message}`);
-        throw e;
-      }
-      const refused = built.refusals.length;
-      if (refused) {
-        const what = `${refusedPolicies(built.refusals)} cannot be converted for ${target}`;
-        if (batch.onError !== 'continue') {
-          throw new CliError(`${what}; nothing was verified (with --on-error continue, they stay NetworkPolicies and the mixed state is verified):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
-        }
-        process.stderr.write(`np2dfw: ${what}; they stay NetworkPolicies in the mixed state verified here:\n${formatRefusals(built.refusals)}\n`);
-      }
+      const built = buildTargetForCli(builder, cluster, batch, target, 'verified');
       const report = verifyEngines(cluster, createKubernetesEngine(cluster), built.engine, { maxCounterexamples: max });
       process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
       if (!report.equivalent) process.exitCode = EXIT.FAILURE;

@@ -1,6 +1,7 @@
 // `np2dfw diff` output: table (text), json, csv, md.
 import type { ConnectionDiff, DiffGroup, SideVerdict } from './connection-diff.ts';
 import { countOf } from '../../evaluate/counts.ts';
+import { csvField } from './matrix-csv.ts';
 import { formatPortRanges } from './port-ranges.ts';
 
 function verdict(v: SideVerdict): string {
@@ -58,10 +59,6 @@ export function formatDiffJson(d: ConnectionDiff): string {
     onlyBefore: d.onlyBefore,
     onlyAfter: d.onlyAfter,
   }, null, 2) + '\n';
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /** The diff as CSV: one line per changed connection, with each side's verdict and reason. */

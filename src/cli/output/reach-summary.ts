@@ -2,6 +2,7 @@
 import { formatPort, type PortQuery } from '../../evaluate/connection.ts';
 import { countGroupPair, groupByNamespace } from './endpoint-groups.ts';
 import { countOf, formatCount } from '../../evaluate/counts.ts';
+import { csvField } from './matrix-csv.ts';
 import type { Reachability } from './port-matrix.ts';
 
 /** One port of a namespace pair. */
@@ -96,9 +97,8 @@ export function formatSummaryJson(rows: readonly SummaryRow[]): string {
 
 /** The summary as CSV: `source,destination,protocol,port,allowed,denied`, one line per pair and port. */
 export function formatSummaryCsv(rows: readonly SummaryRow[]): string {
-  const field = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
   const out = ['source,destination,protocol,port,allowed,denied'];
-  for (const x of rows) for (const p of x.ports) out.push(`${field(x.src)},${field(x.dst)},${p.query.protocol},${p.query.port},${p.allowed},${p.total - p.allowed}`);
+  for (const x of rows) for (const p of x.ports) out.push(`${csvField(x.src)},${csvField(x.dst)},${p.query.protocol},${p.query.port},${p.allowed},${p.total - p.allowed}`);
   return out.join('\n') + '\n';
 }
 
