@@ -66,9 +66,17 @@ export async function loadClusterFromOptions(opts: InputOptions): Promise<Cluste
   });
 }
 
-/** Checks `-o` against the formats a command offers. */
+/**
+ * A keyword given on the command line (an output format, a target, a mode, a protocol) as np2dfw compares it: case
+ * does not matter (`-o JSON`, `--target NSX`, `--port 80/tcp`). Names (namespaces, pods, uids, files) keep their case.
+ */
+export function keyword(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+/** Checks `-o` against the formats a command offers (in any case: `-o JSON` is json). */
 export function outputFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
-  const v = (value ?? fallback) as T;
+  const v = keyword(value ?? fallback) as T;
   if (!allowed.includes(v)) throw usageError(`-o ${value}: unknown output format; use one of ${allowed.join(', ')}`);
   return v;
 }

@@ -3,8 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { InvalidInputError } from '../k8s/invalid-input.ts';
 import { CliError } from './cli-error.ts';
 import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
+import { endWithNpmParent } from './npm-parent.ts';
 import { EXIT } from './exit-codes.ts';
 import { registerCommands } from './commands/index.ts';
+import { registerHelp } from './help-command.ts';
 
 /** Builds the `np2dfw` program with every command. */
 export function buildProgram(): Command {
@@ -14,12 +16,18 @@ export function buildProgram(): Command {
     .showHelpAfterError('(np2dfw --help lists the commands)')
     .exitOverride();
   registerCommands(program);
+  registerHelp(program);
   return program;
 }
 
 /** Runs the CLI; every failure becomes one paragraph on stderr and an exit code, never a stack trace. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  if (argv.length === 0) {
+    // As git does: a bare `np2dfw` is a usage error; the help goes to stderr so that stdout stays empty.
+    process.stderr.write(program.helpInformation());
+    return EXIT.INVALID_INPUT;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
@@ -50,5 +58,6 @@ function reportError(e: unknown): number {
 
 if (import.meta.main) {
   endQuietlyOnClosedPipe();
+  endWithNpmParent();
   process.exitCode = await runCli(process.argv.slice(2));
 }

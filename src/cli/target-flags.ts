@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXISTING_TARGETS } from '../evaluate/existing-targets.ts';
+import { EXISTING_TARGETS, type ExistingTarget } from '../evaluate/existing-targets.ts';
 import type { ReachabilityEngine } from '../evaluate/engine.ts';
 import type { Cluster } from '../k8s/cluster.ts';
 import { readInputs } from '../k8s/read-inputs.ts';
@@ -40,7 +40,7 @@ export function addTargetFlags(cmd: Command, flag: string): Command {
  * The engine of an existing configuration (`--against`): the files are read and decoded as the target's input;
  * every problem is reported with its file, object and field (exit 2). Warnings go to stderr.
  */
-export function existingEngine(cluster: Cluster, target: string | undefined, against: readonly string[], version: AntreaVersion | undefined, flag: string): ReachabilityEngine {
+export function existingTarget(cluster: Cluster, target: string | undefined, against: readonly string[], version: AntreaVersion | undefined, flag: string): ExistingTarget {
   if (target === undefined) throw usageError(`--against needs ${flag} (the target whose configuration the file holds: ${[...EXISTING_TARGETS.keys()].join(', ')})`);
   const build = EXISTING_TARGETS.get(target);
   if (!build) throw usageError(`--against: ${flag} ${target} has no configuration np2dfw reads; use one of ${[...EXISTING_TARGETS.keys()].join(', ')}`);

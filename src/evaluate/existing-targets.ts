@@ -18,6 +18,10 @@ import { AntreaModelError } from './antrea/antrea-membership.ts';
 import { ContrailModelError, createContrailEngine } from './contrail/contrail-engine.ts';
 import { createDfwEngine } from './dfw/dfw-engine.ts';
 import type { ReachabilityEngine } from './engine.ts';
+import type { TargetBoundaries } from './target.ts';
+import { antreaBoundaries } from './antrea/antrea-boundaries.ts';
+import { contrailBoundaries } from './contrail/contrail-boundaries.ts';
+import { dfwBoundaries } from './dfw/dfw-boundaries.ts';
 import { createKubernetesEngine } from './kubernetes/kubernetes-engine.ts';
 
 /** How to read an existing configuration. */
@@ -28,8 +32,14 @@ export interface ExistingOptions {
   readonly onWarning?: (line: string) => void;
 }
 
+/** An existing configuration's engine, and what its objects name (verify cuts its classes there too). */
+export interface ExistingTarget {
+  readonly engine: ReachabilityEngine;
+  readonly boundaries: TargetBoundaries;
+}
+
 /** Builds the engine of an existing configuration given as input texts, against the cluster's pods. */
-export type ExistingBuilder = (cluster: Cluster, inputs: readonly InputText[], options: ExistingOptions) => ReachabilityEngine;
+export type ExistingBuilder = (cluster: Cluster, inputs: readonly InputText[], options: ExistingOptions) => ExistingTarget;
 
 /** Builds an engine, turning a model error (a reference the decoders did not catch) into invalid input. */
 function built(inputs: readonly InputText[], make: () => ReachabilityEngine): ReachabilityEngine {
@@ -56,7 +66,7 @@ const existingNsx: ExistingBuilder = (cluster, inputs, options) => {
     const spans = p.scope.filter((s) => s.includes('/cluster-control-planes/'));
     if (spans.length && !spans.includes(here)) options.onWarning?.(`SecurityPolicy ${p.path}: spans ${spans.map(idOfPath).join(', ')}, not this cluster (--cluster ${cluster.name}): it takes no part here`);
   }
-  return built(inputs, () => createDfwEngine(decoded.config, cluster, { name: 'nsx (existing)' }));
+  return { engine: built(inputs, () => createDfwEngine(decoded.config, cluster, { name: 'nsx (existing)' })), boundaries: dfwBoundaries(decoded.config) };
 };
 
 /**
@@ -76,7 +86,7 @@ function existingAntrea(name: string): ExistingBuilder {
     if (problems.length) throw new InvalidInputError(problems);
     for (const w of decoded.pruned) options.onWarning?.(formatProblem(w));
     const kubernetes = remaining.length ? createKubernetesEngine(cluster, { policies: remaining, name: `${name}:kubernetes` }) : undefined;
-    return built(inputs, () => createAntreaEngine({ cluster, objects: decoded.objects, ...(kubernetes ? { kubernetes } : {}), name }));
+    return { engine: built(inputs, () => createAntreaEngine({ cluster, objects: decoded.objects, ...(kubernetes ? { kubernetes } : {}), name })), boundaries: antreaBoundaries(decoded.objects) };
   };
 }
 
@@ -88,7 +98,7 @@ const existingContrail: ExistingBuilder = (cluster, inputs) => {
   if (docs.length > 1) problems.push({ file: inputs[0].name, path: [], message: 'one JSON document expected' });
   const config = problems.length ? undefined : decodeContrailConfig(inputs[0].name, docs[0], cluster, problems);
   if (problems.length || !config) throw new InvalidInputError(problems);
-  return built(inputs, () => createContrailEngine({ cluster, config, name: 'contrail (existing)' }));
+  return { engine: built(inputs, () => createContrailEngine({ cluster, config, name: 'contrail (existing)' })), boundaries: contrailBoundaries(config) };
 };
 
 /** Every target `--against` can read, by `--target` / `--via` name. */

@@ -19,6 +19,8 @@ import { nodeOfPod, nodesOf, planNode } from '../realize/iptables/node-plan.ts';
 import { applyNftables } from '../realize/nftables/apply-nftables.ts';
 import type { Probe, ProbeOutcome } from './agent.ts';
 import { buildTopology, deleteNamespaces, deleteNamespacesSync, inParallel, liveNamespaces, sweepLeftovers, type LabPodSpec } from './topology.ts';
+import { countOf, formatCount } from '../evaluate/counts.ts';
+import { constants as osConstants } from 'node:os';
 
 /** The dataplanes the lab can load. */
 export type LabTarget = 'nftables' | 'iptables';
@@ -76,7 +78,9 @@ export function writeAgentScript(source: 'agent' | 'connection-rate' = 'agent'):
   const emit = process.emitWarning;
   process.emitWarning = (() => {}) as typeof process.emitWarning;
   try {
-    writeFileSync(path, stripTypeScriptTypes(readFileSync(join(HERE, `${source}.ts`), 'utf8')));
+    // From the repository the agent is TypeScript; an installed package carries it built as JavaScript.
+    const ts = join(HERE, `${source}.ts`);
+    writeFileSync(path, existsSync(ts) ? stripTypeScriptTypes(readFileSync(ts, 'utf8')) : readFileSync(join(HERE, `${source}.js`), 'utf8'));
   } finally {
     process.emitWarning = emit;
   }
@@ -181,7 +185,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
   const why = await labUnavailableReason(options.target);
   if (why) throw new LabUnavailableError(why);
   const swept = await sweepLeftovers();
-  if (swept.length) progress(`removed ${swept.length} namespaces left over by earlier lab runs`);
+  if (swept.length) progress(`removed ${countOf(swept.length, 'namespace')} left over by earlier lab runs`);
 
   const { cluster, endpoints } = options;
   const skipped: { query: PortQuery; reason: string }[] = [];
@@ -221,7 +225,8 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     script.dispose();
     deleteNamespacesSync((cmd, args) => spawnSync(cmd, args));
     process.stderr.write(`np2dfw lab: interrupted (${signal}); removed the lab's namespaces\n`);
-    process.exit(130);
+    // As a shell reports a process ended by a signal: 128 + its number (SIGINT 130, SIGTERM 143).
+    process.exit(128 + (osConstants.signals[signal] ?? 0));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -229,7 +234,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     const topo = await buildTopology({ prefix, nodes, pods: podSpecs, outside: [...outside].map(([key, ips]) => ({ key, ips })) }, (w) => progress(w));
     lap('topology');
 
-    progress(`loading the ${options.target} ruleset on ${nodes.length} node${nodes.length === 1 ? '' : 's'}`);
+    progress(`loading the ${options.target} ruleset on ${countOf(nodes.length, 'node')}`);
     for (const node of nodes) {
       const plan = planNode(options.config, cluster, node);
       const netns = topo.nodes.get(node)!;
@@ -241,7 +246,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     const serve = [...new Map(ports.map((q) => [formatPort(q), q])).values()];
     for (const pod of cluster.pods) for (const p of pod.ports) if (p.protocol !== 'SCTP' && !serve.some((q) => q.port === p.port && q.protocol === p.protocol)) serve.push({ protocol: p.protocol, port: p.port });
     const keys = [...topo.hosts.keys()];
-    progress(`starting ${keys.length} agents (TCP and UDP servers on ${serve.length} ports)`);
+    progress(`starting ${countOf(keys.length, 'agent')} (TCP and UDP servers on ${countOf(serve.length, 'port')})`);
     const agentOf = new Map<string, Agent>();
     await inParallel(keys, 8, async (key) => {
       const a = await startAgent(topo.hosts.get(key)!, script.path, serve, true);
@@ -252,7 +257,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
 
     const n = endpoints.length;
     const matrices = ports.map(() => new BitMatrix(n, n));
-    progress(`probing ${n}x${n} pairs on ${ports.length} port${ports.length === 1 ? '' : 's'}`);
+    progress(`probing ${formatCount(n)}x${formatCount(n)} pairs on ${countOf(ports.length, 'port')}`);
     const probeAll = async (todo: { i: number; j: number; k: number }[], timeout: number): Promise<{ i: number; j: number; k: number; o: ProbeOutcome }[]> => {
       const bySource = new Map<number, typeof todo>();
       for (const x of todo) bySource.set(x.i, [...(bySource.get(x.i) ?? []), x]);
@@ -273,7 +278,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     const second = retry.length ? await probeAll(retry, timeoutMs * 3) : [];
     for (const r of [...first, ...second]) if (r.o === 'open') matrices[r.k].set(r.i, r.j);
     lap('probes');
-    progress(`probed ${all.length} connections (${retry.length} timed out once and were probed again)`);
+    progress(`probed ${countOf(all.length, 'connection')} (${formatCount(retry.length)} timed out once and ${retry.length === 1 ? 'was' : 'were'} probed again)`);
     return { endpoints, ports: ports.map((query, k) => ({ query, matrix: matrices[k] })), skipped, timings };
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mustRun, runCommand } from '../realize/iptables/host-command.ts';
 import { familyOf } from '../net/ip-address.ts';
+import { countOf } from '../evaluate/counts.ts';
 
 /**
  * The lab's network, routed like Calico (../shared/ref/lab-notes.md): one namespace per node, one per pod (and
@@ -107,7 +108,7 @@ export async function buildTopology(spec: TopologySpec, report: (what: string) =
   spec.outside.forEach((o, i) => hosts.set(o.key, `${spec.prefix}-x${i}`));
   const allIps = [...spec.pods.flatMap((p) => p.ips), ...spec.outside.flatMap((o) => o.ips)];
 
-  report(`creating ${2 + nodes.size + hosts.size} namespaces`);
+  report(`creating ${countOf(2 + nodes.size + hosts.size, 'namespace')}`);
   await addNamespace(core, true);
   await batch(core, [`address add ${CORE4}/32 dev lo`]);
   await inParallel([...nodes.values()], 8, (ns) => addNamespace(ns, true));
@@ -138,7 +139,7 @@ export async function buildTopology(spec: TopologySpec, report: (what: string) =
     for (const ip of p.ips) coreLines.push(`route add ${hostRoute(ip)} via ${familyOf(ip) === 4 ? nodeAddr4(i) : nodeAddr6(i)} dev l${i}`);
   }
 
-  report(`attaching ${spec.pods.length} pods and ${spec.outside.length} outside hosts`);
+  report(`attaching ${countOf(spec.pods.length, 'pod')} and ${countOf(spec.outside.length, 'outside host')}`);
   await batch(core, coreLines);
   // Each host's veth: `dev` in its router (the node, or the core for outside hosts), `eth0` in the host.
   const attach = async (hostNs: string, routerNs: string, dev: string, ips: readonly string[], gw4: string): Promise<void> => {

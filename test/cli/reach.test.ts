@@ -76,7 +76,7 @@ describe('np2dfw reach', () => {
     const r = runNp2dfw(['reach', '-f', file, '--port', '80']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.match(lines[0], /^80\/TCP: \d+ of 2500 connections allowed/);
+    assert.match(lines[0], /^80\/TCP: \d+ of 2,500 connections allowed/);
     const rows = lines.filter((l) => /^\s*\d+ {2}ns-/.test(l));
     assert.equal(rows.length, 50);
     for (const l of lines) assert.ok(l.length <= 100, `too wide (${l.length}): ${l}`);

@@ -35,14 +35,14 @@ describe('np2dfw verify --target nsx', () => {
     assert.ok(report.counts.connections > 0);
   });
 
-  it('--only converts the policies named; an unknown uid is refused', () => {
+  it('--only converts the policies named; an unknown uid is a usage error (exit 2) that names it', () => {
     const body = JSON.parse(runNp2dfw(['convert', '-f', 'examples/seed-003', '-o', 'json']).stdout);
     const policy = body.children[0].Domain.children.find((c: { resource_type: string }) => c.resource_type === 'ChildSecurityPolicy').SecurityPolicy;
     const uid = policy.tags.find((t: { scope: string }) => t.scope === 'k8s-network-policy-uid').tag;
     const r = runNp2dfw(['verify', '-f', 'examples/seed-003', '--only', uid]);
     assert.equal(r.code, 0, r.stderr);
     const bad = runNp2dfw(['verify', '-f', 'examples/seed-003', '--only', '00000000-0000-4000-8000-000000000000']);
-    assert.equal(bad.code, 3);
-    assert.match(bad.stderr, /NETWORK_POLICY_NOT_FOUND/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--only 00000000-0000-4000-8000-000000000000: no NetworkPolicy of the input has this metadata\.uid/);
   });
 });

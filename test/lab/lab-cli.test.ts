@@ -2,7 +2,10 @@
 // cleans up, a non-root user is refused with a clear message.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { REPO_ROOT, runNp2dfw } from '../cli/run-cli.ts';
 import { labSkipReason } from './lab-harness.ts';
@@ -26,27 +29,39 @@ test('lab -o json prints exactly what reach -o json prints when the kernel agree
   assert.match(lab.stderr, /behaved exactly as the Kubernetes semantics say/);
 });
 
-test('lab cleans up every namespace on SIGINT', { skip }, async () => {
-  const child = spawn(process.execPath, [MAIN, 'lab', '-f', 'examples/shop', '--target', 'nftables'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  const started = new Promise<void>((resolve) => {
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-      if (/attaching/.test(stderr)) resolve();
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`lab cleans up every namespace on ${signal} and exits ${code}`, { skip }, async () => {
+    const child = spawn(process.execPath, [MAIN, 'lab', '-f', 'examples/shop', '--target', 'nftables'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const started = new Promise<void>((resolve) => {
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (/attaching/.test(stderr)) resolve();
+      });
     });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await started;
+    assert.ok(labNamespacesOf(child.pid!).length > 0, 'the lab has namespaces while it runs');
+    child.kill(signal);
+    assert.equal(await exited, code);
+    assert.match(stderr, new RegExp(`interrupted \\(${signal}\\)`));
+    assert.deepEqual(labNamespacesOf(child.pid!), []);
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await started;
-  assert.ok(labNamespacesOf(child.pid!).length > 0, 'the lab has namespaces while it runs');
-  child.kill('SIGINT');
-  assert.equal(await exited, 130);
-  assert.match(stderr, /interrupted \(SIGINT\)/);
-  assert.deepEqual(labNamespacesOf(child.pid!), []);
-});
+}
+
+// Whoever runs as nobody must not need to read the checkout (it may live in /root/... or a mktemp -d folder):
+// node starts as root, loads the whole CLI, then drops to nobody; the input comes on stdin.
+const AS_NOBODY = `
+const [main, ...args] = process.argv.slice(1);
+const { runCli } = await import(main);
+process.setgroups([]); process.setgid(65534); process.setuid(65534);
+process.exitCode = await runCli(args);`;
 
 test('lab and apply refuse clearly when not run as root', { skip }, () => {
-  for (const args of [['lab', '-f', 'examples/seed-003', '--target', 'nftables'], ['apply', '-f', 'examples/seed-003', '--target', 'nftables', '--node', 'node-1']]) {
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, MAIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  for (const args of [['lab', '-f', '-', '--target', 'nftables'], ['apply', '-f', '-', '--target', 'nftables', '--node', 'node-1']]) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', AS_NOBODY, '--', pathToFileURL(MAIN).href, ...args], {
+      cwd: tmpdir(), encoding: 'utf8', input: readFileSync(join(REPO_ROOT, 'examples', 'seed-003', 'pods.yaml'), 'utf8'),
+    });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /must run as root/);
     assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
@@ -73,7 +88,7 @@ test('apply --netns loads a node\'s ruleset into a namespace and --remove takes 
     for (const target of ['nftables', 'iptables']) {
       const r = runNp2dfw(['apply', '-f', 'examples/seed-003', '--target', target, '--node', 'node-1', '--netns', ns]);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /node node-1: 1 protected pods/);
+      assert.match(r.stderr, /node node-1: 1 protected pod,/);
       const listed = target === 'nftables'
         ? spawnSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'np2dfw'], { encoding: 'utf8' }).stdout
         : spawnSync('ip', ['netns', 'exec', ns, 'iptables-save'], { encoding: 'utf8' }).stdout;

@@ -7,8 +7,9 @@ import { applyNftables, removeNftables } from '../../realize/nftables/apply-nfta
 import { renderNftables } from '../../realize/nftables/render-nftables.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions } from '../input-options.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
+import { countOf } from '../../evaluate/counts.ts';
 
 const TARGETS = ['iptables', 'nftables'] as const;
 
@@ -34,7 +35,7 @@ export function registerApply(program: Command): void {
     .option('--netns <name>', 'apply inside this network namespace (ip netns exec) instead of the current one')
     .option('--remove', "remove np2dfw's chains, sets or table instead (no -f needed)")
     .action(async (opts: ApplyOptions) => {
-      const target = opts.target as (typeof TARGETS)[number];
+      const target = keyword(opts.target ?? '') as (typeof TARGETS)[number];
       if (!TARGETS.includes(target)) throw usageError(`--target ${opts.target}: apply knows ${TARGETS.join(' and ')}`);
       if (opts.remove) {
         if (target === 'iptables') await removeIptables({ netns: opts.netns });
@@ -73,6 +74,6 @@ export function registerApply(program: Command): void {
           ? `np2dfw apply: same rules as generation ${r.generation} in force: its sets were refilled with ipset swap\n`
           : `np2dfw apply: generation ${r.generation} in force${r.removed ? `, generation ${r.removed} removed` : ''}\n`);
       }
-      process.stderr.write(`np2dfw apply: node ${node}: ${size.pods} protected pods, ${size.blocks} policy chains, ${size.rules} rules, ${size.sets} sets with ${size.elements} elements\n`);
+      process.stderr.write(`np2dfw apply: node ${node}: ${countOf(size.pods, 'protected pod')}, ${countOf(size.blocks, 'policy chain')}, ${countOf(size.rules, 'rule')}, ${countOf(size.sets, 'set')} with ${countOf(size.elements, 'element')}\n`);
     });
 }

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { ConversionError } from '../../convert/conversion-error.ts';
-import type { TargetOptions } from '../../evaluate/target.ts';
+import type { BuiltTarget, TargetBuilder, TargetOptions } from '../../evaluate/target.ts';
+import type { Cluster } from '../../k8s/cluster.ts';
+import { policyId } from '../../k8s/network-policy.ts';
 import { EMITTERS } from '../../realize/emitters.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { ANTREA_VERSION_HELP, antreaVersionOption } from '../target-flags.ts';
 import { parseOnErrorArgument } from './reach.ts';
@@ -47,6 +49,43 @@ export function addBatchOptions(cmd: Command): Command {
     .option('--sequence-lower <n>', 'sequence number of the first drop policy (with --sequence-upper; greater)');
 }
 
+/**
+ * `--only UID`: every uid must be a NetworkPolicy of the input; an unknown one is a usage error (exit 2) naming it
+ * and the uids there are, never a refusal of a policy that has no namespace or name to show.
+ */
+export function checkOnlyUids(cluster: Cluster, only: readonly string[] | undefined): void {
+  const known = new Set(cluster.policies.map((p) => p.uid));
+  const unknown = (only ?? []).filter((uid) => !known.has(uid));
+  if (unknown.length === 0) return;
+  const listed = cluster.policies.slice(0, 5).map((p) => `${p.uid} (${policyId(p)})`);
+  const there = cluster.policies.length === 0 ? 'the input holds no NetworkPolicy'
+    : `its NetworkPolicies' uids: ${listed.join(', ')}${cluster.policies.length > 5 ? `, ... (${cluster.policies.length - 5} more)` : ''}`;
+  throw usageError(`--only ${unknown.join(', ')}: no NetworkPolicy of the input has ${unknown.length === 1 ? 'this metadata.uid' : 'these metadata.uids'}; ${there}`);
+}
+
+/**
+ * Builds a target's form of the cluster for a command that evaluates it (`verify`, `diff`): a ConversionError is a
+ * usage error (exit 2); refused policies exit 3 with their reasons, unless `--on-error continue`, which notes them
+ * on stderr and lets the command work on the mixed state (`done`: what the command does, `verified`).
+ */
+export function buildTargetForCli(builder: TargetBuilder, cluster: Cluster, batch: TargetOptions, target: string, done: string): BuiltTarget {
+  let built: BuiltTarget;
+  try {
+    built = builder(cluster, batch);
+  } catch (e) {
+    if (e instanceof ConversionError) throw usageError(`${e.code}: ${e.message}`);
+    throw e;
+  }
+  if (built.refusals.length) {
+    const what = `${refusedPolicies(built.refusals)} cannot be converted for ${target}`;
+    if (batch.onError !== 'continue') {
+      throw new CliError(`${what}; nothing was ${done} (with --on-error continue, they stay NetworkPolicies and the mixed state is ${done}):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
+    }
+    process.stderr.write(`np2dfw: ${what}; they stay NetworkPolicies in the mixed state ${done} here:\n${formatRefusals(built.refusals)}\n`);
+  }
+  return built;
+}
+
 interface ConvertCliOptions extends BatchCliOptions {
   filename?: string[];
   cluster?: string;
@@ -62,16 +101,18 @@ export function registerConvert(program: Command): void {
     .description('convert the NetworkPolicies into a target\'s objects (nsx: the body of PATCH /policy/api/v1/infra, or seed 000\'s rule tables)');
   addBatchOptions(addInputOptions(cmd)
     .option('--target <name>', `the target: ${[...EMITTERS.keys()].join(', ')}`, 'nsx')
-    .option('-o, --output <format>', 'output format (nsx: table, json, yaml)')
+    .option('-o, --output <format>', `output format, per target (the first is the default): ${[...EMITTERS].map(([name, e]) => `${name}: ${e.formats.join(', ')}`).join('; ')}`)
     .option('--antrea-version <X.Y>', ANTREA_VERSION_HELP))
     .action(async (opts: ConvertCliOptions) => {
-      const target = opts.target ?? 'nsx';
+      const target = keyword(opts.target ?? 'nsx');
       const emitter = EMITTERS.get(target);
       if (!emitter) throw usageError(`--target ${target}: unknown target; known targets: ${[...EMITTERS.keys()].join(', ')}`);
       const format = outputFormat(opts.output, emitter.formats, emitter.formats[0]);
       const antreaVersion = antreaVersionOption(opts.antreaVersion, target);
       const batch = { ...batchOptions(opts), ...(antreaVersion ? { antreaVersion } : {}) };
       const cluster = await loadClusterFromOptions(opts);
+      checkOnlyUids(cluster, batch.only);
+      if (cluster.policies.length === 0) process.stderr.write(`np2dfw: the input holds no NetworkPolicy: there is nothing to convert for ${target}\n`);
       let emitted;
       try {
         emitted = emitter.emit(cluster, { ...batch, format });

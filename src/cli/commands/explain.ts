@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { Cluster } from '../../k8s/cluster.ts';
-import { effectiveRules, policyId, type PolicyPort, type PolicyType } from '../../k8s/network-policy.ts';
+import { effectiveRules, policyId, type PolicyPeer, type PolicyPort, type PolicyType } from '../../k8s/network-policy.ts';
 import { podId, podIsLive, resolveNamedPort, type Pod } from '../../k8s/pod.ts';
 import { formatPort, type Connection } from '../../evaluate/connection.ts';
 import type { Endpoint } from '../../evaluate/endpoint.ts';
-import { formatPolicyPort, peerMatches, portMatches } from '../../evaluate/kubernetes/endpoint-match.ts';
+import { exceptExcluding, formatPolicyPort, peerMatches, portMatches } from '../../evaluate/kubernetes/endpoint-match.ts';
 import { createKubernetesEngine, type KubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
 import { usageError } from '../cli-error.ts';
@@ -99,6 +99,16 @@ function portText(port: PolicyPort, dst: Endpoint): string {
   return n === undefined ? `${text} (${dst.id} has no ${port.protocol} port of that name)` : `${text} (${n} on ${dst.id})`;
 }
 
+/** ` (10.1.2.3 is in 10.0.0.0/8 but excluded by except 10.1.0.0/16)` for each ipBlock peer whose except left the address out. */
+function exclusions(peers: readonly PolicyPeer[], other: Endpoint): string {
+  const out: string[] = [];
+  for (const peer of peers) {
+    const ex = peer.ipBlock ? exceptExcluding(peer.ipBlock, other) : undefined;
+    if (ex) out.push(`${other.ip} is in ${peer.ipBlock!.cidr} but excluded by except ${ex}`);
+  }
+  return out.length ? ` (${out.join('; ')})` : '';
+}
+
 /**
  * Why no rule allowed a denied direction: for each isolating policy, each of its rules of that direction with
  * whether a peer and a port matched; a policy without such rules only isolates.
@@ -118,7 +128,7 @@ export function deniedBecause(cluster: Cluster, c: Connection, dir: PolicyType, 
     rules.forEach((rule, i) => {
       const peerOk = !rule.peers || rule.peers.some((peer) => peerMatches(peer, policy, other, cluster.namespaces));
       const portOk = !rule.ports || rule.ports.some((port) => portMatches(port, c, c.dst));
-      const peers = peerOk ? (rule.peers ? 'a peer matches' : 'every peer') : `no peer matches ${other.id}`;
+      const peers = peerOk ? (rule.peers ? 'a peer matches' : 'every peer') : `no peer matches ${other.id}${exclusions(rule.peers!, other)}`;
       const ports = portOk ? (rule.ports ? 'a port matches' : 'every port')
         : `no port matches ${formatPort(c)} (its ports: ${rule.ports!.map((p) => portText(p, c.dst)).join(', ')})`;
       out.push(`${id} spec.${section}[${i}]: ${peers}; ${ports}`);

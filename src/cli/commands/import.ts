@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { repeatable } from '../input-options.ts';
+import { keyword, repeatable } from '../input-options.ts';
 import { addClientOptions, clientFromOptions, type ClientOptions } from '../../client/client-options.ts';
 import { NsxApiError, type ImportResult } from '../../client/nsx-client.ts';
+import { countOf, formatCount } from '../../evaluate/counts.ts';
 
 /** Formats rows as a plain-text table with a header. */
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -15,9 +16,9 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 /** The import result as a table: one row per failed policy, a summary line, and np2dfw's verification if present. */
 export function formatImportResult(r: ImportResult, onError: string): string {
   let out = r.dry_run
-    ? `dry run: would import ${r.success_count} of ${r.request_count} NetworkPolicies (on_error=${onError}); nothing was written\n`
-    : `imported ${r.success_count} of ${r.request_count} NetworkPolicies (on_error=${onError})\n`;
-  if (r.dry_run && r.preview) out += `would write ${r.preview.groups.length} groups and ${r.preview.security_policies.length} security policies (-o json lists them)\n`;
+    ? `dry run: would import ${formatCount(r.success_count)} of ${countOf(r.request_count, 'NetworkPolicy', 'NetworkPolicies')} (on_error=${onError}); nothing was written\n`
+    : `imported ${formatCount(r.success_count)} of ${countOf(r.request_count, 'NetworkPolicy', 'NetworkPolicies')} (on_error=${onError})\n`;
+  if (r.dry_run && r.preview) out += `would write ${countOf(r.preview.groups.length, 'group')} and ${countOf(r.preview.security_policies.length, 'security policy', 'security policies')} (-o json lists them)\n`;
   const rows: string[][] = [];
   for (const e of r.errors) for (const x of e.errors) rows.push([e.network_policy_id ?? '-', x.error_code, x.error_message]);
   for (const e of r.errors_general) for (const x of e.errors) rows.push(['(general)', x.error_code, x.error_message]);
@@ -26,7 +27,7 @@ export function formatImportResult(r: ImportResult, onError: string): string {
     counterexamples?: { source: string; destination: string; protocol: string; port: number; kubernetes: string; kubernetes_decided_by: string; dfw: string; dfw_decided_by: string }[] }[] | undefined;
   if (Array.isArray(v) && v.length) {
     out += '\n' + table(['CLUSTER', 'VERIFICATION', 'DETAILS'], v.map((c) => [c.cluster,
-      c.error ? 'FAILED' : c.equivalent ? 'equivalent' : `DIFFERENT (${c.differences ?? '?'} connections)`, c.error ?? c.summary ?? '']));
+      c.error ? 'FAILED' : c.equivalent ? 'equivalent' : `DIFFERENT (${c.differences === undefined ? '? connections' : countOf(c.differences, 'connection')})`, c.error ?? c.summary ?? '']));
     const rows = v.flatMap((c) => (c.counterexamples ?? []).slice(0, 10).map((x) => [c.cluster, x.source, x.destination, `${x.port}/${x.protocol}`,
       `${x.kubernetes} (${x.kubernetes_decided_by})`, `${x.dfw} (${x.dfw_decided_by})`]));
     if (rows.length) out += '\n' + table(['CLUSTER', 'SOURCE', 'DESTINATION', 'PORT', 'KUBERNETES', 'NOW'], rows);
@@ -62,6 +63,7 @@ export function registerImport(program: Command): void {
         if (lower <= upper) throw usageError('--sequence-lower must be greater than --sequence-upper');
         sequence = { upper, lower };
       }
+      opts.output = keyword(opts.output);
       if (opts.output !== 'table' && opts.output !== 'json') throw usageError(`-o ${opts.output}: use table or json`);
       let client;
       try {

@@ -6,6 +6,7 @@ import { registerServe } from './serve.ts';
 import { registerUser } from './user.ts';
 import { registerApply } from './apply.ts';
 import { registerConvert } from './convert.ts';
+import { registerDiff } from './diff.ts';
 import { registerExplain } from './explain.ts';
 import { registerLab } from './lab.ts';
 import { registerReach } from './reach.ts';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerExplain(program);
   registerConvert(program);
   registerVerify(program);
+  registerDiff(program);
   registerApply(program);
   registerLab(program);
   registerServe(program);

@@ -7,11 +7,12 @@ import { familyOf } from '../../net/ip-address.ts';
 import { compareWithEngine, LabUnavailableError, runLab, type LabTarget } from '../../lab/run-lab.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { formatMatrixJson } from '../output/matrix-json.ts';
 import { formatMatrixTable } from '../output/matrix-table.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { defaultPorts, parseExternals, parseFamilyArgument, parsePortArgument } from './reach.ts';
+import { countOf } from '../../evaluate/counts.ts';
 
 const FORMATS = ['table', 'json'] as const;
 const TARGETS: readonly LabTarget[] = ['nftables', 'iptables'];
@@ -43,7 +44,7 @@ export function registerLab(program: Command): void {
     .option('--timeout <ms>', 'how long a probe waits for an answer, in milliseconds', '400')
     .action(async (opts: LabCliOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'table');
-      const target = opts.target as LabTarget;
+      const target = keyword(opts.target ?? '') as LabTarget;
       if (!TARGETS.includes(target)) throw usageError(`--target ${opts.target}: the lab loads ${TARGETS.join(' or ')}`);
       const timeoutMs = Number(opts.timeout);
       if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 10_000) throw usageError(`--timeout ${opts.timeout}: give milliseconds between 50 and 10000`);
@@ -82,11 +83,11 @@ export function registerLab(program: Command): void {
       const diffs = compareWithEngine(result, createKubernetesEngine(cluster));
       const out = format === 'json' ? process.stderr : process.stdout;
       if (diffs.length === 0) {
-        out.write(`${format === 'json' ? 'np2dfw lab: ' : '\n'}the ${target} dataplane behaved exactly as the Kubernetes semantics say on ${result.ports.length} port(s) x ${endpoints.length * endpoints.length} pairs\n`);
+        out.write(`${format === 'json' ? 'np2dfw lab: ' : '\n'}the ${target} dataplane behaved exactly as the Kubernetes semantics say on ${countOf(result.ports.length, 'port')} x ${countOf(endpoints.length * endpoints.length, 'pair')}\n`);
         return;
       }
       const lines = diffs.map((d) => `  ${d.src} -> ${d.dst} ${formatPort(d.query)}: observed ${d.observed ? 'allowed' : 'denied'}, Kubernetes ${d.expected ? 'allows' : 'denies'}`);
-      out.write(`${format === 'json' ? 'np2dfw lab: ' : '\n'}${diffs.length} connection(s) differ from the Kubernetes semantics:\n${lines.join('\n')}\n`);
+      out.write(`${format === 'json' ? 'np2dfw lab: ' : '\n'}${countOf(diffs.length, 'connection')} ${diffs.length === 1 ? 'differs' : 'differ'} from the Kubernetes semantics:\n${lines.join('\n')}\n`);
       process.exitCode = EXIT.FAILURE;
     });
 }

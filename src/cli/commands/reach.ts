@@ -13,7 +13,7 @@ import { TARGETS } from '../../evaluate/targets.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { matrixCsvChunks } from '../output/matrix-csv.ts';
 import { matrixJsonChunks } from '../output/matrix-json.ts';
 import { formatMatrixMarkdown } from '../output/matrix-markdown.ts';
@@ -23,12 +23,18 @@ import { stderrProgress } from '../output/progress.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { writeChunks } from '../output/write-output.ts';
 import { groupByWorkload } from '../output/workload-groups.ts';
-import { addTargetFlags, antreaVersionOption, existingEngine } from '../target-flags.ts';
+import { addTargetFlags, antreaVersionOption, existingTarget } from '../target-flags.ts';
 /** `--against` and `--antrea-version` as given on the command line. */
 export interface TargetFlags {
   readonly against?: readonly string[];
   readonly antreaVersion?: string;
 }
+import { atomEndpoints, connectionList, formatConnlist } from '../output/connlist.ts';
+import { countOf, formatCount } from '../../evaluate/counts.ts';
+import { isPortRange, type PortRange } from '../output/port-ranges.ts';
+import { formatSummaryCsv, formatSummaryJson, formatSummaryMarkdown, formatSummaryTable, reachSummary, type SummaryFilter } from '../output/reach-summary.ts';
+import { addressAtoms } from '../../evaluate/verify/address-atoms.ts';
+import { portClasses } from '../../evaluate/verify/port-classes.ts';
 
 const PROTOCOL_ORDER: Record<QueryProtocol, number> = { TCP: 0, UDP: 1, SCTP: 2, OTHER: 3 };
 
@@ -113,8 +119,9 @@ export function defaultPorts(cluster: Cluster): PortQuery[] {
  */
 export function engineFor(cluster: Cluster, via: string | undefined, onError: OnError, target: TargetFlags = {}): ReachabilityEngine {
   const antreaVersion = antreaVersionOption(target.antreaVersion, via, '--via');
-  if (target.against) return existingEngine(cluster, via, target.against, antreaVersion, '--via');
+  if (target.against) return existingTarget(cluster, via, target.against, antreaVersion, '--via').engine;
   if (via === undefined) return createKubernetesEngine(cluster);
+  via = keyword(via);
   const builder = TARGETS.get(via);
   if (!builder) {
     const known = [...TARGETS.keys()];
@@ -137,7 +144,7 @@ export function computeReachability(engine: ReachabilityEngine, endpoints: reado
   const out: PortMatrix[] = [];
   try {
     ports.forEach((query, i) => {
-      progress.update(`np2dfw: computing ${formatPort(query)} (port ${i + 1} of ${ports.length}, ${endpoints.length} endpoints)...`);
+      progress.update(`np2dfw: computing ${formatPort(query)} (port ${formatCount(i + 1)} of ${formatCount(ports.length)}, ${countOf(endpoints.length, 'endpoint')})...`);
       out.push({ query, matrix: engine.matrix(endpoints, query) });
     });
   } finally {
@@ -154,14 +161,17 @@ export function noteDifferences(r: Reachability, reference: ReachabilityEngine, 
   const changed: string[] = [];
   for (const { query, matrix } of r.ports) {
     const n = matrix.differences(reference.matrix(r.endpoints, query)).length;
-    if (n) changed.push(`${n} connection${n === 1 ? '' : 's'} on ${formatPort(query)}`);
+    if (n) changed.push(`${countOf(n, 'connection')} on ${formatPort(query)}`);
   }
   process.stderr.write(changed.length
     ? `np2dfw: the ${via} form changes the NetworkPolicies' verdict of ${changed.join(', ')} (np2dfw explain --via ${via} tells why)\n`
     : `np2dfw: the ${via} form gives the same verdict as the NetworkPolicies for every connection shown\n`);
 }
 
-const FORMATS = ['table', 'json', 'csv', 'md'] as const;
+const FORMATS = ['table', 'json', 'csv', 'md', 'connlist'] as const;
+
+/** Above this many cells (endpoints x ports), `reach`'s table is the summary per namespace pair unless --group pod/namespace. */
+export const SUMMARY_MIN_CELLS = 200;
 
 interface ReachOptions {
   filename?: string[];
@@ -175,6 +185,9 @@ interface ReachOptions {
   group?: string;
   against?: string[];
   antreaVersion?: string;
+  summary?: boolean;
+  allowed?: boolean;
+  denied?: boolean;
 }
 
 /** `np2dfw reach`: the reachability matrix per port. */
@@ -190,10 +203,17 @@ export function registerReach(program: Command): void {
     .option('--via <target>', 'evaluate the converted form for this target instead of the NetworkPolicies')
     .option('--on-error <mode>', 'with --via, when the target refuses a policy: abort (exit 3) or continue (evaluate the mixed state)', 'abort')
     .option('--group <how>', `pod (a pod-by-pod grid), workload (a workload's pods as one row namespace/name[Kind], where they answer alike; every format), namespace (allowed/total per namespace pair) or auto (tables: workload rows up to ${GRID_MAX_ENDPOINTS}, else namespace)`, 'auto')
+    .option('--summary', `one line per namespace pair with counts first (table, json, csv, md; the table's default above ${SUMMARY_MIN_CELLS} endpoints x ports with --group auto)`)
+    .option('--allowed', 'with the summary: only the namespace pairs with an allowed connection')
+    .option('--denied', 'with the summary: only the namespace pairs with a denied connection')
+    .addHelpText('after', CONNLIST_HELP)
     .action(async (opts: ReachOptions) => {
       const format = outputFormat(opts.output, FORMATS, 'table');
-      const group = opts.group ?? 'auto';
-      if (group !== 'auto' && group !== 'pod' && group !== 'workload' && group !== 'namespace') throw usageError(`--group ${group}: use auto, pod, workload or namespace`);
+      const group = keyword(opts.group ?? 'auto');
+      if (group !== 'auto' && group !== 'pod' && group !== 'workload' && group !== 'namespace') throw usageError(`--group ${opts.group}: use auto, pod, workload or namespace`);
+      if (opts.allowed && opts.denied) throw usageError('--allowed and --denied: give one of them (without either, the summary shows every namespace pair)');
+      const filter: SummaryFilter = opts.allowed ? 'allowed' : opts.denied ? 'denied' : 'all';
+      if (format === 'connlist' && (opts.summary || filter !== 'all')) throw usageError('-o connlist lists the allowed connections; --summary, --allowed and --denied go with table, json, csv or md');
       const gridMaxEndpoints = group === 'pod' || group === 'workload' ? Infinity : group === 'namespace' ? 0 : GRID_MAX_ENDPOINTS;
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
@@ -204,6 +224,10 @@ export function registerReach(program: Command): void {
       const skipped = externals.filter((ip) => familyOf(ip) !== fam);
       if (skipped.length) process.stderr.write(`np2dfw: not shown with IPv${fam}: --external ${skipped.join(', ')} (use --family ${fam === 4 ? 6 : 4})\n`);
       const seen = new Set<string>();
+      if (format === 'connlist') {
+        writeChunks([reachConnlist(cluster, fam, explicitPorts, externals, opts.via, onError, opts)]);
+        return;
+      }
       const ports = explicitPorts.length
         ? explicitPorts.filter((q) => !seen.has(formatPort(q)) && seen.add(formatPort(q)))
         : defaultPorts(cluster);
@@ -211,7 +235,22 @@ export function registerReach(program: Command): void {
       const engine = engineFor(cluster, opts.via, onError, opts);
       const endpoints = endpointsOf(cluster, fam, externals);
       const computed = computeReachability(engine, endpoints, ports);
-      if (opts.via !== undefined) noteDifferences(computed, createKubernetesEngine(cluster), opts.via);
+      if (opts.via !== undefined) noteDifferences(computed, createKubernetesEngine(cluster), keyword(opts.via));
+      const summary = opts.summary || filter !== 'all'
+        || (format === 'table' && group === 'auto' && endpoints.length * ports.length > SUMMARY_MIN_CELLS);
+      if (summary) {
+        if (!opts.summary && filter === 'all') {
+          process.stderr.write(`np2dfw: ${countOf(endpoints.length, 'endpoint')} x ${countOf(ports.length, 'port')}: the summary per namespace pair (--group pod or --group namespace prints the per-port grids)\n`);
+        }
+        const rows = reachSummary(computed, filter);
+        switch (format) {
+          case 'json': writeChunks([formatSummaryJson(rows)]); break;
+          case 'csv': writeChunks([formatSummaryCsv(rows)]); break;
+          case 'md': writeChunks([formatSummaryMarkdown(rows)]); break;
+          default: writeChunks([formatSummaryTable(computed, rows, filter)]); break;
+        }
+        return;
+      }
       // A workload's pods as one row: asked for, or by default in the tables (merged only where exact).
       const r = group === 'workload' || (group === 'auto' && (format === 'table' || format === 'md')) ? groupByWorkload(computed) : computed;
       switch (format) {
@@ -221,4 +260,22 @@ export function registerReach(program: Command): void {
         case 'table': writeChunks([formatMatrixTable(r, { gridMaxEndpoints })]); break;
       }
     });
+}
+
+const CONNLIST_HELP = `
+-o connlist lists the allowed connections, one line per pair, aggregated over ports and port ranges
+(ns/a => ns/b : TCP 8080,9090). Without --port it covers every port of every protocol; without --external, every
+address outside the cluster, as the ranges the policies' ipBlocks tell apart (0.0.0.0-9.255.255.255). A pod's
+traffic to itself and traffic between two outside addresses are left out.`;
+
+/** `reach -o connlist`: every port class (or the --port ones) and every ipBlock atom (or the --external addresses). */
+function reachConnlist(cluster: Cluster, family: Family, ports: readonly PortQuery[], externals: readonly string[], via: string | undefined, onError: OnError, target: TargetFlags): string {
+  const engine = engineFor(cluster, via, onError, target);
+  const classes: PortRange[] = ports.length
+    ? ports.map((q) => ({ protocol: q.protocol, first: q.port, last: q.port })).filter(isPortRange)
+    : portClasses(cluster).filter(isPortRange);
+  const pods = endpointsOf(cluster, family);
+  if (externals.length) return formatConnlist(connectionList(engine, endpointsOf(cluster, family, externals), classes));
+  const atoms = atomEndpoints(addressAtoms(cluster, family));
+  return formatConnlist(connectionList(engine, [...pods, ...atoms.map((a) => a.endpoint)], classes, atoms.map((a) => a.atom)));
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../cli-error.ts';
+import { keyword } from '../input-options.ts';
 import { FIRST_ADMIN, startServer } from '../../server/start-server.ts';
 
 /** Parses `HOST:PORT` (`[::1]:8443` for IPv6). */
@@ -23,6 +24,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: { db: string; listen: string; tlsCert?: string; tlsKey?: string; placement: string }) => {
       const { host, port } = parseListen(opts.listen);
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw usageError('--tls-cert and --tls-key go together');
+      opts.placement = keyword(opts.placement);
       if (opts.placement !== 'nsx' && opts.placement !== 'banded') throw usageError(`--placement ${opts.placement}: use nsx or banded`);
       const server = await startServer({
         db: opts.db, host, port, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey,

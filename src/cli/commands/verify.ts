@@ -1,16 +1,13 @@
 import type { Command } from 'commander';
-import { ConversionError } from '../../convert/conversion-error.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
-import type { BuiltTarget } from '../../evaluate/target.ts';
 import { TARGETS } from '../../evaluate/targets.ts';
 import { formatVerifyReport } from '../../evaluate/verify/format-report.ts';
 import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
-import { CliError, usageError } from '../cli-error.ts';
+import { usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, loadClusterFromOptions, outputFormat } from '../input-options.ts';
-import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
-import { addTargetFlags, antreaVersionOption, existingEngine } from '../target-flags.ts';
-import { addBatchOptions, batchOptions, type BatchCliOptions } from './convert.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat } from '../input-options.ts';
+import { addTargetFlags, antreaVersionOption, existingTarget } from '../target-flags.ts';
+import { addBatchOptions, batchOptions, buildTargetForCli, checkOnlyUids, type BatchCliOptions } from './convert.ts';
 
 interface VerifyCliOptions extends BatchCliOptions {
   filename?: string[];
@@ -34,7 +31,7 @@ export function registerVerify(program: Command): void {
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--max-counterexamples <n>', 'how many differing connections to explain', '20')), '--target')
     .action(async (opts: VerifyCliOptions) => {
-      const target = opts.target ?? 'nsx';
+      const target = keyword(opts.target ?? 'nsx');
       const builder = TARGETS.get(target);
       if (!builder) throw usageError(`--target ${target}: unknown target; known targets: ${[...TARGETS.keys()].join(', ')}`);
       const format = outputFormat(opts.output, FORMATS, 'table');
@@ -46,27 +43,14 @@ export function registerVerify(program: Command): void {
       const cluster = await loadClusterFromOptions(opts);
       if (opts.against) {
         // An existing configuration: no conversion, so no refusal; what cannot be evaluated is invalid input.
-        const engine = existingEngine(cluster, target, opts.against, antreaVersion, '--target');
-        const report = verifyEngines(cluster, createKubernetesEngine(cluster), engine, { maxCounterexamples: max });
+        const existing = existingTarget(cluster, target, opts.against, antreaVersion, '--target');
+        const report = verifyEngines(cluster, createKubernetesEngine(cluster), existing.engine, { maxCounterexamples: max, boundaries: existing.boundaries });
         process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
         if (!report.equivalent) process.exitCode = EXIT.FAILURE;
         return;
       }
-      let built: BuiltTarget;
-      try {
-        built = builder(cluster, batch);
-      } catch (e) {
-        if (e instanceof ConversionError) throw usageError(`${e.code}: ${e.message}`);
-        throw e;
-      }
-      const refused = built.refusals.length;
-      if (refused) {
-        const what = `${refusedPolicies(built.refusals)} cannot be converted for ${target}`;
-        if (batch.onError !== 'continue') {
-          throw new CliError(`${what}; nothing was verified (with --on-error continue, they stay NetworkPolicies and the mixed state is verified):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
-        }
-        process.stderr.write(`np2dfw: ${what}; they stay NetworkPolicies in the mixed state verified here:\n${formatRefusals(built.refusals)}\n`);
-      }
+      checkOnlyUids(cluster, batch.only);
+      const built = buildTargetForCli(builder, cluster, batch, target, 'verified');
       const report = verifyEngines(cluster, createKubernetesEngine(cluster), built.engine, { maxCounterexamples: max, boundaries: built.boundaries });
       process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
       if (!report.equivalent) process.exitCode = EXIT.FAILURE;

@@ -1,7 +1,7 @@
 import type { Reachability } from './port-matrix.ts';
 
 /** Quotes a CSV field when it needs it (RFC 4180). */
-function csvField(value: string): string {
+export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 

@@ -2,6 +2,7 @@ import { formatPort } from '../../evaluate/connection.ts';
 import { countGroupPair, groupByNamespace, groupCell } from './endpoint-groups.ts';
 import { GRID_MAX_ENDPOINTS } from './matrix-table.ts';
 import { endpointAddress, type Reachability } from './port-matrix.ts';
+import { countOf, formatCount } from '../../evaluate/counts.ts';
 
 /** Escapes what would break a Markdown table cell. */
 function md(text: string): string {
@@ -18,7 +19,7 @@ export function formatMatrixMarkdown(r: Reachability, options: { gridMaxEndpoint
   const out: string[] = [];
   const n = r.endpoints.length;
   for (const { query, matrix } of r.ports) {
-    out.push(`### ${formatPort(query)}`, '', `${matrix.count()} of ${n * n} connections allowed (row = source, column = destination).`, '');
+    out.push(`### ${formatPort(query)}`, '', `${formatCount(matrix.count())} of ${countOf(n * n, 'connection')} allowed (row = source, column = destination).`, '');
     if (n <= gridMax) {
       out.push(`| # | source | address | ${r.endpoints.map((_, j) => j + 1).join(' | ')} |`);
       out.push(`|---:|---|---|${r.endpoints.map(() => ':-:').join('|')}|`);

@@ -2,6 +2,7 @@ import type { BitMatrix } from '../../evaluate/bit-matrix.ts';
 import { formatPort } from '../../evaluate/connection.ts';
 import { countGroupPair, groupByNamespace, groupCell, type EndpointGroup } from './endpoint-groups.ts';
 import { endpointAddress, type Reachability } from './port-matrix.ts';
+import { countOf, formatCount } from '../../evaluate/counts.ts';
 
 /** Up to this many endpoints the table is a pod-by-pod grid; beyond, it groups by namespace. */
 export const GRID_MAX_ENDPOINTS = 60;
@@ -28,7 +29,7 @@ export function formatMatrixTable(r: Reachability, options: TableOptions = {}): 
   for (const pm of r.ports) {
     const n = r.endpoints.length;
     const allowed = pm.matrix.count();
-    const head = `${formatPort(pm.query)}: ${allowed} of ${n * n} connections allowed`;
+    const head = `${formatPort(pm.query)}: ${formatCount(allowed)} of ${countOf(n * n, 'connection')} allowed`;
     if (n <= gridMax) sections.push(podGrid(r, pm.matrix, head));
     else sections.push(namespaceTable(r, pm.matrix, head, options.groupGridMax ?? GROUP_GRID_MAX));
   }

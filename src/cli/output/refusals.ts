@@ -1,8 +1,14 @@
 import type { Refusal } from '../../evaluate/target.ts';
 
-/** One line per refused policy: `ns/name (uid U): CODE at field.path: why`. */
+/**
+ * One line per refused policy: `ns/name (uid U): CODE at field.path: why`; a uid that names no policy has no
+ * namespace or name to show: `uid U (no such NetworkPolicy): CODE ...`.
+ */
 export function formatRefusals(refusals: readonly Refusal[]): string {
-  return refusals.map((r) => `  ${r.namespace}/${r.name} (uid ${r.uid}): ${r.code} at ${r.path}: ${r.message}`).join('\n');
+  return refusals.map((r) => {
+    const who = r.namespace || r.name ? `${r.namespace}/${r.name} (uid ${r.uid})` : `uid ${r.uid} (no such NetworkPolicy)`;
+    return `  ${who}: ${r.code} at ${r.path}: ${r.message}`;
+  }).join('\n');
 }
 
 /** `1 policy` / `4 policies`: how many distinct policies the refusals name (a policy may be refused for several reasons). */

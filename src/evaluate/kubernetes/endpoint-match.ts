@@ -4,7 +4,7 @@ import { NAMESPACE_NAME_LABEL, selectorMatches, type Labels } from '../../k8s/la
 import type { Namespace } from '../../k8s/namespace.ts';
 import type { IPBlock, NetworkPolicy, PolicyPeer, PolicyPort } from '../../k8s/network-policy.ts';
 import { resolveNamedPort } from '../../k8s/pod.ts';
-import { cidrWithExceptHolds, parseCidrWithExcept, type CidrWithExcept } from '../../net/cidr.ts';
+import { cidrWithExceptHolds, parseCidrWithExcept, rangeHolds, type CidrWithExcept } from '../../net/cidr.ts';
 import { addressValue } from '../../net/ip-address.ts';
 import type { PortQuery } from '../connection.ts';
 import type { Endpoint } from '../endpoint.ts';
@@ -45,6 +45,19 @@ export function ipBlockMatches(block: IPBlock, e: Endpoint): boolean {
   const p = parsedIpBlock(block);
   if (p.family !== e.family) return false;
   return cidrWithExceptHolds(p, e.family, addressValue(e.ip, e.family));
+}
+
+/**
+ * The `except` of an ipBlock that takes the endpoint's address out of its `cidr`, when the cidr holds the address
+ * but an except removes it (the first such except, as written); undefined otherwise.
+ */
+export function exceptExcluding(block: IPBlock, e: Endpoint): string | undefined {
+  const p = parsedIpBlock(block);
+  if (p.family !== e.family) return undefined;
+  const a = addressValue(e.ip, e.family);
+  if (!rangeHolds(p.cidr, a)) return undefined;
+  const i = p.except.findIndex((x) => x.family === e.family && rangeHolds(x, a));
+  return i < 0 ? undefined : block.except[i];
 }
 
 /**

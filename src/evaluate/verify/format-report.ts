@@ -2,6 +2,7 @@
 import { formatPort } from '../connection.ts';
 import type { ConnectionDecision } from '../decision.ts';
 import type { VerifyReport } from './verify-engines.ts';
+import { countOf, formatCount } from '../counts.ts';
 
 /** What decided a connection: the direction that denied it, or both directions' reasons when allowed. */
 export function decidedBy(d: ConnectionDecision): string {
@@ -17,16 +18,16 @@ function cell(text: string): string {
 export function formatCounts(r: VerifyReport): string {
   const c = r.counts;
   const fam = c.families.length ? c.families.map((f) => `IPv${f}`).join(' and ') : 'no address family (no live pod)';
-  return `checked ${fam}: ${c.podEndpoints} pod endpoints and ${c.externalEndpoints} external addresses (one per address atom), `
-    + `port classes TCP ${c.portClasses.TCP}, UDP ${c.portClasses.UDP}, SCTP ${c.portClasses.SCTP}, other IP protocols ${c.portClasses.OTHER}; `
-    + `${c.matrices} matrices, ${c.connections} connections`;
+  return `checked ${fam}: ${countOf(c.podEndpoints, 'pod endpoint')} and ${countOf(c.externalEndpoints, 'external address', 'external addresses')} (one per address atom), `
+    + `port classes TCP ${formatCount(c.portClasses.TCP)}, UDP ${formatCount(c.portClasses.UDP)}, SCTP ${formatCount(c.portClasses.SCTP)}, other IP protocols ${formatCount(c.portClasses.OTHER)}; `
+    + `${countOf(c.matrices, 'matrix', 'matrices')}, ${countOf(c.connections, 'connection')}`;
 }
 
 /** The report as text. */
 export function formatVerifyReport(r: VerifyReport): string {
   if (r.equivalent) return `equivalent: ${r.other} allows exactly what ${r.reference} allows\n${formatCounts(r)}\n`;
   const lines = [
-    `different: ${r.differences} connection${r.differences === 1 ? '' : 's'} differ between ${r.reference} and ${r.other}${r.counterexamples.length < r.differences ? ` (the first ${r.counterexamples.length} below)` : ''}`,
+    `different: ${countOf(r.differences, 'connection')} ${r.differences === 1 ? 'differs' : 'differ'} between ${r.reference} and ${r.other}${r.counterexamples.length < r.differences ? ` (the first ${r.counterexamples.length} below)` : ''}`,
     formatCounts(r),
     '',
     `| Source | Destination | Port | ${r.reference} | ${r.reference}: decided by | ${r.other} | ${r.other}: decided by |`,

@@ -1,0 +1,106 @@
+// `np2dfw reach -o connlist`: the allowed connections as a list, one line per pair of endpoints, aggregated over
+// ports and port ranges, with address ranges for what lies outside the cluster.
+import type { BitMatrix } from '../../evaluate/bit-matrix.ts';
+import type { Endpoint } from '../../evaluate/endpoint.ts';
+import type { ReachabilityEngine } from '../../evaluate/engine.ts';
+import { isSelfTraffic } from '../../evaluate/kubernetes/kubernetes-engine.ts';
+import type { AddressAtom } from '../../evaluate/verify/address-atoms.ts';
+import { addressRangeStart, formatAddressRange } from '../../net/address-range.ts';
+import { formatPortRanges, mergePortRanges, type PortRange } from './port-ranges.ts';
+
+/** One line of the list: the source may open connections to the destination on these ports. */
+export interface ConnlistRow {
+  readonly src: string;
+  readonly dst: string;
+  /** Merged, in protocol then port order. */
+  readonly ports: readonly PortRange[];
+}
+
+/** External endpoints standing for address atoms: one per atom that has an address no pod holds, id = its range. */
+export function atomEndpoints(atoms: readonly AddressAtom[]): { endpoint: Endpoint; atom: AddressAtom }[] {
+  return atoms.flatMap((atom) => atom.representative === undefined ? [] : [{
+    atom,
+    endpoint: { kind: 'external' as const, id: formatAddressRange(atom.first, atom.last, atom.family), ip: atom.representative, family: atom.family },
+  }]);
+}
+
+/** The ports on which one pair of endpoints (by index) is listed. */
+export interface PairPorts {
+  readonly i: number;
+  readonly j: number;
+  readonly ports: readonly PortRange[];
+}
+
+/**
+ * Pairs of endpoints as list rows. When `atoms` is given, the last `atoms.length` endpoints stand for those
+ * address atoms in address order, and a pod's rows to (or from) neighbouring atoms on the same ports become one row
+ * with the whole range. Rows from pods come first (source, then destination, in endpoint order), then rows from
+ * outside the cluster (by address, then destination).
+ */
+export function pairRows(pairs: readonly PairPorts[], endpoints: readonly Endpoint[], atoms?: readonly AddressAtom[]): ConnlistRow[] {
+  const firstAtom = endpoints.length - (atoms?.length ?? 0);
+  const isAtom = (k: number) => atoms !== undefined && k >= firstAtom;
+  const range = (a: number, b: number) => formatAddressRange(atoms![a - firstAtom].first, atoms![b - firstAtom].last, atoms![a - firstAtom].family);
+  const merged = (list: PairPorts[], atomEnd: 'i' | 'j'): ConnlistRow[] => {
+    const out: ConnlistRow[] = [];
+    let k = 0;
+    while (k < list.length) {
+      const text = formatPortRanges(list[k].ports);
+      let m = k + 1;
+      while (m < list.length && list[m][atomEnd] === list[m - 1][atomEnd] + 1 && list[m][atomEnd === 'i' ? 'j' : 'i'] === list[k][atomEnd === 'i' ? 'j' : 'i']
+        && formatPortRanges(list[m].ports) === text) m++;
+      const r = range(list[k][atomEnd], list[m - 1][atomEnd]);
+      out.push(atomEnd === 'j' ? { src: endpoints[list[k].i].id, dst: r, ports: list[k].ports } : { src: r, dst: endpoints[list[k].j].id, ports: list[k].ports });
+      k = m;
+    }
+    return out;
+  };
+  const fromPods = pairs.filter((p) => !isAtom(p.i)).sort((a, b) => a.i - b.i || a.j - b.j);
+  const head: ConnlistRow[] = [];
+  let k = 0;
+  while (k < fromPods.length) {
+    if (!isAtom(fromPods[k].j)) {
+      const p = fromPods[k++];
+      head.push({ src: endpoints[p.i].id, dst: endpoints[p.j].id, ports: p.ports });
+      continue;
+    }
+    let m = k;
+    while (m < fromPods.length && fromPods[m].i === fromPods[k].i && isAtom(fromPods[m].j)) m++;
+    head.push(...merged(fromPods.slice(k, m), 'j'));
+    k = m;
+  }
+  const fromAtoms = pairs.filter((p) => isAtom(p.i)).sort((a, b) => a.j - b.j || a.i - b.i);
+  const tail = merged(fromAtoms, 'i').map((row, order) => ({ row, order, start: addressRangeStart(row.src) }));
+  tail.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.order - y.order));
+  return [...head, ...tail.map((t) => t.row)];
+}
+
+/**
+ * The allowed connections among the endpoints on the given port classes (each class: every port of the range is
+ * treated alike, so its first port is asked). A pod's traffic to itself and traffic between two external
+ * endpoints are left out. `atoms`: see `pairRows`.
+ */
+export function connectionList(
+  engine: ReachabilityEngine,
+  endpoints: readonly Endpoint[],
+  classes: readonly PortRange[],
+  atoms?: readonly AddressAtom[],
+): ConnlistRow[] {
+  const matrices: BitMatrix[] = classes.map((c) => engine.matrix(endpoints, { protocol: c.protocol, port: c.first }));
+  const pairs: PairPorts[] = [];
+  for (let i = 0; i < endpoints.length; i++) {
+    for (let j = 0; j < endpoints.length; j++) {
+      const src = endpoints[i];
+      const dst = endpoints[j];
+      if ((src.kind === 'external' && dst.kind === 'external') || isSelfTraffic(src, dst)) continue;
+      const ports = classes.filter((_, k) => matrices[k].get(i, j));
+      if (ports.length) pairs.push({ i, j, ports: mergePortRanges(ports) });
+    }
+  }
+  return pairRows(pairs, endpoints, atoms);
+}
+
+/** `ns/a => ns/b : TCP 8080,9090`, one line per row, in endpoint order (pods by name, then addresses in order). */
+export function formatConnlist(rows: readonly ConnlistRow[]): string {
+  return rows.map((r) => `${r.src} => ${r.dst} : ${formatPortRanges(r.ports)}\n`).join('');
+}
