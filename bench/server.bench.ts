@@ -16,7 +16,7 @@ const NAMESPACES = 100;
 const PER_NAMESPACE = 50;
 const PODS_PER_NAMESPACE = 4;
 const GETS = 2000;
-const PASSWORD = 'bench-password-123';
+const PASSWORD = 'Bench-Password-123';
 
 function uidOf(n: number): string {
   return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
