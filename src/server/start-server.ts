@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ImportWorker } from './import/import-workers.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { passwordProblem } from './auth/password-policy.ts';
@@ -58,7 +60,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   try {
     const createdAdmin = await bootstrapAdmin(context, options.adminPassword);
     const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
+    // conversion and verification of imports run in a worker thread on their own read-only connection
+    const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
+    if (worker) context.planImport = (req, o) => worker.plan(req, o);
     app = buildApp(context, { tls });
+    app.addHook('onClose', async () => {
+      await worker?.close();
+    });
     await app.listen({ host: options.host, port: options.port });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : options.port;

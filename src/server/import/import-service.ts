@@ -53,10 +53,10 @@ function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: numb
     for (const loc of plan.imported) {
       if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedPolicy(loc.cluster, loc.uid) || ctx.inventory.importedAnywhere(loc.uid)) return false;
     }
-    if (plan.groups.some((g) => ctx.policies.hasGroup(g.id)) || plan.policies.some((p) => ctx.policies.hasPolicy(p.id))) return false;
+    if (plan.rows.groups.some((g) => ctx.policies.hasGroup(g.id)) || plan.rows.policies.some((p) => ctx.policies.hasPolicy(p.id))) return false;
     const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
       .run(Date.now(), user, onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
-    ctx.policies.insertImported(plan.groups, plan.policies, user);
+    ctx.policies.insertImported(plan.rows, user);
     ctx.inventory.markImported(plan.imported, importId, user);
     audit(true);
     return true;
