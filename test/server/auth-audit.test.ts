@@ -51,16 +51,16 @@ describe('authentication, users, tokens and the audit log', () => {
   });
 
   it('users are managed by the Enterprise Admin; a removed user is refused at once', async () => {
-    const add = await f.call('PUT', '/api/v1/aaa/users/newbie', { user: 'admin', body: { role: 'Security Admin', password: 'newbie-password-1' } });
+    const add = await f.call('PUT', '/api/v1/aaa/users/newbie', { user: 'admin', body: { role: 'Security Admin', password: 'Newbie-Password-1' } });
     assert.equal(add.status, 200);
     assert.equal(add.body.role, 'security_engineer');
-    const ok = await fetch(`${f.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('newbie:newbie-password-1').toString('base64')}` } });
+    const ok = await fetch(`${f.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('newbie:Newbie-Password-1').toString('base64')}` } });
     assert.equal(ok.status, 200);
     assert.equal((await f.call('PUT', '/api/v1/aaa/users/x', { user: 'admin', body: { role: 'root', password: 'xxxxxxxxxxxxxxx' } })).status, 400);
     assert.equal((await f.call('PUT', '/api/v1/aaa/users/x', { user: 'admin', body: { role: 'antrea_adapter', password: 'xxxxxxxxxxxxxxx' } })).status, 400);
     assert.equal((await f.call('PUT', '/api/v1/aaa/users/x', { user: 'admin', body: { role: 'auditor', password: 'short' } })).status, 400);
     assert.equal((await f.call('DELETE', '/api/v1/aaa/users/newbie', { user: 'admin' })).status, 200);
-    const gone = await fetch(`${f.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('newbie:newbie-password-1').toString('base64')}` } });
+    const gone = await fetch(`${f.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('newbie:Newbie-Password-1').toString('base64')}` } });
     assert.equal(gone.status, 401);
   });
 
