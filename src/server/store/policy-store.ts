@@ -137,7 +137,10 @@ export class PolicyStore {
   onPolicyChange?: PolicyChangeListener;
   /** Told about every deleted security policy. */
   onPolicyDelete?: (policyId: string) => void;
-  /** Grows with every write (even one rolled back later): an import planned off-thread checks it before writing. */
+  /**
+   * Grows with every write of a security policy (even one rolled back later): where an import places its policies
+   * depends on them, so an import planned off-thread checks it before writing.
+   */
   generation = 0;
 
   constructor(db: Database) {
@@ -171,7 +174,6 @@ export class PolicyStore {
 
   /** Creates or changes a group. */
   writeGroup(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.generation++;
     checkId(id, 'group');
     validateBody(GROUP_SCHEMA, input, `group ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -194,7 +196,6 @@ export class PolicyStore {
 
   /** Deletes a group; refused (400) while a policy or rule refers to it. Returns whether it existed. */
   deleteGroup(id: string): boolean {
-    this.generation++;
     if (!this.hasGroup(id)) return false;
     const needle = `%${JSON.stringify(groupPath(id)).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rule = this.#q(`SELECT policy_id, id FROM dfw_rules WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { policy_id: string; id: string } | undefined;
@@ -327,7 +328,6 @@ export class PolicyStore {
 
   /** Creates or changes one rule of an existing policy. */
   writeRule(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.generation++;
     const policy = this.#requirePolicy(policyId);
     const created = this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
     const body = JSON.parse(policy.body) as JsonObject;
@@ -338,7 +338,6 @@ export class PolicyStore {
 
   /** Deletes one rule. Returns whether it existed. */
   deleteRule(policyId: string, ruleId: string): boolean {
-    this.generation++;
     const policy = this.#requirePolicy(policyId);
     const r = this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(policyId, ruleId);
     if (Number(r.changes) > 0) {
