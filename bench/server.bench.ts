@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../src/server/db/database.ts';
 import { runImport } from '../src/server/import/import-service.ts';
@@ -111,12 +111,15 @@ if (process.argv[2] === 'setup') {
       // during: the import, with GETs until it answers
       const during: number[] = [];
       let done = false;
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
       const t1 = performance.now();
       const cpu0 = process.cpuUsage();
       const importing = call('POST', '/policy/api/v1/infra/import-k8s-np-to-dfw?on_error=ABORT', { network_policy_ids: ids }).finally(() => { done = true; });
       await Promise.all([importing, ...Array.from({ length: CLIENTS }, () => gets(() => done, during))]);
       const importMs = performance.now() - t1;
       const cpu = process.cpuUsage(cpu0);
+      loopDelay.disable();
       const result = await importing;
       if (result.success_count !== IMPORTED) throw new Error(`imported ${result.success_count}: ${JSON.stringify(result.errors.slice(0, 2))}`);
       const v = result.verification[0];
@@ -124,6 +127,7 @@ if (process.argv[2] === 'setup') {
       process.stdout.write(`| measure | value |\n| --- | --- |\n`);
       process.stdout.write(`| import of ${IMPORTED} NetworkPolicies (one POST, on_error=ABORT, verification in the answer) with ${counts.policies} security policies stored | ${(importMs / 1000).toFixed(2)} s |\n`);
       process.stdout.write(`| CPU time of the process meanwhile (every thread: the import's worker, the request thread serving the GETs) | ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s |\n`);
+      process.stdout.write(`| the longest the request thread did not run (event-loop delay during the import) | ${(loopDelay.max / 1e6).toFixed(0)} ms |\n`);
       process.stdout.write(`| its verification | ${v.equivalent ? 'equivalent' : `DIFFERENT (${v.differences})`}; ${v.summary} |\n`);
       process.stdout.write(`| GETs during the import (${CLIENTS} clients; 3 of 4 a security policy, 1 of 4 user-info) | ${during.length} requests: p50 ${ms(q(during, 0.5))} ms, p99 ${ms(q(during, 0.99))} ms, max ${ms(Math.max(...during))} ms |\n`);
       process.stdout.write(`| the same GETs without an import (3 s) | ${quiet.length} requests: p50 ${ms(q(quiet, 0.5))} ms, p99 ${ms(q(quiet, 0.99))} ms, max ${ms(Math.max(...quiet))} ms |\n`);

@@ -51,19 +51,30 @@ const MAX_ATTEMPTS = 3;
  * changed since the plan was made (placement). Returns false, writing nothing, when the plan is stale.
  */
 function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: number, user: string, onError: string, audit: (committed: boolean) => void): boolean {
-  return inTransaction(ctx.db, () => {
-    if (ctx.policies.generation !== policyGeneration) return false;
-    for (const loc of plan.imported) {
-      if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedPolicy(loc.cluster, loc.uid) || ctx.inventory.importedAnywhere(loc.uid)) return false;
-    }
-    if (plan.rows.groups.some((g) => ctx.policies.hasGroup(g.id)) || plan.rows.policies.some((p) => ctx.policies.hasPolicy(p.id))) return false;
-    const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
-      .run(Date.now(), user, onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
-    ctx.policies.insertImported(plan.rows, user);
-    ctx.inventory.markImported(plan.imported, importId, user);
-    audit(true);
-    return true;
-  });
+  const stale = new Error('stale plan');
+  try {
+    return inTransaction(ctx.db, () => {
+      if (ctx.policies.generation !== policyGeneration) return false;
+      for (const loc of plan.imported) {
+        if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedAnywhere(loc.uid)) return false;
+      }
+      const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
+        .run(Date.now(), user, onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
+      try {
+        // an id that exists by now fails its INSERT (primary key): the whole transaction is rolled back
+        ctx.policies.insertImported(plan.rows, user);
+      } catch (e) {
+        if ((e as { errcode?: number }).errcode === 1555 || /UNIQUE constraint failed/.test((e as Error).message)) throw stale;
+        throw e;
+      }
+      ctx.inventory.markImported(plan.imported, importId, user);
+      audit(true);
+      return true;
+    });
+  } catch (e) {
+    if (e === stale) return false;
+    throw e;
+  }
 }
 
 /**
