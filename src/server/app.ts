@@ -69,7 +69,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     bodyLimit: DEFAULT_BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: answerClientError,
     // a path that does not decode (`%zz`): NSX's error shape, without echoing the URL
     frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
