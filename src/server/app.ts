@@ -70,7 +70,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     bodyLimit: DEFAULT_BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: answerClientError,
     // a path that does not decode (`%zz`): NSX's error shape, without echoing the URL
     frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
@@ -92,7 +92,22 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     }
     parseJson(request, body as string, done);
   });
-  const auth = new Authenticator(ctx.users);
+  const auth = new Authenticator(ctx.users, ctx.loginGuard);
+  const flushTimer = setInterval(() => ctx.loginGuard.flush(), 60_000);
+  flushTimer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(flushTimer);
+    ctx.loginGuard.flush();
+  });
+  // every request, /openapi.json too, counts against its client's rate, before authentication (scrypt is costly)
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const wait = ctx.rateLimiter.take(request.ip);
+    if (wait > 0) {
+      ctx.loginGuard.refused(request.ip, 'over the rate limit', 429);
+      void reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new ApiError(429, ERROR_CODES.RATE_LIMITED, `too many requests from this client; retry after ${Math.ceil(wait / 1000)} s`);
+    }
+  });
   const principals = new WeakMap<FastifyRequest, Principal>();
   const routes = allRoutes(ctx);
 
@@ -103,7 +118,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
       ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
       onRequest: async (request: FastifyRequest) => {
         if (spec.audit) ctx.auditAction.set(request, { action: spec.audit, status: spec.status ?? 200 });
-        const principal = await auth.authenticate(request.headers.authorization);
+        const principal = await auth.authenticate(request.headers.authorization, request.ip);
         principals.set(request, principal);
         const params = request.params as Record<string, string>;
         if (!authorized(spec, principal, params)) {
@@ -142,7 +157,8 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     if (e.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
     if (e.status >= 500) logError(`np2dfw serve: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     const action = ctx.auditAction.get(request);
-    if (action && !ctx.audited.has(request)) {
+    // unauthenticated requests never write an audit entry each: the login guard audits them in aggregate
+    if (action && !ctx.audited.has(request) && principals.has(request)) {
       try {
         ctx.audit.record({
           user: principals.get(request)?.name ?? '-', method: request.method, path: request.url.split('?')[0], action: action.action,

@@ -4,6 +4,7 @@ import { usageError } from '../cli-error.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { clusterNameProblem, parseRole, ROLE_NAMES, ROLES } from '../../server/auth/roles.ts';
 import { AuditStore } from '../../server/store/audit-store.ts';
+import { PASSWORD_RULES_TEXT, passwordProblem } from '../../server/auth/password-policy.ts';
 import { UserStore, USER_NAME_PATTERN } from '../../server/store/user-store.ts';
 
 function readPassword(fromStdin: boolean): string {
@@ -21,7 +22,7 @@ function readPassword(fromStdin: boolean): string {
 export function registerUser(program: Command): void {
   const user = program.command('user').description('manage the users of np2dfw serve directly on its database');
   user.command('add')
-    .description('add or change a user (password from NP2DFW_PASSWORD or --password-stdin)')
+    .description(`add or change a user (password from NP2DFW_PASSWORD or --password-stdin; ${PASSWORD_RULES_TEXT})`)
     .argument('<name>', 'the user name')
     .requiredOption('--role <role>', `one of ${ROLES.map((r) => `${r} (${ROLE_NAMES[r]})`).join(', ')}`)
     .option('--cluster <name>', 'for antrea_adapter: the one cluster it reports for')
@@ -36,7 +37,8 @@ export function registerUser(program: Command): void {
       const clusterProblem = opts.cluster === undefined ? undefined : clusterNameProblem(opts.cluster);
       if (clusterProblem) throw usageError(`--cluster: ${clusterProblem}`);
       const password = opts.password ? readPassword(opts.passwordStdin === true) : undefined;
-      if (password !== undefined && password.length < 12) throw usageError('the password needs at least 12 characters');
+      const weak = password === undefined ? undefined : passwordProblem(password);
+      if (weak) throw usageError(weak);
       const db = openDatabase(opts.db);
       try {
         const users = new UserStore(db);

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 10004,
   /** No credentials, or wrong ones. */
   NOT_AUTHENTICATED: 10010,
+  /** Too many requests from this client (429, with Retry-After). */
+  RATE_LIMITED: 10012,
   /** The user's role does not allow this. */
   NOT_AUTHORIZED: 10011,
   /** No such object or path. */

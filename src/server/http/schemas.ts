@@ -269,7 +269,7 @@ export const USER_SCHEMA: JsonSchema = {
   properties: {
     role: str,
     cluster: str,
-    password: { type: 'string', minLength: 12, maxLength: 1024 },
+    password: { type: 'string', maxLength: 1024 },
   },
   additionalProperties: false,
 };

@@ -8,6 +8,7 @@ import { clusterNameProblem, parseRole, ROLE_NAMES, ROLES } from '../auth/roles.
 import type { ServerContext } from '../server-context.ts';
 import { newToken, USER_NAME_PATTERN } from '../store/user-store.ts';
 import { hashSecret } from '../auth/password-hash.ts';
+import { passwordProblem } from '../auth/password-policy.ts';
 
 /** Users, roles, tokens, and the audit log. */
 export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
@@ -43,6 +44,8 @@ export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
         if (name === h.principal.name && role !== 'enterprise_admin') {
           throw new ApiError(400, ERROR_CODES.INVALID_REQUEST, 'you cannot take the Enterprise Admin role away from yourself');
         }
+        const weak = body.password === undefined ? undefined : passwordProblem(body.password);
+        if (weak) throw badRequest(`password: ${weak}`);
         const hash = body.password === undefined ? null : await hashSecret(body.password);
         const existed = users.get(name) !== undefined;
         return ctx.change(h, `user ${name}`, () => users.upsertHashed(name, role, body.cluster, hash),
