@@ -4,7 +4,9 @@ import { mayReportFor, roleAllows, type Principal } from './auth/roles.ts';
 import { ApiError, ERROR_CODES, errorBody } from './http/api-error.ts';
 import { openApiDocument } from './http/openapi.ts';
 import type { RouteSpec } from './http/route.ts';
+import { registerConsole } from './console/static-assets.ts';
 import { aaaRoutes } from './routes/aaa-routes.ts';
+import { consoleRoutes } from './routes/console-routes.ts';
 import { importRoutes } from './routes/import-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
@@ -25,7 +27,7 @@ export interface AppOptions {
 
 /** Every route of the API. */
 export function allRoutes(ctx: ServerContext): RouteSpec[] {
-  return [...policyRoutes(ctx), ...importRoutes(ctx), ...inventoryRoutes(ctx), ...aaaRoutes(ctx)];
+  return [...policyRoutes(ctx), ...importRoutes(ctx), ...inventoryRoutes(ctx), ...aaaRoutes(ctx), ...consoleRoutes(ctx)];
 }
 
 /** Whether the principal may call the route with these path parameters. */
@@ -89,6 +91,8 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
 
   const doc = openApiDocument(routes, options.version ?? '0.1.0');
   app.get('/openapi.json', async (_req: FastifyRequest, reply: FastifyReply) => reply.type('application/json').send(JSON.stringify(doc)));
+
+  registerConsole(app);
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const e = new ApiError(404, ERROR_CODES.NOT_FOUND, `no such API: ${request.method} ${request.url.split('?')[0]} (the API is listed at /openapi.json)`);

@@ -12,7 +12,7 @@ import { addInputOptions, loadClusterFromOptions, outputFormat } from '../input-
 import { formatExplanationJson } from '../output/explain-json.ts';
 import { formatExplanationText } from '../output/explain-text.ts';
 import type { ExplainedDirection, Explanation } from '../output/explanation.ts';
-import { describePeer } from '../output/peer-description.ts';
+import { describePeer } from '../../k8s/peer-description.ts';
 import { writeChunks } from '../output/write-output.ts';
 import { engineFor, parseFamilyArgument, parseOnErrorArgument, parsePortArgument } from './reach.ts';
 

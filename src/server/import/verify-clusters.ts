@@ -1,6 +1,7 @@
 import type { Cluster } from '../../k8s/cluster.ts';
-import { createDfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
-import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
+import { createDfwEngine, type DfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
+import { storedOrigins } from '../../convert/stored-origins.ts';
+import { createKubernetesEngine, type KubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { decidedBy, formatCounts } from '../../evaluate/verify/format-report.ts';
 import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
@@ -47,7 +48,26 @@ export function storedDfwConfig(ctx: ServerContext): DfwConfig {
     if (!r.cursor) break;
     page = { after: String(r.results[r.results.length - 1].id), size: 1000 };
   }
-  return { groups, policies: ctx.policies.allPolicies() as unknown as SecurityPolicy[], origins: new Map() };
+  const policies = ctx.policies.allPolicies() as unknown as SecurityPolicy[];
+  return { groups, policies, origins: storedOrigins(policies) };
+}
+
+/** A cluster in the two worlds verification compares: Kubernetes before any import, and the state now. */
+export interface ClusterWorlds {
+  /** The cluster as Kubernetes enforced it before any import (imported NetworkPolicies included). */
+  readonly reference: Cluster;
+  /** Every NetworkPolicy of the reference, as Kubernetes decides. */
+  readonly kubernetes: KubernetesEngine;
+  /** The state now: the stored DFW policies spanning the cluster, then the NetworkPolicies not imported. */
+  readonly state: DfwEngine;
+}
+
+/** The two worlds of one cluster, on the stored DFW (see verifyClusters). */
+export function clusterWorlds(ctx: ServerContext, name: string, config: DfwConfig): ClusterWorlds {
+  const reference: Cluster = ctx.inventory.loadCluster(name, true);
+  const imported = new Set(ctx.inventory.importedUids(name));
+  const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
+  return { reference, kubernetes: createKubernetesEngine(reference), state: createDfwEngine(config, reference, { remaining, name: 'dfw' }) };
 }
 
 /**
@@ -67,11 +87,8 @@ export function verifyClusters(ctx: ServerContext, clusters: readonly string[], 
   }
   return clusters.map((name) => {
     try {
-      const reference: Cluster = ctx.inventory.loadCluster(name, true);
-      const imported = new Set(ctx.inventory.importedUids(name));
-      const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
-      const state = createDfwEngine(config, reference, { remaining, name: 'dfw' });
-      const report = verifyEngines(reference, createKubernetesEngine(reference), state, { maxCounterexamples });
+      const w = clusterWorlds(ctx, name, config);
+      const report = verifyEngines(w.reference, w.kubernetes, w.state, { maxCounterexamples });
       return {
         cluster: name,
         equivalent: report.equivalent,

@@ -1,0 +1,47 @@
+import type { DfwConfig } from '../../model/dfw-config.ts';
+import { clusterWorlds, storedDfwConfig, type ClusterWorlds } from '../import/verify-clusters.ts';
+import type { ServerContext } from '../server-context.ts';
+
+/** How many computed views the cache keeps (engines and heatmaps of the current database state). */
+const MAX_ENTRIES = 32;
+
+/**
+ * What the console's reads compute from the stored state (the DFW as a config, each cluster's two worlds, the
+ * heatmaps), kept while the database does not change: the key includes this connection's change counter and
+ * SQLite's data_version (which moves when another connection commits), so a write makes every entry stale.
+ */
+export class ConsoleCache {
+  readonly #ctx: ServerContext;
+  readonly #entries = new Map<string, unknown>();
+  #stamp = '';
+
+  constructor(ctx: ServerContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The value under `key` for the database as it is now, computed when missing. */
+  get<T>(key: string, compute: () => T): T {
+    const row = this.#ctx.db.prepare('SELECT total_changes() AS t').get() as { t: number };
+    const version = this.#ctx.db.prepare('PRAGMA data_version').get() as { data_version: number };
+    const stamp = `${row.t}:${version.data_version}`;
+    if (stamp !== this.#stamp) {
+      this.#entries.clear();
+      this.#stamp = stamp;
+    }
+    if (this.#entries.has(key)) return this.#entries.get(key) as T;
+    const value = compute();
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, value);
+    return value;
+  }
+
+  /** The stored DFW with the origin of each policy and rule. */
+  config(): DfwConfig {
+    return this.get('config', () => storedDfwConfig(this.#ctx));
+  }
+
+  /** A cluster's two worlds: Kubernetes before any import, and the state now. */
+  worlds(cluster: string): ClusterWorlds {
+    return this.get(`worlds\u0000${cluster}`, () => clusterWorlds(this.#ctx, cluster, this.config()));
+  }
+}
