@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startServer } from '../src/server/start-server.ts';
-import { storedDfwConfig, verifyClusters } from '../src/server/import/verify-clusters.ts';
+import { verifyClusters } from '../src/server/import/verify-clusters.ts';
 import { inTransaction, openDatabase } from '../src/server/db/database.ts';
 import { ServerContext } from '../src/server/server-context.ts';
 import { checkInventoryObjects } from '../src/server/store/inventory-store.ts';
-import { runImport } from '../src/server/import/import-service.ts';
+import { planImport } from '../src/server/import/import-plan.ts';
 import { measureAsync, measure } from './measure.ts';
 
 const NAMESPACES = 100;
@@ -62,8 +62,8 @@ try {
     const ctx = new ServerContext(db);
     ctx.inventory.register('bench', 'bench');
     inTransaction(db, () => ctx.inventory.replace('bench', checkInventoryObjects('bench', objects)));
-    measure('in process: the import transaction (convert, write, commit)', () => runImport(ctx, { network_policy_ids: ids }, 'ABORT', 'bench', () => undefined));
-    measure('in process: reading the stored DFW back', () => storedDfwConfig(ctx));
+    measure('in process: the import plan (convert, verify)', () => planImport(ctx, { network_policy_ids: ids }, { onError: 'ABORT' }));
+    measure('in process: reading the stored DFW back', () => ctx.policies.decodedConfig());
     measure('in process: the verification (reads the DFW back too)', () => verifyClusters(ctx, ['bench']));
     db.close();
   }

@@ -24,6 +24,18 @@ export interface ImportResult {
   readonly errors: readonly { readonly network_policy_id?: string; readonly errors: readonly { readonly error_code: string; readonly error_message: string }[] }[];
   readonly errors_general: readonly { readonly network_policy_id?: string; readonly errors: readonly { readonly error_code: string; readonly error_message: string }[] }[];
   readonly verification?: unknown;
+  /** np2dfw extension: set (true) when the import was a dry run and nothing was written. */
+  readonly dry_run?: boolean;
+  /** np2dfw extension (dry run): the groups and security policies the import would write. */
+  readonly preview?: { readonly groups: readonly unknown[]; readonly security_policies: readonly unknown[] };
+}
+
+/** np2dfw's extensions of the import API (a real NSX Manager knows neither). */
+export interface ImportExtensions {
+  /** Compute the answer and the objects, write nothing. */
+  readonly dryRun?: boolean;
+  /** Refuse to write when the verification of an affected cluster is not equivalent. */
+  readonly requireEquivalent?: boolean;
 }
 
 /** Options of the client. */
@@ -92,12 +104,14 @@ export class NsxClient {
   }
 
   /** `POST /policy/api/v1/infra/import-k8s-np-to-dfw?on_error=...`. */
-  importNetworkPolicies(ids: readonly string[], onError: 'ABORT' | 'CONTINUE', sequence?: { upper: number; lower: number }): Promise<ImportResult> {
+  importNetworkPolicies(ids: readonly string[], onError: 'ABORT' | 'CONTINUE', sequence?: { upper: number; lower: number },
+    extensions: ImportExtensions = {}): Promise<ImportResult> {
     const body = {
       network_policy_ids: ids,
       ...(sequence ? { sequence_number_upper: sequence.upper, sequence_number_lower: sequence.lower } : {}),
     };
-    return this.request<ImportResult>('POST', `/policy/api/v1/infra/import-k8s-np-to-dfw?on_error=${onError}`, body);
+    const query = `on_error=${onError}${extensions.dryRun ? '&dry_run=true' : ''}${extensions.requireEquivalent ? '&require_equivalent=true' : ''}`;
+    return this.request<ImportResult>('POST', `/policy/api/v1/infra/import-k8s-np-to-dfw?${query}`, body);
   }
 
   /** Every page of a list (following `cursor`). */

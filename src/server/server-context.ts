@@ -6,6 +6,17 @@ import { InventoryStore } from './store/inventory-store.ts';
 import { PolicyStore } from './store/policy-store.ts';
 import { RealizationStore } from './store/realization-store.ts';
 import { UserStore } from './store/user-store.ts';
+import { planImport, type ImportOptions, type ImportPlan, type ImportRequest } from './import/import-plan.ts';
+
+/** Runs async jobs one after the other (imports: one at a time, while other requests go on). */
+export class SerialQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.#tail.then(job, job);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+}
 
 /** How imports place new policies: `nsx` as NSX's import API does (default), or np2dfw's `banded`. */
 export type ServerPlacement = 'nsx' | 'banded';
@@ -23,6 +34,13 @@ export class ServerContext {
   readonly auditAction = new WeakMap<FastifyRequest, { readonly action: string; readonly status: number }>();
   /** Requests whose outcome is in the audit log already. */
   readonly audited = new WeakSet<FastifyRequest>();
+  /** Imports, one at a time. */
+  readonly importQueue = new SerialQueue();
+  /**
+   * Computes an import's plan (conversion, ownership checks, verification) without writing. By default on this
+   * thread; the server replaces it with a worker thread's (import-workers.ts) so that requests keep being served.
+   */
+  planImport: (req: ImportRequest, options: ImportOptions) => Promise<ImportPlan>;
 
   constructor(db: Database, placement: ServerPlacement = 'nsx') {
     this.db = db;
@@ -33,6 +51,7 @@ export class ServerContext {
     this.policies = new PolicyStore(db);
     this.realization = new RealizationStore(db);
     this.policies.onPolicyChange = (id, scope, revision) => this.realization.markPending(id, scope, revision);
+    this.planImport = async (req, options) => planImport(this, req, options);
   }
 
   /**

@@ -14,7 +14,10 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /** The import result as a table: one row per failed policy, a summary line, and np2dfw's verification if present. */
 export function formatImportResult(r: ImportResult, onError: string): string {
-  let out = `imported ${r.success_count} of ${r.request_count} NetworkPolicies (on_error=${onError})\n`;
+  let out = r.dry_run
+    ? `dry run: would import ${r.success_count} of ${r.request_count} NetworkPolicies (on_error=${onError}); nothing was written\n`
+    : `imported ${r.success_count} of ${r.request_count} NetworkPolicies (on_error=${onError})\n`;
+  if (r.dry_run && r.preview) out += `would write ${r.preview.groups.length} groups and ${r.preview.security_policies.length} security policies (-o json lists them)\n`;
   const rows: string[][] = [];
   for (const e of r.errors) for (const x of e.errors) rows.push([e.network_policy_id ?? '-', x.error_code, x.error_message]);
   for (const e of r.errors_general) for (const x of e.errors) rows.push(['(general)', x.error_code, x.error_message]);
@@ -41,8 +44,11 @@ export function registerImport(program: Command): void {
     .option('--on-error <mode>', 'abort (nothing is imported when one policy fails) or continue', 'abort')
     .option('--sequence-upper <n>', 'sequence number of the first allow policy (with --sequence-lower)')
     .option('--sequence-lower <n>', 'sequence number of the first drop policy, greater than --sequence-upper')
+    .option('--dry-run', 'np2dfw serve only: show the answer, the objects and the verification, and write nothing')
+    .option('--require-equivalent', 'np2dfw serve only: write nothing unless every affected cluster verifies equivalent')
     .option('-o, --output <format>', 'table or json', 'table'))
-    .action(async (opts: ClientOptions & { ids?: string[]; id?: string[]; onError: string; sequenceUpper?: string; sequenceLower?: string; output: string }) => {
+    .action(async (opts: ClientOptions & { ids?: string[]; id?: string[]; onError: string; sequenceUpper?: string; sequenceLower?: string; output: string;
+      dryRun?: boolean; requireEquivalent?: boolean }) => {
       const ids = [...(opts.ids ?? []), ...(opts.id ?? [])].flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
       if (ids.length === 0) throw usageError('no policies: give --ids UID...');
       const onError = opts.onError.toUpperCase();
@@ -65,7 +71,7 @@ export function registerImport(program: Command): void {
       }
       let result: ImportResult;
       try {
-        result = await client.importNetworkPolicies(ids, onError, sequence);
+        result = await client.importNetworkPolicies(ids, onError, sequence, { dryRun: opts.dryRun, requireEquivalent: opts.requireEquivalent });
       } catch (e) {
         if (e instanceof NsxApiError) throw new CliError(e.message, e.status === 400 ? EXIT.INVALID_INPUT : EXIT.FAILURE);
         throw new CliError((e as Error).message, EXIT.FAILURE);

@@ -1,5 +1,5 @@
 import type { DfwConfig } from '../../model/dfw-config.ts';
-import { clusterWorlds, storedDfwConfig, type ClusterWorlds } from '../import/verify-clusters.ts';
+import { clusterWorlds, type ClusterWorlds } from '../import/verify-clusters.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /** How many computed views the cache keeps (engines and heatmaps of the current database state). */
@@ -35,13 +35,19 @@ export class ConsoleCache {
     return value;
   }
 
-  /** The stored DFW with the origin of each policy and rule. */
+  /** The stored DFW with the origin of each policy and rule (objects that do not decode are left out). */
   config(): DfwConfig {
-    return this.get('config', () => storedDfwConfig(this.#ctx));
+    return this.get('config', () => this.#ctx.policies.decodedConfig()).config;
+  }
+
+  /** What the views computed on the stored DFW must say: the stored objects that could not be evaluated. */
+  warnings(): string[] {
+    const { undecodable } = this.get('config', () => this.#ctx.policies.decodedConfig());
+    return undecodable.slice(0, 20).map((u) => `${u.path} is left out: ${u.problem}`);
   }
 
   /** A cluster's two worlds: Kubernetes before any import, and the state now. */
   worlds(cluster: string): ClusterWorlds {
-    return this.get(`worlds\u0000${cluster}`, () => clusterWorlds(this.#ctx, cluster, this.config()));
+    return this.get(`worlds\u0000${cluster}`, () => clusterWorlds(this.#ctx.inventory, cluster, this.config()));
   }
 }

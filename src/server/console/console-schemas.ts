@@ -62,6 +62,7 @@ export const CONSOLE_HEATMAP_SCHEMA: JsonSchema = {
     columns: { type: 'array', items: { type: 'object', properties: { name: str, pods: int } } }, column_count: int, column_offset: int,
     cells: { type: 'array', description: 'cells[row][column]: namespaces: pair counts; pods: {before, after, changed} booleans', items: { type: 'array' } },
     totals: cellCounts,
+    warnings: { type: 'array', items: str, description: 'stored objects that could not be evaluated (left out)' },
   },
 };
 
@@ -74,5 +75,6 @@ export const CONSOLE_TRACE_SCHEMA: JsonSchema = {
     connection: { type: 'object', properties: { source: str, source_ip: str, destination: str, destination_ip: str, protocol: str, port: int, family: int } },
     kubernetes: world, dfw: world, same_verdict: bool,
     traceflow: { type: 'object', properties: { available: bool, reason: str } },
+    warnings: { type: 'array', items: str, description: 'stored objects that could not be evaluated (left out)' },
   },
 };

@@ -153,4 +153,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX realization_policy ON realization(policy_id);
     `,
   },
+  {
+    version: 6,
+    name: 'imported NetworkPolicies keyed by (cluster, uid): one cluster\'s report never touches another\'s imports',
+    sql: `
+      CREATE TABLE imported_policies_v6 (
+        cluster TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        import_id INTEGER NOT NULL,
+        imported_at INTEGER NOT NULL,
+        imported_by TEXT NOT NULL,
+        removal TEXT NOT NULL,
+        removed_at INTEGER,
+        body TEXT,
+        PRIMARY KEY (cluster, uid)
+      );
+      INSERT INTO imported_policies_v6 (cluster, uid, namespace, name, import_id, imported_at, imported_by, removal, removed_at, body)
+        SELECT cluster, uid, namespace, name, import_id, imported_at, imported_by, removal, removed_at, body FROM imported_policies;
+      DROP TABLE imported_policies;
+      ALTER TABLE imported_policies_v6 RENAME TO imported_policies;
+      CREATE INDEX imported_policies_cluster ON imported_policies(cluster, removal);
+      CREATE INDEX inventory_objects_cluster_uid ON inventory_objects(cluster, kind, uid);
+    `,
+  },
 ];

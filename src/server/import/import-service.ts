@@ -1,63 +1,31 @@
-import { ConversionError } from '../../convert/conversion-error.ts';
-import { convertCluster } from '../../convert/convert-cluster.ts';
-import type { Refusal } from '../../evaluate/target.ts';
+import type { Group } from '../../model/group.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
 import { inTransaction } from '../db/database.ts';
-import { badRequest } from '../http/api-error.ts';
+import { ApiError, badRequest, ERROR_CODES } from '../http/api-error.ts';
 import type { ServerContext } from '../server-context.ts';
-import type { JsonObject } from '../store/policy-store.ts';
-import type { PolicyLocation } from '../store/inventory-store.ts';
+import {
+  IMPORT_ERROR, type ImportOptions, type ImportPlan, type ImportRequest, type ImportResponse,
+} from './import-plan.ts';
+import type { ClusterVerification } from './verify-clusters.ts';
 
-/** NSX NetworkPolicyImportRequest. */
-export interface ImportRequest {
-  /** NetworkPolicy uids (metadata.uid), 1 to 5000, from any registered clusters. */
-  readonly network_policy_ids: readonly string[];
-  /** Where allow policies start (with sequence_number_lower). */
-  readonly sequence_number_upper?: number;
-  /** Where drop policies start; greater than sequence_number_upper. */
-  readonly sequence_number_lower?: number;
+export { IMPORT_ERROR, type ImportOnError, type ImportRequest, type ImportResponse, type ImportErrorMessage, type ImportErrorItem } from './import-plan.ts';
+
+/** The import API's answer: NSX's response, np2dfw's `verification`, and with `dry_run` what would be written. */
+export interface ImportAnswer extends ImportResponse {
+  readonly verification: readonly ClusterVerification[];
+  /** Present (true) only for a dry run: nothing was written. */
+  readonly dry_run?: true;
+  /** Dry run only: the DFW objects the import would write (empty when it would write nothing). */
+  readonly preview?: { readonly groups: readonly Group[]; readonly security_policies: readonly SecurityPolicy[] };
 }
 
-/** NSX `on_error`. */
-export type ImportOnError = 'ABORT' | 'CONTINUE';
-
-/** One error of an import (NSX ImportErrorMessage's inner item). */
-export interface ImportErrorItem {
-  readonly error_code: string;
-  readonly error_message: string;
-}
-
-/** NSX ImportErrorMessage: the errors of one policy (or general ones, without an id). */
-export interface ImportErrorMessage {
-  readonly network_policy_id?: string;
-  readonly errors: readonly ImportErrorItem[];
-}
-
-/** NSX NetworkPolicyImportResponse. */
-export interface ImportResponse {
-  readonly request_count: number;
-  readonly success_count: number;
-  readonly errors: ImportErrorMessage[];
-  readonly errors_general: ImportErrorMessage[];
-}
-
-/** The import error codes that are not conversion refusals (those come from src/convert/refusal-codes.ts). */
-export const IMPORT_ERROR = {
-  /** No registered cluster reported a NetworkPolicy with this uid. */
-  NOT_FOUND: 'NETWORK_POLICY_NOT_FOUND',
-  /** The policy was imported before (importing it again changes nothing). */
-  ALREADY_IMPORTED: 'ALREADY_IMPORTED',
-} as const;
-
-/** What an import did, for the audit log and the verification. */
+/** What an import did, for the audit log. */
 export interface ImportOutcome {
-  readonly response: ImportResponse;
+  readonly answer: ImportAnswer;
   /** The clusters whose policies were imported (empty when nothing was committed). */
   readonly clusters: readonly string[];
-  /** The uids imported. */
-  readonly imported: readonly string[];
-  /** The clusters of every policy found in the inventory (imported or not): the ones to verify. */
-  readonly affected: readonly string[];
+  /** Whether the plan was written. */
+  readonly committed: boolean;
 }
 
 /** Checks what the schema cannot: the two sequence numbers together, lower greater than upper. 400 otherwise. */
@@ -71,91 +39,69 @@ export function checkImportRequest(req: ImportRequest): void {
   }
 }
 
-function refusalError(r: Refusal): ImportErrorItem {
-  return { error_code: r.code, error_message: r.path ? `${r.path}: ${r.message}` : r.message };
+/** How many times an import plans again when the state changed between planning and writing. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Writes a plan in one transaction, with the audit entry, after checking that it still holds: every policy is
+ * still in the inventory as converted and not imported, no object it writes exists, and no security policy
+ * changed since the plan was made (placement). Returns false, writing nothing, when the plan is stale.
+ */
+function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: number, user: string, onError: string, audit: (committed: boolean) => void): boolean {
+  return inTransaction(ctx.db, () => {
+    if (ctx.policies.generation !== policyGeneration) return false;
+    for (const loc of plan.imported) {
+      if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedPolicy(loc.cluster, loc.uid) || ctx.inventory.importedAnywhere(loc.uid)) return false;
+    }
+    if (plan.groups.some((g) => ctx.policies.hasGroup(g.id)) || plan.policies.some((p) => ctx.policies.hasPolicy(p.id))) return false;
+    const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
+      .run(Date.now(), user, onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
+    ctx.policies.insertImported(plan.groups, plan.policies, user);
+    ctx.inventory.markImported(plan.imported, importId, user);
+    audit(true);
+    return true;
+  });
 }
 
 /**
- * Imports NetworkPolicies as NSX's import API does, in one transaction: each policy is located in the inventory
- * (any registered cluster), converted with its cluster's inventory, placed after the existing security policies,
- * and written with its groups; imported policies are marked and queued for removal from their cluster.
- * ABORT: when any policy fails, nothing is written and every failure is listed. CONTINUE: failures are listed,
- * the rest is written. The audit entry is part of the same transaction.
+ * Imports NetworkPolicies as NSX's import API does. The plan (conversion and verification) is computed by
+ * `ctx.planImport` (a worker thread when the server runs with one); the write is one short transaction that
+ * holds the audit entry too. `dryRun`: nothing is written, the answer previews the objects. `requireEquivalent`:
+ * nothing is written when a cluster's verification of the planned state is not equivalent. Imports run one at a
+ * time; reads and reports go on meanwhile.
  */
-export function runImport(ctx: ServerContext, req: ImportRequest, onError: ImportOnError, user: string, audit: (o: ImportOutcome) => void): ImportOutcome {
+export async function runImport(ctx: ServerContext, req: ImportRequest, options: ImportOptions, user: string,
+  audit: (o: ImportOutcome) => void): Promise<ImportOutcome> {
   checkImportRequest(req);
-  return inTransaction(ctx.db, () => {
-    const errors = new Map<string, ImportErrorItem[]>();
-    const fail = (id: string, item: ImportErrorItem) => errors.set(id, [...(errors.get(id) ?? []), item]);
-    const byCluster = new Map<string, PolicyLocation[]>();
-    for (const id of req.network_policy_ids) {
-      const loc = ctx.inventory.locatePolicy(id);
-      if (!loc) {
-        fail(id, { error_code: IMPORT_ERROR.NOT_FOUND, error_message: `no registered cluster reported a NetworkPolicy with uid ${id}` });
-        continue;
+  return ctx.importQueue.run(async () => {
+    for (let attempt = 1; ; attempt++) {
+      const generation = ctx.policies.generation;
+      const plan = await ctx.planImport(req, options);
+      const refusedAsDifferent = options.requireEquivalent === true && plan.commit && plan.verification.some((v) => !v.equivalent);
+      if (options.dryRun || !plan.commit || refusedAsDifferent) {
+        const general = refusedAsDifferent
+          ? [...plan.response.errors_general, { errors: plan.verification.filter((v) => !v.equivalent).map((v) => ({
+            error_code: IMPORT_ERROR.NOT_EQUIVALENT,
+            error_message: `cluster ${v.cluster}: ${v.error ?? `${v.differences} connection${v.differences === 1 ? '' : 's'} would change verdict`}; nothing was imported (require_equivalent=true)`,
+          })) }]
+          : plan.response.errors_general;
+        const answer: ImportAnswer = {
+          ...plan.response,
+          success_count: options.dryRun && !refusedAsDifferent ? plan.response.success_count : 0,
+          errors_general: general,
+          verification: plan.verification,
+          ...(options.dryRun ? { dry_run: true as const, preview: { groups: plan.groups, security_policies: plan.policies } } : {}),
+        };
+        const outcome: ImportOutcome = { answer, clusters: [], committed: false };
+        inTransaction(ctx.db, () => audit(outcome));
+        return outcome;
       }
-      const done = ctx.inventory.importedPolicy(id);
-      if (done) {
-        fail(id, { error_code: IMPORT_ERROR.ALREADY_IMPORTED,
-          error_message: `NetworkPolicy ${loc.namespace}/${loc.name} of cluster ${loc.cluster} was imported at ${new Date(done.imported_at).toISOString()}` });
-        continue;
+      const clusters = [...new Set(plan.imported.map((l) => l.cluster))];
+      const outcome: ImportOutcome = { answer: { ...plan.response, verification: plan.verification }, clusters, committed: true };
+      if (commitPlan(ctx, plan, generation, user, options.onError, () => audit(outcome))) return outcome;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new ApiError(409, ERROR_CODES.REVISION_CONFLICT, `the policies or the inventory changed while the import was computed, ${MAX_ATTEMPTS} times; nothing was imported, try again`);
       }
-      byCluster.set(loc.cluster, [...(byCluster.get(loc.cluster) ?? []), loc]);
     }
-    const existing = ctx.policies.allPolicies() as unknown as SecurityPolicy[];
-    const placed: SecurityPolicy[] = [];
-    const converted: { cluster: string; groups: JsonObject[]; policies: JsonObject[]; locations: PolicyLocation[] }[] = [];
-    const general: ImportErrorMessage[] = [];
-    for (const [clusterName, locations] of byCluster) {
-      const cluster = ctx.inventory.loadCluster(clusterName);
-      let result;
-      try {
-        result = convertCluster(cluster, {
-          onError: 'continue', only: locations.map((l) => l.uid), existing: [...existing, ...placed], placement: ctx.placement,
-          sequenceUpper: req.sequence_number_upper, sequenceLower: req.sequence_number_lower,
-        });
-      } catch (e) {
-        if (!(e instanceof ConversionError)) throw e;
-        general.push({ errors: [{ error_code: e.code, error_message: `cluster ${clusterName}: ${e.message}` }] });
-        continue;
-      }
-      for (const r of result.refusals) fail(r.uid, refusalError(r));
-      placed.push(...result.config.policies);
-      const ok = new Set(result.convertedUids);
-      converted.push({
-        cluster: clusterName,
-        groups: result.config.groups as unknown as JsonObject[],
-        policies: result.config.policies as unknown as JsonObject[],
-        locations: locations.filter((l) => ok.has(l.uid)),
-      });
-    }
-    const failed = errors.size > 0 || general.length > 0;
-    const commit = !(general.length > 0 || (failed && onError === 'ABORT'));
-    let imported: PolicyLocation[] = [];
-    if (commit) {
-      const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, 0)`)
-        .run(Date.now(), user, onError, req.network_policy_ids.length).lastInsertRowid);
-      for (const c of converted) {
-        for (const g of c.groups) ctx.policies.writeGroup(g.id as string, g, user, 'patch');
-        for (const p of c.policies) ctx.policies.writePolicy(p.id as string, p, user, 'patch');
-        ctx.inventory.markImported(c.locations, importId, user);
-        imported.push(...c.locations);
-      }
-      ctx.db.prepare('UPDATE imports SET success_count = ? WHERE id = ?').run(imported.length, importId);
-    } else {
-      imported = [];
-    }
-    const response: ImportResponse = {
-      request_count: req.network_policy_ids.length,
-      success_count: imported.length,
-      errors: req.network_policy_ids.filter((id, i, all) => errors.has(id) && all.indexOf(id) === i)
-        .map((id) => ({ network_policy_id: id, errors: errors.get(id)! })),
-      errors_general: general,
-    };
-    const outcome: ImportOutcome = {
-      response, clusters: [...new Set(imported.map((l) => l.cluster))], imported: imported.map((l) => l.uid), affected: [...byCluster.keys()],
-    };
-    audit(outcome);
-    return outcome;
   });
 }

@@ -1,13 +1,11 @@
 import type { Cluster } from '../../k8s/cluster.ts';
 import { createDfwEngine, type DfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
-import { storedOrigins } from '../../convert/stored-origins.ts';
 import { createKubernetesEngine, type KubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { decidedBy, formatCounts } from '../../evaluate/verify/format-report.ts';
 import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
-import type { Group } from '../../model/group.ts';
-import type { SecurityPolicy } from '../../model/security-policy.ts';
-import type { ServerContext } from '../server-context.ts';
+import type { InventoryStore, PolicyLocation } from '../store/inventory-store.ts';
+import type { PolicyStore, UndecodableObject } from '../store/policy-store.ts';
 
 /** One connection on which the cluster's state now differs from what Kubernetes enforced. */
 export interface ServerCounterexample {
@@ -38,56 +36,43 @@ export interface ClusterVerification {
   readonly error?: string;
 }
 
-/** The DFW as stored, as a DfwConfig (every group and security policy with its rules). */
-export function storedDfwConfig(ctx: ServerContext): DfwConfig {
-  const groups: Group[] = [];
-  let page = { after: '', size: 1000 };
-  for (;;) {
-    const r = ctx.policies.listGroups(page);
-    groups.push(...(r.results as unknown as Group[]));
-    if (!r.cursor) break;
-    page = { after: String(r.results[r.results.length - 1].id), size: 1000 };
-  }
-  const policies = ctx.policies.allPolicies() as unknown as SecurityPolicy[];
-  return { groups, policies, origins: storedOrigins(policies) };
-}
-
-/** A cluster in the two worlds verification compares: Kubernetes before any import, and the state now. */
+/** A cluster in the two worlds verification compares: Kubernetes before any import, and the state. */
 export interface ClusterWorlds {
   /** The cluster as Kubernetes enforced it before any import (imported NetworkPolicies included). */
   readonly reference: Cluster;
   /** Every NetworkPolicy of the reference, as Kubernetes decides. */
   readonly kubernetes: KubernetesEngine;
-  /** The state now: the stored DFW policies spanning the cluster, then the NetworkPolicies not imported. */
+  /** The state: the DFW policies of `config` spanning the cluster, then the NetworkPolicies not imported. */
   readonly state: DfwEngine;
 }
 
-/** The two worlds of one cluster, on the stored DFW (see verifyClusters). */
-export function clusterWorlds(ctx: ServerContext, name: string, config: DfwConfig): ClusterWorlds {
-  const reference: Cluster = ctx.inventory.loadCluster(name, true);
-  const imported = new Set(ctx.inventory.importedUids(name));
+/** The two worlds of one cluster (`newlyImported` counts as imported; see verifyConfig). */
+export function clusterWorlds(inventory: InventoryStore, name: string, config: DfwConfig, newlyImported: readonly PolicyLocation[] = []): ClusterWorlds {
+  const reference: Cluster = inventory.loadCluster(name, true);
+  const imported = new Set([...inventory.importedUids(name), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
   const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
   return { reference, kubernetes: createKubernetesEngine(reference), state: createDfwEngine(config, reference, { remaining, name: 'dfw' }) };
 }
 
 /**
- * Verifies each cluster's state as the server holds it against Kubernetes: the reference is every NetworkPolicy
- * the cluster had (imported ones included, as they were when imported); the state is the stored DFW policies
- * spanning the cluster, then the NetworkPolicies not imported, then default allow (how Antrea enforces a mixed
- * state). A CONTINUE import that skipped a policy, or an NSX-style placement across batches, shows up here.
+ * Verifies each cluster's state against Kubernetes: the reference is every NetworkPolicy the cluster had (imported
+ * ones included, as they were when imported); the state is `config` (the DFW policies spanning the cluster), then
+ * the NetworkPolicies not imported (`newlyImported` counts as imported), then default allow (how Antrea enforces a
+ * mixed state). A CONTINUE import that skipped a policy, or an NSX-style placement across batches, shows up here.
+ * Stored objects that could not be decoded (`undecodable`) make the verification fail, naming them; nothing here
+ * throws.
  */
-export function verifyClusters(ctx: ServerContext, clusters: readonly string[], maxCounterexamples = 20): ClusterVerification[] {
-  if (clusters.length === 0) return [];
-  let config: DfwConfig;
-  try {
-    config = storedDfwConfig(ctx);
-  } catch (e) {
-    // the import is committed already: report that the verification could not run rather than fail the answer
-    return clusters.map((name) => ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification failed', counterexamples: [], error: (e as Error).message }));
+export function verifyConfig(inventory: InventoryStore, clusters: readonly string[], config: DfwConfig,
+  undecodable: readonly UndecodableObject[], newlyImported: readonly PolicyLocation[], maxCounterexamples = 20): ClusterVerification[] {
+  const failed = (name: string, error: string): ClusterVerification =>
+    ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification could not run', counterexamples: [], error });
+  if (undecodable.length) {
+    const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
+    return clusters.map((name) => failed(name, `${undecodable.length} stored object${undecodable.length === 1 ? '' : 's'} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
   return clusters.map((name) => {
     try {
-      const w = clusterWorlds(ctx, name, config);
+      const w = clusterWorlds(inventory, name, config, newlyImported);
       const report = verifyEngines(w.reference, w.kubernetes, w.state, { maxCounterexamples });
       return {
         cluster: name,
@@ -101,7 +86,14 @@ export function verifyClusters(ctx: ServerContext, clusters: readonly string[], 
         })),
       };
     } catch (e) {
-      return { cluster: name, equivalent: false, differences: 0, summary: 'the verification failed', counterexamples: [], error: (e as Error).message };
+      return failed(name, `cluster ${name}: ${(e as Error).message}`);
     }
   });
+}
+
+/** Verifies the clusters' state as stored now (see verifyConfig). */
+export function verifyClusters(ctx: { inventory: InventoryStore; policies: PolicyStore }, clusters: readonly string[], maxCounterexamples = 20): ClusterVerification[] {
+  if (clusters.length === 0) return [];
+  const { config, undecodable } = ctx.policies.decodedConfig();
+  return verifyConfig(ctx.inventory, clusters, config, undecodable, [], maxCounterexamples);
 }

@@ -178,6 +178,7 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
           cluster, protocol: q.protocol, port: q.port, family,
           before: 'the NetworkPolicies, as Kubernetes enforced them before any import',
           after: 'now: the stored DFW policies, then the NetworkPolicies not imported',
+          warnings: cache.warnings(),
         };
         if (src !== undefined && dst !== undefined) {
           return { ...head, level: 'pods', source_namespace: src, destination_namespace: dst, ...podPage(worlds.reference, worlds.kubernetes, worlds.state, q, family, src, dst, win) };
@@ -200,7 +201,8 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
           available: false,
           reason: `a live traceflow needs the adapter of cluster ${cluster} to run one; np2dfw's adapter API has no traceflow operation yet, so only the computed verdicts are shown`,
         };
-        return traceConnection(cache.worlds(cluster), { source, destination, ...q, family: familyParam(h.query) }, traceflow, (m) => badRequest(m));
+        const trace = traceConnection(cache.worlds(cluster), { source, destination, ...q, family: familyParam(h.query) }, traceflow, (m) => badRequest(m));
+        return { ...trace, warnings: cache.warnings() };
       } },
   ];
 }

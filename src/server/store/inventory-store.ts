@@ -3,7 +3,7 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import { formatProblem, type InputProblem } from '../../k8s/invalid-input.ts';
 import { decodeObjects } from '../../k8s/load-cluster.ts';
 import type { RawObject } from '../../k8s/parse-documents.ts';
-import { deterministicPolicyUid } from '../../k8s/policy-uid.ts';
+import { deterministicPolicyUid, isKubernetesUid } from '../../k8s/policy-uid.ts';
 import type { Database } from '../db/database.ts';
 import { ApiError, ERROR_CODES, notFound } from '../http/api-error.ts';
 import { listResult, type ListResult, type PageRequest } from '../http/paging.ts';
@@ -67,6 +67,8 @@ export interface PolicyLocation {
   readonly cluster: string;
   readonly namespace: string;
   readonly name: string;
+  /** The object as stored (an import checks, when it commits, that the policy did not change since it converted it). */
+  readonly body: string;
 }
 
 /** One object of a report, checked: where it goes and its uid. */
@@ -121,6 +123,10 @@ export function checkInventoryObjects(cluster: string, objects: readonly unknown
     const namespace = NAMESPACED.has(kind) ? ((meta.namespace as string | undefined) || 'default') : '';
     let uid = typeof meta.uid === 'string' && meta.uid ? meta.uid : null;
     if (kind === 'NetworkPolicy' && uid === null) uid = deterministicPolicyUid(cluster, namespace, meta.name);
+    if (kind === 'NetworkPolicy' && uid !== null && !isKubernetesUid(uid)) {
+      problems.push(`${where}: NetworkPolicy ${namespace}/${meta.name}: metadata.uid ${JSON.stringify(uid.slice(0, 80))} is not a UUID as Kubernetes issues them (RFC 4122, e.g. 6c1f3f3e-5b7e-4c6a-9d0e-2f6b8a1c4d2e)`);
+      return;
+    }
     if (kind === 'Namespace' || kind === 'Pod' || kind === 'NetworkPolicy') {
       raws.push({ kind, apiVersion, body, source: { file: where, line: 0 } });
     }
@@ -130,10 +136,16 @@ export function checkInventoryObjects(cluster: string, objects: readonly unknown
   decodeObjects(raws, decodeProblems, { cluster });
   for (const p of decodeProblems) problems.push(formatProblem(p));
   const seen = new Set<string>();
+  const uids = new Map<string, string>();
   for (const o of out) {
     const key = `${o.kind} ${o.namespace}/${o.name}`;
     if (seen.has(key) && !decodeProblems.length) problems.push(`${key} appears twice`);
     seen.add(key);
+    if (o.kind === 'NetworkPolicy' && o.uid) {
+      const other = uids.get(o.uid.toLowerCase());
+      if (other !== undefined && other !== key) problems.push(`${key}: metadata.uid ${o.uid} is also the uid of ${other}`);
+      uids.set(o.uid.toLowerCase(), key);
+    }
   }
   if (problems.length) {
     throw new ApiError(400, ERROR_CODES.INVALID_INVENTORY,
@@ -226,7 +238,7 @@ export class InventoryStore {
       this.#q('DELETE FROM inventory_objects WHERE cluster = ? AND kind = ? AND namespace = ? AND name = ?').run(cluster, d.kind, namespace, d.name);
       deleted++;
       if (d.kind === 'NetworkPolicy' && row.uid) {
-        this.#q(`UPDATE imported_policies SET removal = 'removed', removed_at = ? WHERE uid = ? AND removal = 'queued'`).run(now, row.uid);
+        this.#q(`UPDATE imported_policies SET removal = 'removed', removed_at = ? WHERE cluster = ? AND uid = ? AND removal = 'queued'`).run(now, cluster, row.uid);
       }
     }
     this.#q('UPDATE clusters SET last_report_at = ?, generation = generation + 1 WHERE name = ?').run(now, cluster);
@@ -234,6 +246,14 @@ export class InventoryStore {
   }
 
   #upsert(cluster: string, o: CheckedObject, now: number): void {
+    if (o.kind === 'NetworkPolicy' && o.uid) {
+      const holder = this.#q(`SELECT namespace, name FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy' AND uid = ?
+        AND NOT (namespace = ? AND name = ?) LIMIT 1`).get(cluster, o.uid, o.namespace, o.name) as { namespace: string; name: string } | undefined;
+      if (holder) {
+        throw new ApiError(400, ERROR_CODES.INVALID_INVENTORY,
+          `NetworkPolicy ${o.namespace}/${o.name}: metadata.uid ${o.uid} is the uid of NetworkPolicy ${holder.namespace}/${holder.name} of cluster ${cluster} already`);
+      }
+    }
     this.#q(`INSERT INTO inventory_objects (cluster, kind, namespace, name, uid, body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(cluster, kind, namespace, name) DO UPDATE SET uid = excluded.uid, body = excluded.body, updated_at = excluded.updated_at`)
       .run(cluster, o.kind, o.namespace, o.name, o.uid, JSON.stringify(o.body), now);
@@ -248,7 +268,7 @@ export class InventoryStore {
     const w = where.join(' AND ');
     const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM inventory_objects o WHERE ${w}`).get(...args) as { n: number }).n;
     const rows = this.#db.prepare(`SELECT o.*, i.imported_at, i.imported_by, i.removal FROM inventory_objects o
-      LEFT JOIN imported_policies i ON o.kind = 'NetworkPolicy' AND i.uid = o.uid
+      LEFT JOIN imported_policies i ON o.kind = 'NetworkPolicy' AND i.cluster = o.cluster AND i.uid = o.uid
       WHERE ${w} AND (o.cluster || char(0) || o.namespace || char(0) || o.name) > ?
       ORDER BY o.cluster, o.namespace, o.name LIMIT ?`).all(...args, page.after, page.size + 1) as unknown as
       (ObjectRow & { imported_at: number | null; imported_by: string | null; removal: string | null })[];
@@ -291,20 +311,32 @@ export class InventoryStore {
     }));
   }
 
-  /** Finds NetworkPolicies by uid, in every cluster. */
-  locatePolicy(uid: string): PolicyLocation | undefined {
-    return this.#q(`SELECT uid, cluster, namespace, name FROM inventory_objects WHERE kind = 'NetworkPolicy' AND uid = ? LIMIT 1`)
-      .get(uid) as PolicyLocation | undefined;
+  /** The NetworkPolicies with this uid, in every cluster (more than one when clusters report the same uid). */
+  locatePolicies(uid: string): PolicyLocation[] {
+    return this.#q(`SELECT uid, cluster, namespace, name, body FROM inventory_objects WHERE kind = 'NetworkPolicy' AND uid = ? ORDER BY cluster LIMIT 10`)
+      .all(uid) as unknown as PolicyLocation[];
   }
 
-  /** Whether a NetworkPolicy uid has been imported, and when. */
-  importedPolicy(uid: string): { imported_at: number; removal: string } | undefined {
-    return this.#q('SELECT imported_at, removal FROM imported_policies WHERE uid = ?').get(uid) as { imported_at: number; removal: string } | undefined;
+  /** Whether a cluster's NetworkPolicy uid has been imported, and when. */
+  importedPolicy(cluster: string, uid: string): { imported_at: number; removal: string } | undefined {
+    return this.#q('SELECT imported_at, removal FROM imported_policies WHERE cluster = ? AND uid = ?').get(cluster, uid) as { imported_at: number; removal: string } | undefined;
+  }
+
+  /** Whether any cluster's NetworkPolicy of this uid has been imported (DFW ids are made of the uid alone). */
+  importedAnywhere(uid: string): { cluster: string; imported_at: number } | undefined {
+    return this.#q('SELECT cluster, imported_at FROM imported_policies WHERE uid = ? LIMIT 1').get(uid) as { cluster: string; imported_at: number } | undefined;
   }
 
   /** The uids imported from a cluster (queued for removal or removed). */
   importedUids(cluster: string): string[] {
     return (this.#q('SELECT uid FROM imported_policies WHERE cluster = ? ORDER BY uid').all(cluster) as { uid: string }[]).map((r) => r.uid);
+  }
+
+  /** Whether a cluster's NetworkPolicy is still stored exactly as `body`. */
+  policyUnchanged(p: PolicyLocation): boolean {
+    const row = this.#q(`SELECT body FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy' AND namespace = ? AND name = ? AND uid = ?`)
+      .get(p.cluster, p.namespace, p.name, p.uid) as { body: string } | undefined;
+    return row !== undefined && row.body === p.body;
   }
 
   /** Marks NetworkPolicies as imported and queues their removal from their cluster. */

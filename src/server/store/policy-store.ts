@@ -6,6 +6,12 @@ import { GROUP_SCHEMA, RULE_SCHEMA, SECURITY_POLICY_SCHEMA } from '../http/schem
 import { validateBody } from '../http/validate-body.ts';
 import { DOMAIN_PATH, groupPath, rulePath, securityPolicyPath } from '../../model/paths.ts';
 import { StatementCache } from '../db/statement-cache.ts';
+import type { DfwConfig } from '../../model/dfw-config.ts';
+import type { Group } from '../../model/group.ts';
+import type { Rule } from '../../model/rule.ts';
+import type { SecurityPolicy } from '../../model/security-policy.ts';
+import { DfwDecodeError, decodeGroup, decodeRule, decodeSecurityPolicy, groupPathsOf } from './decode-dfw.ts';
+import { storedOrigins } from '../../convert/stored-origins.ts';
 
 /** A JSON object as stored and served. */
 export type JsonObject = Record<string, unknown>;
@@ -46,6 +52,22 @@ const ID_PATTERN = /^[A-Za-z0-9_.\-[\]]{1,255}$/;
 
 function checkId(id: string, what: string): void {
   if (!ID_PATTERN.test(id)) throw badRequest(`${what} id "${id}": use 1-255 letters, digits and _ . - [ ]`);
+}
+
+/** Decodes with `decode`; a DfwDecodeError becomes a 400 naming the object and the field. */
+function decoded<T>(what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (e) {
+    if (e instanceof DfwDecodeError) throw badRequest(`${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A stored object that cannot be evaluated: its path and why. */
+export interface UndecodableObject {
+  readonly path: string;
+  readonly problem: string;
 }
 
 function clean(body: JsonObject): JsonObject {
@@ -99,6 +121,8 @@ export class PolicyStore {
   onPolicyChange?: PolicyChangeListener;
   /** Told about every deleted security policy. */
   onPolicyDelete?: (policyId: string) => void;
+  /** Grows with every write (even one rolled back later): an import planned off-thread checks it before writing. */
+  generation = 0;
 
   constructor(db: Database) {
     this.#db = db;
@@ -131,6 +155,7 @@ export class PolicyStore {
 
   /** Creates or changes a group. */
   writeGroup(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+    this.generation++;
     checkId(id, 'group');
     validateBody(GROUP_SCHEMA, input, `group ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -138,6 +163,7 @@ export class PolicyStore {
     checkRevision(existing, input._revision, mode, `group ${id}`);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
     const body = { ...base, ...clean(input), resource_type: 'Group', id };
+    decoded(`group ${id}`, () => decodeGroup(body, id));
     const now = Date.now();
     if (existing) {
       this.#q('UPDATE dfw_groups SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ?')
@@ -152,6 +178,7 @@ export class PolicyStore {
 
   /** Deletes a group; refused (400) while a policy or rule refers to it. Returns whether it existed. */
   deleteGroup(id: string): boolean {
+    this.generation++;
     if (!this.hasGroup(id)) return false;
     const needle = `%${JSON.stringify(groupPath(id)).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rule = this.#q(`SELECT policy_id, id FROM dfw_rules WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { policy_id: string; id: string } | undefined;
@@ -212,6 +239,7 @@ export class PolicyStore {
    * changes the rules given and keeps the others. Every group a rule or the scope refers to must exist.
    */
   writePolicy(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+    this.generation++;
     checkId(id, 'security policy');
     validateBody(SECURITY_POLICY_SCHEMA, input, `security policy ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`security policy ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -220,6 +248,7 @@ export class PolicyStore {
     const { rules, ...rest } = clean(input);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
     const body: JsonObject = { category: 'Application', sequence_number: 0, scope: ['ANY'], stateful: true, ...base, ...rest, resource_type: 'SecurityPolicy', id };
+    decoded(`security policy ${id}`, () => decodeSecurityPolicy(body, id, []));
     this.#checkGroupRefs(body.scope as string[], `security policy ${id}: scope`);
     const now = Date.now();
     if (existing) {
@@ -252,6 +281,7 @@ export class PolicyStore {
 
   /** Deletes a security policy and its rules. Returns whether it existed. */
   deletePolicy(id: string): boolean {
+    this.generation++;
     const r = this.#q('DELETE FROM dfw_policies WHERE id = ?').run(id);
     if (Number(r.changes) > 0) this.onPolicyDelete?.(id);
     return Number(r.changes) > 0;
@@ -281,6 +311,7 @@ export class PolicyStore {
 
   /** Creates or changes one rule of an existing policy. */
   writeRule(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+    this.generation++;
     const policy = this.#requirePolicy(policyId);
     const created = this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
     const body = JSON.parse(policy.body) as JsonObject;
@@ -291,6 +322,7 @@ export class PolicyStore {
 
   /** Deletes one rule. Returns whether it existed. */
   deleteRule(policyId: string, ruleId: string): boolean {
+    this.generation++;
     const policy = this.#requirePolicy(policyId);
     const r = this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(policyId, ruleId);
     if (Number(r.changes) > 0) {
@@ -313,11 +345,8 @@ export class PolicyStore {
       source_groups: ['ANY'], destination_groups: ['ANY'], services: ['ANY'], scope: ['ANY'], logged: false, disabled: false,
       ...base, ...clean(input), resource_type: 'Rule', id: ruleId,
     };
-    for (const field of ['source_groups', 'destination_groups', 'scope'] as const) {
-      const list = body[field] as string[];
-      if (list.includes('ANY') && list.length > 1) throw badRequest(`${what}: ${field}: "ANY" must be the only element`);
-      this.#checkGroupRefs(list, `${what}: ${field}`);
-    }
+    const rule = decoded(what, () => decodeRule(body, policyId, ruleId));
+    for (const field of ['source_groups', 'destination_groups', 'scope'] as const) this.#checkGroupRefs(rule[field], `${what}: ${field}`);
     if (existing) {
       this.#q('UPDATE dfw_rules SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE policy_id = ? AND id = ?')
         .run(JSON.stringify(body), now, user, policyId, ruleId);
@@ -330,10 +359,71 @@ export class PolicyStore {
 
   #checkGroupRefs(paths: readonly string[] | undefined, what: string): void {
     const prefix = `${DOMAIN_PATH}/groups/`;
-    for (const p of paths ?? []) {
-      if (p.startsWith(prefix) && !this.hasGroup(p.slice(prefix.length))) {
-        throw badRequest(`${what}: the group ${p} does not exist`);
+    for (const p of groupPathsOf(paths ?? [])) {
+      if (!this.hasGroup(p.slice(prefix.length))) throw badRequest(`${what}: the group ${p} does not exist`);
+    }
+  }
+
+  /** Whether a security policy exists. */
+  hasPolicy(id: string): boolean {
+    return this.#q('SELECT 1 AS x FROM dfw_policies WHERE id = ?').get(id) !== undefined;
+  }
+
+  /**
+   * Every stored group and security policy decoded into the model (what verification evaluates). Stored rows are
+   * decoded, never cast: an object that does not decode is left out and named in `undecodable`.
+   */
+  decodedConfig(): { config: DfwConfig; undecodable: UndecodableObject[] } {
+    const undecodable: UndecodableObject[] = [];
+    const attempt = <T>(path: string, f: () => T): T | undefined => {
+      try {
+        return f();
+      } catch (e) {
+        undecodable.push({ path, problem: e instanceof DfwDecodeError ? e.message : e instanceof SyntaxError ? 'the stored JSON is damaged' : String((e as Error).message) });
+        return undefined;
       }
+    };
+    const groups: Group[] = [];
+    for (const r of this.#q('SELECT id, body FROM dfw_groups ORDER BY id').all() as { id: string; body: string }[]) {
+      const g = attempt(groupPath(r.id), () => decodeGroup(JSON.parse(r.body), r.id));
+      if (g) groups.push(g);
+    }
+    const rules = new Map<string, Rule[]>();
+    const broken = new Set<string>();
+    for (const r of this.#q('SELECT policy_id, id, body FROM dfw_rules ORDER BY policy_id').all() as { policy_id: string; id: string; body: string }[]) {
+      const rule = attempt(rulePath(r.policy_id, r.id), () => decodeRule(JSON.parse(r.body), r.policy_id, r.id));
+      if (!rule) { broken.add(r.policy_id); continue; }
+      const list = rules.get(r.policy_id) ?? [];
+      list.push(rule);
+      rules.set(r.policy_id, list);
+    }
+    const policies: SecurityPolicy[] = [];
+    for (const r of this.#q('SELECT id, body FROM dfw_policies ORDER BY id').all() as { id: string; body: string }[]) {
+      const list = (rules.get(r.id) ?? []).sort((a, b) => a.sequence_number - b.sequence_number || (a.id < b.id ? -1 : 1));
+      const p = attempt(securityPolicyPath(r.id), () => decodeSecurityPolicy(JSON.parse(r.body), r.id, list));
+      if (p && !broken.has(r.id)) policies.push(p);
+    }
+    return { config: { groups, policies, origins: storedOrigins(policies) }, undecodable };
+  }
+
+  /**
+   * Inserts the groups and security policies of an import (decoded model objects, made by the converter). The
+   * caller has checked, in the same transaction, that none of their ids exists: an import never replaces an object.
+   */
+  insertImported(groups: readonly Group[], policies: readonly SecurityPolicy[], user: string): void {
+    this.generation++;
+    const now = Date.now();
+    const insertGroup = this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
+    const insertPolicy = this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
+    const insertRule = this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
+      VALUES (?, ?, ?, 0, ?, ?, ?, ?)`);
+    for (const g of groups) insertGroup.run(g.id, JSON.stringify(clean(g as unknown as JsonObject)), now, user, now, user);
+    for (const p of policies) {
+      const { rules, ...rest } = clean(p as unknown as JsonObject);
+      insertPolicy.run(p.id, JSON.stringify(rest), now, user, now, user);
+      for (const r of p.rules) insertRule.run(p.id, r.id, JSON.stringify(clean(r as unknown as JsonObject)), now, user, now, user);
+      void rules;
+      this.onPolicyChange?.(p.id, p.scope, 0);
     }
   }
 
