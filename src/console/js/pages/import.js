@@ -2,7 +2,7 @@
 // preview what they become (dry_run: the DFW groups and policies, the policies that cannot be converted and why,
 // the verification of the state the import would leave), then import with ABORT or CONTINUE and read the answer.
 import { api, listAll, may, me, qs } from '../api.js';
-import { h, replace, field, errorBox, announce } from '../dom.js';
+import { h, append, replace, field, errorBox, announce } from '../dom.js';
 import { criteriaText } from './groups.js';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
@@ -60,7 +60,7 @@ export async function importPage(body, params) {
   buttons.abort.addEventListener('click', () => void run('abort'));
   buttons.cont.addEventListener('click', () => void run('continue'));
   buttons.clear.addEventListener('click', () => { chosen.clear(); showCount(); void namespaces(picker, cluster.value, showCount); });
-  body.append(
+  append(body, [
     h('ol', { class: 'steps' },
       h('li', {}, 'Check that the NetworkPolicy counts match ', h('code', {}, 'kubectl get networkpolicies -n NAMESPACE'), ' (Inventory page).'),
       h('li', {}, 'Choose policies: a whole cluster, whole namespaces, or one by one.'),
@@ -70,7 +70,7 @@ export async function importPage(body, params) {
     h('div', { class: 'filters' }, field('Cluster', cluster)),
     picker, count,
     h('div', { class: 'actions', role: 'group', 'aria-label': 'Import actions' }, buttons.preview, buttons.abort, buttons.cont, buttons.clear),
-    result);
+    result]);
   showCount();
   await namespaces(picker, selected, showCount);
 }
