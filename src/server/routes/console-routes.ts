@@ -176,8 +176,8 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
         if ((src === undefined) !== (dst === undefined)) throw badRequest('source_namespace and destination_namespace: give both, or neither');
         const head = {
           cluster, protocol: q.protocol, port: q.port, family,
-          before: 'the NetworkPolicies, as Kubernetes enforced them before any import',
-          after: 'now: the stored DFW policies, then the NetworkPolicies not imported',
+          before: 'the NetworkPolicies as Kubernetes enforced them before any import',
+          after: 'the stored DFW policies, then the NetworkPolicies not imported',
           warnings: cache.warnings(),
         };
         if (src !== undefined && dst !== undefined) {

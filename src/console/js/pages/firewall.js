@@ -57,6 +57,7 @@ export async function firewallPage(body, params) {
 
   const table = virtualTable({
     label: 'Security policies of the Application category, in evaluation order',
+    height: 400,
     fetchPage: (offset, limit) => api('GET', `/api/v1/console/security-policies${qs({ cluster: cluster.value, namespace: namespace.value.trim(), tag: tag.value.trim(), q: q.value.trim(), offset, limit })}`),
     columns: [
       { title: '#', width: '4em', render: (p) => p.position },

@@ -1,0 +1,112 @@
+// The web console with 10,000 security policies and 10,000 pods: how long until the firewall page shows its first
+// rows, until the last row shows after End, until a server-side filter answers, and until the reachability heatmap
+// and a group's members show. Debian's chromium (headless) drives the real console against a real server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startServer } from '../src/server/start-server.ts';
+import { launchBrowser } from '../test/console/console-fixture.ts';
+import { measureAsync } from './measure.ts';
+
+const NAMESPACES = 100;
+const PODS_PER_NAMESPACE = 100;
+const POLICIES_PER_NAMESPACE = 50;
+const ROUNDS = 7;
+const PASSWORD = 'bench-password-123';
+
+const uidOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+const dir = mkdtempSync(join(tmpdir(), 'np2dfw-bench-console-'));
+const server = await startServer({ db: join(dir, 'bench.db'), host: '127.0.0.1', port: 0, adminPassword: PASSWORD });
+const auth = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`;
+async function call(method: string, path: string, body?: unknown): Promise<any> {
+  const headers: Record<string, string> = { authorization: auth };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const browser = await launchBrowser();
+try {
+  const objects: unknown[] = [];
+  const ids: string[] = [];
+  for (let n = 0; n < NAMESPACES; n++) {
+    const ns = `ns${n}`;
+    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { team: `t${n % 10}` } } });
+    for (let p = 0; p < PODS_PER_NAMESPACE; p++) {
+      objects.push({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: ns, name: `pod${p}`, labels: { app: `a${p % 10}` } },
+        spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running', podIP: `10.${n}.${p >> 8}.${(p & 255) + 1}` } });
+    }
+    for (let j = 0; j < POLICIES_PER_NAMESPACE; j++) {
+      const uid = uidOf(n * 1000 + j);
+      ids.push(uid);
+      objects.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: ns, name: `np${j}`, uid },
+        spec: {
+          podSelector: { matchLabels: { app: `a${j % 10}` } }, policyTypes: ['Ingress'],
+          ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: `t${j % 10}` } }, podSelector: { matchLabels: { app: `a${(j + 1) % 10}` } } }], ports: [{ protocol: 'TCP', port: 8000 + (j % 20) }] }],
+        } });
+    }
+  }
+  process.stdout.write(`cluster: ${NAMESPACES} namespaces, ${NAMESPACES * PODS_PER_NAMESPACE} pods, ${ids.length} NetworkPolicies\n\n| step | time | memory |\n| --- | --- | --- |\n`);
+  await call('PUT', '/api/v1/fabric/container-clusters/big');
+  await measureAsync('setup: report the inventory', () => call('PUT', '/api/v1/fabric/container-clusters/big/inventory', { objects }));
+  const imported = await measureAsync(`setup: import ${ids.length} NetworkPolicies (one request)`, () => call('POST', '/policy/api/v1/infra/import-k8s-np-to-dfw?on_error=ABORT', { network_policy_ids: ids }));
+  const stored = (await call('GET', '/policy/api/v1/infra/domains/default/security-policies?page_size=1')).result_count;
+  if (imported.result.success_count !== ids.length || stored < 10_000) throw new Error(`expected 10,000 security policies, have ${stored}`);
+  process.stdout.write(`\n${stored} security policies stored.\n\n`);
+
+  const { page } = browser;
+  await page.goto(`${server.url}/#/login`);
+  await page.getByLabel('User').fill('admin');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Clusters and inventory' }).waitFor();
+
+  /** Loads a console page from scratch (a new document) and times until `ready` is visible. */
+  const timeTo = async (hash: string, ready: string) => {
+    await page.goto('about:blank');
+    const t0 = performance.now();
+    await page.goto(`${server.url}/${hash}`);
+    await page.locator(ready).first().waitFor();
+    return performance.now() - t0;
+  };
+  const rounds = async (label: string, fn: () => Promise<number>) => {
+    const xs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) xs.push(await fn());
+    process.stdout.write(`| ${label} | median ${median(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (${ROUNDS} runs) |\n`);
+  };
+  process.stdout.write('| in the browser (from a new document) | time |\n| --- | --- |\n');
+  await rounds('firewall page: first rows shown', () => timeTo('#/firewall', 'table.vt tr.vt-row[aria-rowindex="2"] td:nth-child(2) span'));
+  await rounds('firewall page: End key, last row shown', async () => {
+    await timeTo('#/firewall', 'table.vt tr.vt-row[aria-rowindex="2"] td:nth-child(2) span');
+    const t0 = performance.now();
+    await page.locator('.vt-scroll').focus();
+    await page.keyboard.press('End');
+    await page.locator(`table.vt tr.vt-row[aria-rowindex="${stored + 1}"] td:nth-child(2) span`).waitFor();
+    return performance.now() - t0;
+  });
+  await rounds('firewall page: filter by namespace (server), rows shown', async () => {
+    await timeTo('#/firewall', 'table.vt tr.vt-row[aria-rowindex="2"] td:nth-child(2) span');
+    const t0 = performance.now();
+    await page.getByLabel('Namespace').fill('ns42');
+    await page.getByText(`${POLICIES_PER_NAMESPACE * 2} rows`).waitFor();
+    await page.locator('table.vt tr.vt-row[aria-rowindex="2"] td:nth-child(2) span').waitFor();
+    return performance.now() - t0;
+  });
+  await rounds('reachability: namespace heatmap shown (first run computes, later ones are cached)', () => timeTo('#/reachability?cluster=big&port=8001', 'table.heatmap td.cell a'));
+  await rounds('reachability: pods of one namespace pair shown', () => timeTo('#/reachability?cluster=big&port=8001&src=ns1&dst=ns2', 'table.heatmap td.cell a'));
+  const group = (await call('GET', '/api/v1/console/groups?namespace=ns7&limit=1')).results[0].id;
+  await rounds('groups: a group\'s members shown', () => timeTo(`#/groups?id=${encodeURIComponent(group)}`, 'section.detail table.vt tr.vt-row td'));
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
