@@ -1,21 +1,15 @@
 // The console's shell: sign-in, navigation, and the hash router (#/page?param=value) that renders one page.
 import { ApiError, login, logout, me } from './api.js';
 import { h, replace, errorBox, field, announce } from './dom.js';
-import { firewallPage } from './pages/firewall.js';
-import { groupsPage } from './pages/groups.js';
-import { importPage } from './pages/import.js';
-import { inventoryPage } from './pages/inventory.js';
-import { reachabilityPage } from './pages/reachability.js';
-import { tracePage } from './pages/trace.js';
 
-/** Page name -> [title, render(main, params)]. */
+/** Page name -> [title, module, its render(main, params)]; a page's module loads when it is first shown. */
 const PAGES = {
-  inventory: ['Clusters and inventory', inventoryPage],
-  import: ['Import NetworkPolicies', importPage],
-  firewall: ['Firewall: Application category', firewallPage],
-  groups: ['Groups', groupsPage],
-  reachability: ['Reachability', reachabilityPage],
-  trace: ['Trace a connection', tracePage],
+  inventory: ['Clusters and inventory', './pages/inventory.js', 'inventoryPage'],
+  import: ['Import NetworkPolicies', './pages/import.js', 'importPage'],
+  firewall: ['Firewall: Application category', './pages/firewall.js', 'firewallPage'],
+  groups: ['Groups', './pages/groups.js', 'groupsPage'],
+  reachability: ['Reachability', './pages/reachability.js', 'reachabilityPage'],
+  trace: ['Trace a connection', './pages/trace.js', 'tracePage'],
 };
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
@@ -86,7 +80,8 @@ async function route() {
   const body = h('div', { class: 'page' });
   replace(main, h('h1', {}, page[0]), body);
   try {
-    await page[1](body, params);
+    const module = await import(page[1]);
+    await module[page[2]](body, params);
   } catch (e) {
     if (mine === rendering) body.append(errorBox(e));
   }

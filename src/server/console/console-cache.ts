@@ -28,7 +28,13 @@ export class ConsoleCache {
       this.#entries.clear();
       this.#stamp = stamp;
     }
-    if (this.#entries.has(key)) return this.#entries.get(key) as T;
+    if (this.#entries.has(key)) {
+      // least recently used goes first: a hit moves to the end
+      const hit = this.#entries.get(key) as T;
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit;
+    }
     const value = compute();
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(key, value);

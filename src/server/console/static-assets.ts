@@ -1,5 +1,6 @@
 // The console's files (src/console/: HTML, CSS and plain ES modules, no build step), served at `/` and
 // `/console/...`. They hold no data: every page fetches it from the API with the user's credentials.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,13 +25,16 @@ const SECURITY_HEADERS = {
 };
 
 /** Every file of the console, by URL path, read once at start (a fixed list: no path from a request reaches the disk). */
-function consoleFiles(dir: string): Map<string, { type: string; body: Buffer }> {
-  const files = new Map<string, { type: string; body: Buffer }>();
+function consoleFiles(dir: string): Map<string, { type: string; body: Buffer; etag: string }> {
+  const files = new Map<string, { type: string; body: Buffer; etag: string }>();
   const walk = (rel: string) => {
     for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(path);
-      else if (TYPES[extname(e.name)]) files.set(`/console/${path}`, { type: TYPES[extname(e.name)], body: readFileSync(join(dir, path)) });
+      else if (TYPES[extname(e.name)]) {
+        const body = readFileSync(join(dir, path));
+        files.set(`/console/${path}`, { type: TYPES[extname(e.name)], body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
+      }
     }
   };
   walk('');
@@ -40,15 +44,18 @@ function consoleFiles(dir: string): Map<string, { type: string; body: Buffer }> 
 /** Serves the console: `/` is its page, `/console/<file>` its scripts and styles. */
 export function registerConsole(app: FastifyInstance, dir = CONSOLE_DIR): void {
   const files = consoleFiles(dir);
-  const send = (reply: FastifyReply, path: string) => {
+  // no-cache + ETag: the browser asks every time and gets a 304 while the file is the same
+  const send = (request: FastifyRequest, reply: FastifyReply, path: string) => {
     const f = files.get(path);
     if (!f) return undefined;
-    return reply.code(200).headers(SECURITY_HEADERS).type(f.type).send(f.body);
+    reply.headers({ ...SECURITY_HEADERS, etag: f.etag });
+    if (request.headers['if-none-match'] === f.etag) return reply.code(304).send();
+    return reply.code(200).type(f.type).send(f.body);
   };
-  app.get('/', async (_request: FastifyRequest, reply: FastifyReply) => send(reply, '/console/index.html'));
+  app.get('/', async (request: FastifyRequest, reply: FastifyReply) => send(request, reply, '/console/index.html'));
   app.get('/console/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];
-    const sent = send(reply, path);
+    const sent = send(request, reply, path);
     if (sent) return sent;
     return reply.callNotFound();
   });

@@ -17,7 +17,7 @@ import { traceConnection } from '../console/trace.ts';
 import { badRequest, notFound } from '../http/api-error.ts';
 import type { RouteSpec } from '../http/route.ts';
 import type { ServerContext } from '../server-context.ts';
-import { ConsoleQueries, type TableFilter } from '../store/console-queries.ts';
+import { ConsoleQueries, rowMatches, type TableFilter } from '../store/console-queries.ts';
 import type { JsonObject } from '../store/policy-store.ts';
 
 const BASE = '/api/v1/console';
@@ -84,9 +84,15 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
       permission: 'policy.read', query: { category: 'default Application', ...FILTER, ...WINDOW }, response: CONSOLE_POLICY_TABLE_SCHEMA,
       handler: (h) => {
         const w = windowOf(h.query);
-        const r = queries.policies(text(h.query, 'category') ?? 'Application', filterOf(h.query), w);
-        const results = r.results.map((p, i) => ({ position: w.offset + i + 1, ...p, realization: ctx.realization.ofPolicy(p.id) }));
-        return { results, result_count: r.result_count, offset: w.offset };
+        const category = text(h.query, 'category') ?? 'Application';
+        const filter = filterOf(h.query);
+        const index = cache.get('policy-index', () => queries.policyIndex());
+        const matching = cache.get(`policies\u0000${category}\u0000${JSON.stringify(filter)}`,
+          () => index.filter((p) => p.category === category && rowMatches(p, filter)));
+        const page = matching.slice(w.offset, w.offset + w.limit);
+        const realization = ctx.realization.ofPolicies(page.map((p) => p.id));
+        const results = page.map((p, i) => ({ position: w.offset + i + 1, ...p, realization: realization.get(p.id) ?? [] }));
+        return { results, result_count: matching.length, offset: w.offset };
       } },
     { method: 'GET', url: `${BASE}/security-policies/:id`, summary: 'Console: a security policy with its rules, where each came from, and its realization',
       permission: 'policy.read', response: CONSOLE_POLICY_SCHEMA, handler: (h) => {
@@ -112,7 +118,10 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
     { method: 'GET', url: `${BASE}/groups`, summary: 'Console: groups, filtered and windowed', permission: 'policy.read',
       query: { ...FILTER, ...WINDOW }, response: CONSOLE_GROUP_TABLE_SCHEMA, handler: (h) => {
         const w = windowOf(h.query);
-        return { ...queries.groups(filterOf(h.query), w), offset: w.offset };
+        const filter = filterOf(h.query);
+        const index = cache.get('group-index', () => queries.groupIndex());
+        const matching = cache.get(`groups\u0000${JSON.stringify(filter)}`, () => index.filter((g) => rowMatches(g, filter)));
+        return { results: matching.slice(w.offset, w.offset + w.limit), result_count: matching.length, offset: w.offset };
       } },
     { method: 'GET', url: `${BASE}/groups/:id/members`, summary: 'Console: a group\'s effective members (pods with namespace, labels, IPs) and addresses',
       permission: 'policy.read', query: { cluster: 'only this cluster (default: the cluster its tags name, else every cluster)', q: 'namespace/name, address or key=value substring', ...WINDOW },

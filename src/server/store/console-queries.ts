@@ -4,6 +4,7 @@ import { TAG_SCOPE } from '../../convert/tags.ts';
 import type { Origin } from '../../model/dfw-config.ts';
 import { clusterControlPlanePath, groupPath, securityPolicyPath } from '../../model/paths.ts';
 import type { Tag } from '../../model/tag.ts';
+import { CATEGORIES, type Category } from '../../model/security-policy.ts';
 import type { Database } from '../db/database.ts';
 import { StatementCache } from '../db/statement-cache.ts';
 
@@ -17,12 +18,6 @@ export interface TableFilter {
   readonly tag?: string;
   /** A substring of the id or display name. */
   readonly q?: string;
-}
-
-/** A window of a table: skip `offset` rows, return at most `limit`. */
-export interface Window {
-  readonly offset: number;
-  readonly limit: number;
 }
 
 /** A security policy as a row of the console's firewall table. */
@@ -51,40 +46,32 @@ export interface GroupRow {
   readonly origin?: Origin;
 }
 
-function likeText(s: string): string {
-  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** SQL conditions and arguments for a filter on a table whose rows have a JSON `body`. */
-function whereOf(f: TableFilter, alias: string): { sql: string; args: (string | number)[] } {
-  const where: string[] = [];
-  const args: (string | number)[] = [];
-  const tagged = (scope: string | undefined, tag: string) => {
-    where.push(`EXISTS (SELECT 1 FROM json_each(${alias}.body, '$.tags') t WHERE json_extract(t.value, '$.tag') = ?`
-      + `${scope === undefined ? '' : ` AND json_extract(t.value, '$.scope') = ?`})`);
-    args.push(tag);
-    if (scope !== undefined) args.push(scope);
-  };
+/**
+ * Whether a row passes a filter. `cluster`: a policy's scope names the cluster's control plane; a group (no
+ * scope) has the cluster's `k8s-cluster` tag.
+ */
+export function rowMatches(row: { id: string; display_name: string; tags: readonly Tag[]; scope?: readonly string[] }, f: TableFilter): boolean {
   if (f.cluster) {
-    where.push(`EXISTS (SELECT 1 FROM json_each(${alias}.body, '$.scope') s WHERE s.value = ?)`);
-    args.push(clusterControlPlanePath(f.cluster));
+    const inCluster = row.scope ? row.scope.includes(clusterControlPlanePath(f.cluster)) : row.tags.some((t) => t.scope === TAG_SCOPE.cluster && t.tag === f.cluster);
+    if (!inCluster) return false;
   }
-  if (f.namespace) tagged(TAG_SCOPE.namespace, f.namespace);
+  if (f.namespace && !row.tags.some((t) => t.scope === TAG_SCOPE.namespace && t.tag === f.namespace)) return false;
   if (f.tag) {
     const bar = f.tag.indexOf('|');
-    if (bar < 0) tagged(undefined, f.tag);
-    else tagged(f.tag.slice(0, bar), f.tag.slice(bar + 1));
+    const scope = bar < 0 ? undefined : f.tag.slice(0, bar);
+    const tag = bar < 0 ? f.tag : f.tag.slice(bar + 1);
+    if (!row.tags.some((t) => t.tag === tag && (scope === undefined || t.scope === scope))) return false;
   }
   if (f.q) {
-    where.push(`(${alias}.id LIKE ? ESCAPE '\\' OR json_extract(${alias}.body, '$.display_name') LIKE ? ESCAPE '\\')`);
-    args.push(likeText(f.q), likeText(f.q));
+    const q = f.q.toLowerCase();
+    if (!row.id.toLowerCase().includes(q) && !row.display_name.toLowerCase().includes(q)) return false;
   }
-  return { sql: where.length ? ` AND ${where.join(' AND ')}` : '', args };
+  return true;
 }
 
 /**
- * The console's read-only tables over the stored DFW: security policies in evaluation order and groups, filtered
- * and windowed in SQL, so that a page costs the same with ten or ten thousand policies.
+ * The console's tables over the stored DFW: every security policy in evaluation order, and every group, each read
+ * in one query; the caller keeps them while the database does not change, and filters and windows in memory.
  */
 export class ConsoleQueries {
   readonly #statements: StatementCache;
@@ -97,45 +84,37 @@ export class ConsoleQueries {
     return this.#statements.get(sql);
   }
 
-  /** One window of a category's security policies, in evaluation order (sequence number, then id). */
-  policies(category: string, f: TableFilter, w: Window): { results: PolicyRow[]; result_count: number } {
-    const { sql, args } = whereOf(f, 'p');
-    const base = `FROM dfw_policies p WHERE json_extract(p.body, '$.category') = ?${sql}`;
-    const total = (this.#q(`SELECT COUNT(*) AS n ${base}`).get(category, ...args) as { n: number }).n;
-    const rows = this.#q(`SELECT p.id, p.body, p.revision, (SELECT COUNT(*) FROM dfw_rules r WHERE r.policy_id = p.id) AS rule_count ${base}
-      ORDER BY json_extract(p.body, '$.sequence_number'), p.id LIMIT ? OFFSET ?`).all(category, ...args, w.limit, w.offset) as
-      { id: string; body: string; revision: number; rule_count: number }[];
-    const results = rows.map((r): PolicyRow => {
+  /**
+   * Every security policy as a table row, in evaluation order (category, sequence number, id): one read of the
+   * table, which the caller keeps while the database does not change; filtering and windowing are then in memory.
+   */
+  policyIndex(): PolicyRow[] {
+    const counts = new Map<string, number>();
+    for (const r of this.#q('SELECT policy_id, COUNT(*) AS n FROM dfw_rules GROUP BY policy_id').all() as { policy_id: string; n: number }[]) counts.set(r.policy_id, r.n);
+    const rows = (this.#q('SELECT id, body, revision FROM dfw_policies').all() as { id: string; body: string; revision: number }[]).map((r): PolicyRow => {
       const body = JSON.parse(r.body) as Record<string, unknown>;
-      const tags = (body.tags as Tag[] | undefined) ?? [];
+      const tags = Array.isArray(body.tags) ? (body.tags as Tag[]) : [];
       const origin = originOfTags(tags);
       return {
-        id: r.id, display_name: (body.display_name as string | undefined) ?? r.id, path: securityPolicyPath(r.id),
-        category: String(body.category), sequence_number: Number(body.sequence_number), scope: (body.scope as string[] | undefined) ?? [],
-        tags, rule_count: r.rule_count, _revision: r.revision, ...(origin ? { origin } : {}),
+        id: r.id, display_name: typeof body.display_name === 'string' ? body.display_name : r.id, path: securityPolicyPath(r.id),
+        category: String(body.category), sequence_number: Number(body.sequence_number), scope: Array.isArray(body.scope) ? (body.scope as string[]) : [],
+        tags, rule_count: counts.get(r.id) ?? 0, _revision: r.revision, ...(origin ? { origin } : {}),
       };
     });
-    return { results, result_count: total };
+    return rows.sort((a, b) => (CATEGORIES.indexOf(a.category as Category) - CATEGORIES.indexOf(b.category as Category))
+      || (a.sequence_number - b.sequence_number) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** One window of groups, by id. */
-  groups(f: TableFilter, w: Window): { results: GroupRow[]; result_count: number } {
-    const { sql, args } = whereOf({ ...f, cluster: undefined }, 'g');
-    const cluster = f.cluster ? ` AND EXISTS (SELECT 1 FROM json_each(g.body, '$.tags') t WHERE json_extract(t.value, '$.scope') = ? AND json_extract(t.value, '$.tag') = ?)` : '';
-    const cargs = f.cluster ? [TAG_SCOPE.cluster, f.cluster] : [];
-    const base = `FROM dfw_groups g WHERE 1 = 1${sql}${cluster}`;
-    const total = (this.#q(`SELECT COUNT(*) AS n ${base}`).get(...args, ...cargs) as { n: number }).n;
-    const rows = this.#q(`SELECT g.id, g.body, g.revision ${base} ORDER BY g.id LIMIT ? OFFSET ?`).all(...args, ...cargs, w.limit, w.offset) as
-      { id: string; body: string; revision: number }[];
-    const results = rows.map((r): GroupRow => {
+  /** Every group as a table row, by id (read once per database state, like policyIndex). */
+  groupIndex(): GroupRow[] {
+    return (this.#q('SELECT id, body, revision FROM dfw_groups ORDER BY id').all() as { id: string; body: string; revision: number }[]).map((r): GroupRow => {
       const body = JSON.parse(r.body) as Record<string, unknown>;
-      const tags = (body.tags as Tag[] | undefined) ?? [];
+      const tags = Array.isArray(body.tags) ? (body.tags as Tag[]) : [];
       const origin = originOfTags(tags);
       return {
-        id: r.id, display_name: (body.display_name as string | undefined) ?? r.id, path: groupPath(r.id), tags,
-        expression: (body.expression as unknown[] | undefined) ?? [], _revision: r.revision, ...(origin ? { origin } : {}),
+        id: r.id, display_name: typeof body.display_name === 'string' ? body.display_name : r.id, path: groupPath(r.id), tags,
+        expression: Array.isArray(body.expression) ? body.expression : [], _revision: r.revision, ...(origin ? { origin } : {}),
       };
     });
-    return { results, result_count: total };
   }
 }

@@ -48,8 +48,12 @@ function tagsText(tags) {
 }
 
 export async function firewallPage(body, params) {
-  const clusters = await listAll('/api/v1/fabric/container-clusters');
-  const cluster = h('select', { name: 'cluster' }, h('option', { value: '' }, 'every cluster'), clusters.map((c) => h('option', { value: c.name, selected: c.name === params.cluster }, c.name)));
+  // the table does not wait for the list of clusters: the select fills in when it arrives
+  const cluster = h('select', { name: 'cluster' }, h('option', { value: '' }, 'every cluster'),
+    params.cluster ? h('option', { value: params.cluster, selected: true }, params.cluster) : null);
+  void listAll('/api/v1/fabric/container-clusters').then((clusters) => {
+    for (const c of clusters) if (c.name !== params.cluster) cluster.append(h('option', { value: c.name }, c.name));
+  }, () => undefined);
   const namespace = h('input', { name: 'namespace', value: params.namespace ?? '', placeholder: 'e.g. web' });
   const tag = h('input', { name: 'tag', value: params.tag ?? '', placeholder: 'scope|tag or tag' });
   const q = h('input', { name: 'q', type: 'search', value: params.q ?? '', placeholder: 'id or name' });
