@@ -6,6 +6,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../src/server/start-server.ts';
 import { launchBrowser } from '../test/console/console-fixture.ts';
+import { apiClient } from './api-client.ts';
 import { measureAsync } from './measure.ts';
 
 const NAMESPACES = 100;
@@ -18,15 +19,7 @@ const uidOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '
 
 const dir = mkdtempSync(join(tmpdir(), 'np2dfw-bench-console-'));
 const server = await startServer({ db: join(dir, 'bench.db'), host: '127.0.0.1', port: 0, adminPassword: PASSWORD });
-const auth = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`;
-async function call(method: string, path: string, body?: unknown): Promise<any> {
-  const headers: Record<string, string> = { authorization: auth };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const call = apiClient(server.url, 'admin', PASSWORD);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -69,6 +62,8 @@ try {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Clusters and inventory' }).waitFor();
 
+  /** In the page: the browser's clock once `selector` is in the document, else 0 (polled every animation frame). */
+  const shownAt = (selector: string) => ((globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(selector) ? performance.now() : 0);
   /**
    * Loads a console page from scratch (a new document) and returns the time from the navigation's start to the
    * first animation frame in which `ready` is in the page (the browser's own clock, performance.now()).
@@ -76,14 +71,14 @@ try {
   const timeTo = async (hash: string, ready: string) => {
     await page.goto('about:blank');
     await page.goto(`${server.url}/${hash}`, { waitUntil: 'commit' });
-    const at = await page.waitForFunction(`document.querySelector(${JSON.stringify(ready)}) ? performance.now() : 0`, undefined, { polling: 'raf', timeout: 120_000 });
+    const at = await page.waitForFunction(shownAt, ready, { polling: 'raf', timeout: 120_000 });
     return Number(await at.jsonValue());
   };
   /** Times `act` (in the page already shown) until `ready` is in the page, on the browser's clock. */
   const timeAction = async (act: () => Promise<void>, ready: string) => {
     const t0 = await page.evaluate(() => performance.now());
     await act();
-    const at = await page.waitForFunction(`document.querySelector(${JSON.stringify(ready)}) ? performance.now() : 0`, undefined, { polling: 'raf', timeout: 120_000 });
+    const at = await page.waitForFunction(shownAt, ready, { polling: 'raf', timeout: 120_000 });
     return Number(await at.jsonValue()) - t0;
   };
   const rounds = async (label: string, fn: () => Promise<number>) => {

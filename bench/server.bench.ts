@@ -10,6 +10,7 @@ import { inTransaction, openDatabase } from '../src/server/db/database.ts';
 import { ServerContext } from '../src/server/server-context.ts';
 import { checkInventoryObjects } from '../src/server/store/inventory-store.ts';
 import { planImport } from '../src/server/import/import-plan.ts';
+import { apiClient } from './api-client.ts';
 import { measureAsync, measure } from './measure.ts';
 
 const NAMESPACES = 100;
@@ -24,15 +25,7 @@ function uidOf(n: number): string {
 
 const dir = mkdtempSync(join(tmpdir(), 'np2dfw-bench-'));
 const server = await startServer({ db: join(dir, 'bench.db'), host: '127.0.0.1', port: 0, adminPassword: PASSWORD });
-const auth = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`;
-async function call(method: string, path: string, body?: unknown): Promise<any> {
-  const headers: Record<string, string> = { authorization: auth };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const call = apiClient(server.url, 'admin', PASSWORD);
 
 try {
   const objects: unknown[] = [];

@@ -2,7 +2,7 @@
 // (cluster shop = examples/shop, cluster store = examples/named-ports) after an import with CONTINUE.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, signIn, startExampleServer } from '../test/console/console-fixture.ts';
+import { chooseOneByOne, launchBrowser, signIn, startExampleServer } from '../test/console/console-fixture.ts';
 
 const OUT = new URL('../docs/screenshots/', import.meta.url).pathname;
 
@@ -28,9 +28,7 @@ try {
   await page.goto(`${f.url}/#/import?cluster=shop`);
   await page.getByRole('button', { name: 'Choose every NetworkPolicy of shop' }).click();
   await page.getByText('15 NetworkPolicies chosen').waitFor();
-  await page.getByLabel('Cluster').selectOption('store');
-  await page.getByText('choose one by one (4)').click();
-  for (const name of ['default-deny', 'web-ingress']) await page.getByRole('checkbox', { name: new RegExp(`^ ?${name} `) }).check();
+  await chooseOneByOne(page, 'store', 'store', ['default-deny', 'web-ingress']);
   await page.getByRole('button', { name: 'Preview (nothing is written)' }).click();
   await page.getByRole('heading', { name: 'Preview (nothing was written)' }).waitFor();
   await page.getByRole('heading', { name: 'Preview (nothing was written)' }).evaluate((e) => e.scrollIntoView());

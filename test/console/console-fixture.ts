@@ -62,3 +62,11 @@ export async function signIn(page: Page, url: string, user: string): Promise<voi
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Clusters and inventory' }).waitFor();
 }
+
+/** On the import page: switches to `cluster` and chooses the named policies of its namespace `namespace` one by one. */
+export async function chooseOneByOne(page: Page, cluster: string, namespace: string, names: readonly string[]): Promise<void> {
+  await page.getByLabel('Cluster').selectOption(cluster);
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: namespace, exact: true }) });
+  await row.getByText(/^choose one by one/).click();
+  for (const name of names) await row.getByRole('checkbox', { name: new RegExp(`^ ?${name} `) }).check();
+}

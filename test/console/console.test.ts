@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Fixture } from '../server/server-fixture.ts';
-import { launchBrowser, signIn, startExampleServer, type Browser } from './console-fixture.ts';
+import { chooseOneByOne, launchBrowser, signIn, startExampleServer, type Browser } from './console-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const POLICIES = '/policy/api/v1/infra/domains/default/security-policies';
@@ -63,9 +63,7 @@ describe('web console', () => {
     await page.goto(`${f.url}/#/import?cluster=shop`);
     await page.getByRole('checkbox', { name: 'every NetworkPolicy of namespace web' }).check();
     await page.getByText('4 NetworkPolicies chosen').waitFor();
-    await page.getByLabel('Cluster').selectOption('store');
-    await page.getByText('choose one by one (4)').click();
-    for (const name of ['default-deny', 'web-ingress']) await page.getByRole('checkbox', { name: new RegExp(`^ ?${name} `) }).check();
+    await chooseOneByOne(page, 'store', 'store', ['default-deny', 'web-ingress']);
     await page.getByText('6 NetworkPolicies chosen').waitFor();
     const ids = [
       ...(await get('/api/v1/fabric/container-network-policies?cluster=shop&namespace=web')).results.map((p: any) => p.uid),

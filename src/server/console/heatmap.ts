@@ -43,7 +43,7 @@ export interface HeatmapPage<C> {
   readonly column_offset: number;
   /** cells[i][j]: row i, column j of this page. */
   readonly cells: readonly (readonly C[])[];
-  /** Over the whole heatmap (not only this page): pairs, allowed before and after, changed. */
+  /** Namespaces: over the whole heatmap; pods: over this page. Pairs, allowed before and after, changed. */
   readonly totals: NamespaceCell;
 }
 
@@ -148,13 +148,14 @@ export function podPage(cluster: Cluster, before: ReachabilityEngine, after: Rea
   const destinations = inNs(destinationNamespace);
   const rowPage = sources.slice(w.rowOffset, w.rowOffset + w.size);
   const colPage = destinations.slice(w.colOffset, w.colOffset + w.size);
-  // one matrix over the page's endpoints only: rows first, then columns
-  const endpoints = [...rowPage, ...colPage];
+  // one matrix over the page's endpoints only, each endpoint once (a namespace to itself shares them)
+  const endpoints = [...new Set([...rowPage, ...colPage])];
+  const at = new Map(endpoints.map((e, i) => [e, i]));
   const a = before.matrix(endpoints, query);
   const b = after.matrix(endpoints, query);
-  const cells = rowPage.map((_, i) => colPage.map((__, j) => {
-    const x = a.get(i, rowPage.length + j);
-    const y = b.get(i, rowPage.length + j);
+  const cells = rowPage.map((r) => colPage.map((c) => {
+    const x = a.get(at.get(r)!, at.get(c)!);
+    const y = b.get(at.get(r)!, at.get(c)!);
     return { before: x, after: y, changed: x !== y };
   }));
   const totals = { pairs: 0, before: 0, after: 0, changed: 0 };
