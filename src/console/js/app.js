@@ -2,7 +2,7 @@
 import { ApiError, login, logout, me } from './api.js';
 import { h, replace, errorBox, field, announce } from './dom.js';
 
-/** Page name -> [title, module, its render(main, params)]; a page's module loads when it is first shown. */
+/** Page name -> [title, module, its render(main, params)] (index.html preloads the modules in parallel). */
 const PAGES = {
   inventory: ['Clusters and inventory', './pages/inventory.js', 'inventoryPage'],
   import: ['Import NetworkPolicies', './pages/import.js', 'importPage'],
