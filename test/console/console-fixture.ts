@@ -1,6 +1,6 @@
 // The console in a real browser: Debian's chromium (/usr/bin/chromium, never a downloaded browser) driven by
 // playwright-core, against a real np2dfw server on a fresh SQLite file holding the bundled examples.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -9,6 +9,18 @@ import { PASSWORD, pushInventory, startFixture, type Fixture } from '../server/s
 
 /** Debian's chromium. */
 export const CHROMIUM = process.env.NP2DFW_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here (printed as a visible notice), or undefined. CI installs chromium. */
+export function browserSkipReason(): string | undefined {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+    return undefined;
+  } catch {
+    const why = `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
+    process.stderr.write(`NOTICE: console browser tests skipped: ${why}\n`);
+    return why;
+  }
+}
 
 /** The flags the browser runs with: headless, no sandbox (CI runs as root), nothing fetched from the network. */
 export const CHROMIUM_FLAGS = [

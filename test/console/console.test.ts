@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Fixture } from '../server/server-fixture.ts';
-import { chooseOneByOne, launchBrowser, signIn, startExampleServer, type Browser } from './console-fixture.ts';
+import { browserSkipReason, chooseOneByOne, launchBrowser, signIn, startExampleServer, type Browser } from './console-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const POLICIES = '/policy/api/v1/infra/domains/default/security-policies';
 const GROUPS = '/policy/api/v1/infra/domains/default/groups';
 
-describe('web console', () => {
+describe('web console', { skip: browserSkipReason() }, () => {
   let f: Fixture;
   let b: Browser;
   let page: Page;
