@@ -84,7 +84,7 @@ try {
   const rounds = async (label: string, fn: () => Promise<number>) => {
     const xs: number[] = [];
     for (let i = 0; i < ROUNDS; i++) xs.push(await fn());
-    process.stdout.write(`| ${label} | median ${median(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (${ROUNDS} runs) |\n`);
+    process.stdout.write(`| ${label} | median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}; ${ROUNDS} runs) |\n`);
   };
   process.stdout.write(`load average before the browser runs: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (${cpus().length} CPUs)\n\n`);
   process.stdout.write('| in the browser (from the navigation\'s start, browser clock) | time |\n| --- | --- |\n');
