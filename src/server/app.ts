@@ -6,8 +6,10 @@ import { mayReportFor, roleAllows, type Principal } from './auth/roles.ts';
 import { ApiError, ERROR_CODES, errorBody, httpStatusName } from './http/api-error.ts';
 import { openApiDocument } from './http/openapi.ts';
 import type { RouteSpec } from './http/route.ts';
+import { registerConsole } from './console/static-assets.ts';
 import { aaaRoutes } from './routes/aaa-routes.ts';
 import { adapterRoutes } from './routes/adapter-routes.ts';
+import { consoleRoutes } from './routes/console-routes.ts';
 import { importRoutes } from './routes/import-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
@@ -47,7 +49,7 @@ export interface AppOptions {
 
 /** Every route of the API. */
 export function allRoutes(ctx: ServerContext): RouteSpec[] {
-  return [...policyRoutes(ctx), ...importRoutes(ctx), ...inventoryRoutes(ctx), ...adapterRoutes(ctx), ...aaaRoutes(ctx)];
+  return [...policyRoutes(ctx), ...importRoutes(ctx), ...inventoryRoutes(ctx), ...adapterRoutes(ctx), ...aaaRoutes(ctx), ...consoleRoutes(ctx)];
 }
 
 /** Whether the principal may call the route with these path parameters. */
@@ -144,6 +146,8 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
 
   const doc = openApiDocument(routes, options.version ?? '0.1.0');
   app.get('/openapi.json', async (_req: FastifyRequest, reply: FastifyReply) => reply.type('application/json').send(JSON.stringify(doc)));
+
+  registerConsole(app);
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];

@@ -42,7 +42,7 @@ describe('authentication, users, tokens and the audit log', () => {
     const created = await f.call('POST', '/api/v1/aaa/users/secop/tokens', { user: 'admin', body: {} });
     const token: string = created.body.token;
     const me = await f.call('GET', '/api/v1/aaa/user-info', { token });
-    assert.deepEqual(me.body, { user_name: 'secop', role: 'security_op', role_name: 'Security Operator' });
+    assert.deepEqual(me.body, { user_name: 'secop', role: 'security_op', role_name: 'Security Operator', permissions: ['policy.read', 'inventory.read', 'audit.read'] });
     // the token carries the user's role: a Security Operator cannot import
     assert.equal((await f.call('POST', '/policy/api/v1/infra/import-k8s-np-to-dfw', { token, body: { network_policy_ids: ['a'] } })).status, 403);
     assert.equal((await f.call('GET', '/api/v1/aaa/user-info', { token: `${token}x` })).status, 401);

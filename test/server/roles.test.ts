@@ -14,6 +14,8 @@ function expectedUsers(method: string, url: string): string[] {
   if (url === '/api/v1/aaa/user-info') return [...READERS, 'adapter1', 'adapter2'];
   if (url.startsWith('/api/v1/aaa/')) return ['admin'];
   if (url === '/api/v1/audit-log') return READERS;
+  // the console's views only read: every reader, never an adapter
+  if (url.startsWith('/api/v1/console/')) return READERS;
   if (url.startsWith('/policy/')) return method === 'GET' ? READERS : ['admin', 'secadmin'];
   if (url.startsWith('/api/v1/fabric/container-clusters/:cluster/pending-removals')) return [...READERS, 'adapter1'];
   if (url.startsWith('/api/v1/fabric/container-clusters/:cluster/realization') && method === 'GET') return READERS;

@@ -1,85 +1,21 @@
 import type { Command } from 'commander';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { effectiveRules, policyId, type PolicyPeer, type PolicyPort, type PolicyType } from '../../k8s/network-policy.ts';
-import { podId, podIsLive, resolveNamedPort, type Pod } from '../../k8s/pod.ts';
+import { resolveNamedPort } from '../../k8s/pod.ts';
 import { formatPort, type Connection } from '../../evaluate/connection.ts';
 import type { Endpoint } from '../../evaluate/endpoint.ts';
+import { connectionFamily, endpointFor, resolveEndpointArgument } from '../../evaluate/endpoint-argument.ts';
 import { exceptExcluding, formatPolicyPort, peerMatches, portMatches } from '../../evaluate/kubernetes/endpoint-match.ts';
 import { createKubernetesEngine, type KubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
-import { familyOf, type Family } from '../../net/ip-address.ts';
 import { usageError } from '../cli-error.ts';
 import { addInputOptions, loadClusterFromOptions, outputFormat } from '../input-options.ts';
 import { formatExplanationJson } from '../output/explain-json.ts';
 import { formatExplanationText } from '../output/explain-text.ts';
 import type { ExplainedDirection, Explanation } from '../output/explanation.ts';
-import { describePeer } from '../output/peer-description.ts';
+import { describePeer } from '../../k8s/peer-description.ts';
 import { writeChunks } from '../output/write-output.ts';
 import { addTargetFlags } from '../target-flags.ts';
 import { engineFor, parseFamilyArgument, parseOnErrorArgument, parsePortArgument, type TargetFlags } from './reach.ts';
-
-/** What `--from`/`--to` named: a pod (by name, or by one of its addresses) or an address outside the cluster. */
-export type EndpointArgument =
-  | { readonly kind: 'pod'; readonly pod: Pod; readonly ip?: string }
-  | { readonly kind: 'external'; readonly ip: string };
-
-/**
- * Resolves `--from`/`--to`: `NAMESPACE/POD`, or an IP address (a live pod's address names that pod; any other
- * address is outside the cluster). An unknown or terminated pod is a usage error (exit 2).
- */
-export function resolveEndpointArgument(value: string, cluster: Cluster, flag: string): EndpointArgument {
-  const v = value.trim();
-  if (familyOf(v)) {
-    const pod = cluster.pods.find((p) => podIsLive(p) && p.ips.includes(v));
-    return pod ? { kind: 'pod', pod, ip: v } : { kind: 'external', ip: v };
-  }
-  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(v);
-  if (!m) throw usageError(`${flag} ${value}: give a pod as NAMESPACE/NAME (NAMESPACE/NAME[Kind] for a workload), or an IP address`);
-  // `ns/web[Deployment]` names a workload; `ns/web` a Pod, or the one workload of that name when no Pod has it.
-  let pod = cluster.pods.find((p) => podId(p) === v);
-  if (!pod) {
-    const named = cluster.pods.filter((p) => p.namespace === m[1] && p.name === m[2]);
-    if (named.length > 1) throw usageError(`${flag} ${value}: ambiguous; name one of ${named.map(podId).join(', ')}`);
-    pod = named[0];
-  }
-  if (!pod) {
-    const inNs = cluster.pods.filter((p) => p.namespace === m[1]).map(podId);
-    const hint = inNs.length
-      ? `pods of namespace ${m[1]}: ${inNs.slice(0, 10).join(', ')}${inNs.length > 10 ? ', ...' : ''}`
-      : `no pod lives in namespace ${m[1]}; namespaces with pods: ${[...new Set(cluster.pods.map((p) => p.namespace))].join(', ') || 'none'}`;
-    throw usageError(`${flag} ${value}: no such pod in the input (${hint})`);
-  }
-  if (!podIsLive(pod)) {
-    const why = pod.ips.length === 0 ? 'has no IP address yet' : `has terminated (phase ${pod.phase})`;
-    throw usageError(`${flag} ${value}: the pod ${why} and takes no part in traffic`);
-  }
-  return { kind: 'pod', pod };
-}
-
-/**
- * The address family of the connection: the family of an address given on the command line, else `--family`,
- * else IPv4 when both ends have an IPv4 address, else IPv6. Both ends must have an address of that family.
- */
-export function connectionFamily(from: EndpointArgument, to: EndpointArgument, family: Family | undefined): Family {
-  const given = [from.ip, to.ip].filter((ip): ip is string => ip !== undefined);
-  const fams = new Set(given.map((ip) => familyOf(ip)!));
-  if (fams.size > 1) throw usageError(`--from and --to are addresses of different families (${given.join(', ')})`);
-  let fam: Family | undefined = given.length ? familyOf(given[0]) : undefined;
-  if (fam !== undefined && family !== undefined && fam !== family) throw usageError(`--family ${family} contradicts the address ${given[0]}`);
-  fam ??= family;
-  const has = (a: EndpointArgument, f: Family) => a.kind === 'external' || a.pod.ips.some((ip) => familyOf(ip) === f);
-  if (fam === undefined) fam = has(from, 4) && has(to, 4) ? 4 : 6;
-  for (const [a, flag] of [[from, '--from'], [to, '--to']] as const) {
-    if (!has(a, fam)) throw usageError(`${flag} ${a.kind === 'pod' ? podId(a.pod) : a.ip}: the pod has no IPv${fam} address (its addresses: ${a.kind === 'pod' ? a.pod.ips.join(', ') : ''})`);
-  }
-  return fam;
-}
-
-/** The endpoint an argument names, at its address of the family. */
-export function endpointFor(a: EndpointArgument, family: Family): Endpoint {
-  if (a.kind === 'external') return { kind: 'external', id: a.ip, ip: a.ip, family };
-  const ip = a.ip ?? a.pod.ips.find((x) => familyOf(x) === family)!;
-  return { kind: 'pod', id: podId(a.pod), pod: a.pod, ip, family };
-}
 
 /** The allowing peer in words, looked up in the cluster's policy. */
 function allowingPeer(cluster: Cluster, d: ExplainedDirection): string | undefined {
@@ -200,9 +136,9 @@ export function registerExplain(program: Command): void {
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
       const cluster = await loadClusterFromOptions(opts);
-      const from = resolveEndpointArgument(opts.from!, cluster, '--from');
-      const to = resolveEndpointArgument(opts.to!, cluster, '--to');
-      const fam = connectionFamily(from, to, family);
+      const from = resolveEndpointArgument(opts.from!, cluster, '--from', usageError);
+      const to = resolveEndpointArgument(opts.to!, cluster, '--to', usageError);
+      const fam = connectionFamily(from, to, family, ['--from', '--to'], usageError);
       const connection: Connection = { src: endpointFor(from, fam), dst: endpointFor(to, fam), protocol: query.protocol, port: query.port };
       const x = explainConnection(cluster, connection, opts.via, onError, opts);
       writeChunks([format === 'json' ? formatExplanationJson(x) : formatExplanationText(x)]);

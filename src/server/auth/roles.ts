@@ -34,6 +34,11 @@ export type Permission =
   /** Add, change and remove users and tokens. */
   | 'users.manage';
 
+/** Every permission a role can hold (what `GET /api/v1/aaa/user-info` lists for the caller). */
+export const PERMISSIONS: readonly Exclude<Permission, 'authenticated'>[] = [
+  'policy.read', 'policy.write', 'inventory.read', 'inventory.report', 'audit.read', 'users.manage',
+];
+
 const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   enterprise_admin: ['policy.read', 'policy.write', 'inventory.read', 'inventory.report', 'audit.read', 'users.manage'],
   security_engineer: ['policy.read', 'policy.write', 'inventory.read', 'audit.read'],

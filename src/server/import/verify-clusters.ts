@@ -1,7 +1,7 @@
 import type { Cluster } from '../../k8s/cluster.ts';
 import { dfwBoundaries } from '../../evaluate/dfw/dfw-boundaries.ts';
-import { createDfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
-import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
+import { createDfwEngine, type DfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
+import { createKubernetesEngine, type KubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { decidedBy, formatCounts } from '../../evaluate/verify/format-report.ts';
 import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
@@ -37,6 +37,24 @@ export interface ClusterVerification {
   readonly error?: string;
 }
 
+/** A cluster in the two worlds verification compares: Kubernetes before any import, and the state. */
+export interface ClusterWorlds {
+  /** The cluster as Kubernetes enforced it before any import (imported NetworkPolicies included). */
+  readonly reference: Cluster;
+  /** Every NetworkPolicy of the reference, as Kubernetes decides. */
+  readonly kubernetes: KubernetesEngine;
+  /** The state: the DFW policies of `config` spanning the cluster, then the NetworkPolicies not imported. */
+  readonly state: DfwEngine;
+}
+
+/** The two worlds of one cluster (`newlyImported` counts as imported; see verifyConfig). */
+export function clusterWorlds(inventory: InventoryStore, name: string, config: DfwConfig, newlyImported: readonly PolicyLocation[] = []): ClusterWorlds {
+  const reference: Cluster = inventory.loadCluster(name, true);
+  const imported = new Set([...inventory.importedUids(name), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
+  const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
+  return { reference, kubernetes: createKubernetesEngine(reference), state: createDfwEngine(config, reference, { remaining, name: 'dfw' }) };
+}
+
 /**
  * Verifies each cluster's state against Kubernetes: the reference is every NetworkPolicy the cluster had (imported
  * ones included, as they were when imported); the state is `config` (the DFW policies spanning the cluster), then
@@ -56,11 +74,8 @@ export function verifyConfig(inventory: InventoryStore, clusters: readonly strin
   const boundaries = dfwBoundaries(config);
   return clusters.map((name) => {
     try {
-      const reference: Cluster = inventory.loadCluster(name, true);
-      const imported = new Set([...inventory.importedUids(name), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
-      const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
-      const state = createDfwEngine(config, reference, { remaining, name: 'dfw' });
-      const report = verifyEngines(reference, createKubernetesEngine(reference), state, { maxCounterexamples, boundaries });
+      const w = clusterWorlds(inventory, name, config, newlyImported);
+      const report = verifyEngines(w.reference, w.kubernetes, w.state, { maxCounterexamples, boundaries });
       return {
         cluster: name,
         equivalent: report.equivalent,

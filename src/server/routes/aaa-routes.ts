@@ -4,7 +4,7 @@ import { queryString } from '../http/query.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { LIST_RESULT_SCHEMA, TOKEN_REQUEST_SCHEMA, USER_SCHEMA } from '../http/schemas.ts';
 import { validateBody } from '../http/validate-body.ts';
-import { clusterNameProblem, parseRole, ROLE_NAMES, ROLES } from '../auth/roles.ts';
+import { clusterNameProblem, parseRole, PERMISSIONS, ROLE_NAMES, ROLES, roleAllows } from '../auth/roles.ts';
 import type { ServerContext } from '../server-context.ts';
 import { newToken, USER_NAME_PATTERN } from '../store/user-store.ts';
 import { hashSecret } from '../auth/password-hash.ts';
@@ -15,7 +15,8 @@ export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
   const users = ctx.users;
   return [
     { method: 'GET', url: '/api/v1/aaa/user-info', summary: 'Who am I: the caller\'s name and role', permission: 'authenticated',
-      handler: (h) => ({ user_name: h.principal.name, role: h.principal.role, role_name: ROLE_NAMES[h.principal.role], ...(h.principal.cluster ? { cluster: h.principal.cluster } : {}) }) },
+      handler: (h) => ({ user_name: h.principal.name, role: h.principal.role, role_name: ROLE_NAMES[h.principal.role], ...(h.principal.cluster ? { cluster: h.principal.cluster } : {}),
+        permissions: PERMISSIONS.filter((p) => roleAllows(h.principal.role, p)) }) },
     { method: 'GET', url: '/api/v1/aaa/roles', summary: 'The roles', permission: 'users.manage',
       handler: () => ({ results: ROLES.map((r) => ({ role: r, name: ROLE_NAMES[r] })), result_count: ROLES.length }) },
     { method: 'GET', url: '/api/v1/aaa/users', summary: 'List users', permission: 'users.manage', response: LIST_RESULT_SCHEMA,

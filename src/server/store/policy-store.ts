@@ -11,6 +11,7 @@ import type { Group } from '../../model/group.ts';
 import type { Rule } from '../../model/rule.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
 import { DfwDecodeError, decodeGroup, decodeRule, decodeSecurityPolicy, groupPathsOf } from './decode-dfw.ts';
+import { storedOrigins } from '../../convert/stored-origins.ts';
 
 /** A JSON object as stored and served. */
 export type JsonObject = Record<string, unknown>;
@@ -418,7 +419,7 @@ export class PolicyStore {
       const p = attempt(securityPolicyPath(r.id), () => decodeSecurityPolicy(JSON.parse(r.body), r.id, list));
       if (p && !broken.has(r.id)) policies.push(p);
     }
-    return { config: { groups, policies, origins: new Map() }, undecodable };
+    return { config: { groups, policies, origins: storedOrigins(policies) }, undecodable };
   }
 
   /**

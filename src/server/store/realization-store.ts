@@ -64,6 +64,18 @@ export class RealizationStore {
     return this.#db.prepare('SELECT * FROM realization WHERE policy_id = ? ORDER BY cluster').all(policyId) as unknown as RealizationView[];
   }
 
+  /** The states of several policies (in every cluster of their scope), by policy id. */
+  ofPolicies(policyIds: readonly string[]): Map<string, RealizationView[]> {
+    const out = new Map<string, RealizationView[]>(policyIds.map((id) => [id, []]));
+    for (let i = 0; i < policyIds.length; i += 500) {
+      const chunk = policyIds.slice(i, i + 500);
+      const rows = this.#db.prepare(`SELECT * FROM realization WHERE policy_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY policy_id, cluster`)
+        .all(...chunk) as unknown as RealizationView[];
+      for (const r of rows) out.get(r.policy_id)?.push(r);
+    }
+    return out;
+  }
+
   /** Every policy's state in one cluster, optionally only one state. */
   ofCluster(cluster: string, state?: RealizationState): RealizationView[] {
     return (state

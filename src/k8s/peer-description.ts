@@ -1,5 +1,5 @@
-import { formatSelector, selectsAll, type LabelSelector } from '../../k8s/labels.ts';
-import type { NetworkPolicy, PolicyPeer } from '../../k8s/network-policy.ts';
+import { formatSelector, selectsAll, type LabelSelector } from './labels.ts';
+import type { NetworkPolicy, PolicyPeer } from './network-policy.ts';
 
 function selectorText(s: LabelSelector, all: string): string {
   return selectsAll(s) ? `{} (${all})` : formatSelector(s);
