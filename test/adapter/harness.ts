@@ -57,7 +57,7 @@ export function seedCluster(kube: KubeApiServer): void {
 }
 
 export async function startHarness(kubeOptions: KubeApiServerOptions = {}): Promise<Harness> {
-  const kube = await startKubeApiServer({ antreaCrds: 'current', antreaStats: true, bookmarkIntervalMs: 200, ...kubeOptions });
+  const kube = await startKubeApiServer({ antreaCrds: 'current', antreaStats: true, bookmarkIntervalMs: 200, namespaces: ['default', 'kube-system', 'np2dfw-system'], ...kubeOptions });
   const manager = await startFixture();
   seedCluster(kube);
   const appeared: string[] = [];
@@ -84,7 +84,7 @@ export async function startHarness(kubeOptions: KubeApiServerOptions = {}): Prom
       const a = await startAdapter({
         cluster: 'c1',
         manager: new NsxClient({ server: manager.url, credentials: { kind: 'basic', user: 'adapter1', password: PASSWORD } }),
-        kubeconfig: kube.kubeconfigPath, listen: '127.0.0.1:0', resyncMs: 300, reportMs: 300, batchMs: 50,
+        kubeconfig: kube.kubeconfigPath, listen: '127.0.0.1:0', leaseNamespace: 'np2dfw-system', resyncMs: 300, reportMs: 300, batchMs: 50,
         leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 300,
         log: process.env.NP2DFW_TEST_LOG ? (l: string) => process.stderr.write(`adapter: ${l}\n`) : () => {},
         ...extra,
