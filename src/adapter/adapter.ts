@@ -84,7 +84,7 @@ function parseListen(listen: string): { host: string; port: number } {
 }
 
 export async function startAdapter(options: AdapterOptions): Promise<RunningAdapter> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`np2dfw adapter: ${line}\n`));
+  const log = options.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} np2dfw adapter: ${line}\n`));
   const kc = loadKubeConfig(options.kubeconfig, options.context);
   const manager = new ManagerApi(options.manager, options.cluster);
   const metrics = new Metrics();

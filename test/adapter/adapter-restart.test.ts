@@ -38,7 +38,7 @@ describe('np2dfw adapter: kill at a random point, restart, two replicas', () => 
 
   function startReplica(name: string): void {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'src', 'cli', 'main.ts'), 'adapter', '--cluster', 'c1', '--server', h.manager.url, '--user', 'adapter1',
-      '--kubeconfig', kubeconfigFor(name, `token-${name}`), '--listen', '127.0.0.1:0', '--lease-namespace', 'np2dfw-system', '--lease-duration', '3',
+      '--kubeconfig', kubeconfigFor(name, `token-${name}`), '--listen', '127.0.0.1:0', '--lease-namespace', 'np2dfw-system', '--lease-duration', '5',
       '--identity', name, '--resync', '0.3', '--report-interval', '0.5'], { cwd: REPO_ROOT, env: { ...process.env, NP2DFW_PASSWORD: PASSWORD }, stdio: ['ignore', 'ignore', 'pipe'] });
     logs.set(name, '');
     child.stderr!.on('data', (d: Buffer) => logs.set(name, (logs.get(name) ?? '') + d.toString()));
@@ -72,6 +72,7 @@ describe('np2dfw adapter: kill at a random point, restart, two replicas', () => 
     startReplica('a');
     await until('replica a leads', () => holder() === 'a', 20_000);
     startReplica('b');
+    await until('replica b is up (standing by)', () => /health and metrics on/.test(logs.get('b') ?? ''), 60_000);
     await until('inventory reported', async () => ((await h.manager.call('GET', `${FABRIC}/network-policies`, { user: 'admin' })).body.results ?? []).length === 3, 20_000);
   });
   after(async () => {
@@ -87,7 +88,7 @@ describe('np2dfw adapter: kill at a random point, restart, two replicas', () => 
     await new Promise((res) => setTimeout(res, Math.floor(random() * 800)));
     await kill(holder()!);
     startReplica('c');
-    await until('converged after the kill', converged, 30_000);
+    await until('converged after the kill', converged, 60_000);
     await until('imported NetworkPolicies gone', () => h.kube.objects.list('networking.k8s.io/v1', 'NetworkPolicy', 'shop').length === 0, 10_000)
       .catch(async (e: unknown) => {
         const pending = (await h.manager.call('GET', `${FABRIC}/pending-removals`, { user: 'admin' })).body;
@@ -102,6 +103,7 @@ describe('np2dfw adapter: kill at a random point, restart, two replicas', () => 
     await new Promise((res) => setTimeout(res, Math.floor(random() * 300)));
     const leader = holder()!;
     await kill(leader);
+    await until('the other replica leads', () => holder() !== undefined && holder() !== leader, 60_000);
     startReplica(leader);
     await until('reverted after the kill', () => JSON.stringify(h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', target.metadata.name)?.spec) === JSON.stringify(wanted), 30_000);
     await until('converged', converged, 30_000);
