@@ -61,6 +61,7 @@ const INVENTORY_KINDS: readonly ResourceRef[] = [
   { apiVersion: 'v1', kind: 'Node', plural: 'nodes' },
   { apiVersion: 'v1', kind: 'Service', plural: 'services' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses' },
 ];
 
 export function loadKubeConfig(path: string | undefined, context: string | undefined): KubeConfig {

@@ -29,6 +29,8 @@ describe('np2dfw adapter against a local API server and np2dfw serve', () => {
     assert.deepEqual(await names(`${FABRIC}/pods`), ['ops/probe', 'shop/api', 'shop/db', 'shop/web']);
     assert.deepEqual(await names(`${FABRIC}/network-policies`), ['ops/deny-all', 'shop/api-from-web', 'shop/db-from-api']);
     assert.deepEqual(await names(`${FABRIC}/nodes`), ['node-1']);
+    assert.deepEqual(await names(`${FABRIC}/services`), ['shop/api']);
+    assert.deepEqual(await names(`${FABRIC}/ingresses`), ['shop/web']);
     h.kube.objects.put({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'shop', name: 'cache', labels: { app: 'cache' } }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running', podIP: '10.0.0.13', podIPs: [{ ip: '10.0.0.13' }] } });
     await until('new pod reported', async () => (await names(`${FABRIC}/pods`)).includes('shop/cache'));
     h.kube.objects.delete('v1', 'Pod', 'cache', 'shop');
@@ -84,12 +86,18 @@ describe('np2dfw adapter against a local API server and np2dfw serve', () => {
     assert.ok(!h.kube.requests.some((q) => q.name === 'hand-made' && q.verb !== 'get' && q.verb !== 'list'));
   });
 
-  it('a policy deleted in the manager disappears from the cluster', async () => {
+  it('policies deleted in the manager disappear from the cluster, with the groups only they used', async () => {
     const drop = acnps().find((o) => o.metadata.name.endsWith('-drop') && o.metadata.annotations?.['np2dfw.io/nsx-path'])!;
-    const id = drop.metadata.annotations['np2dfw.io/nsx-path'].split('/').pop();
-    const r = await h.manager.call('DELETE', `${POLICIES}/${id}`, { user: 'secadmin' });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    await until('policy gone from the cluster', () => h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', drop.metadata.name) === undefined);
+    const base = drop.metadata.name.replace(/-drop$/, '');
+    const groupsBefore = managed('ClusterGroup').map((g) => g.metadata.name);
+    assert.ok(groupsBefore.some((g) => g.startsWith(base)));
+    for (const suffix of ['-drop', '-allow']) {
+      const r = await h.manager.call('DELETE', `${POLICIES}/${base}${suffix}`, { user: 'secadmin' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    await until('policies gone from the cluster', () => !acnps().some((o) => o.metadata.name.startsWith(base)));
+    await until('their groups gone', () => !managed('ClusterGroup').some((g) => g.metadata.name.startsWith(base)));
+    assert.ok(managed('ClusterGroup').length > 0, 'the other policies\' groups stay');
     assert.ok(h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', 'hand-made'), 'unmanaged object kept');
   });
 

@@ -45,6 +45,7 @@ export function seedCluster(kube: KubeApiServer): void {
   kube.objects.put(pod('ops', 'probe', '10.0.1.10', { app: 'probe' }));
   kube.objects.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '192.168.0.1' }] } });
   kube.objects.put({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'shop', name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] } });
+  kube.objects.put({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { namespace: 'shop', name: 'web' }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] } }] } });
   kube.objects.put(networkPolicy('shop', 'api-from-web', {
     podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
     ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],

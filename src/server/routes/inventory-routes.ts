@@ -13,7 +13,7 @@ const BASE = '/api/v1/fabric/container-clusters';
 const PAGING = { cursor: 'opaque cursor from the previous page', page_size: 'results per page, 1-1000 (default 1000)' };
 /** The inventory lists, by path segment and kind. */
 const KIND_PATHS: Readonly<Record<string, string>> = {
-  pods: 'Pod', nodes: 'Node', services: 'Service', 'network-policies': 'NetworkPolicy',
+  pods: 'Pod', nodes: 'Node', services: 'Service', 'network-policies': 'NetworkPolicy', ingresses: 'Ingress',
 };
 /** Cluster names as Kubernetes would allow them in a label value (the cluster-control-plane id). */
 const CLUSTER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
