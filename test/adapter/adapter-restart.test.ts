@@ -105,8 +105,8 @@ describe('np2dfw adapter: kill at a random point, restart, two replicas', () => 
     await kill(leader);
     await until('the other replica leads', () => holder() !== undefined && holder() !== leader, 60_000);
     startReplica(leader);
-    await until('reverted after the kill', () => JSON.stringify(h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', target.metadata.name)?.spec) === JSON.stringify(wanted), 30_000);
-    await until('converged', converged, 30_000);
+    await until('reverted after the kill', () => JSON.stringify(h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', target.metadata.name)?.spec) === JSON.stringify(wanted), 60_000);
+    await until('converged', converged, 60_000);
   });
 
   it('a deletion in the manager interrupted by a kill ends with the policy gone', async () => {
@@ -117,22 +117,38 @@ describe('np2dfw adapter: kill at a random point, restart, two replicas', () => 
     const leader = holder()!;
     await kill(leader);
     startReplica(leader);
-    await until('deleted after the kill', () => !managedAcnps().some((o) => o.metadata.name === id), 30_000);
-    await until('converged', converged, 30_000);
+    await until('deleted after the kill', () => !managedAcnps().some((o) => o.metadata.name === id), 60_000);
+    await until('converged', converged, 60_000);
   });
 
   it('a leader cut off from its Lease stops writing before another replica starts', async () => {
     const leader = holder()!;
     // The API server refuses the leader's Lease requests from now on (a partition between it and the Lease).
     h.kube.failNext((q) => q.user === `replica-${leader}` && q.resource === 'leases', 503, 1_000_000);
-    await until('another replica leads', () => holder() !== undefined && holder() !== leader, 30_000);
+    await until('another replica leads', () => holder() !== undefined && holder() !== leader, 60_000);
     const taken = h.kube.requests.findIndex((q) => q.resource === 'leases' && q.verb === 'update' && q.code === 200 && q.user !== `replica-${leader}` && q.user !== 'admin'
       && h.kube.requests.indexOf(q) > 0);
     // Drift after the takeover: only the new leader repairs it.
     const target = managedAcnps()[0];
     h.kube.objects.put({ ...target, spec: { ...target.spec, priority: 55 } }, 'kubectl-edit');
-    await until('repaired by the new leader', () => h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', target.metadata.name)?.spec.priority !== 55, 30_000);
+    await until('repaired by the new leader', () => h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', target.metadata.name)?.spec.priority !== 55, 60_000);
     assert.ok(taken >= 0);
+  });
+
+  it('a clean shutdown (SIGTERM) gives the Lease up: another replica leads at once, the state stays', async () => {
+    startReplica('d'); // the replica cut off in the previous test cannot take the Lease: a fresh standby
+    await until('replica d is up', () => /health and metrics on/.test(logs.get('d') ?? ''), 60_000);
+    const leader = holder()!;
+    const child = children.get(leader)!;
+    children.delete(leader);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const started = performance.now();
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    await until('another replica leads', () => holder() !== undefined && holder() !== leader, 20_000);
+    assert.ok(performance.now() - started < 20_000);
+    assert.match(logs.get(leader) ?? '', /stopping \(giving up the Lease\)/);
+    await until('converged', converged, 60_000);
   });
 
   it('over the whole test, two replicas never both wrote: each change of writer follows a Lease takeover by the new one', () => {

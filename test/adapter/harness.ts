@@ -22,7 +22,7 @@ export interface Harness {
 }
 
 /** Polls until `cond` holds (or fails with `what` after `ms`). */
-export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const end = performance.now() + ms;
   for (;;) {
     if (await cond()) return;
