@@ -61,6 +61,7 @@ const INVENTORY_KINDS: readonly ResourceRef[] = [
   { apiVersion: 'v1', kind: 'Node', plural: 'nodes' },
   { apiVersion: 'v1', kind: 'Service', plural: 'services' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses' },
 ];
 
 export function loadKubeConfig(path: string | undefined, context: string | undefined): KubeConfig {
@@ -84,7 +85,7 @@ function parseListen(listen: string): { host: string; port: number } {
 }
 
 export async function startAdapter(options: AdapterOptions): Promise<RunningAdapter> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`np2dfw adapter: ${line}\n`));
+  const log = options.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} np2dfw adapter: ${line}\n`));
   const kc = loadKubeConfig(options.kubeconfig, options.context);
   const manager = new ManagerApi(options.manager, options.cluster);
   const metrics = new Metrics();
@@ -134,6 +135,7 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
   });
 
   let schemas: Map<string, Record<string, unknown>> | undefined;
+  let schemasReadAt = 0;
   const elector = new LeaderElector(kc, {
     namespace: options.leaseNamespace ?? 'kube-system',
     name: options.leaseName ?? `np2dfw-adapter-${options.cluster}`,
@@ -161,7 +163,14 @@ export async function startAdapter(options: AdapterOptions): Promise<RunningAdap
   const realizer = new Realizer({
     kc, manager, cluster: options.cluster, fieldManager,
     informers: { Tier: inv('Tier'), ClusterGroup: inv('ClusterGroup'), ClusterNetworkPolicy: inv('ClusterNetworkPolicy'), NetworkPolicy: inv('NetworkPolicy') },
-    schemas: async () => (schemas ??= await readServedSchemas(kc, ANTREA_KINDS, 'crd.antrea.io', 'v1beta1')),
+    // The served schemas are read again every minute (and after any error): an Antrea upgrade changes them.
+    schemas: async () => {
+      if (!schemas || performance.now() - schemasReadAt > 60_000) {
+        schemas = await readServedSchemas(kc, ANTREA_KINDS, 'crd.antrea.io', 'v1beta1');
+        schemasReadAt = performance.now();
+      }
+      return schemas;
+    },
     canWrite,
     log,
     onWrite: (verb, kind) => metrics.inc('np2dfw_adapter_writes_total', 'Writes to the API server by verb and kind', { verb, kind }),

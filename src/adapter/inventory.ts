@@ -3,6 +3,7 @@
  * relist), then the changes of the watches, batched: at most one report per `batchMs`, the latest state of each
  * object only (an object added then deleted within a batch is one delete).
  */
+import { Backoff } from './backoff.ts';
 import type { KubeObject } from './kube-object.ts';
 import type { ManagerApi } from './manager-api.ts';
 
@@ -28,6 +29,7 @@ export class InventoryReporter {
 
   /** `snapshot()` returns every object when all informers have listed, else undefined. */
   readonly #onError: (e: unknown) => void;
+  readonly #backoff = new Backoff(200, 30_000);
 
   constructor(manager: ManagerApi, snapshot: () => KubeObject[] | undefined, batchMs = 250, onError: (e: unknown) => void = () => {}) {
     this.#onError = onError;
@@ -59,14 +61,14 @@ export class InventoryReporter {
     this.#schedule();
   }
 
-  #schedule(): void {
+  #schedule(delayMs = this.#batchMs): void {
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
-      void this.flush().catch((e: unknown) => {
+      void this.flush().then(() => this.#backoff.reset(), (e: unknown) => {
         this.#onError(e);
-        this.#schedule();
+        this.#schedule(this.#backoff.next());
       });
-    }, this.#batchMs);
+    }, delayMs);
   }
 
   /** Sends what is due now; on failure keeps it for the next attempt (and rethrows). */

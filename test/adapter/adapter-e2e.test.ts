@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningAdapter } from '../../src/adapter/adapter.ts';
 import { ANTREA, startHarness, until, type Harness } from './harness.ts';
+import { allows, loadRbac } from './rbac.ts';
 
 type Json = Record<string, any>;
 const FABRIC = '/api/v1/fabric/container-clusters/c1';
@@ -28,6 +29,8 @@ describe('np2dfw adapter against a local API server and np2dfw serve', () => {
     assert.deepEqual(await names(`${FABRIC}/pods`), ['ops/probe', 'shop/api', 'shop/db', 'shop/web']);
     assert.deepEqual(await names(`${FABRIC}/network-policies`), ['ops/deny-all', 'shop/api-from-web', 'shop/db-from-api']);
     assert.deepEqual(await names(`${FABRIC}/nodes`), ['node-1']);
+    assert.deepEqual(await names(`${FABRIC}/services`), ['shop/api']);
+    assert.deepEqual(await names(`${FABRIC}/ingresses`), ['shop/web']);
     h.kube.objects.put({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'shop', name: 'cache', labels: { app: 'cache' } }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running', podIP: '10.0.0.13', podIPs: [{ ip: '10.0.0.13' }] } });
     await until('new pod reported', async () => (await names(`${FABRIC}/pods`)).includes('shop/cache'));
     h.kube.objects.delete('v1', 'Pod', 'cache', 'shop');
@@ -83,12 +86,18 @@ describe('np2dfw adapter against a local API server and np2dfw serve', () => {
     assert.ok(!h.kube.requests.some((q) => q.name === 'hand-made' && q.verb !== 'get' && q.verb !== 'list'));
   });
 
-  it('a policy deleted in the manager disappears from the cluster', async () => {
+  it('policies deleted in the manager disappear from the cluster, with the groups only they used', async () => {
     const drop = acnps().find((o) => o.metadata.name.endsWith('-drop') && o.metadata.annotations?.['np2dfw.io/nsx-path'])!;
-    const id = drop.metadata.annotations['np2dfw.io/nsx-path'].split('/').pop();
-    const r = await h.manager.call('DELETE', `${POLICIES}/${id}`, { user: 'secadmin' });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    await until('policy gone from the cluster', () => h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', drop.metadata.name) === undefined);
+    const base = drop.metadata.name.replace(/-drop$/, '');
+    const groupsBefore = managed('ClusterGroup').map((g) => g.metadata.name);
+    assert.ok(groupsBefore.some((g) => g.startsWith(base)));
+    for (const suffix of ['-drop', '-allow']) {
+      const r = await h.manager.call('DELETE', `${POLICIES}/${base}${suffix}`, { user: 'secadmin' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    await until('policies gone from the cluster', () => !acnps().some((o) => o.metadata.name.startsWith(base)));
+    await until('their groups gone', () => !managed('ClusterGroup').some((g) => g.metadata.name.startsWith(base)));
+    assert.ok(managed('ClusterGroup').length > 0, 'the other policies\' groups stay');
     assert.ok(h.kube.objects.get(ANTREA, 'ClusterNetworkPolicy', 'hand-made'), 'unmanaged object kept');
   });
 
@@ -149,6 +158,21 @@ describe('np2dfw adapter against a local API server and np2dfw serve', () => {
     const m = await (await fetch(`${adapter.url}/metrics`)).text();
     for (const name of ['np2dfw_adapter_watch_restarts_total', 'np2dfw_adapter_reconcile_duration_seconds_count', 'np2dfw_adapter_queue_depth', 'np2dfw_adapter_objects_realized', 'np2dfw_adapter_leader 1']) {
       assert.ok(m.includes(name), `${name} in\n${m}`);
+    }
+  });
+
+  it('made only API calls that deploy/adapter/rbac.yaml allows (least privilege, checked call by call)', () => {
+    const rbac = loadRbac(new URL('../../deploy/adapter/rbac.yaml', import.meta.url));
+    const calls = h.kube.requests.filter((q) => q.user === 'admin');
+    assert.ok(calls.length > 50);
+    const denied = calls.filter((q) => !allows(rbac, q)).map((q) => `${q.verb} ${q.group}/${q.resource}${q.subresource ? `/${q.subresource}` : ''} ${q.namespace ?? ''}/${q.name ?? ''}`);
+    assert.deepEqual([...new Set(denied)], []);
+    // and the rules are not wider than needed: every rule's verbs were used
+    const used = new Set(calls.map((q) => `${q.group}|${q.resource}|${q.verb}`));
+    for (const r of rbac.cluster) for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) {
+      // update: only when someone adds fields the adapter does not set; tiers go only when a DFW category empties
+      if (g === 'crd.antrea.io' && ((res !== 'traceflows' && v === 'update') || (res === 'tiers' && v === 'delete'))) continue;
+      assert.ok(used.has(`${g}|${res}|${v}`), `rule ${v} ${g}/${res} was never needed`);
     }
   });
 });

@@ -22,7 +22,7 @@ export interface Harness {
 }
 
 /** Polls until `cond` holds (or fails with `what` after `ms`). */
-export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const end = performance.now() + ms;
   for (;;) {
     if (await cond()) return;
@@ -45,6 +45,7 @@ export function seedCluster(kube: KubeApiServer): void {
   kube.objects.put(pod('ops', 'probe', '10.0.1.10', { app: 'probe' }));
   kube.objects.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '192.168.0.1' }] } });
   kube.objects.put({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'shop', name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] } });
+  kube.objects.put({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { namespace: 'shop', name: 'web' }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] } }] } });
   kube.objects.put(networkPolicy('shop', 'api-from-web', {
     podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
     ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
@@ -57,7 +58,7 @@ export function seedCluster(kube: KubeApiServer): void {
 }
 
 export async function startHarness(kubeOptions: KubeApiServerOptions = {}): Promise<Harness> {
-  const kube = await startKubeApiServer({ antreaCrds: 'current', antreaStats: true, bookmarkIntervalMs: 200, ...kubeOptions });
+  const kube = await startKubeApiServer({ antreaCrds: 'current', antreaStats: true, bookmarkIntervalMs: 200, namespaces: ['default', 'kube-system', 'np2dfw-system'], ...kubeOptions });
   const manager = await startFixture();
   seedCluster(kube);
   const appeared: string[] = [];
@@ -84,7 +85,7 @@ export async function startHarness(kubeOptions: KubeApiServerOptions = {}): Prom
       const a = await startAdapter({
         cluster: 'c1',
         manager: new NsxClient({ server: manager.url, credentials: { kind: 'basic', user: 'adapter1', password: PASSWORD } }),
-        kubeconfig: kube.kubeconfigPath, listen: '127.0.0.1:0', resyncMs: 300, reportMs: 300, batchMs: 50,
+        kubeconfig: kube.kubeconfigPath, listen: '127.0.0.1:0', leaseNamespace: 'np2dfw-system', resyncMs: 300, reportMs: 300, batchMs: 50,
         leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 300,
         log: process.env.NP2DFW_TEST_LOG ? (l: string) => process.stderr.write(`adapter: ${l}\n`) : () => {},
         ...extra,

@@ -23,7 +23,7 @@ describe('cluster inventory: snapshots, changes, counts, health', () => {
     ];
     const r = await f.call('PUT', `${BASE}/c1/inventory`, { user: 'adapter1', body: { objects } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    assert.deepEqual(r.body.counts, { Namespace: 1, Pod: 2, NetworkPolicy: 3, Node: 1, Service: 1 });
+    assert.deepEqual(r.body.counts, { Namespace: 1, Pod: 2, NetworkPolicy: 3, Node: 1, Service: 1, Ingress: 0 });
     assert.equal(r.body.generation, 1);
     // the count per namespace is what kubectl get networkpolicies -n <ns> lists (b is implied by its policy)
     const ns = (await f.call('GET', `${BASE}/c1/namespaces`, { user: 'auditor' })).body.results;
@@ -45,7 +45,7 @@ describe('cluster inventory: snapshots, changes, counts, health', () => {
     assert.equal((await f.call('GET', `${BASE}/c1/nodes`, { user: 'secop' })).body.results[0].name, 'node-1');
     assert.equal((await f.call('GET', `${BASE}/c1/services`, { user: 'secop' })).body.results[0].namespace, 'a');
     const again = await f.call('PUT', `${BASE}/c1/inventory`, { user: 'adapter1', body: { objects: [namespace('a'), allowFrom('a', 'np1', uid(1), 'x', 'y', 80)] } });
-    assert.deepEqual(again.body.counts, { Namespace: 1, Pod: 0, NetworkPolicy: 1, Node: 0, Service: 0 });
+    assert.deepEqual(again.body.counts, { Namespace: 1, Pod: 0, NetworkPolicy: 1, Node: 0, Service: 0, Ingress: 0 });
     assert.equal(again.body.generation, 2);
   });
 

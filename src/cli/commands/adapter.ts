@@ -11,12 +11,19 @@ interface AdapterCliOptions extends ClientOptions {
   leaseNamespace: string;
   resync: string;
   reportInterval: string;
+  leaseDuration: string;
+  identity?: string;
 }
 
 function seconds(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw usageError(`${flag} ${value}: expected a positive number of seconds`);
   return n * 1000;
+}
+
+/** client-go's proportions: renew deadline two thirds of the lease, retry every fifth. */
+function leaseTimes(ms: number): { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number } {
+  return { leaseDurationMs: ms, renewDeadlineMs: Math.round(ms * 2 / 3), retryPeriodMs: Math.round(ms / 5) };
 }
 
 /** `np2dfw adapter`: the Antrea NSX adapter of one cluster (seed 001), with np2dfw serve or NSX as the manager. */
@@ -29,6 +36,8 @@ export function registerAdapter(program: Command): void {
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('--listen <host:port>', 'where /healthz, /readyz and /metrics listen', '0.0.0.0:8080')
     .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', process.env.POD_NAMESPACE ?? 'kube-system')
+    .option('--lease-duration <seconds>', 'leader election: how long a Lease lasts without renewal (renewed every fifth of it)', '15')
+    .option('--identity <name>', 'this replica\'s name in the Lease (default: host name and pid; the pod name in a pod)')
     .option('--resync <seconds>', 'read the manager\'s policies at least this often', '10')
     .option('--report-interval <seconds>', 'health, statistics and traceflow interval', '30'))
     .action(async (opts: AdapterCliOptions) => {
@@ -42,7 +51,8 @@ export function registerAdapter(program: Command): void {
       }
       const adapter = await startAdapter({
         cluster, manager, kubeconfig: opts.kubeconfig, context: opts.context, listen: opts.listen,
-        leaseNamespace: opts.leaseNamespace, resyncMs: seconds('--resync', opts.resync), reportMs: seconds('--report-interval', opts.reportInterval),
+        leaseNamespace: opts.leaseNamespace, ...leaseTimes(seconds('--lease-duration', opts.leaseDuration)),
+        ...(opts.identity ? { identity: opts.identity } : {}), resyncMs: seconds('--resync', opts.resync), reportMs: seconds('--report-interval', opts.reportInterval),
       });
       process.stderr.write(`np2dfw adapter: cluster ${cluster}; health and metrics on ${adapter.url}\n`);
       await new Promise<void>((resolve) => {

@@ -13,12 +13,25 @@ import { createDfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { clusterControlPlanePath, securityPolicyPath } from '../../model/paths.ts';
 import { familyOf } from '../../net/ip-address.ts';
-import { badRequest, notFound } from '../http/api-error.ts';
+import { ApiError, badRequest, ERROR_CODES, notFound } from '../http/api-error.ts';
 import type { JsonSchema } from '../http/schemas.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { validateBody } from '../http/validate-body.ts';
-import { storedDfwConfig } from '../import/verify-clusters.ts';
 import type { ServerContext } from '../server-context.ts';
+import type { DfwConfig } from '../../model/dfw-config.ts';
+
+/**
+ * The stored DFW configuration, decoded (never cast). An adapter must realize all of it or nothing: a stored
+ * object that does not decode is an error naming it, not a smaller firewall.
+ */
+function storedDfwConfig(ctx: ServerContext): DfwConfig {
+  const { config, undecodable } = ctx.policies.decodedConfig();
+  if (undecodable.length) {
+    const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
+    throw new ApiError(500, ERROR_CODES.INTERNAL, `${undecodable.length} stored object(s) cannot be decoded: ${names}`);
+  }
+  return config;
+}
 
 const BASE = '/api/v1/fabric/container-clusters';
 const str = { type: 'string', maxLength: 1024 } as const;

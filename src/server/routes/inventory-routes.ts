@@ -15,7 +15,7 @@ const BASE = '/api/v1/fabric/container-clusters';
 const PAGING = { cursor: 'opaque cursor from the previous page', page_size: 'results per page, 1-1000 (default 1000)' };
 /** The inventory lists, by path segment and kind. */
 const KIND_PATHS: Readonly<Record<string, string>> = {
-  pods: 'Pod', nodes: 'Node', services: 'Service', 'network-policies': 'NetworkPolicy',
+  pods: 'Pod', nodes: 'Node', services: 'Service', 'network-policies': 'NetworkPolicy', ingresses: 'Ingress',
 };
 /** The largest health report (100 components with 4 KiB messages fit). */
 const HEALTH_REPORT_LIMIT = 512 * 1024;

@@ -16,10 +16,11 @@ export const INVENTORY_KINDS: Readonly<Record<string, readonly string[]>> = {
   NetworkPolicy: ['networking.k8s.io/v1'],
   Node: ['v1'],
   Service: ['v1'],
+  Ingress: ['networking.k8s.io/v1'],
 };
 
 /** Kinds whose objects live in a namespace. */
-const NAMESPACED = new Set(['Pod', 'NetworkPolicy', 'Service']);
+const NAMESPACED = new Set(['Pod', 'NetworkPolicy', 'Service', 'Ingress']);
 
 /** A registered cluster, with what it reported. */
 export interface ClusterView {

@@ -1,0 +1,91 @@
+// Against an API server with Antrea v2.1.0's CRD schemas (no ipBlock `except`), the adapter writes nothing the
+// server would prune, and the objects in the cluster, read back as `kubectl get -o yaml` prints them, allow exactly
+// what the original NetworkPolicies allowed (the project's verify engine on that snapshot). The Antrea controller is
+// played by the harness.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { parse, stringify } from 'yaml';
+import { prunedFields } from '../../src/adapter/served-schemas.ts';
+import { createAntreaEngine } from '../../src/evaluate/antrea/antrea-engine.ts';
+import { createKubernetesEngine } from '../../src/evaluate/kubernetes/kubernetes-engine.ts';
+import { verifyEngines } from '../../src/evaluate/verify/verify-engines.ts';
+import { loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
+import type { AntreaObjects } from '../../src/realize/antrea/antrea-objects.ts';
+import { CrdSchemaValidator } from '../../src/realize/antrea/validate/crd-schemas.ts';
+import type { KubeApiServer } from '../kube-apiserver/kube-apiserver.ts';
+import { startHarness, until, type Harness } from './harness.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+/** `kubectl get <kinds> -A -o yaml`: one List, each item with apiVersion and kind, read over HTTP. */
+async function kubectlGetYaml(kube: KubeApiServer, kinds: readonly { path: string; apiVersion: string; kind: string }[]): Promise<string> {
+  const items: Json[] = [];
+  for (const k of kinds) {
+    const res = await fetch(`${kube.url}${k.path}`, { headers: { authorization: `Bearer ${kube.token}` } });
+    const list = await res.json() as Json;
+    for (const i of list.items) items.push({ apiVersion: k.apiVersion, kind: k.kind, ...i });
+  }
+  return stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } });
+}
+
+const CORE = [
+  { path: '/api/v1/namespaces', apiVersion: 'v1', kind: 'Namespace' },
+  { path: '/api/v1/pods', apiVersion: 'v1', kind: 'Pod' },
+  { path: '/apis/networking.k8s.io/v1/networkpolicies', apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+];
+const ANTREA_KINDS = [
+  { path: '/apis/crd.antrea.io/v1beta1/tiers', apiVersion: 'crd.antrea.io/v1beta1', kind: 'Tier' },
+  { path: '/apis/crd.antrea.io/v1beta1/clustergroups', apiVersion: 'crd.antrea.io/v1beta1', kind: 'ClusterGroup' },
+  { path: '/apis/crd.antrea.io/v1beta1/clusternetworkpolicies', apiVersion: 'crd.antrea.io/v1beta1', kind: 'ClusterNetworkPolicy' },
+];
+
+describe('np2dfw adapter against Antrea v2.1.0 schemas', () => {
+  let h: Harness;
+  let before_: string;
+  before(async () => {
+    h = await startHarness({ antreaCrds: 'v2.1.0' });
+    before_ = await kubectlGetYaml(h.kube, CORE);
+    await h.startAdapter();
+  });
+  after(() => h.close());
+
+  it('writes no except, and the cluster read back verifies equivalent to the original NetworkPolicies', async () => {
+    await until('inventory reported', async () => ((await h.manager.call('GET', '/api/v1/fabric/container-clusters/c1/network-policies', { user: 'admin' })).body.results ?? []).length === 3);
+    const ids = h.kube.objects.list('networking.k8s.io/v1', 'NetworkPolicy', 'shop').map((o) => o.metadata.uid);
+    const r = await h.manager.call('POST', '/policy/api/v1/infra/import-k8s-np-to-dfw?on_error=ABORT', { user: 'secadmin', body: { network_policy_ids: ids } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await until('NetworkPolicies replaced', () => h.kube.objects.list('networking.k8s.io/v1', 'NetworkPolicy', 'shop').length === 0, 30_000);
+
+    const after_ = await kubectlGetYaml(h.kube, [...CORE, ...ANTREA_KINDS]);
+    assert.ok(!after_.includes('except'), 'no except in the cluster');
+    assert.ok(!h.kube.requests.some((q) => q.code === 400), 'the server refused nothing (fieldValidation=Strict)');
+
+    // The snapshot, decoded: the Kubernetes part by np2dfw's loader, the Antrea part checked against the CRD schemas.
+    const original = loadClusterFromTexts([{ name: 'before.yaml', text: before_ }], { cluster: 'c1' });
+    const now = loadClusterFromTexts([{ name: 'after.yaml', text: after_ }], { cluster: 'c1', onSkipped: () => {} });
+    const items = (parse(after_) as Json).items as Json[];
+    const pick = (kind: string): Json[] => items.filter((i) => i.kind === kind).map((i) => ({ apiVersion: i.apiVersion, kind: i.kind, metadata: { name: i.metadata.name, labels: i.metadata.labels, annotations: i.metadata.annotations }, spec: i.spec }));
+    const validator = new CrdSchemaValidator();
+    for (const o of [...pick('Tier'), ...pick('ClusterGroup'), ...pick('ClusterNetworkPolicy')]) assert.deepEqual(validator.validate(o), [], JSON.stringify(o));
+    const objects = { tiers: pick('Tier'), clusterGroups: pick('ClusterGroup'), policies: pick('ClusterNetworkPolicy') } as unknown as AntreaObjects;
+    assert.equal(objects.policies.length, 4);
+    assert.equal(now.policies.length, 1, 'the NetworkPolicy not imported is still there');
+    const state = createAntreaEngine({ cluster: now, objects, kubernetes: createKubernetesEngine(now, { name: 'kubernetes (not imported)' }), name: 'cluster now' });
+    const report = verifyEngines(original, createKubernetesEngine(original), state, { maxCounterexamples: 5 });
+    assert.equal(report.equivalent, true, JSON.stringify(report.counterexamples, null, 1));
+  });
+
+  it('a field the served schema would prune is found before anything is written', () => {
+    const crd = parse(readFileSync(new URL('../kube-apiserver/crds/v2.1.0/clusternetworkpolicy.yaml', import.meta.url), 'utf8')) as Json;
+    const schema = crd.spec.versions[0].schema.openAPIV3Schema;
+    const acnp = {
+      apiVersion: 'crd.antrea.io/v1beta1', kind: 'ClusterNetworkPolicy', metadata: { name: 'x', labels: { a: 'b' } },
+      spec: { priority: 1, appliedTo: [{ podSelector: {} }], ingress: [{ action: 'Allow', from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }] }] },
+    };
+    assert.deepEqual(prunedFields(acnp, schema), ['spec.ingress[0].from[0].ipBlock.except']);
+    const current = parse(readFileSync(new URL('../kube-apiserver/crds/clusternetworkpolicy.yaml', import.meta.url), 'utf8')) as Json;
+    assert.deepEqual(prunedFields(acnp, current.spec.versions[0].schema.openAPIV3Schema), []);
+  });
+});
