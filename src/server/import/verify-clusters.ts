@@ -66,9 +66,9 @@ export function verifyClusters(ctx: ServerContext, clusters: readonly string[], 
     // the import is committed already: report that the verification could not run rather than fail the answer
     return clusters.map((name) => ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification failed', counterexamples: [], error: (e as Error).message }));
   }
-  const boundaries = dfwBoundaries(config);
   return clusters.map((name) => {
     try {
+      const boundaries = dfwBoundaries(config);
       const reference: Cluster = ctx.inventory.loadCluster(name, true);
       const imported = new Set(ctx.inventory.importedUids(name));
       const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
