@@ -20,16 +20,22 @@ function expressionAddresses(expressions: readonly unknown[], out: string[]): vo
   }
 }
 
-/** The boundaries of a DFW configuration (its groups and its rules' service entries). */
+/** A list, or nothing when the field is absent (a group or rule stored by the manager may omit it). */
+const list = <T>(v: readonly T[] | undefined): readonly T[] => (Array.isArray(v) ? v : []);
+
+/**
+ * The boundaries of a DFW configuration (its groups and its rules' service entries). Fields a stored object
+ * omits (a group without `expression`, a rule without `service_entries`) name nothing.
+ */
 export function dfwBoundaries(config: DfwConfig): TargetBoundaries {
   const addresses: string[] = [];
-  for (const g of config.groups) expressionAddresses(g.expression, addresses);
+  for (const g of config.groups) expressionAddresses(list(g.expression), addresses);
   const ports: PortBoundary[] = [];
   for (const p of config.policies) {
-    for (const rule of p.rules) {
-      for (const entry of rule.service_entries) {
+    for (const rule of list(p.rules)) {
+      for (const entry of list(rule.service_entries)) {
         if (entry.resource_type !== 'L4PortSetServiceEntry') continue;
-        for (const v of entry.destination_ports) {
+        for (const v of list(entry.destination_ports)) {
           const r = portRange(v);
           if (r) ports.push({ protocol: entry.l4_protocol, ...r });
         }

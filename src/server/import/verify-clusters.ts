@@ -71,9 +71,9 @@ export function verifyConfig(inventory: InventoryStore, clusters: readonly strin
     const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
     return clusters.map((name) => failed(name, `${undecodable.length} stored object${undecodable.length === 1 ? '' : 's'} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
-  const boundaries = dfwBoundaries(config);
   return clusters.map((name) => {
     try {
+      const boundaries = dfwBoundaries(config);
       const w = clusterWorlds(inventory, name, config, newlyImported);
       const report = verifyEngines(w.reference, w.kubernetes, w.state, { maxCounterexamples, boundaries });
       return {
