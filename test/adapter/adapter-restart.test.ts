@@ -68,7 +68,7 @@ describe('np2dfw adapter: kill at a random point, restart, two replicas', () => 
   }
 
   before(async () => {
-    h = await startHarness({ tokens: { 'token-a': 'replica-a', 'token-b': 'replica-b', 'token-c': 'replica-c', 'token-admin': 'admin' } });
+    h = await startHarness({ tokens: { 'token-a': 'replica-a', 'token-b': 'replica-b', 'token-c': 'replica-c', 'token-d': 'replica-d', 'token-admin': 'admin' } });
     startReplica('a');
     await until('replica a leads', () => holder() === 'a', 20_000);
     startReplica('b');

@@ -19,6 +19,9 @@ function expectedUsers(method: string, url: string): string[] {
   if (url.startsWith('/policy/')) return method === 'GET' ? READERS : ['admin', 'secadmin'];
   if (url.startsWith('/api/v1/fabric/container-clusters/:cluster/pending-removals')) return [...READERS, 'adapter1'];
   if (url.startsWith('/api/v1/fabric/container-clusters/:cluster/realization') && method === 'GET') return READERS;
+  // np2dfw adapter's routes: it reads its cluster's DFW and traceflow queue; anyone who reads may ask for a traceflow
+  if (url === '/api/v1/fabric/container-clusters/:cluster/dfw') return [...READERS, 'adapter1'];
+  if (url === '/api/v1/fabric/container-clusters/:cluster/traceflows') return method === 'POST' ? READERS : [...READERS, 'adapter1'];
   if (url.startsWith('/api/v1/fabric/')) return method === 'GET' ? READERS : ['admin', 'adapter1'];
   throw new Error(`no expectation for ${method} ${url}`);
 }
