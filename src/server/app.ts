@@ -1,7 +1,9 @@
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { nestingDepthExceeds } from '../k8s/nesting-depth.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { mayReportFor, roleAllows, type Principal } from './auth/roles.ts';
-import { ApiError, ERROR_CODES, errorBody } from './http/api-error.ts';
+import { ApiError, ERROR_CODES, errorBody, httpStatusName } from './http/api-error.ts';
 import { openApiDocument } from './http/openapi.ts';
 import type { RouteSpec } from './http/route.ts';
 import { registerConsole } from './console/static-assets.ts';
@@ -14,6 +16,25 @@ import type { ServerContext } from './server-context.ts';
 
 /** The largest request body by default (routes that take whole inventories or hierarchies allow more). */
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** The deepest nesting of JSON a body may have (Kubernetes objects and NSX bodies stay far below). */
+export const MAX_JSON_DEPTH = 100;
+
+/** The longest path parameter (NSX ids are up to 255 characters; longer ones get a 400 from the handler). */
+const MAX_PARAM_LENGTH = 1024;
+
+/** What a 401 answer tells the client it may use. */
+const WWW_AUTHENTICATE = 'Basic realm="np2dfw", Bearer realm="np2dfw"';
+
+/** Answers a request that never reached the router (bad request line, headers too large) with an NSX body. */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'HPE_URI_TOO_LONG' || error.code === 'HPE_URI_OVERFLOW' ? 414 : 400;
+  const message = status === 431 ? 'the request\'s headers are larger than this server accepts'
+    : status === 414 ? 'the request\'s URL is longer than this server accepts' : 'the request is not valid HTTP';
+  const body = JSON.stringify(errorBody(new ApiError(status, ERROR_CODES.INVALID_REQUEST, message)));
+  socket.end(`HTTP/1.1 ${status} ${httpStatusName(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
 
 /** Options of the HTTP application. */
 export interface AppOptions {
@@ -50,11 +71,44 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     bodyLimit: DEFAULT_BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler: answerClientError,
+    // a path that does not decode (`%zz`): NSX's error shape, without echoing the URL
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const e = error.code === 'FST_ERR_BAD_URL' ? new ApiError(400, ERROR_CODES.INVALID_REQUEST, 'the URL\'s path is not valid percent-encoding')
+        : new ApiError(400, ERROR_CODES.INVALID_REQUEST, 'the request is not valid');
+      void reply.code(400).type('application/json').send(JSON.stringify(errorBody(e)));
+    },
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
   }) as unknown as FastifyInstance;
   // JSON only: a text/plain body is refused with 415 rather than parsed as a string
   app.removeContentTypeParser('text/plain');
-  const auth = new Authenticator(ctx.users);
+  // JSON nested deeper than any object the API takes is refused before it is parsed
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && nestingDepthExceeds(body, MAX_JSON_DEPTH)) {
+      done(new ApiError(400, ERROR_CODES.MALFORMED_JSON, `the body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+  const auth = new Authenticator(ctx.users, ctx.loginGuard);
+  const flushTimer = setInterval(() => ctx.loginGuard.flush(), 60_000);
+  flushTimer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(flushTimer);
+    ctx.loginGuard.flush();
+  });
+  // every request, /openapi.json too, counts against its client's rate, before authentication (scrypt is costly)
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const wait = ctx.rateLimiter.take(request.ip);
+    if (wait > 0) {
+      ctx.loginGuard.refused(request.ip, 'over the rate limit', 429);
+      void reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new ApiError(429, ERROR_CODES.RATE_LIMITED, `too many requests from this client; retry after ${Math.ceil(wait / 1000)} s`);
+    }
+  });
   const principals = new WeakMap<FastifyRequest, Principal>();
   const routes = allRoutes(ctx);
 
@@ -65,7 +119,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
       ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
       onRequest: async (request: FastifyRequest) => {
         if (spec.audit) ctx.auditAction.set(request, { action: spec.audit, status: spec.status ?? 200 });
-        const principal = await auth.authenticate(request.headers.authorization);
+        const principal = await auth.authenticate(request.headers.authorization, request.ip);
         principals.set(request, principal);
         const params = request.params as Record<string, string>;
         if (!authorized(spec, principal, params)) {
@@ -95,15 +149,19 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
   registerConsole(app);
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    const e = new ApiError(404, ERROR_CODES.NOT_FOUND, `no such API: ${request.method} ${request.url.split('?')[0]} (the API is listed at /openapi.json)`);
+    const path = request.url.split('?')[0];
+    const shown = path.length > 120 ? `${path.slice(0, 120)}...` : path;
+    const e = new ApiError(404, ERROR_CODES.NOT_FOUND, `no such API: ${request.method} ${shown} (the API is listed at /openapi.json)`);
     return reply.code(404).type('application/json').send(JSON.stringify(errorBody(e)));
   });
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const e = toApiError(error);
+    if (e.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
     if (e.status >= 500) logError(`np2dfw serve: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     const action = ctx.auditAction.get(request);
-    if (action && !ctx.audited.has(request)) {
+    // unauthenticated requests never write an audit entry each: the login guard audits them in aggregate
+    if (action && !ctx.audited.has(request) && principals.has(request)) {
       try {
         ctx.audit.record({
           user: principals.get(request)?.name ?? '-', method: request.method, path: request.url.split('?')[0], action: action.action,

@@ -6,6 +6,8 @@ import { InventoryStore } from './store/inventory-store.ts';
 import { PolicyStore } from './store/policy-store.ts';
 import { RealizationStore } from './store/realization-store.ts';
 import { UserStore } from './store/user-store.ts';
+import { LoginGuard, NSX_LOCKOUT, type LockoutPolicy } from './auth/login-guard.ts';
+import { NSX_RATE_LIMIT, RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
 import { planImport, type ImportOptions, type ImportPlan, type ImportRequest } from './import/import-plan.ts';
 
 /** Runs async jobs one after the other (imports: one at a time, while other requests go on). */
@@ -20,6 +22,14 @@ export class SerialQueue {
 
 /** How imports place new policies: `nsx` as NSX's import API does (default), or np2dfw's `banded`. */
 export type ServerPlacement = 'nsx' | 'banded';
+
+/** Protection against brute force and floods (defaults: NSX's). */
+export interface ServerLimits {
+  readonly lockout?: LockoutPolicy;
+  readonly rateLimit?: RateLimitPolicy;
+  /** The clock of lockouts and rate limits (tests move it). */
+  readonly clock?: () => number;
+}
 
 /** The server's state: the database and the stores on it. */
 export class ServerContext {
@@ -42,7 +52,12 @@ export class ServerContext {
    */
   planImport: (req: ImportRequest, options: ImportOptions) => Promise<ImportPlan>;
 
-  constructor(db: Database, placement: ServerPlacement = 'nsx') {
+  /** Account lockout and the aggregated audit of failed logins. */
+  readonly loginGuard: LoginGuard;
+  /** Per-client request rate. */
+  readonly rateLimiter: RateLimiter;
+
+  constructor(db: Database, placement: ServerPlacement = 'nsx', limits: ServerLimits = {}) {
     this.db = db;
     this.placement = placement;
     this.users = new UserStore(db);
@@ -52,6 +67,11 @@ export class ServerContext {
     this.realization = new RealizationStore(db);
     this.policies.onPolicyChange = (id, scope, revision) => this.realization.markPending(id, scope, revision);
     this.planImport = async (req, options) => planImport(this, req, options);
+    this.loginGuard = new LoginGuard(limits.lockout ?? NSX_LOCKOUT, (f) => this.audit.record({
+      user: f.user, method: '-', path: '-', action: f.action, target: `client ${f.client}`, status: f.status,
+      result: 'failure', detail: f.detail, at: f.last,
+    }), limits.clock);
+    this.rateLimiter = new RateLimiter(limits.rateLimit ?? NSX_RATE_LIMIT, limits.clock);
   }
 
   /**

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ImportWorker } from './import/import-workers.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { passwordProblem } from './auth/password-policy.ts';
 import { openDatabase, type Database } from './db/database.ts';
-import { ServerContext, type ServerPlacement } from './server-context.ts';
+import { ServerContext, type ServerLimits, type ServerPlacement } from './server-context.ts';
 
 /** Options of `np2dfw serve`. */
 export interface ServeOptions {
@@ -19,6 +22,8 @@ export interface ServeOptions {
   readonly adminPassword?: string;
   /** Placement of imported policies. */
   readonly placement?: ServerPlacement;
+  /** Lockout and rate limits (default: NSX's). */
+  readonly limits?: ServerLimits;
 }
 
 /** A running server. */
@@ -39,6 +44,8 @@ export const FIRST_ADMIN = 'admin';
 /** Creates `admin` (Enterprise Admin) with this password when the database has no user. Returns whether it did. */
 export async function bootstrapAdmin(context: ServerContext, password: string | undefined): Promise<boolean> {
   if (password === undefined || password === '' || context.users.count() > 0) return false;
+  const weak = passwordProblem(password, 'NP2DFW_ADMIN_PASSWORD');
+  if (weak) throw new Error(weak);
   await context.users.upsert(FIRST_ADMIN, 'enterprise_admin', undefined, password);
   context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
     result: 'success', detail: 'first administrator from NP2DFW_ADMIN_PASSWORD' });
@@ -48,12 +55,18 @@ export async function bootstrapAdmin(context: ServerContext, password: string | 
 /** Opens the database, creates the first administrator when asked, and listens. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const db: Database = openDatabase(options.db);
-  const context = new ServerContext(db, options.placement);
+  const context = new ServerContext(db, options.placement, options.limits);
   let app: FastifyInstance | undefined;
   try {
     const createdAdmin = await bootstrapAdmin(context, options.adminPassword);
     const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
+    // conversion and verification of imports run in a worker thread on their own read-only connection
+    const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
+    if (worker) context.planImport = (req, o) => worker.plan(req, o);
     app = buildApp(context, { tls });
+    app.addHook('onClose', async () => {
+      await worker?.close();
+    });
     await app.listen({ host: options.host, port: options.port });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : options.port;

@@ -51,16 +51,16 @@ describe('authentication, users, tokens and the audit log', () => {
   });
 
   it('users are managed by the Enterprise Admin; a removed user is refused at once', async () => {
-    const add = await f.call('PUT', '/api/v1/aaa/users/newbie', { user: 'admin', body: { role: 'Security Admin', password: 'newbie-password-1' } });
+    const add = await f.call('PUT', '/api/v1/aaa/users/newbie', { user: 'admin', body: { role: 'Security Admin', password: 'Newbie-Password-1' } });
     assert.equal(add.status, 200);
     assert.equal(add.body.role, 'security_engineer');
-    const ok = await fetch(`${f.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('newbie:newbie-password-1').toString('base64')}` } });
+    const ok = await fetch(`${f.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('newbie:Newbie-Password-1').toString('base64')}` } });
     assert.equal(ok.status, 200);
     assert.equal((await f.call('PUT', '/api/v1/aaa/users/x', { user: 'admin', body: { role: 'root', password: 'xxxxxxxxxxxxxxx' } })).status, 400);
     assert.equal((await f.call('PUT', '/api/v1/aaa/users/x', { user: 'admin', body: { role: 'antrea_adapter', password: 'xxxxxxxxxxxxxxx' } })).status, 400);
     assert.equal((await f.call('PUT', '/api/v1/aaa/users/x', { user: 'admin', body: { role: 'auditor', password: 'short' } })).status, 400);
     assert.equal((await f.call('DELETE', '/api/v1/aaa/users/newbie', { user: 'admin' })).status, 200);
-    const gone = await fetch(`${f.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('newbie:newbie-password-1').toString('base64')}` } });
+    const gone = await fetch(`${f.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('newbie:Newbie-Password-1').toString('base64')}` } });
     assert.equal(gone.status, 401);
   });
 
@@ -95,14 +95,14 @@ describe('authentication, users, tokens and the audit log', () => {
   it('np2dfw user add creates the first administrator on a database, and serve does not replace it', async () => {
     const db = `${f.dir}/cli.db`;
     const add = spawnSync(process.execPath, ['src/cli/main.ts', 'user', 'add', 'admin', '--role', 'enterprise_admin', '--db', db],
-      { env: { ...process.env, NP2DFW_PASSWORD: 'from-the-cli-123' }, encoding: 'utf8' });
+      { env: { ...process.env, NP2DFW_PASSWORD: 'From-The-CLI-1x3' }, encoding: 'utf8' });
     assert.equal(add.status, 0, add.stderr);
     assert.match(add.stdout, /added user admin \(Enterprise Admin\)/);
     const { startServer } = await import('../../src/server/start-server.ts');
     const s = await startServer({ db, host: '127.0.0.1', port: 0, adminPassword: 'ignored-because-users-exist' });
     try {
       assert.equal(s.createdAdmin, false);
-      const ok = await fetch(`${s.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('admin:from-the-cli-123').toString('base64')}` } });
+      const ok = await fetch(`${s.url}/api/v1/aaa/user-info`, { headers: { authorization: `Basic ${Buffer.from('admin:From-The-CLI-1x3').toString('base64')}` } });
       assert.equal(ok.status, 200);
     } finally {
       await s.close();

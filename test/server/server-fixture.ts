@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import type { Role } from '../../src/server/auth/roles.ts';
+import type { ServerLimits } from '../../src/server/server-context.ts';
 
 /** The password every fixture user has. */
-export const PASSWORD = 'correct-horse-battery';
+export const PASSWORD = 'Correct-Horse-Battery-9';
 
 /** The fixture's users: one per role, plus the adapters of clusters `c1` and `c2`. */
 export const USERS: Readonly<Record<string, { role: Role; cluster?: string }>> = {
@@ -31,11 +32,15 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-/** Starts a server on a fresh database with the fixture users. */
-export async function startFixture(options: { placement?: 'nsx' | 'banded' } = {}): Promise<Fixture> {
+/**
+ * Starts a server on a fresh database with the fixture users. Lockout and rate limits are relaxed (tests probe
+ * wrong passwords on many routes and send requests quickly) unless `limits` is given: lockout.test.ts tests them.
+ */
+export async function startFixture(options: { placement?: 'nsx' | 'banded'; limits?: ServerLimits } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'np2dfw-server-'));
   const dbPath = join(dir, 'np2dfw.db');
-  const server = await startServer({ db: dbPath, host: '127.0.0.1', port: 0, adminPassword: PASSWORD, placement: options.placement });
+  const limits = options.limits ?? { lockout: { maxFailures: 0, resetSeconds: 900, lockSeconds: 900 }, rateLimit: { perSecond: 0, burst: 0 } };
+  const server = await startServer({ db: dbPath, host: '127.0.0.1', port: 0, adminPassword: PASSWORD, placement: options.placement, limits });
   for (const [name, u] of Object.entries(USERS)) {
     if (name !== 'admin') await server.context.users.upsert(name, u.role, u.cluster, PASSWORD);
   }

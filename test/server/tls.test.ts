@@ -24,12 +24,12 @@ describe('serve over TLS', () => {
       const key = join(dir, 'key.pem');
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
         '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-      const s = await startServer({ db: join(dir, 'db'), host: '127.0.0.1', port: 0, tlsCert: cert, tlsKey: key, adminPassword: 'tls-admin-password' });
+      const s = await startServer({ db: join(dir, 'db'), host: '127.0.0.1', port: 0, tlsCert: cert, tlsKey: key, adminPassword: 'Tls-Admin-Password-1' });
       try {
         assert.match(s.url, /^https:\/\/127\.0\.0\.1:\d+$/);
         const body = await new Promise<string>((resolve, reject) => {
           const req = request(`${s.url}/api/v1/aaa/user-info`, {
-            ca: readFileSync(cert), headers: { authorization: `Basic ${Buffer.from('admin:tls-admin-password').toString('base64')}` },
+            ca: readFileSync(cert), headers: { authorization: `Basic ${Buffer.from('admin:Tls-Admin-Password-1').toString('base64')}` },
           }, (res) => {
             let text = '';
             res.on('data', (d: Buffer) => { text += d.toString(); });
@@ -41,7 +41,7 @@ describe('serve over TLS', () => {
         assert.equal(JSON.parse(body).user_name, 'admin');
         // np2dfw import -k accepts the self-signed certificate; without -k it is refused
         const run = (args: string[]) => new Promise<{ code: number; out: string }>((resolve) => {
-          execFile(process.execPath, ['src/cli/main.ts', 'import', '--server', s.url, '--user', 'admin', '--password', 'tls-admin-password', '--ids', 'x', ...args],
+          execFile(process.execPath, ['src/cli/main.ts', 'import', '--server', s.url, '--user', 'admin', '--password', 'Tls-Admin-Password-1', '--ids', '00000000-0000-4000-8000-000000000001', ...args],
             { encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, out: stdout + stderr }));
         });
         const insecure = await run(['-k']);

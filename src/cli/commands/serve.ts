@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { usageError } from '../cli-error.ts';
 import { FIRST_ADMIN, startServer } from '../../server/start-server.ts';
+import { passwordProblem } from '../../server/auth/password-policy.ts';
 
 /** Parses `HOST:PORT` (`[::1]:8443` for IPv6). */
 export function parseListen(value: string): { host: string; port: number } {
@@ -24,9 +25,11 @@ export function registerServe(program: Command): void {
       const { host, port } = parseListen(opts.listen);
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw usageError('--tls-cert and --tls-key go together');
       if (opts.placement !== 'nsx' && opts.placement !== 'banded') throw usageError(`--placement ${opts.placement}: use nsx or banded`);
+      const adminPassword = process.env.NP2DFW_ADMIN_PASSWORD;
+      const weak = adminPassword ? passwordProblem(adminPassword, 'NP2DFW_ADMIN_PASSWORD') : undefined;
+      if (weak) throw usageError(weak);
       const server = await startServer({
-        db: opts.db, host, port, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey,
-        adminPassword: process.env.NP2DFW_ADMIN_PASSWORD, placement: opts.placement,
+        db: opts.db, host, port, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey, adminPassword, placement: opts.placement,
       });
       const out = process.stdout;
       out.write(`np2dfw serve: listening on ${server.url} (database ${opts.db})\n`);

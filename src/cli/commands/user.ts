@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { usageError } from '../cli-error.ts';
 import { openDatabase } from '../../server/db/database.ts';
-import { parseRole, ROLE_NAMES, ROLES } from '../../server/auth/roles.ts';
+import { clusterNameProblem, parseRole, ROLE_NAMES, ROLES } from '../../server/auth/roles.ts';
 import { AuditStore } from '../../server/store/audit-store.ts';
+import { PASSWORD_RULES_TEXT, passwordProblem } from '../../server/auth/password-policy.ts';
 import { UserStore, USER_NAME_PATTERN } from '../../server/store/user-store.ts';
 
 function readPassword(fromStdin: boolean): string {
@@ -21,7 +22,7 @@ function readPassword(fromStdin: boolean): string {
 export function registerUser(program: Command): void {
   const user = program.command('user').description('manage the users of np2dfw serve directly on its database');
   user.command('add')
-    .description('add or change a user (password from NP2DFW_PASSWORD or --password-stdin)')
+    .description(`add or change a user (password from NP2DFW_PASSWORD or --password-stdin; ${PASSWORD_RULES_TEXT})`)
     .argument('<name>', 'the user name')
     .requiredOption('--role <role>', `one of ${ROLES.map((r) => `${r} (${ROLE_NAMES[r]})`).join(', ')}`)
     .option('--cluster <name>', 'for antrea_adapter: the one cluster it reports for')
@@ -33,8 +34,11 @@ export function registerUser(program: Command): void {
       const role = parseRole(opts.role);
       if (!role) throw usageError(`--role ${opts.role}: use one of ${ROLES.join(', ')}`);
       if ((role === 'antrea_adapter') !== (opts.cluster !== undefined)) throw usageError('--cluster goes with --role antrea_adapter, and it needs one');
+      const clusterProblem = opts.cluster === undefined ? undefined : clusterNameProblem(opts.cluster);
+      if (clusterProblem) throw usageError(`--cluster: ${clusterProblem}`);
       const password = opts.password ? readPassword(opts.passwordStdin === true) : undefined;
-      if (password !== undefined && password.length < 12) throw usageError('the password needs at least 12 characters');
+      const weak = password === undefined ? undefined : passwordProblem(password);
+      if (weak) throw usageError(weak);
       const db = openDatabase(opts.db);
       try {
         const users = new UserStore(db);

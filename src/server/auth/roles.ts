@@ -1,3 +1,5 @@
+import { dns1123LabelErrors } from '../../k8s/validate/names.ts';
+
 /**
  * The roles, with NSX's identifiers and names: `enterprise_admin` (Enterprise Admin), `security_engineer`
  * (Security Admin), `security_op` (Security Operator), `auditor` (Auditor); and np2dfw's `antrea_adapter`, the
@@ -53,6 +55,16 @@ export interface Principal {
   readonly role: Role;
   /** For `antrea_adapter`: the one cluster it may report for. */
   readonly cluster?: string;
+}
+
+/**
+ * Why a cluster name cannot be used (undefined when it can): cluster names are DNS-1123 labels (lowercase letters,
+ * digits and '-', 1-63 characters, starting and ending with a letter or digit), as the cluster-control-plane ids
+ * of the Antrea adapter are. Adapter users are bound to one.
+ */
+export function clusterNameProblem(name: string): string | undefined {
+  const errors = dns1123LabelErrors(name);
+  return errors.length ? `cluster name ${JSON.stringify(name.slice(0, 80))}: ${errors.join('; ')}` : undefined;
 }
 
 /** Whether a role holds a permission. */

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 
@@ -13,6 +14,14 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
  * uncommitted one leaves nothing behind.
  */
 export function openDatabase(path: string): Database {
+  if (path !== ':memory:') {
+    // the database holds password hashes and every cluster's firewall: readable by its owner only. SQLite creates
+    // the -wal and -shm files with the database file's mode.
+    closeSync(openSync(path, 'a', 0o600));
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+      if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+    }
+  }
   const db = new DatabaseSync(path);
   try {
     db.exec('PRAGMA busy_timeout = 10000');

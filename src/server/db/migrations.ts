@@ -178,4 +178,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX inventory_objects_cluster_uid ON inventory_objects(cluster, kind, uid);
     `,
   },
+  {
+    version: 7,
+    name: 'index imported NetworkPolicies by uid (an import checks every uid in every cluster)',
+    sql: `
+      CREATE INDEX imported_policies_uid ON imported_policies(uid);
+    `,
+  },
 ];

@@ -8,8 +8,11 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
   409: 'CONFLICT',
   412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  423: 'LOCKED',
   429: 'TOO_MANY_REQUESTS',
+  431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
   500: 'INTERNAL_SERVER_ERROR',
   503: 'SERVICE_UNAVAILABLE',
 };
@@ -29,6 +32,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 10004,
   /** No credentials, or wrong ones. */
   NOT_AUTHENTICATED: 10010,
+  /** Too many requests from this client (429, with Retry-After). */
+  RATE_LIMITED: 10012,
   /** The user's role does not allow this. */
   NOT_AUTHORIZED: 10011,
   /** No such object or path. */

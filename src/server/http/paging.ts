@@ -1,4 +1,5 @@
 import { badRequest } from './api-error.ts';
+import { queryString } from './query.ts';
 
 /** The page size when none is given, and the largest allowed (NSX's figures). */
 export const DEFAULT_PAGE_SIZE = 1000;
@@ -23,21 +24,30 @@ export interface ListResult<T> {
 /** Reads `cursor` and `page_size` from a query string; 400 when they are malformed. */
 export function pageRequest(query: Record<string, unknown>): PageRequest {
   let size = DEFAULT_PAGE_SIZE;
-  if (query.page_size !== undefined) {
-    const s = String(query.page_size);
+  const pageSize = queryString(query, 'page_size');
+  const cursor = queryString(query, 'cursor');
+  if (pageSize !== undefined) {
+    const s = pageSize;
     if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > MAX_PAGE_SIZE) {
-      throw badRequest(`page_size: must be an integer from 1 to ${MAX_PAGE_SIZE}, not "${s}"`);
+      throw badRequest(`page_size: must be an integer from 1 to ${MAX_PAGE_SIZE}, not "${s.slice(0, 20)}"`);
     }
     size = Number(s);
   }
   let after = '';
-  if (query.cursor !== undefined && query.cursor !== '') {
-    const c = String(query.cursor);
+  if (cursor !== undefined && cursor !== '') {
+    const c = cursor;
     const decoded = /^[A-Za-z0-9_-]+$/.test(c) ? Buffer.from(c, 'base64url').toString('utf8') : '';
-    if (!decoded.startsWith('k:')) throw badRequest(`cursor: "${c}" is not a cursor this server gave out`);
+    if (!decoded.startsWith('k:')) throw badRequest('cursor: not a cursor this server gave out');
     after = decoded.slice(2);
   }
   return { after, size };
+}
+
+/** A page request whose sort key is a row id (newest or oldest first); 400 when the cursor's key is not one. */
+export function idPageRequest(query: Record<string, unknown>): PageRequest {
+  const page = pageRequest(query);
+  if (page.after !== '' && !/^\d{1,15}$/.test(page.after)) throw badRequest('cursor: not a cursor this server gave out');
+  return page;
 }
 
 /** The cursor that continues after this sort key. */

@@ -8,6 +8,8 @@
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
 const str: JsonSchema = { type: 'string' };
+/** NSX sequence numbers: 32-bit signed integers, not negative (1e308 or 2^63 are refused). */
+const sequenceNumber: JsonSchema = { type: 'integer', minimum: 0, maximum: 2_147_483_647 };
 const strList: JsonSchema = { type: 'array', items: { type: 'string' } };
 const tags: JsonSchema = {
   type: 'array', maxItems: 30,
@@ -61,7 +63,7 @@ export const RULE_SCHEMA: JsonSchema = {
     action: { enum: ['ALLOW', 'DROP', 'REJECT', 'JUMP_TO_APPLICATION'] },
     direction: { enum: ['IN', 'OUT', 'IN_OUT'] },
     ip_protocol: { enum: ['IPV4', 'IPV6', 'IPV4_IPV6'] },
-    sequence_number: { type: 'integer', minimum: 0 },
+    sequence_number: sequenceNumber,
     rule_id: { type: 'integer' },
     source_groups: { type: 'array', maxItems: 128, items: str },
     destination_groups: { type: 'array', maxItems: 128, items: str },
@@ -86,7 +88,7 @@ export const SECURITY_POLICY_SCHEMA: JsonSchema = {
     ...managed,
     resource_type: { const: 'SecurityPolicy' },
     category: { enum: ['Ethernet', 'Emergency', 'Infrastructure', 'Environment', 'Application'] },
-    sequence_number: { type: 'integer', minimum: 0 },
+    sequence_number: sequenceNumber,
     scope: strList,
     stateful: { type: 'boolean' },
     tcp_strict: { type: 'boolean' },
@@ -153,8 +155,8 @@ export const IMPORT_REQUEST_SCHEMA: JsonSchema = {
   required: ['network_policy_ids'],
   properties: {
     network_policy_ids: { type: 'array', minItems: 1, maxItems: MAX_IMPORT_IDS, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 255 } },
-    sequence_number_upper: { type: 'integer', minimum: 0 },
-    sequence_number_lower: { type: 'integer', minimum: 0 },
+    sequence_number_upper: sequenceNumber,
+    sequence_number_lower: sequenceNumber,
   },
   additionalProperties: false,
 };
@@ -211,7 +213,7 @@ export const INVENTORY_CHANGES_SCHEMA: JsonSchema = {
       type: 'array',
       items: {
         type: 'object', required: ['kind', 'name'],
-        properties: { kind: str, namespace: str, name: str },
+        properties: { kind: { enum: ['Namespace', 'Pod', 'NetworkPolicy', 'Node', 'Service'] }, namespace: str, name: str },
         additionalProperties: false,
       },
     },
@@ -226,14 +228,14 @@ export const HEALTH_REPORT_SCHEMA: JsonSchema = {
   properties: {
     status: { enum: ['HEALTHY', 'DEGRADED', 'DOWN', 'UNKNOWN'] },
     components: {
-      type: 'array',
+      type: 'array', maxItems: 100,
       items: {
         type: 'object', required: ['name', 'status'],
-        properties: { name: str, status: { enum: ['HEALTHY', 'DEGRADED', 'DOWN', 'UNKNOWN'] }, message: str },
+        properties: { name: { type: 'string', maxLength: 253 }, status: { enum: ['HEALTHY', 'DEGRADED', 'DOWN', 'UNKNOWN'] }, message: { type: 'string', maxLength: 4096 } },
         additionalProperties: false,
       },
     },
-    message: str,
+    message: { type: 'string', maxLength: 4096 },
   },
   additionalProperties: false,
 };
@@ -267,7 +269,7 @@ export const USER_SCHEMA: JsonSchema = {
   properties: {
     role: str,
     cluster: str,
-    password: { type: 'string', minLength: 12, maxLength: 1024 },
+    password: { type: 'string', maxLength: 1024 },
   },
   additionalProperties: false,
 };

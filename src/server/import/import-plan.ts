@@ -9,7 +9,7 @@ import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { Group } from '../../model/group.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
 import type { InventoryStore, PolicyLocation } from '../store/inventory-store.ts';
-import type { PolicyStore } from '../store/policy-store.ts';
+import { importRows, type ImportRows, type PolicyStore } from '../store/policy-store.ts';
 import { verifyConfig, type ClusterVerification } from './verify-clusters.ts';
 
 /** NSX NetworkPolicyImportRequest. */
@@ -68,6 +68,8 @@ export interface ImportOptions {
   readonly dryRun?: boolean;
   /** np2dfw extension: refuse to commit when a cluster's verification is not equivalent. */
   readonly requireEquivalent?: boolean;
+  /** Internal (bulk loading in benchmarks): false skips the verification. The API always verifies. */
+  readonly verify?: boolean;
 }
 
 /** What an import would write, and what the state would then be. Plain data. */
@@ -76,6 +78,9 @@ export interface ImportPlan {
   readonly response: ImportResponse;
   /** Whether anything is to be written (false: ABORT with a failure, or a general error). */
   readonly commit: boolean;
+  /** What is to be written, serialized. */
+  readonly rows: ImportRows;
+  /** The objects, for a dry run's preview only (empty otherwise: the rows say it all). */
   readonly groups: readonly Group[];
   readonly policies: readonly SecurityPolicy[];
   /** The NetworkPolicies imported, as they were read (checked again when the plan is written). */
@@ -197,8 +202,9 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
     ? { groups: [...stored.config.groups, ...groups], policies: [...stored.config.policies, ...placed], origins: new Map() }
     : stored.config;
   const newlyImported = commit ? imported : [];
-  const verification = verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples);
+  const verification = options.verify === false ? [] : verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples);
   return {
-    response, commit, groups: commit ? groups : [], policies: commit ? placed : [], imported: newlyImported, affected, verification,
+    response, commit, rows: importRows(commit ? groups : [], commit ? placed : []),
+    groups: commit && options.dryRun ? groups : [], policies: commit && options.dryRun ? placed : [], imported: newlyImported, affected, verification,
   };
 }

@@ -4,7 +4,7 @@ import { inTransaction } from '../db/database.ts';
 import { ApiError, badRequest, ERROR_CODES } from '../http/api-error.ts';
 import type { ServerContext } from '../server-context.ts';
 import {
-  IMPORT_ERROR, type ImportOptions, type ImportPlan, type ImportRequest, type ImportResponse,
+  IMPORT_ERROR, planImport, type ImportOptions, type ImportPlan, type ImportRequest, type ImportResponse,
 } from './import-plan.ts';
 import type { ClusterVerification } from './verify-clusters.ts';
 
@@ -39,7 +39,10 @@ export function checkImportRequest(req: ImportRequest): void {
   }
 }
 
-/** How many times an import plans again when the state changed between planning and writing. */
+/**
+ * How many times an import is planned when the state changed between planning and writing: twice off the request
+ * thread, then once on it (which cannot be stale).
+ */
 const MAX_ATTEMPTS = 3;
 
 /**
@@ -48,19 +51,30 @@ const MAX_ATTEMPTS = 3;
  * changed since the plan was made (placement). Returns false, writing nothing, when the plan is stale.
  */
 function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: number, user: string, onError: string, audit: (committed: boolean) => void): boolean {
-  return inTransaction(ctx.db, () => {
-    if (ctx.policies.generation !== policyGeneration) return false;
-    for (const loc of plan.imported) {
-      if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedPolicy(loc.cluster, loc.uid) || ctx.inventory.importedAnywhere(loc.uid)) return false;
-    }
-    if (plan.groups.some((g) => ctx.policies.hasGroup(g.id)) || plan.policies.some((p) => ctx.policies.hasPolicy(p.id))) return false;
-    const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
-      .run(Date.now(), user, onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
-    ctx.policies.insertImported(plan.groups, plan.policies, user);
-    ctx.inventory.markImported(plan.imported, importId, user);
-    audit(true);
-    return true;
-  });
+  const stale = new Error('stale plan');
+  try {
+    return inTransaction(ctx.db, () => {
+      if (ctx.policies.generation !== policyGeneration) return false;
+      for (const loc of plan.imported) {
+        if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedAnywhere(loc.uid)) return false;
+      }
+      const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
+        .run(Date.now(), user, onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
+      try {
+        // an id that exists by now fails its INSERT (primary key): the whole transaction is rolled back
+        ctx.policies.insertImported(plan.rows, user);
+      } catch (e) {
+        if ((e as { errcode?: number }).errcode === 1555 || /UNIQUE constraint failed/.test((e as Error).message)) throw stale;
+        throw e;
+      }
+      ctx.inventory.markImported(plan.imported, importId, user);
+      audit(true);
+      return true;
+    });
+  } catch (e) {
+    if (e === stale) return false;
+    throw e;
+  }
 }
 
 /**
@@ -76,7 +90,9 @@ export async function runImport(ctx: ServerContext, req: ImportRequest, options:
   return ctx.importQueue.run(async () => {
     for (let attempt = 1; ; attempt++) {
       const generation = ctx.policies.generation;
-      const plan = await ctx.planImport(req, options);
+      // the last attempt plans on this thread and writes right after, with nothing in between: it cannot be stale
+      const last = attempt === MAX_ATTEMPTS;
+      const plan = last ? planImport(ctx, req, options) : await ctx.planImport(req, options);
       const refusedAsDifferent = options.requireEquivalent === true && plan.commit && plan.verification.some((v) => !v.equivalent);
       if (options.dryRun || !plan.commit || refusedAsDifferent) {
         const general = refusedAsDifferent
@@ -99,9 +115,7 @@ export async function runImport(ctx: ServerContext, req: ImportRequest, options:
       const clusters = [...new Set(plan.imported.map((l) => l.cluster))];
       const outcome: ImportOutcome = { answer: { ...plan.response, verification: plan.verification }, clusters, committed: true };
       if (commitPlan(ctx, plan, generation, user, options.onError, () => audit(outcome))) return outcome;
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new ApiError(409, ERROR_CODES.REVISION_CONFLICT, `the policies or the inventory changed while the import was computed, ${MAX_ATTEMPTS} times; nothing was imported, try again`);
-      }
+      if (last) throw new ApiError(409, ERROR_CODES.REVISION_CONFLICT, 'the policies or the inventory changed while the import was computed; nothing was imported, try again');
     }
   });
 }

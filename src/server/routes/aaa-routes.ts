@@ -1,12 +1,14 @@
 import { ApiError, badRequest, ERROR_CODES, notFound } from '../http/api-error.ts';
-import { pageRequest, cursorAfter } from '../http/paging.ts';
+import { idPageRequest, cursorAfter } from '../http/paging.ts';
+import { queryString } from '../http/query.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { LIST_RESULT_SCHEMA, TOKEN_REQUEST_SCHEMA, USER_SCHEMA } from '../http/schemas.ts';
 import { validateBody } from '../http/validate-body.ts';
-import { parseRole, PERMISSIONS, ROLE_NAMES, ROLES, roleAllows } from '../auth/roles.ts';
+import { clusterNameProblem, parseRole, PERMISSIONS, ROLE_NAMES, ROLES, roleAllows } from '../auth/roles.ts';
 import type { ServerContext } from '../server-context.ts';
 import { newToken, USER_NAME_PATTERN } from '../store/user-store.ts';
 import { hashSecret } from '../auth/password-hash.ts';
+import { passwordProblem } from '../auth/password-policy.ts';
 
 /** Users, roles, tokens, and the audit log. */
 export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
@@ -38,9 +40,13 @@ export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
         if ((role === 'antrea_adapter') !== (body.cluster !== undefined)) {
           throw badRequest('cluster: an antrea_adapter user needs its cluster, and only it takes one');
         }
+        const clusterProblem = body.cluster === undefined ? undefined : clusterNameProblem(body.cluster);
+        if (clusterProblem) throw badRequest(clusterProblem);
         if (name === h.principal.name && role !== 'enterprise_admin') {
           throw new ApiError(400, ERROR_CODES.INVALID_REQUEST, 'you cannot take the Enterprise Admin role away from yourself');
         }
+        const weak = body.password === undefined ? undefined : passwordProblem(body.password);
+        if (weak) throw badRequest(`password: ${weak}`);
         const hash = body.password === undefined ? null : await hashSecret(body.password);
         const existed = users.get(name) !== undefined;
         return ctx.change(h, `user ${name}`, () => users.upsertHashed(name, role, body.cluster, hash),
@@ -68,10 +74,9 @@ export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
     { method: 'GET', url: '/api/v1/audit-log', summary: 'The audit log, oldest first', permission: 'audit.read',
       query: { cursor: 'opaque cursor from the previous page', page_size: 'entries per page, 1-1000', user: 'only this user', action: 'only this action' },
       response: LIST_RESULT_SCHEMA, handler: (h) => {
-        const page = pageRequest(h.query);
+        const page = idPageRequest(h.query);
         const after = page.after === '' ? 0 : Number(page.after);
-        if (!Number.isInteger(after)) throw badRequest('cursor: not a cursor this server gave out');
-        const { entries, total } = ctx.audit.page(after, page.size + 1, { user: h.query.user as string | undefined, action: h.query.action as string | undefined });
+        const { entries, total } = ctx.audit.page(after, page.size + 1, { user: queryString(h.query, 'user'), action: queryString(h.query, 'action') });
         const results = entries.slice(0, page.size);
         return { results, result_count: total, ...(entries.length > page.size ? { cursor: cursorAfter(String(results[results.length - 1].id)) } : {}) };
       } },

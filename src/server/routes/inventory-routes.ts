@@ -1,5 +1,6 @@
 import { badRequest, notFound } from '../http/api-error.ts';
-import { pageRequest } from '../http/paging.ts';
+import { idPageRequest, pageRequest } from '../http/paging.ts';
+import { queryString } from '../http/query.ts';
 import type { RouteSpec } from '../http/route.ts';
 import {
   HEALTH_REPORT_SCHEMA, INVENTORY_CHANGES_SCHEMA, INVENTORY_SNAPSHOT_SCHEMA, LIST_RESULT_SCHEMA, REALIZATION_REPORT_SCHEMA,
@@ -8,6 +9,7 @@ import { validateBody } from '../http/validate-body.ts';
 import type { ServerContext } from '../server-context.ts';
 import { checkInventoryObjects } from '../store/inventory-store.ts';
 import type { RealizationState } from '../store/realization-store.ts';
+import { clusterNameProblem } from '../auth/roles.ts';
 
 const BASE = '/api/v1/fabric/container-clusters';
 const PAGING = { cursor: 'opaque cursor from the previous page', page_size: 'results per page, 1-1000 (default 1000)' };
@@ -15,8 +17,8 @@ const PAGING = { cursor: 'opaque cursor from the previous page', page_size: 'res
 const KIND_PATHS: Readonly<Record<string, string>> = {
   pods: 'Pod', nodes: 'Node', services: 'Service', 'network-policies': 'NetworkPolicy',
 };
-/** Cluster names as Kubernetes would allow them in a label value (the cluster-control-plane id). */
-const CLUSTER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+/** The largest health report (100 components with 4 KiB messages fit). */
+const HEALTH_REPORT_LIMIT = 512 * 1024;
 
 /** Clusters: registration, inventory (snapshots and changes), health, the removal queue, realization reports. */
 export function inventoryRoutes(ctx: ServerContext): RouteSpec[] {
@@ -38,7 +40,8 @@ export function inventoryRoutes(ctx: ServerContext): RouteSpec[] {
     { method: 'PUT', url: `${BASE}/:cluster`, summary: 'Register a cluster', permission: 'inventory.report', ownCluster: own, audit: 'cluster.register',
       handler: (h) => {
         const name = h.params.cluster;
-        if (!CLUSTER_NAME.test(name)) throw badRequest(`cluster name "${name}": use 1-63 letters, digits, . _ - (starting and ending with a letter or digit)`);
+        const problem = clusterNameProblem(name);
+        if (problem) throw badRequest(problem);
         ctx.change(h, `cluster ${name}`, () => inv.register(name, h.principal.name), (created) => (created ? 'registered' : 'already registered'));
         return inv.get(name);
       } },
@@ -69,14 +72,14 @@ export function inventoryRoutes(ctx: ServerContext): RouteSpec[] {
         return { results, result_count: results.length };
       } },
     { method: 'POST', url: `${BASE}/:cluster/health`, summary: 'Report the adapter\'s health', permission: 'inventory.report', ownCluster: own,
-      audit: 'health.report', body: HEALTH_REPORT_SCHEMA, status: 201, handler: (h) => {
+      audit: 'health.report', body: HEALTH_REPORT_SCHEMA, bodyLimit: HEALTH_REPORT_LIMIT, status: 201, handler: (h) => {
         const name = h.params.cluster;
         requireCluster(name);
         const body = validateBody<Record<string, unknown>>(HEALTH_REPORT_SCHEMA, h.body);
         return ctx.change(h, `cluster ${name}`, () => inv.addHealth(name, body), (r) => r.status);
       } },
     { method: 'GET', url: `${BASE}/:cluster/health`, summary: 'The adapter\'s health reports, newest first', permission: 'inventory.read',
-      query: PAGING, handler: (h) => inv.healthHistory(h.params.cluster, pageRequest(h.query)) },
+      query: PAGING, handler: (h) => inv.healthHistory(h.params.cluster, idPageRequest(h.query)) },
     { method: 'GET', url: `${BASE}/:cluster/pending-removals`, summary: 'Imported NetworkPolicies the cluster should delete',
       permission: 'inventory.report', ownCluster: ownOrRead, handler: (h) => {
         const results = inv.pendingRemovals(h.params.cluster);
@@ -92,7 +95,7 @@ export function inventoryRoutes(ctx: ServerContext): RouteSpec[] {
       } },
     { method: 'GET', url: `${BASE}/:cluster/realization`, summary: 'Realization state of every security policy spanned to the cluster',
       permission: 'policy.read', query: { state: 'pending, realized or error' }, handler: (h) => {
-        const state = h.query.state as string | undefined;
+        const state = queryString(h.query, 'state');
         if (state !== undefined && !['pending', 'realized', 'error'].includes(state)) throw badRequest('state: use pending, realized or error');
         const results = ctx.realization.ofCluster(h.params.cluster, state as RealizationState | undefined);
         return { results, result_count: results.length };
@@ -104,7 +107,7 @@ export function inventoryRoutes(ctx: ServerContext): RouteSpec[] {
       query: { ...PAGING, namespace: 'only this namespace' }, response: LIST_RESULT_SCHEMA,
       handler: (h) => {
         requireCluster(h.params.cluster);
-        const ns = h.query.namespace as string | undefined;
+        const ns = queryString(h.query, 'namespace');
         return inv.listObjects(kind, { cluster: h.params.cluster, namespace: ns }, pageRequest(h.query));
       },
     });
@@ -112,7 +115,7 @@ export function inventoryRoutes(ctx: ServerContext): RouteSpec[] {
   routes.push({
     method: 'GET', url: '/api/v1/fabric/container-network-policies', summary: 'List NetworkPolicies of every cluster (with their uids)',
     permission: 'inventory.read', query: { ...PAGING, cluster: 'only this cluster', namespace: 'only this namespace' }, response: LIST_RESULT_SCHEMA,
-    handler: (h) => inv.listObjects('NetworkPolicy', { cluster: h.query.cluster as string | undefined, namespace: h.query.namespace as string | undefined }, pageRequest(h.query)),
+    handler: (h) => inv.listObjects('NetworkPolicy', { cluster: queryString(h.query, 'cluster'), namespace: queryString(h.query, 'namespace') }, pageRequest(h.query)),
   });
   return routes;
 }

@@ -1,5 +1,6 @@
 import { notFound, badRequest } from '../http/api-error.ts';
 import { pageRequest } from '../http/paging.ts';
+import { queryString } from '../http/query.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { GROUP_SCHEMA, INFRA_SCHEMA, LIST_RESULT_SCHEMA, RULE_SCHEMA, SECURITY_POLICY_SCHEMA } from '../http/schemas.ts';
 import { validateBody } from '../http/validate-body.ts';
@@ -88,7 +89,7 @@ export function policyRoutes(ctx: ServerContext): RouteSpec[] {
     { method: 'GET', url: '/policy/api/v1/infra/realized-state/status', summary: 'Realization of a security policy in each cluster of its scope',
       permission: 'policy.read', query: { intent_path: 'the security policy\'s path' },
       handler: (h) => {
-        const path = String(h.query.intent_path ?? '');
+        const path = queryString(h.query, 'intent_path') ?? '';
         const prefix = '/infra/domains/default/security-policies/';
         if (!path.startsWith(prefix)) throw badRequest(`intent_path: give a security policy's path (${prefix}<id>)`);
         const id = path.slice(prefix.length);

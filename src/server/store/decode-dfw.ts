@@ -3,6 +3,7 @@
 // never make verification fail with a raw error, and nothing is accepted that np2dfw would evaluate differently
 // from NSX (predefined services, excluded sources, JUMP_TO_APPLICATION, IP literals in place of groups).
 import { addressRange } from '../../evaluate/dfw/group-membership.ts';
+import { familyOf } from '../../net/ip-address.ts';
 import type { Condition, ConjunctionOperator, Expression, Group } from '../../model/group.ts';
 import { clusterControlPlanePath, DOMAIN_PATH, groupPath, securityPolicyPath, rulePath } from '../../model/paths.ts';
 import type { Rule } from '../../model/rule.ts';
@@ -100,6 +101,25 @@ export function groupPathsOf(refs: readonly string[]): string[] {
   return refs.filter((p) => p.startsWith(GROUP_PREFIX));
 }
 
+/** `10.0.0.1`, `10.0.0.0/24`, `fd00::/8` or `10.0.0.1-10.0.0.9` (one family, start not after end). */
+function validAddressEntry(text: string): boolean {
+  const dash = text.indexOf('-');
+  if (dash > 0) {
+    const a = text.slice(0, dash);
+    const b = text.slice(dash + 1);
+    const family = familyOf(a);
+    if (!family || familyOf(b) !== family) return false;
+    const r = addressRange(text);
+    return r.start <= r.end;
+  }
+  const slash = text.indexOf('/');
+  const family = familyOf(slash < 0 ? text : text.slice(0, slash));
+  if (!family) return false;
+  if (slash < 0) return true;
+  const prefix = text.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const MEMBER_TYPES = ['Pod', 'Namespace'] as const;
 const KEYS = ['Tag', 'Name'] as const;
 const OPERATORS = ['EQUALS', 'NOTEQUALS'] as const;
@@ -155,11 +175,7 @@ function expression(v: unknown, at: string, nested: boolean): Expression {
     const list = strings(x, 'ip_addresses', prefix, []);
     if (list.length === 0) throw new DfwDecodeError(`${prefix}ip_addresses`, 'must not be empty');
     list.forEach((a, i) => {
-      try {
-        addressRange(a);
-      } catch {
-        throw new DfwDecodeError(`${prefix}ip_addresses[${i}]`, `"${a.slice(0, 100)}" is not an IP address, CIDR or range`);
-      }
+      if (!validAddressEntry(a)) throw new DfwDecodeError(`${prefix}ip_addresses[${i}]`, `"${a.slice(0, 100)}" is not an IP address, CIDR or range`);
     });
     return { resource_type: 'IPAddressExpression', ip_addresses: list };
   }

@@ -103,7 +103,7 @@ export function checkInventoryObjects(cluster: string, objects: readonly unknown
     const body = o as Record<string, unknown>;
     const kind = body.kind;
     const apiVersion = body.apiVersion;
-    if (typeof kind !== 'string' || !(kind in INVENTORY_KINDS)) {
+    if (typeof kind !== 'string' || !Object.hasOwn(INVENTORY_KINDS, kind)) {
       problems.push(`${where}: kind ${JSON.stringify(kind)} is not reported; use one of ${Object.keys(INVENTORY_KINDS).join(', ')}`);
       return;
     }
@@ -400,7 +400,7 @@ export class InventoryStore {
   healthHistory(cluster: string, page: PageRequest): ListResult<HealthView & { id: number }> {
     this.#require(cluster);
     const total = (this.#q('SELECT COUNT(*) AS n FROM health_reports WHERE cluster = ?').get(cluster) as { n: number }).n;
-    const before = page.after === '' ? Number.MAX_SAFE_INTEGER : Number(page.after);
+    const before = page.after === '' ? Number.MAX_SAFE_INTEGER : Number(page.after); // idPageRequest checked it
     const rows = this.#q('SELECT * FROM health_reports WHERE cluster = ? AND id < ? ORDER BY id DESC LIMIT ?')
       .all(cluster, before, page.size + 1) as { id: number; reported_at: number; status: string; body: string }[];
     return listResult(rows.map((r) => ({ id: r.id, reported_at: r.reported_at, status: r.status, report: JSON.parse(r.body) as Record<string, unknown> })),

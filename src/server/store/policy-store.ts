@@ -103,6 +103,23 @@ function metadata(row: Row): JsonObject {
   };
 }
 
+/** An import's objects as the rows it inserts (computed off the request thread; strings are cheap to pass). */
+export interface ImportRows {
+  readonly groups: readonly { readonly id: string; readonly body: string }[];
+  readonly policies: readonly { readonly id: string; readonly scope: readonly string[]; readonly body: string; readonly rules: readonly { readonly id: string; readonly body: string }[] }[];
+}
+
+/** The rows of converted groups and security policies, stored as the API would store them. */
+export function importRows(groups: readonly Group[], policies: readonly SecurityPolicy[]): ImportRows {
+  return {
+    groups: groups.map((g) => ({ id: g.id, body: JSON.stringify(clean(g as unknown as JsonObject)) })),
+    policies: policies.map((p) => {
+      const { rules: _, ...rest } = clean(p as unknown as JsonObject);
+      return { id: p.id, scope: p.scope, body: JSON.stringify(rest), rules: p.rules.map((r) => ({ id: r.id, body: JSON.stringify(clean(r as unknown as JsonObject)) })) };
+    }),
+  };
+}
+
 /** The ids of the clusters a policy's scope names (their cluster-control-plane paths). */
 export function clustersInScope(scope: readonly string[]): string[] {
   const prefix = '/infra/sites/default/enforcement-points/default/cluster-control-planes/';
@@ -121,7 +138,10 @@ export class PolicyStore {
   onPolicyChange?: PolicyChangeListener;
   /** Told about every deleted security policy. */
   onPolicyDelete?: (policyId: string) => void;
-  /** Grows with every write (even one rolled back later): an import planned off-thread checks it before writing. */
+  /**
+   * Grows with every write of a security policy (even one rolled back later): where an import places its policies
+   * depends on them, so an import planned off-thread checks it before writing.
+   */
   generation = 0;
 
   constructor(db: Database) {
@@ -155,7 +175,6 @@ export class PolicyStore {
 
   /** Creates or changes a group. */
   writeGroup(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.generation++;
     checkId(id, 'group');
     validateBody(GROUP_SCHEMA, input, `group ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -178,7 +197,6 @@ export class PolicyStore {
 
   /** Deletes a group; refused (400) while a policy or rule refers to it. Returns whether it existed. */
   deleteGroup(id: string): boolean {
-    this.generation++;
     if (!this.hasGroup(id)) return false;
     const needle = `%${JSON.stringify(groupPath(id)).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rule = this.#q(`SELECT policy_id, id FROM dfw_rules WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { policy_id: string; id: string } | undefined;
@@ -311,7 +329,6 @@ export class PolicyStore {
 
   /** Creates or changes one rule of an existing policy. */
   writeRule(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.generation++;
     const policy = this.#requirePolicy(policyId);
     const created = this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
     const body = JSON.parse(policy.body) as JsonObject;
@@ -322,7 +339,6 @@ export class PolicyStore {
 
   /** Deletes one rule. Returns whether it existed. */
   deleteRule(policyId: string, ruleId: string): boolean {
-    this.generation++;
     const policy = this.#requirePolicy(policyId);
     const r = this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(policyId, ruleId);
     if (Number(r.changes) > 0) {
@@ -407,22 +423,21 @@ export class PolicyStore {
   }
 
   /**
-   * Inserts the groups and security policies of an import (decoded model objects, made by the converter). The
-   * caller has checked, in the same transaction, that none of their ids exists: an import never replaces an object.
+   * Inserts the rows of an import (importRows: groups and security policies made by the converter, serialized).
+   * The caller has checked, in the same transaction, that none of their ids exists: an import never replaces an
+   * object.
    */
-  insertImported(groups: readonly Group[], policies: readonly SecurityPolicy[], user: string): void {
+  insertImported(rows: ImportRows, user: string): void {
     this.generation++;
     const now = Date.now();
     const insertGroup = this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
     const insertPolicy = this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
     const insertRule = this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
       VALUES (?, ?, ?, 0, ?, ?, ?, ?)`);
-    for (const g of groups) insertGroup.run(g.id, JSON.stringify(clean(g as unknown as JsonObject)), now, user, now, user);
-    for (const p of policies) {
-      const { rules, ...rest } = clean(p as unknown as JsonObject);
-      insertPolicy.run(p.id, JSON.stringify(rest), now, user, now, user);
-      for (const r of p.rules) insertRule.run(p.id, r.id, JSON.stringify(clean(r as unknown as JsonObject)), now, user, now, user);
-      void rules;
+    for (const g of rows.groups) insertGroup.run(g.id, g.body, now, user, now, user);
+    for (const p of rows.policies) {
+      insertPolicy.run(p.id, p.body, now, user, now, user);
+      for (const r of p.rules) insertRule.run(p.id, r.id, r.body, now, user, now, user);
       this.onPolicyChange?.(p.id, p.scope, 0);
     }
   }
