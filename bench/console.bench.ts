@@ -13,7 +13,7 @@ const NAMESPACES = 100;
 const PODS_PER_NAMESPACE = 100;
 const POLICIES_PER_NAMESPACE = 50;
 const ROUNDS = 7;
-const PASSWORD = 'bench-password-123';
+const PASSWORD = 'Bench-Password-123';
 
 const uidOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 

@@ -36,7 +36,8 @@ async function call(method, path, body, authorization) {
   const headers = { accept: 'application/json' };
   if (authorization) headers.authorization = authorization;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  // credentials: 'omit': the Authorization header is ours; the browser neither adds its own nor prompts on a 401 challenge
+  const res = await fetch(path, { method, headers, credentials: 'omit', body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let parsed;
   try {
