@@ -10,7 +10,10 @@ import { MAX_ALIASES, MAX_NESTING, MAX_YAML_CHARS } from '../../src/k8s/parse-do
 const dir = mkdtempSync(join(tmpdir(), 'np2dfw-hostile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Loads, expecting a clean InvalidInputError; returns its problems and how long it took. */
+/**
+ * Loads, expecting a clean InvalidInputError; returns its problems and how long it took. The time bounds are
+ * generous (a loaded 2-core CI machine): they catch a parser that hangs on hostile input, not a slow one.
+ */
 function refused(run: () => unknown): { problems: InputProblem[]; ms: number } {
   const t0 = performance.now();
   try {
@@ -35,7 +38,7 @@ describe('hostile or broken input is refused with one clear message', () => {
     const { problems, ms } = refused(fromText(text));
     assert.equal(problems.length, 1);
     assert.equal(problems[0].message, `refused: document 1 expands too many aliases (more than ${MAX_ALIASES}), as an alias bomb does`);
-    assert.ok(ms < 5000, `took ${ms} ms`);
+    assert.ok(ms < 30_000, `took ${ms} ms`);
   });
 
   test('an alias to another document is an error, not taken for a bomb', () => {
@@ -59,7 +62,7 @@ describe('hostile or broken input is refused with one clear message', () => {
     test(`deep nesting: ${name}`, () => {
       const { problems, ms } = refused(fromText(text));
       assert.deepEqual(problems.map((p) => p.message), [`refused: nested more than ${MAX_NESTING} levels deep; no Kubernetes object is`]);
-      assert.ok(ms < 2000, `took ${ms} ms`);
+      assert.ok(ms < 20_000, `took ${ms} ms`);
     });
   }
 
@@ -67,7 +70,7 @@ describe('hostile or broken input is refused with one clear message', () => {
     const text = Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n';
     const { problems, ms } = refused(fromText(text));
     assert.deepEqual(problems.map((p) => p.message), ['refused: document 1 is nested too deeply to parse']);
-    assert.ok(ms < 5000, `took ${ms} ms`);
+    assert.ok(ms < 30_000, `took ${ms} ms`);
   });
 
   test('deep nesting in JSON: parsed without recursion, then refused as no object', () => {
@@ -89,14 +92,14 @@ describe('hostile or broken input is refused with one clear message', () => {
     assert.equal(problems.length, 1);
     assert.equal(problems[0].line, 1);
     assert.match(problems[0].message, /^refused: \d+ characters of YAML beyond what np2dfw reads fast, more than the \d+ it parses in full; give it JSON \(kubectl get -o json\) for larger inputs$/);
-    assert.ok(ms < 3000, `took ${ms} ms`);
+    assert.ok(ms < 20_000, `took ${ms} ms`);
   });
 
   test('a YAML document too large for the general parser, with an error: js-yaml\'s reason, at its line', () => {
     const text = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\ndata: "' + 'x'.repeat(MAX_YAML_CHARS) + '"\nmetadata: {}\n';
     const { problems, ms } = refused(fromText(text));
     assert.deepEqual(problems.map((p) => [p.line, p.message]), [[6, 'YAML: duplicated mapping key']]);
-    assert.ok(ms < 3000, `took ${ms} ms`);
+    assert.ok(ms < 20_000, `took ${ms} ms`);
   });
 
   test('a large YAML stream in the form kubectl prints is read whole, fast', () => {
