@@ -10,6 +10,13 @@ export type ExtendedL4Protocol = L4Protocol | 'SCTP';
 /** The most values one service entry may list; a range ("8080-8090") counts as 2. */
 export const MAX_PORT_VALUES_PER_ENTRY = 15;
 
+/** A `destination_ports` value (`"53"`, `"8080-8090"`) as its first and last port; undefined when it is neither. */
+export function parsePortValue(text: string): { readonly first: number; readonly last: number } | undefined {
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);
+  if (!m) return undefined;
+  return { first: Number(m[1]), last: Number(m[2] ?? m[1]) };
+}
+
 /**
  * A set of destination ports of one protocol. Empty `destination_ports`: every port of the protocol.
  * `l4_protocol: 'SCTP'` is an np2dfw extension that only the `extended` conversion profile produces.
