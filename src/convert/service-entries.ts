@@ -1,33 +1,9 @@
 import type { PolicyPort } from '../k8s/network-policy.ts';
 import type { Protocol } from '../k8s/protocol.ts';
-import { MAX_PORT_VALUES_PER_ENTRY, type ServiceEntry } from '../model/service-entry.ts';
+import { chunkPortValues, type ServiceEntry } from '../model/service-entry.ts';
 import type { ConversionProblem } from './problem.ts';
 import type { ConversionProfile } from './profile.ts';
 import { REFUSAL } from './refusal-codes.ts';
-
-/** How many of an entry's 15 values a port value takes: a range counts 2. */
-export function portValueWeight(value: string): number {
-  return value.includes('-') ? 2 : 1;
-}
-
-/** Splits port values into chunks of at most 15 values each (a range counting 2), keeping their order. */
-export function chunkPortValues(values: readonly string[]): string[][] {
-  const chunks: string[][] = [];
-  let current: string[] = [];
-  let weight = 0;
-  for (const v of values) {
-    const w = portValueWeight(v);
-    if (weight + w > MAX_PORT_VALUES_PER_ENTRY) {
-      chunks.push(current);
-      current = [];
-      weight = 0;
-    }
-    current.push(v);
-    weight += w;
-  }
-  if (current.length) chunks.push(current);
-  return chunks;
-}
 
 /**
  * A rule's `ports` as service entries: one L4PortSetServiceEntry per protocol (split when more than 15 values),

@@ -3,7 +3,7 @@
 import type { Cluster } from '../k8s/cluster.ts';
 import { podId, podIsLive, type Pod } from '../k8s/pod.ts';
 import { familyOf, type Family } from '../net/ip-address.ts';
-import type { Endpoint } from './endpoint.ts';
+import { podEndpoint, type Endpoint } from './endpoint.ts';
 
 /** What an endpoint argument named: a pod (by name, or by one of its addresses) or an address outside the cluster. */
 export type EndpointArgument =
@@ -72,5 +72,5 @@ export function connectionFamily(from: EndpointArgument, to: EndpointArgument, f
 export function endpointFor(a: EndpointArgument, family: Family): Endpoint {
   if (a.kind === 'external') return { kind: 'external', id: a.ip, ip: a.ip, family };
   const ip = a.ip ?? a.pod.ips.find((x) => familyOf(x) === family)!;
-  return { kind: 'pod', id: podId(a.pod), pod: a.pod, ip, family };
+  return podEndpoint(a.pod, ip, family);
 }

@@ -1,4 +1,4 @@
-import type { Pod } from '../k8s/pod.ts';
+import { podId, type Pod } from '../k8s/pod.ts';
 import type { Family } from '../net/ip-address.ts';
 
 /**
@@ -8,3 +8,8 @@ import type { Family } from '../net/ip-address.ts';
 export type Endpoint =
   | { readonly kind: 'pod'; readonly id: string; readonly pod: Pod; readonly ip: string; readonly family: Family }
   | { readonly kind: 'external'; readonly id: string; readonly ip: string; readonly family: Family };
+
+/** A pod at one of its addresses, under the pod's id (`podId`). */
+export function podEndpoint(pod: Pod, ip: string, family: Family): Endpoint {
+  return { kind: 'pod', id: podId(pod), pod, ip, family };
+}

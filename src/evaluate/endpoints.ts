@@ -1,7 +1,7 @@
 import type { Cluster } from '../k8s/cluster.ts';
-import { podId, podIsLive } from '../k8s/pod.ts';
+import { podIsLive } from '../k8s/pod.ts';
 import { familyOf, type Family } from '../net/ip-address.ts';
-import type { Endpoint } from './endpoint.ts';
+import { podEndpoint, type Endpoint } from './endpoint.ts';
 
 /**
  * The endpoints of a cluster for one address family: every live pod that has an address of that family (in
@@ -13,7 +13,7 @@ export function endpointsOf(cluster: Cluster, family: Family, externals: readonl
   for (const pod of cluster.pods) {
     if (!podIsLive(pod)) continue;
     const ip = pod.ips.find((a) => familyOf(a) === family);
-    if (ip) out.push({ kind: 'pod', id: podId(pod), pod, ip, family });
+    if (ip) out.push(podEndpoint(pod, ip, family));
   }
   for (const ip of externals) {
     if (familyOf(ip) === family) out.push({ kind: 'external', id: ip, ip, family });

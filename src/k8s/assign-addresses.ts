@@ -1,4 +1,4 @@
-import { formatAddress, familyOf, addressValue, type Family } from '../net/ip-address.ts';
+import { addressBits, formatAddress, familyOf, addressValue, type Family } from '../net/ip-address.ts';
 import type { InputProblem } from './invalid-input.ts';
 import { podId, type Pod } from './pod.ts';
 
@@ -28,7 +28,7 @@ function parseRange(text: string): Range | string {
   const m = /^([^/\s]+)\/(\d{1,3})$/.exec(text.trim());
   const family = m ? familyOf(m[1]) : undefined;
   if (!m || !family) return `${text}: not a CIDR (such as ${DEFAULT_ASSIGN_CIDRS[4]} or ${DEFAULT_ASSIGN_CIDRS[6]})`;
-  const bits = family === 4 ? 32 : 128;
+  const bits = addressBits(family);
   const prefix = Number(m[2]);
   if (prefix > bits - 2) return `${text}: the prefix leaves no room for pods; use /${bits - 2} or shorter`;
   const value = addressValue(m[1], family);

@@ -1,7 +1,7 @@
 // Address ranges: the entries of an NSX IPAddressExpression (`10.0.0.1`, `10.0.0.0/24`, `10.0.0.1-10.0.0.9`)
 // as closed ranges, and a range as the exact list of CIDRs that covers it.
 import { cidrRange } from './cidr.ts';
-import { addressValue, familyOf, formatAddress, type Family } from './ip-address.ts';
+import { addressBits, addressValue, familyOf, formatAddress, type Family } from './ip-address.ts';
 
 /** A closed range of addresses of one family. */
 export interface AddressRange {
@@ -31,7 +31,7 @@ export function parseAddressRange(text: string): AddressRange | undefined {
   if (!family) return undefined;
   if (slash >= 0) {
     const prefix = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128)) return undefined;
+    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > addressBits(family)) return undefined;
   }
   const r = cidrRange(text);
   return { family: r.family, start: r.start, end: r.end };
@@ -44,7 +44,7 @@ export function addressRangeHolds(r: AddressRange, family: Family, value: bigint
 
 /** The fewest CIDRs that cover exactly the range, in address order (`10.0.0.1-10.0.0.6` -> 4 CIDRs). */
 export function rangeCidrs(r: AddressRange): string[] {
-  const bits = r.family === 4 ? 32 : 128;
+  const bits = addressBits(r.family);
   const out: string[] = [];
   let start = r.start;
   while (start <= r.end) {
@@ -62,7 +62,7 @@ export function rangeCidrs(r: AddressRange): string[] {
  * `first-last` (`0.0.0.0-9.255.255.255`).
  */
 export function formatAddressRange(first: bigint, last: bigint, family: Family): string {
-  const bits = family === 4 ? 32 : 128;
+  const bits = addressBits(family);
   const size = last - first + 1n;
   if (size > 0n && (size & (size - 1n)) === 0n && first % size === 0n) {
     const prefix = bits - (size.toString(2).length - 1);

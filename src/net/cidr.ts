@@ -1,5 +1,5 @@
 import { containsCidr, excludeCidr, normalizeCidr, parseCidr } from 'cidr-tools';
-import { formatAddress, type Family } from './ip-address.ts';
+import { addressBits, formatAddress, type Family } from './ip-address.ts';
 
 /** A CIDR as a closed range of addresses of one family. */
 export interface CidrRange {
@@ -16,7 +16,7 @@ export interface CidrRange {
 export function cidrRange(cidr: string): CidrRange {
   const p = parseCidr(cidr);
   const family = p.version;
-  const prefix = p.prefixPresent ? Number(p.prefix) : family === 4 ? 32 : 128;
+  const prefix = p.prefixPresent ? Number(p.prefix) : addressBits(family);
   return { family, start: p.start, end: p.end, prefix };
 }
 
@@ -40,7 +40,7 @@ export function cidrContains(outer: string, inner: string): boolean {
 export function subtractCidrs(cidr: string, except: readonly string[]): string[] {
   const family = cidrRange(cidr).family;
   const rest = except.length ? excludeCidr(cidr, [...except]) : [canonicalCidr(cidr)];
-  return rest.map((c) => (c.includes('/') ? c : `${c}/${family === 4 ? 32 : 128}`));
+  return rest.map((c) => (c.includes('/') ? c : `${c}/${addressBits(family)}`));
 }
 
 /** Whether the range holds the address (a bigint of the same family, see `addressValue`). */
@@ -75,7 +75,7 @@ export function cidrWithExceptHolds(set: CidrWithExcept, family: Family, address
 
 /** The CIDR of the given prefix length that holds an address (`10.1.2.3`, 16 -> `10.1.0.0/16`). */
 export function cidrAround(address: bigint, prefix: number, family: Family): string {
-  const bits = family === 4 ? 32n : 128n;
+  const bits = BigInt(addressBits(family));
   const host = bits - BigInt(prefix);
   const network = (address >> host) << host;
   return `${formatAddress(network, family)}/${prefix}`;

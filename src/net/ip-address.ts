@@ -4,6 +4,11 @@ import { parseIp, stringifyIp } from 'ip-bigint';
 /** An IP address family. */
 export type Family = 4 | 6;
 
+/** How many bits an address of the family has: 32 or 128. */
+export function addressBits(family: Family): 32 | 128 {
+  return family === 4 ? 32 : 128;
+}
+
 /** The family of an address, or undefined when it is not an IP address. */
 export function familyOf(ip: string): Family | undefined {
   const f = isIP(ip);

@@ -79,6 +79,12 @@ describe('workload manifests', () => {
       assert.equal(v.code, 0, `${target}: ${v.stdout}${v.stderr}`);
       assert.match(v.stdout, /equivalent/i);
     }
+    // Contrail's export names workload pods by their id (`shop/cart[StatefulSet]`); reading it back finds them.
+    const exported = runNp2dfw(['convert', ...WORKLOADS, '--target', 'contrail']);
+    assert.equal(exported.code, 0, exported.stderr);
+    const back = runNp2dfw(['verify', ...WORKLOADS, '--target', 'contrail', '--against', '-'], { stdin: exported.stdout });
+    assert.equal(back.code, 0, back.stdout + back.stderr);
+    assert.match(back.stdout, /equivalent/i);
     const c = runNp2dfw(['convert', ...WORKLOADS, '--target', 'antrea']);
     assert.equal(c.code, 0, c.stderr);
     assert.match(c.stdout, /kind: ClusterNetworkPolicy/);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
 import { ConversionError } from '../../src/convert/conversion-error.ts';
 import { DROP_BAND_START } from '../../src/convert/placement.ts';
-import { chunkPortValues } from '../../src/convert/service-entries.ts';
+import { chunkPortValues } from '../../src/model/service-entry.ts';
 import { loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
 import type { Group } from '../../src/model/group.ts';
 import type { Rule } from '../../src/model/rule.ts';

@@ -1,4 +1,5 @@
 import type { Refusal } from '../../evaluate/target.ts';
+import { countOf } from '../../evaluate/counts.ts';
 
 /**
  * One line per refused policy: `ns/name (uid U): CODE at field.path: why`; a uid that names no policy has no
@@ -14,5 +15,5 @@ export function formatRefusals(refusals: readonly Refusal[]): string {
 /** `1 policy` / `4 policies`: how many distinct policies the refusals name (a policy may be refused for several reasons). */
 export function refusedPolicies(refusals: readonly Refusal[]): string {
   const n = new Set(refusals.map((r) => r.uid)).size;
-  return `${n} ${n === 1 ? 'policy' : 'policies'}`;
+  return countOf(n, 'policy', 'policies');
 }

@@ -1,15 +1,9 @@
 // The ports and addresses a DFW configuration names: every service entry's destination ports and every static
 // IP member of every group, however deeply nested.
 import type { DfwConfig } from '../../model/dfw-config.ts';
+import { parsePortValue } from '../../model/service-entry.ts';
 import type { PortBoundary } from '../boundaries.ts';
 import type { TargetBoundaries } from '../target.ts';
-
-/** A `destination_ports` value (`"53"`, `"8080-8090"`) as a range; undefined when it is neither. */
-function portRange(text: string): { first: number; last: number } | undefined {
-  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);
-  if (!m) return undefined;
-  return { first: Number(m[1]), last: Number(m[2] ?? m[1]) };
-}
 
 /** Every `ip_addresses` entry in an expression list, nested expressions included. */
 function expressionAddresses(expressions: readonly unknown[], out: string[]): void {
@@ -36,7 +30,7 @@ export function dfwBoundaries(config: DfwConfig): TargetBoundaries {
       for (const entry of list(rule.service_entries)) {
         if (entry.resource_type !== 'L4PortSetServiceEntry') continue;
         for (const v of list(entry.destination_ports)) {
-          const r = portRange(v);
+          const r = parsePortValue(v);
           if (r) ports.push({ protocol: entry.l4_protocol, ...r });
         }
       }

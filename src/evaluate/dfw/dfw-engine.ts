@@ -10,7 +10,7 @@ import type { DfwConfig, Origin } from '../../model/dfw-config.ts';
 import { clusterControlPlanePath, DOMAIN_PATH } from '../../model/paths.ts';
 import type { Rule } from '../../model/rule.ts';
 import { CATEGORIES, type SecurityPolicy } from '../../model/security-policy.ts';
-import type { ServiceEntry } from '../../model/service-entry.ts';
+import { parsePortValue, type ServiceEntry } from '../../model/service-entry.ts';
 import { BitMatrix } from '../bit-matrix.ts';
 import { OTHER_PROTOCOLS, type Connection, type PortQuery } from '../connection.ts';
 import type { ConnectionDecision, Decision, StageVerdict } from '../decision.ts';
@@ -77,9 +77,10 @@ type CompiledEntry =
 
 function compileEntry(e: ServiceEntry): CompiledEntry {
   if (e.resource_type === 'NamedPortServiceEntry') return { kind: 'named', protocol: e.l4_protocol, name: e.port_name };
+  // A value that is no port or range matches no port (and still keeps the entry from meaning "every port").
   const ranges = e.destination_ports.map((v): [number, number] => {
-    const dash = v.indexOf('-');
-    return dash < 0 ? [Number(v), Number(v)] : [Number(v.slice(0, dash)), Number(v.slice(dash + 1))];
+    const r = parsePortValue(v);
+    return r ? [r.first, r.last] : [1, 0];
   });
   return { kind: 'ports', protocol: e.l4_protocol, ranges };
 }

@@ -2,7 +2,7 @@
 // (pkg/controller/networkpolicy/networkpolicy_controller_perf_test.go), scalable down, and a random shape that
 // exercises every NetworkPolicy feature the reference engine implements.
 import { cidrAround } from '../../net/cidr.ts';
-import { formatAddress, type Family } from '../../net/ip-address.ts';
+import { addressBits, formatAddress, type Family } from '../../net/ip-address.ts';
 import { buildCluster, type Cluster } from '../cluster.ts';
 import { NAMESPACE_NAME_LABEL, type LabelSelector, type LabelSelectorRequirement, type Labels } from '../labels.ts';
 import type { Namespace } from '../namespace.ts';
@@ -220,7 +220,7 @@ function randomIpBlock(s: RandomState): PolicyPeer {
   const { rng } = s;
   const family: Family = s.v6.length && (rng.chance(0.4) || !s.v4.length) ? 6 : 4;
   const pool = family === 4 ? s.v4 : s.v6;
-  const bits = family === 4 ? 32 : 128;
+  const bits = addressBits(family);
   const base = pool.length ? rng.pick(pool) : family === 4 ? 0x0a000001n : 0xfd00n << 112n;
   const prefixes = family === 4 ? [0, 8, 16, 24, 26, 28, 30, 32] : [0, 64, 112, 120, 124, 126, 128];
   const prefix = rng.pick(prefixes);

@@ -2,7 +2,7 @@ import type { DfwConfig, Origin } from '../../model/dfw-config.ts';
 import { DOMAIN_PATH, idOfPath } from '../../model/paths.ts';
 import type { Rule } from '../../model/rule.ts';
 import { CATEGORIES, type Category, type SecurityPolicy } from '../../model/security-policy.ts';
-import type { ServiceEntry } from '../../model/service-entry.ts';
+import { parsePortValue, type ServiceEntry } from '../../model/service-entry.ts';
 import {
   ANTREA_API_VERSION, type AntreaAppliedTo, type AntreaObjects, type AntreaPeer, type AntreaPort, type AntreaRule,
   type ClusterGroup, type ClusterNetworkPolicy,
@@ -34,13 +34,9 @@ function portsOf(entries: readonly ServiceEntry[]): AntreaPort[] {
     if (e.source_ports.length) throw new UnrealizableError(`service entry ${e.id}: source ports are not realized`);
     if (e.destination_ports.length === 0) { out.push({ protocol: e.l4_protocol }); continue; }
     for (const p of e.destination_ports) {
-      const dash = p.indexOf('-');
-      if (dash < 0) out.push({ protocol: e.l4_protocol, port: Number(p) });
-      else {
-        const from = Number(p.slice(0, dash));
-        const to = Number(p.slice(dash + 1));
-        out.push(from === to ? { protocol: e.l4_protocol, port: from } : { protocol: e.l4_protocol, port: from, endPort: to });
-      }
+      const r = parsePortValue(p);
+      if (!r) throw new UnrealizableError(`service entry ${e.id}: destination port ${JSON.stringify(p)} is not a port or port range`);
+      out.push(r.first === r.last ? { protocol: e.l4_protocol, port: r.first } : { protocol: e.l4_protocol, port: r.first, endPort: r.last });
     }
   }
   return out;

@@ -6,7 +6,7 @@
 import type { Cluster } from '../../k8s/cluster.ts';
 import type { FieldPath } from '../../k8s/field-path.ts';
 import type { InputProblem } from '../../k8s/invalid-input.ts';
-import { podIsLive } from '../../k8s/pod.ts';
+import { podId, podIsLive } from '../../k8s/pod.ts';
 import { isObject, type JsonObject } from '../../k8s/validate/shape.ts';
 import { familyOf } from '../../net/ip-address.ts';
 import {
@@ -313,7 +313,7 @@ export function decodeContrailConfig(file: string, doc: unknown, cluster: Cluste
     workloads.push({ pod, tags: t });
   });
   for (const pod of cluster.pods) {
-    const id = `${pod.namespace}/${pod.name}`;
+    const id = podId(pod);
     if (podIsLive(pod) && !pod.hostNetwork && !seen.has(id)) problems.push({ file, path: ['workloads'], message: `pod ${id} has no entry: the tags of its interface are unknown` });
   }
   if (problems.length > before || sets.length !== 1) return undefined;

@@ -1,5 +1,5 @@
 import { stringifyIp } from 'ip-bigint';
-import { ipToBigInt, type Family } from '../../net/ip-address.ts';
+import { addressBits, ipToBigInt, type Family } from '../../net/ip-address.ts';
 
 /** A protected pod's address and the chain its packets go to. */
 export interface DispatchEntry {
@@ -25,7 +25,7 @@ export const DISPATCH_BITS = 4;
 export function dispatchTree(
   entries: readonly DispatchEntry[], family: Family, flag: '-s' | '-d', root: string, chainName: (n: number) => string,
 ): { lines: string[]; chains: string[] } {
-  const bits = family === 4 ? 32 : 128;
+  const bits = addressBits(family);
   const host = family === 4 ? '/32' : '/128';
   const lines: string[] = [];
   const chains: string[] = [];

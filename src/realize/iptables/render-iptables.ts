@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Family } from '../../net/ip-address.ts';
+import { chunkPortValues } from '../../model/service-entry.ts';
 import { dispatchTree, DISPATCH_LEAF } from './dispatch-tree.ts';
 import type { AddressSet, NodePlan, PeerMatch, PlanRule, ServiceMatch } from './node-plan.ts';
 
@@ -72,23 +73,12 @@ export function renderIpset(plan: NodePlan, names: IptablesNames): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-/** `multiport --dports` takes 15 values, a range counting 2: the ports in chunks that fit. */
+/** The most values `multiport --dports` takes (the kernel's XT_MULTI_PORTS), a range counting 2. */
+const MULTIPORT_MAX_VALUES = 15;
+
+/** `multiport --dports` takes 15 values, a range counting 2: the ports in chunks that fit, ranges as `first:last`. */
 export function multiportChunks(ports: readonly string[]): string[][] {
-  const out: string[][] = [];
-  let cur: string[] = [];
-  let weight = 0;
-  for (const p of ports) {
-    const w = p.includes('-') ? 2 : 1;
-    if (weight + w > 15) {
-      out.push(cur);
-      cur = [];
-      weight = 0;
-    }
-    cur.push(p.replace('-', ':'));
-    weight += w;
-  }
-  if (cur.length) out.push(cur);
-  return out;
+  return chunkPortValues(ports, MULTIPORT_MAX_VALUES).map((chunk) => chunk.map((p) => p.replace('-', ':')));
 }
 
 /** How a rule refers to a set: by its ipset name, or (plain iptables, no sets) by the set itself, inlined. */

@@ -1,3 +1,5 @@
+import { countOf } from '../../evaluate/counts.ts';
+
 /**
  * Brute-force protection of password logins, as NSX's authentication policy does it (its defaults): after
  * `maxFailures` (5) wrong passwords for one user within `resetSeconds` (900 s), the account is locked for
@@ -104,7 +106,7 @@ export class LoginGuard {
     this.#pending.clear();
     for (const p of entries) {
       this.#write({ action: p.action, user: p.user, client: p.client, count: p.count, status: p.status, first: p.first, last: p.last,
-        detail: `${p.count} ${p.action === 'auth.failure' ? 'failed login' : 'refused request'}${p.count === 1 ? '' : 's'} from ${p.client} between ${new Date(p.first).toISOString()} and ${new Date(p.last).toISOString()}: ${p.why}` });
+        detail: `${countOf(p.count, p.action === 'auth.failure' ? 'failed login' : 'refused request')} from ${p.client} between ${new Date(p.first).toISOString()} and ${new Date(p.last).toISOString()}: ${p.why}` });
     }
   }
 }

@@ -1,7 +1,7 @@
 // A group's effective members in one cluster: the live pods its criteria select (at any of their addresses),
 // and the addresses it names.
 import { compileGroup } from '../../evaluate/dfw/group-membership.ts';
-import type { Endpoint } from '../../evaluate/endpoint.ts';
+import { podEndpoint } from '../../evaluate/endpoint.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { podIsLive } from '../../k8s/pod.ts';
 import type { Group } from '../../model/group.ts';
@@ -22,10 +22,7 @@ export function podMembers(group: Group, cluster: Cluster): MemberView[] {
   const out: MemberView[] = [];
   for (const pod of cluster.pods) {
     if (!podIsLive(pod)) continue;
-    const member = pod.ips.some((ip) => {
-      const e: Endpoint = { kind: 'pod', id: `${pod.namespace}/${pod.name}`, pod, ip, family: familyOf(ip)! };
-      return compiled.has(e);
-    });
+    const member = pod.ips.some((ip) => compiled.has(podEndpoint(pod, ip, familyOf(ip)!)));
     if (member) out.push({ cluster: cluster.name, namespace: pod.namespace, name: pod.name, labels: pod.labels, ips: pod.ips });
   }
   return out;

@@ -7,6 +7,7 @@ import {
   IMPORT_ERROR, planImport, type ImportOptions, type ImportPlan, type ImportRequest, type ImportResponse,
 } from './import-plan.ts';
 import type { ClusterVerification } from './verify-clusters.ts';
+import { countOf } from '../../evaluate/counts.ts';
 
 export { IMPORT_ERROR, type ImportOnError, type ImportRequest, type ImportResponse, type ImportErrorMessage, type ImportErrorItem } from './import-plan.ts';
 
@@ -98,7 +99,7 @@ export async function runImport(ctx: ServerContext, req: ImportRequest, options:
         const general = refusedAsDifferent
           ? [...plan.response.errors_general, { errors: plan.verification.filter((v) => !v.equivalent).map((v) => ({
             error_code: IMPORT_ERROR.NOT_EQUIVALENT,
-            error_message: `cluster ${v.cluster}: ${v.error ?? `${v.differences} connection${v.differences === 1 ? '' : 's'} would change verdict`}; nothing was imported (require_equivalent=true)`,
+            error_message: `cluster ${v.cluster}: ${v.error ?? `${countOf(v.differences, 'connection')} would change verdict`}; nothing was imported (require_equivalent=true)`,
           })) }]
           : plan.response.errors_general;
         const answer: ImportAnswer = {

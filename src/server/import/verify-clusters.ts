@@ -7,6 +7,7 @@ import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { InventoryStore, PolicyLocation } from '../store/inventory-store.ts';
 import type { PolicyStore, UndecodableObject } from '../store/policy-store.ts';
+import { countOf } from '../../evaluate/counts.ts';
 
 /** One connection on which the cluster's state now differs from what Kubernetes enforced. */
 export interface ServerCounterexample {
@@ -69,7 +70,7 @@ export function verifyConfig(inventory: InventoryStore, clusters: readonly strin
     ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification could not run', counterexamples: [], error });
   if (undecodable.length) {
     const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
-    return clusters.map((name) => failed(name, `${undecodable.length} stored object${undecodable.length === 1 ? '' : 's'} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
+    return clusters.map((name) => failed(name, `${countOf(undecodable.length, 'stored object')} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
   return clusters.map((name) => {
     try {

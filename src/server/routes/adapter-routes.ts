@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Endpoint } from '../../evaluate/endpoint.ts';
+import { podEndpoint, type Endpoint } from '../../evaluate/endpoint.ts';
 import { createDfwEngine } from '../../evaluate/dfw/dfw-engine.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import { clusterControlPlanePath, securityPolicyPath } from '../../model/paths.ts';
@@ -120,14 +120,14 @@ function modelAnswer(ctx: ServerContext, t: Traceflow): { verdict: 'delivered' |
       const inCluster = cluster.pods.find((p) => p.ips.includes(t.destination.ip!));
       const family = familyOf(t.destination.ip);
       if (!family) return { error: `destination ${t.destination.ip} is not an IP address` };
-      dst = inCluster ? { kind: 'pod', id: `${inCluster.namespace}/${inCluster.name}`, pod: inCluster, ip: t.destination.ip, family } : { kind: 'external', id: t.destination.ip, ip: t.destination.ip, family };
+      dst = inCluster ? podEndpoint(inCluster, t.destination.ip, family) : { kind: 'external', id: t.destination.ip, ip: t.destination.ip, family };
     } else {
       const p = cluster.pods.find((x) => x.namespace === t.destination.namespace && x.name === t.destination.pod);
       if (!p || p.ips.length === 0) return { error: `pod ${t.destination.namespace}/${t.destination.pod} is not in the inventory with an address` };
-      dst = { kind: 'pod', id: `${p.namespace}/${p.name}`, pod: p, ip: p.ips[0], family: familyOf(p.ips[0])! };
+      dst = podEndpoint(p, p.ips[0], familyOf(p.ips[0])!);
     }
     const srcIp = src.ips.find((ip) => familyOf(ip) === dst.family) ?? src.ips[0];
-    const source: Endpoint = { kind: 'pod', id: `${src.namespace}/${src.name}`, pod: src, ip: srcIp, family: familyOf(srcIp)! };
+    const source = podEndpoint(src, srcIp, familyOf(srcIp)!);
     const imported = new Set(ctx.inventory.importedUids(t.cluster));
     const remaining = createKubernetesEngine(cluster, { policies: cluster.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
     const engine = createDfwEngine(storedDfwConfig(ctx), cluster, { remaining, name: 'dfw' });

@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import { ApiError, ERROR_CODES, notFound } from '../http/api-error.ts';
 import { listResult, type ListResult, type PageRequest } from '../http/paging.ts';
 import { StatementCache } from '../db/statement-cache.ts';
+import { countOf } from '../../evaluate/counts.ts';
 
 /** The kinds a cluster reports, with the apiVersions accepted. Namespace, Pod and NetworkPolicy are validated fully. */
 export const INVENTORY_KINDS: Readonly<Record<string, readonly string[]>> = {
@@ -150,7 +151,7 @@ export function checkInventoryObjects(cluster: string, objects: readonly unknown
   }
   if (problems.length) {
     throw new ApiError(400, ERROR_CODES.INVALID_INVENTORY,
-      `the inventory of cluster ${cluster} has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]}`,
+      `the inventory of cluster ${cluster} has ${countOf(problems.length, 'problem')}: ${problems[0]}`,
       problems.slice(0, 100).map((m) => ({ error_code: ERROR_CODES.INVALID_INVENTORY, error_message: m })));
   }
   return out;
