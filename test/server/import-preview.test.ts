@@ -83,7 +83,7 @@ describe('import: dry run and the equivalence gate', () => {
     const base = ['import', '--server', f.url, '--user', 'secadmin', '--password', PASSWORD];
     const dry = await cli([...base, '--dry-run', '--ids', uid(1)]);
     assert.equal(dry.status, 0, dry.stderr);
-    assert.match(dry.stdout, /^dry run: would import 1 of 1 NetworkPolicies \(on_error=ABORT\); nothing was written$/m);
+    assert.match(dry.stdout, /^dry run: would import 1 of 1 NetworkPolicy \(on_error=ABORT\); nothing was written$/m);
     assert.match(dry.stdout, /^would write \d+ groups and 2 security policies/m);
     assert.equal(counts().policies, 2);
     const gated = await cli([...base, '--require-equivalent', '--on-error', 'continue', '--ids', uid(1), uid(2)]);
