@@ -18,11 +18,13 @@ import type { AntreaObjects } from '../realize/antrea/antrea-objects.ts';
 import { kubeNameOf } from '../realize/antrea/kube-name.ts';
 import { realizeDfwConfig } from '../realize/antrea/realize-dfw.ts';
 import { UnrealizableError } from '../realize/antrea/realize-dfw-groups.ts';
+import { objectsForServedSchemas } from '../realize/antrea/for-version.ts';
+import { pruneWithSchema } from '../realize/antrea/validate/prune.ts';
+import { formatFieldPath } from '../k8s/field-path.ts';
 import type { Informer } from './informer.ts';
 import { kubeRequest, resourcePath, type ResourceRef } from './kube-http.ts';
 import { at, isObject, jsonEqual, type Json, type KubeObject, messageOf, statusOf } from './kube-object.ts';
 import type { ManagerApi, RealizationStateReport } from './manager-api.ts';
-import { prunedFields } from './served-schemas.ts';
 
 /** The label that marks the objects this cluster's adapter manages (and the selector of its informers). */
 export const ADAPTER_LABEL = 'np2dfw.io/adapter-cluster';
@@ -159,16 +161,25 @@ export class Realizer {
       objects = realize(ok);
     }
     const policyOfObject = new Map(ok.map((p) => [kubeNameOf(p.id), p.id]));
-    // What the API server would prune makes the policies that use it an error: never written half.
+    // For the schemas the API server serves: before Antrea 2.2 (no ipBlock `except`) every except is written as
+    // the positive CIDRs it leaves, which match the same addresses. A policy whose rules then match nothing has no
+    // object at all (an ACNP without effective rules enforces nothing) and is realized as it is.
     const schemas = await this.#d.schemas();
+    objects = objectsForServedSchemas(objects, schemas);
+    const written = new Set(objects.policies.map((c) => c.metadata.name));
+    for (const [name, id] of policyOfObject) {
+      if (!written.has(name)) states.set(id, { policyId: id, revision: revisions.get(id), state: 'REALIZED' });
+    }
+    // Whatever else the API server would prune makes the policies that use it an error: never written half.
+    const prunedOf = (kind: string, o: object): string[] => pruneWithSchema(o as Json, schemas.get(kind) ?? {}).pruned.map(formatFieldPath);
     const badGroups = new Map<string, string>();
     for (const g of objects.clusterGroups) {
-      const pruned = prunedFields(g as unknown as Json, schemas.get('ClusterGroup') ?? {});
+      const pruned = prunedOf('ClusterGroup', g);
       if (pruned.length) badGroups.set(g.metadata.name, `ClusterGroup ${g.metadata.name}: the API server's schema has no ${pruned.join(', ')} (an older Antrea); not written`);
     }
     for (const cnp of objects.policies) {
       const id = policyOfObject.get(cnp.metadata.name)!;
-      const pruned = prunedFields(cnp as unknown as Json, schemas.get('ClusterNetworkPolicy') ?? {});
+      const pruned = prunedOf('ClusterNetworkPolicy', cnp);
       const groupProblem = [...referencedGroups(cnp.spec)].map((g) => badGroups.get(g)).find((m) => m !== undefined);
       const message = pruned.length ? `ClusterNetworkPolicy ${cnp.metadata.name}: the API server's schema has no ${pruned.join(', ')} (an older Antrea); not written` : groupProblem;
       if (message) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningAdapter } from '../../src/adapter/adapter.ts';
-import { ANTREA, startHarness, until, type Harness } from './harness.ts';
+import { ANTREA, ANTREA_LIST_KINDS, CORE_LIST_KINDS, kubectlGetYaml, startHarness, until, verifySnapshotWithCli, type Harness } from './harness.ts';
 import { allows, loadRbac } from './rbac.ts';
 
 type Json = Record<string, any>;
@@ -13,6 +13,8 @@ const POLICIES = '/policy/api/v1/infra/domains/default/security-policies';
 describe('np2dfw adapter against a local API server and np2dfw serve', () => {
   let h: Harness;
   let adapter: RunningAdapter;
+  /** The cluster before anything is imported, as `kubectl get namespaces,pods,networkpolicies -A -o yaml` prints it. */
+  let original: string;
   const get = async (path: string): Promise<Json> => (await h.manager.call('GET', path, { user: 'admin' })).body;
   const names = async (path: string): Promise<string[]> => ((await get(path)).results ?? []).map((o: Json) => `${o.namespace ? `${o.namespace}/` : ''}${o.name}`).sort();
   const acnps = (): Json[] => h.kube.objects.list(ANTREA, 'ClusterNetworkPolicy');
@@ -20,6 +22,7 @@ describe('np2dfw adapter against a local API server and np2dfw serve', () => {
 
   before(async () => {
     h = await startHarness();
+    original = await kubectlGetYaml(h.kube, CORE_LIST_KINDS);
     adapter = await h.startAdapter();
   });
   after(() => h.close());
@@ -69,6 +72,14 @@ describe('np2dfw adapter against a local API server and np2dfw serve', () => {
     // The NetworkPolicy not imported stays; the manager's removal queue is empty.
     assert.deepEqual(h.kube.objects.list('networking.k8s.io/v1', 'NetworkPolicy').map((o) => o.metadata.name), ['deny-all']);
     await until('removals done', async () => (await get(`${FABRIC}/pending-removals`)).results.length === 0);
+    // The objects in the cluster now, read back as `kubectl get networkpolicies,tiers,clustergroups,
+    // clusternetworkpolicies -A -o yaml` prints them, verify equivalent to the original NetworkPolicies (with the one
+    // not imported) with the real CLI.
+    const snapshot = await kubectlGetYaml(h.kube, [CORE_LIST_KINDS[2], ...ANTREA_LIST_KINDS]);
+    const cli = verifySnapshotWithCli(original, snapshot);
+    assert.equal(cli.code, 0, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, /equivalent/);
+    assert.doesNotMatch(cli.stdout, /not equivalent/);
   });
 
   it('reverts an edited ClusterNetworkPolicy, brings a deleted one back, and never touches unmanaged objects', async () => {

@@ -2,7 +2,12 @@
 // Antrea's CRDs, a real `np2dfw serve` (test/server fixture), and a small loop that PLAYS THE ANTREA CONTROLLER:
 // it marks every ClusterNetworkPolicy Realized for its current generation (as Antrea's status manager does), and
 // publishes AntreaControllerInfo/AntreaAgentInfo. Nothing here replaces @kubernetes/client-node or the manager.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { startAdapter, type RunningAdapter } from '../../src/adapter/adapter.ts';
+import { runNp2dfw, type CliRun } from '../cli/run-cli.ts';
 import { NsxClient } from '../../src/client/nsx-client.ts';
 import { startKubeApiServer, type KubeApiServer, type KubeApiServerOptions } from '../kube-apiserver/kube-apiserver.ts';
 import { namespace, PASSWORD, pod, startFixture, type Fixture } from '../server/server-fixture.ts';
@@ -101,4 +106,44 @@ export async function startHarness(kubeOptions: KubeApiServerOptions = {}): Prom
       await manager.close();
     },
   };
+}
+
+/** `kubectl get <kinds> -A -o yaml`: one List, each item with apiVersion and kind, read over HTTP. */
+export async function kubectlGetYaml(kube: KubeApiServer, kinds: readonly { path: string; apiVersion: string; kind: string }[]): Promise<string> {
+  const items: Json[] = [];
+  for (const k of kinds) {
+    const res = await fetch(`${kube.url}${k.path}`, { headers: { authorization: `Bearer ${kube.token}` } });
+    const list = await res.json() as Json;
+    for (const i of list.items) items.push({ apiVersion: k.apiVersion, kind: k.kind, ...i });
+  }
+  return stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } });
+}
+
+export const CORE_LIST_KINDS = [
+  { path: '/api/v1/namespaces', apiVersion: 'v1', kind: 'Namespace' },
+  { path: '/api/v1/pods', apiVersion: 'v1', kind: 'Pod' },
+  { path: '/apis/networking.k8s.io/v1/networkpolicies', apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+] as const;
+export const ANTREA_LIST_KINDS = [
+  { path: '/apis/crd.antrea.io/v1beta1/tiers', apiVersion: ANTREA, kind: 'Tier' },
+  { path: '/apis/crd.antrea.io/v1beta1/clustergroups', apiVersion: ANTREA, kind: 'ClusterGroup' },
+  { path: '/apis/crd.antrea.io/v1beta1/clusternetworkpolicies', apiVersion: ANTREA, kind: 'ClusterNetworkPolicy' },
+] as const;
+
+/**
+ * The acceptance check with the real CLI: the original cluster (Namespaces, Pods, NetworkPolicies) and the
+ * snapshot of the cluster now (`kubectl get -o yaml` of the NetworkPolicies left and the Antrea objects, one List) written to
+ * temporary files, then `np2dfw verify --target antrea --against SNAPSHOT -f ORIGINAL`.
+ */
+export function verifySnapshotWithCli(original: string, snapshot: string, extra: readonly string[] = []): CliRun {
+  const dir = mkdtempSync(join(tmpdir(), 'np2dfw-adapter-snapshot-'));
+  try {
+    const originalFile = join(dir, 'original.yaml');
+    const snapshotFile = join(dir, 'snapshot.yaml');
+    writeFileSync(originalFile, original);
+    writeFileSync(snapshotFile, snapshot);
+    return runNp2dfw(['verify', '--target', 'antrea', '--against', snapshotFile, '-f', originalFile, ...extra]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

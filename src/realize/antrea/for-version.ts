@@ -4,6 +4,8 @@
 import { subtractCidrs } from '../../net/cidr.ts';
 import type { AntreaIPBlock, AntreaObjects, AntreaPeer, AntreaRule, ClusterGroup, ClusterNetworkPolicy } from './antrea-objects.ts';
 import { hasIpBlockExcept, type AntreaVersion } from './antrea-version.ts';
+import type { JsonObject } from '../../k8s/validate/shape.ts';
+import { pruneWithSchema } from './validate/prune.ts';
 
 /** The blocks matching exactly what `b` matches, none with `except` (empty when the excepts cover the CIDR). */
 export function positiveBlocks(b: AntreaIPBlock): AntreaIPBlock[] {
@@ -45,12 +47,35 @@ function lowerGroup(g: ClusterGroup): ClusterGroup {
   return { ...g, spec: { ...g.spec, ipBlocks: g.spec.ipBlocks.flatMap(positiveBlocks) } };
 }
 
-/** The objects as the release takes them: unchanged from 2.2 on; before it, every `except` turned positive. */
-export function objectsForVersion(objects: AntreaObjects, version: AntreaVersion): AntreaObjects {
-  if (hasIpBlockExcept(version)) return objects;
+/** The objects with every ipBlock `except` turned into positive CIDRs (what a release before 2.2 takes). */
+export function withoutExcept(objects: AntreaObjects): AntreaObjects {
   return {
     tiers: objects.tiers,
     clusterGroups: objects.clusterGroups.map(lowerGroup),
     policies: objects.policies.map(lowerPolicy).filter((p): p is ClusterNetworkPolicy => p !== undefined),
   };
+}
+
+/** The objects as the release takes them: unchanged from 2.2 on; before it, every `except` turned positive. */
+export function objectsForVersion(objects: AntreaObjects, version: AntreaVersion): AntreaObjects {
+  return hasIpBlockExcept(version) ? objects : withoutExcept(objects);
+}
+
+/** Whether a pruned field is an ipBlock's `except` (`spec.ingress[0].from[1].ipBlock.except`, `spec.ipBlocks[0].except`). */
+function isExceptPath(path: readonly (string | number)[]): boolean {
+  const n = path.length;
+  return path[n - 1] === 'except' && (path[n - 2] === 'ipBlock' || (typeof path[n - 2] === 'number' && path[n - 3] === 'ipBlocks'));
+}
+
+/**
+ * The objects as an API server serving these CRD schemas (openAPIV3Schema by kind) takes them: when its schemas
+ * have no ipBlock `except` (Antrea before 2.2), every `except` turned positive, exactly as objectsForVersion does
+ * for a named release. Whatever else the schemas would prune is left for the caller to refuse.
+ */
+export function objectsForServedSchemas(objects: AntreaObjects, schemas: ReadonlyMap<string, JsonObject>): AntreaObjects {
+  const dropsExcept = (kind: string, list: readonly object[]): boolean => {
+    const schema = schemas.get(kind);
+    return schema !== undefined && list.some((o) => pruneWithSchema(o as JsonObject, schema).pruned.some(isExceptPath));
+  };
+  return dropsExcept('ClusterGroup', objects.clusterGroups) || dropsExcept('ClusterNetworkPolicy', objects.policies) ? withoutExcept(objects) : objects;
 }

@@ -1,7 +1,8 @@
 // Structural-schema pruning as the Kubernetes API server does it for custom resources: every field an object's
 // CRD schema does not declare is dropped, silently, before the object is stored. An Antrea release older than the
 // fields an object uses therefore keeps a different object than the one applied (before 2.2, an ipBlock without
-// its `except`). np2dfw prunes with the release's own schemas and says what went.
+// its `except`). np2dfw prunes with the release's own schemas, or with the schemas a live API server serves (the
+// cluster adapter), and says what went. This is the project's one pruning implementation.
 import type { FieldPath } from '../../../k8s/field-path.ts';
 import { isObject, type JsonObject } from '../../../k8s/validate/shape.ts';
 import { crdSchemaDir, type AntreaVersion } from '../antrea-version.ts';
@@ -40,9 +41,11 @@ function pruneValue(value: unknown, schema: JsonObject | undefined, path: FieldP
   return out;
 }
 
-/** Prunes one object of a kind with the CRD schema of a release (the input is not changed). */
-export function pruneObject(kind: AntreaKind, object: JsonObject, version: AntreaVersion): Pruned {
-  const schema = readCrdSchema(kind, crdSchemaDir(version)).schema;
+/**
+ * Prunes one object with a CRD's openAPIV3Schema: a release's as np2dfw ships it, or the one an API server serves
+ * (the cluster adapter reads it from the server). The input is not changed.
+ */
+export function pruneWithSchema(object: JsonObject, schema: JsonObject): Pruned {
   const properties = schemaObject(schema.properties) ?? {};
   const pruned: FieldPath[] = [];
   const out: JsonObject = {};
@@ -52,4 +55,9 @@ export function pruneObject(kind: AntreaKind, object: JsonObject, version: Antre
     else pruned.push([k]);
   }
   return { object: out, pruned };
+}
+
+/** Prunes one object of a kind with the CRD schema of a release (the input is not changed). */
+export function pruneObject(kind: AntreaKind, object: JsonObject, version: AntreaVersion): Pruned {
+  return pruneWithSchema(object, readCrdSchema(kind, crdSchemaDir(version)).schema);
 }
