@@ -10,6 +10,7 @@ import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { Group } from '../../model/group.ts';
 import type { Rule } from '../../model/rule.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
+import { GroupExpressionError } from '../../model/group-expression.ts';
 import { DfwDecodeError, decodeGroup, decodeRule, decodeSecurityPolicy, groupPathsOf } from './decode-dfw.ts';
 import { storedOrigins } from '../../convert/stored-origins.ts';
 
@@ -60,6 +61,7 @@ function decoded<T>(what: string, decode: () => T): T {
     return decode();
   } catch (e) {
     if (e instanceof DfwDecodeError) throw badRequest(`${what}: ${e.message}`);
+    if (e instanceof GroupExpressionError) throw badRequest(e.message);
     throw e;
   }
 }
