@@ -143,7 +143,7 @@ describe('verify --against: an existing NSX configuration', () => {
     rule.source_groups = ['/infra/domains/default/groups/nowhere'];
     const r = runNp2dfw(['verify', ...SEED, '--target', 'nsx', '--against', '-'], { stdin: JSON.stringify(body) });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`Group ${String(group.path)}: .*expression\\[1\\]\\.resource_type: two criteria need a ConjunctionOperator`));
+    assert.match(r.stderr, new RegExp(`Group ${String(group.path)}: .*expression\\[1\\]: an expression has 2 entries: criteria and conjunctions must alternate`));
     assert.match(r.stderr, /source_groups\[0\]: group \/infra\/domains\/default\/groups\/nowhere is not in the input/);
   });
 });
