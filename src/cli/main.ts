@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError } from '../k8s/invalid-input.ts';
+import { GroupExpressionError } from '../model/group-expression.ts';
 import { CliError } from './cli-error.ts';
 import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
 import { endWithNpmParent } from './npm-parent.ts';
@@ -36,7 +37,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
 }
 
-function reportError(e: unknown): number {
+/** Reports a failure as one paragraph on stderr; returns the exit code. */
+export function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
     // help and version are not errors; commander has already printed its usage message.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
@@ -44,6 +46,11 @@ function reportError(e: unknown): number {
   }
   if (e instanceof InvalidInputError) {
     process.stderr.write(`error: ${e.message}\n`);
+    return EXIT.INVALID_INPUT;
+  }
+  if (e instanceof GroupExpressionError) {
+    // An NSX group expression np2dfw (like NSX) rejects: invalid input, with the group and the field named.
+    process.stderr.write(`error: invalid input: ${e.message}\n`);
     return EXIT.INVALID_INPUT;
   }
   if (e instanceof CliError) {

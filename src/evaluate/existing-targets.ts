@@ -9,6 +9,7 @@ import { parseDocuments, type RawObject } from '../k8s/parse-documents.ts';
 import type { InputText } from '../k8s/read-inputs.ts';
 import { structuredDocuments } from '../k8s/structured-documents.ts';
 import { decodeNsxConfig } from '../model/decode/decode-nsx-config.ts';
+import { GroupExpressionError } from '../model/group-expression.ts';
 import { clusterControlPlanePath, idOfPath } from '../model/paths.ts';
 import { DEFAULT_ANTREA_VERSION, type AntreaVersion } from '../realize/antrea/antrea-version.ts';
 import { decodeAntreaObjects } from '../realize/antrea/decode/decode-antrea-objects.ts';
@@ -46,7 +47,7 @@ function built(inputs: readonly InputText[], make: () => ReachabilityEngine): Re
   try {
     return make();
   } catch (e) {
-    if (e instanceof AntreaModelError || e instanceof ContrailModelError) {
+    if (e instanceof AntreaModelError || e instanceof ContrailModelError || e instanceof GroupExpressionError) {
       throw new InvalidInputError([{ file: inputs.map((i) => i.name).join(', '), path: [], message: e.message }]);
     }
     throw e;

@@ -266,3 +266,31 @@ export function groupMemberships(groups: readonly Group[]): Map<string, GroupMem
   const lookup: GroupLookup = (p) => byPath.get(p);
   return new Map(groups.map((g) => [g.path, groupMembership(g, lookup)]));
 }
+
+/**
+ * An expression list from outside (a file, an API body, a stored row) validated by the rules above and returned
+ * typed, without fields np2dfw does not read. Child groups named by path are not looked up (they may be given
+ * later or elsewhere; `groupMembership` with a lookup resolves them). Throws GroupExpressionError.
+ */
+export function decodeGroupExpression(group: string, list: unknown): Expression[] {
+  const stub = (p: string): Group => ({ resource_type: 'Group', id: p, display_name: p, path: p, group_type: ['ANTREA'], expression: [], tags: [] });
+  if (!Array.isArray(list)) throw new GroupExpressionError(group, 'expression', 'an expression must be a list');
+  const raw: Expression[] = list;
+  termsOf({ ...stub(group), expression: raw }, (p) => (p === group ? undefined : stub(p)), []);
+  return raw.map(typedExpression);
+}
+
+/** A copy of an entry that `termsOf` accepted (so its fields hold the values checked there). */
+function typedExpression(x: Expression): Expression {
+  switch (x.resource_type) {
+    case 'Condition': return typedCondition(x);
+    case 'ConjunctionOperator': return { resource_type: 'ConjunctionOperator', conjunction_operator: x.conjunction_operator };
+    case 'NestedExpression': return { resource_type: 'NestedExpression', expressions: x.expressions.map((y) => (y.resource_type === 'Condition' ? typedCondition(y) : { resource_type: 'ConjunctionOperator', conjunction_operator: y.conjunction_operator })) };
+    case 'IPAddressExpression': return { resource_type: 'IPAddressExpression', ip_addresses: [...x.ip_addresses] };
+    case 'PathExpression': return { resource_type: 'PathExpression', paths: [...x.paths] };
+  }
+}
+
+function typedCondition(c: Condition): Condition {
+  return { resource_type: 'Condition', member_type: c.member_type, key: c.key, operator: c.operator, ...(c.scope_operator !== undefined ? { scope_operator: c.scope_operator } : {}), value: c.value };
+}

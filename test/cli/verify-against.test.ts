@@ -143,8 +143,28 @@ describe('verify --against: an existing NSX configuration', () => {
     rule.source_groups = ['/infra/domains/default/groups/nowhere'];
     const r = runNp2dfw(['verify', ...SEED, '--target', 'nsx', '--against', '-'], { stdin: JSON.stringify(body) });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`Group ${String(group.path)}: .*expression\\[1\\]\\.resource_type: two criteria need a ConjunctionOperator`));
+    assert.match(r.stderr, new RegExp(`Group ${String(group.path)}: .*expression\\[1\\]: an expression has 2 entries: criteria and conjunctions must alternate`));
     assert.match(r.stderr, /source_groups\[0\]: group \/infra\/domains\/default\/groups\/nowhere is not in the input/);
+  });
+
+  it('evaluates child groups (PathExpression) as the model does: a rule whose source is one group of the original groups is equivalent; a cycle is refused, exit 2', () => {
+    const body = obj(JSON.parse(runNp2dfw(['convert', ...SEED, '--target', 'nsx', '-o', 'json']).stdout));
+    const domain = obj(obj(list(body.children)[0]).Domain);
+    const { rule } = nsxRule6379(body);
+    const originals = list(rule.source_groups);
+    assert.ok(originals.length > 1 && originals.every((p) => typeof p === 'string' && p.startsWith('/infra/domains/default/groups/')));
+    const wrapper = { resource_type: 'Group', id: 'wrapper', display_name: 'wrapper', expression: [{ resource_type: 'PathExpression', paths: originals }] };
+    domain.children = [{ resource_type: 'ChildGroup', Group: wrapper }, ...list(domain.children)];
+    rule.source_groups = ['/infra/domains/default/groups/wrapper'];
+    const ok = runNp2dfw(['verify', ...SEED, '--target', 'nsx', '--against', '-'], { stdin: JSON.stringify(body) });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^equivalent: /);
+    const loop = { resource_type: 'Group', id: 'loop', display_name: 'loop', expression: [{ resource_type: 'PathExpression', paths: ['/infra/domains/default/groups/wrapper'] }] };
+    wrapper.expression = [{ resource_type: 'PathExpression', paths: ['/infra/domains/default/groups/loop'] }];
+    domain.children = [{ resource_type: 'ChildGroup', Group: loop }, ...list(domain.children)];
+    const r = runNp2dfw(['verify', ...SEED, '--target', 'nsx', '--against', '-'], { stdin: JSON.stringify(body) });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: invalid input \(1 problem\):\n {2}<stdin>: Group \/infra\/domains\/default\/groups\/\w+: children\[0\]\.Domain\.children\[\d\]\.Group\.expression\[0\]\.paths\[0\]: \/infra\/domains\/default\/groups\/\w+ contains this group again \(a cycle of child groups\)\n$/);
   });
 });
 

@@ -79,7 +79,7 @@ describe('decodeNsxConfig', () => {
         { resource_type: 'Rule', id: 'typo', action: 'DROP', directoin: 'IN' },
       ],
     };
-    const paths = group('paths', [{ resource_type: 'PathExpression', paths: [G('web')] }]);
+    const paths = group('paths', [{ resource_type: 'PathExpression', paths: [G('nope')] }]);
     const pod = group('by-name', [{ resource_type: 'Condition', member_type: 'Pod', key: 'Name', operator: 'EQUALS', value: 'a' }]);
     const vm = group('vms', [{ resource_type: 'Condition', member_type: 'VirtualMachine', key: 'Tag', operator: 'EQUALS', value: 'x' }]);
     const text = decode({ results: [web, paths, pod, vm, policy] }).problems.join('\n');
@@ -91,23 +91,25 @@ describe('decodeNsxConfig', () => {
       /Rule .*\/rules\/neg: results\[4\]\.rules\[2\]\.sources_excluded: not evaluated by np2dfw: negated sources/,
       /Rule .*\/rules\/src: results\[4\]\.rules\[3\]\.service_entries\[0\]\.source_ports: not evaluated by np2dfw: source ports/,
       /Rule .*\/rules\/typo: results\[4\]\.rules\[4\]\.directoin: unknown field "directoin"/,
-      /Group \/infra\/domains\/default\/groups\/paths: results\[1\]\.expression\[0\]\.resource_type: not evaluated by np2dfw: group expressions of type "PathExpression"/,
-      /Group \/infra\/domains\/default\/groups\/by-name: results\[2\]\.expression\[0\]\.key: not evaluated by np2dfw: a Pod condition on Name/,
-      /Group \/infra\/domains\/default\/groups\/vms: results\[3\]\.expression\[0\]\.member_type: not evaluated by np2dfw: member_type VirtualMachine/,
+      /Group \/infra\/domains\/default\/groups\/paths: results\[1\]\.expression\[0\]\.paths\[0\]: \/infra\/domains\/default\/groups\/nope: no such group/,
+      /Group \/infra\/domains\/default\/groups\/by-name: results\[2\]\.expression\[0\]\.key: key Name on member_type Pod: Antrea groups select pods by Tag only/,
+      /Group \/infra\/domains\/default\/groups\/vms: results\[3\]\.expression\[0\]\.member_type: member_type VirtualMachine: Antrea groups select Pod and Namespace members only/,
     ]) assert.match(text, expected);
   });
 
   it('checks IP members and expression lists as NSX does', () => {
     const bad = decode({ results: [
       group('mixed', [{ resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.0/24', 'fd00::1'] }]),
-      group('junk', [{ resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.0/33', '10.0.0.9-10.0.0.1', 'host'] }]),
+      group('junk', [{ resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.0/33'] }]),
       group('tail', [web.expression[0], { resource_type: 'ConjunctionOperator', conjunction_operator: 'OR' }]),
+      group('backwards', [{ resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.1', '10.0.0.9-10.0.0.1'] }]),
+      group('extra', [{ resource_type: 'Condition', member_type: 'Pod', key: 'Tag', operator: 'EQUALS', value: 'app|web', weight: 3 }]),
     ] }).problems.join('\n');
-    assert.match(bad, /groups\/mixed: results\[0\]\.expression\[0\]\.ip_addresses\[1\]: IPv4 and IPv6 addresses may not be mixed/);
-    assert.match(bad, /groups\/junk: results\[1\]\.expression\[0\]\.ip_addresses\[0\]: "10\.0\.0\.0\/33": not a valid prefix length/);
-    assert.match(bad, /ip_addresses\[1\]: "10\.0\.0\.9-10\.0\.0\.1": the range ends before it starts/);
-    assert.match(bad, /ip_addresses\[2\]: "host": not an IP address, CIDR or range/);
-    assert.match(bad, /groups\/tail: results\[2\]\.expression\[1\]: an expression list may not end with a ConjunctionOperator/);
+    assert.match(bad, /groups\/mixed: results\[0\]\.expression\[0\]\.ip_addresses\[1\]: fd00::1: IPv4 and IPv6 addresses cannot be mixed/);
+    assert.match(bad, /groups\/junk: results\[1\]\.expression\[0\]\.ip_addresses\[0\]: "10\.0\.0\.0\/33" is not an address, a CIDR or a first-last range/);
+    assert.match(bad, /groups\/tail: results\[2\]\.expression\[1\]: an expression has 2 entries: criteria and conjunctions must alternate/);
+    assert.match(bad, /groups\/backwards: results\[3\]\.expression\[0\]\.ip_addresses\[1\]: "10\.0\.0\.9-10\.0\.0\.1" is not an address/);
+    assert.match(bad, /groups\/extra: results\[4\]\.expression\[0\]\.weight: unknown field "weight"/);
   });
 
   it('leaves out, with a warning, a policy whose scope names no Antrea cluster', () => {

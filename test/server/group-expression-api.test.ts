@@ -32,4 +32,14 @@ describe('group expressions written through the API', () => {
     const r = await f.call('PUT', '/policy/api/v1/infra/domains/default/groups/g3', { user: 'admin', body: { display_name: 'g3', expression: [cond('app|a'), { resource_type: 'ConjunctionOperator', conjunction_operator: 'OR' }, { resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.1-10.0.0.9'] }] } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
   });
+
+  it('child groups (PathExpression) are stored; one naming no stored group makes the stored configuration undecodable, naming the field', async () => {
+    const ok = await f.call('PUT', '/policy/api/v1/infra/domains/default/groups/g4', { user: 'admin', body: { display_name: 'g4', expression: [{ resource_type: 'PathExpression', paths: ['/infra/domains/default/groups/g3'] }] } });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.deepEqual(f.server.context.policies.decodedConfig().undecodable, []);
+    const later = await f.call('PUT', '/policy/api/v1/infra/domains/default/groups/g5', { user: 'admin', body: { display_name: 'g5', expression: [{ resource_type: 'PathExpression', paths: ['/infra/domains/default/groups/later'] }] } });
+    assert.equal(later.status, 200, JSON.stringify(later.body));
+    assert.deepEqual(f.server.context.policies.decodedConfig().undecodable, [{ path: '/infra/domains/default/groups/g5',
+      problem: 'group /infra/domains/default/groups/g5: expression[0].paths[0]: /infra/domains/default/groups/later: no such group (only groups can be members by path here)' }]);
+  });
 });

@@ -43,8 +43,8 @@ describe('finding 2: objects are decoded when written, and stored data never bre
 
   it('incomplete expressions, rules naming unknown things, huge sequence numbers: 400 naming the field', async () => {
     const cases: [string, string, unknown, RegExp][] = [
-      ['PUT', `${DOMAIN}/groups/g1`, { expression: [{ resource_type: 'Condition' }] }, /group g1: expression\[0\]\.member_type: is required/],
-      ['PUT', `${DOMAIN}/groups/g2`, { expression: [{ resource_type: 'Condition', member_type: 'Pod', key: 'Tag', operator: 'EQUALS', value: 'a|b' }, { resource_type: 'Condition', member_type: 'Pod', key: 'Tag', operator: 'EQUALS', value: 'c|d' }] }, /expression\[1\]: a ConjunctionOperator must separate two criteria/],
+      ['PUT', `${DOMAIN}/groups/g1`, { expression: [{ resource_type: 'Condition' }] }, /group \/infra\/domains\/default\/groups\/g1: expression\[0\]\.member_type: expected a string, got nothing/],
+      ['PUT', `${DOMAIN}/groups/g2`, { expression: [{ resource_type: 'Condition', member_type: 'Pod', key: 'Tag', operator: 'EQUALS', value: 'a|b' }, { resource_type: 'Condition', member_type: 'Pod', key: 'Tag', operator: 'EQUALS', value: 'c|d' }] }, /groups\/g2: expression\[1\]: an expression has 2 entries: criteria and conjunctions must alternate/],
       ['PUT', `${DOMAIN}/groups/g3`, { expression: [{ resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.300'] }] }, /ip_addresses\[0\]/],
       ['PUT', `${DOMAIN}/security-policies/p1`, { rules: [{ id: 'r', action: 'DROP', source_groups: ['10.0.0.1'] }] }, /source_groups\[0\]: "10\.0\.0\.1" is not a group path/],
       ['PUT', `${DOMAIN}/security-policies/p2`, { rules: [{ id: 'r', action: 'JUMP_TO_APPLICATION' }] }, /action: must be one of ALLOW, DROP, REJECT/],

@@ -8,10 +8,9 @@
 import type { FieldPath } from '../../k8s/field-path.ts';
 import type { InputProblem } from '../../k8s/invalid-input.ts';
 import { isObject, type JsonObject } from '../../k8s/validate/shape.ts';
-import { cidrRange } from '../../net/cidr.ts';
-import { addressValue, familyOf } from '../../net/ip-address.ts';
 import type { DfwConfig } from '../dfw-config.ts';
-import type { Condition, ConjunctionOperator, Expression, Group, IPAddressExpression, NestedExpression } from '../group.ts';
+import { decodeGroupExpression, GroupExpressionError, groupMembership } from '../group-expression.ts';
+import type { Expression, Group } from '../group.ts';
 import type { Rule, RuleAction, RuleDirection } from '../rule.ts';
 import { CATEGORIES, type Category, type SecurityPolicy } from '../security-policy.ts';
 import type { L4PortSetServiceEntry, ServiceEntry } from '../service-entry.ts';
@@ -211,103 +210,35 @@ class Reader {
   }
 }
 
-/** `10.0.0.1`, `10.0.0.0/24` or `10.0.0.1-10.0.0.9`: the family, or a reason it is not one. */
-function ipMemberFamily(text: string): 4 | 6 | string {
-  const dash = text.indexOf('-');
-  if (dash > 0) {
-    const a = text.slice(0, dash).trim();
-    const b = text.slice(dash + 1).trim();
-    const fa = familyOf(a);
-    if (!fa || familyOf(b) !== fa) return 'not an address range of one family';
-    if (addressValue(a, fa) > addressValue(b, fa)) return 'the range ends before it starts';
-    return fa;
-  }
-  const slash = text.indexOf('/');
-  const addr = slash < 0 ? text : text.slice(0, slash);
-  const fam = familyOf(addr);
-  if (!fam) return 'not an IP address, CIDR or range';
-  if (slash >= 0) {
-    const prefix = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > (fam === 4 ? 32 : 128)) return 'not a valid prefix length';
-    cidrRange(text);
-  }
-  return fam;
-}
+/** The fields np2dfw reads of each kind of expression entry (any other field is reported, not dropped in silence). */
+const EXPRESSION_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Condition: ['resource_type', 'member_type', 'key', 'operator', 'scope_operator', 'value'],
+  ConjunctionOperator: ['resource_type', 'conjunction_operator'],
+  NestedExpression: ['resource_type', 'expressions'],
+  IPAddressExpression: ['resource_type', 'ip_addresses'],
+  PathExpression: ['resource_type', 'paths'],
+};
 
-const MEMBER_TYPES = ['Pod', 'Namespace'] as const;
-const OPERATORS = ['EQUALS', 'NOTEQUALS'] as const;
-
-function conditionOf(r: Reader, o: JsonObject, path: FieldPath): Condition | undefined {
-  r.only(o, path, ['resource_type', 'member_type', 'key', 'operator', 'scope_operator', 'value']);
-  const member_type = r.oneOf(o, 'member_type', path, MEMBER_TYPES, undefined, ['Service', 'VirtualMachine', 'Segment', 'SegmentPort', 'IPSet', 'Group', 'TransportNode', 'Ingress', 'Gateway']);
-  const key = r.oneOf(o, 'key', path, ['Tag', 'Name'] as const, undefined, ['OSName', 'ComputerName', 'NodeType', 'GroupType', 'ALL']);
-  const operator = r.oneOf(o, 'operator', path, OPERATORS, undefined, ['CONTAINS', 'STARTSWITH', 'ENDSWITH', 'IN', 'NOTIN', 'MATCHES']);
-  const scope = o.scope_operator === undefined || o.scope_operator === null ? undefined : r.oneOf(o, 'scope_operator', path, OPERATORS, undefined);
-  const value = r.str(o, 'value', path);
-  if (!member_type || !key || !operator || value === undefined || (o.scope_operator != null && !scope)) return undefined;
-  // NSX's Antrea groups take pods by tag only; a namespace by name or by tag.
-  if (member_type === 'Pod' && key === 'Name') { r.notEvaluated([...path, 'key'], 'a Pod condition on Name (NSX Antrea groups select pods by Tag)'); return undefined; }
-  return { resource_type: 'Condition', member_type, key, operator, ...(scope ? { scope_operator: scope } : {}), value };
-}
-
-function conjunctionOf(r: Reader, o: JsonObject, path: FieldPath): ConjunctionOperator | undefined {
-  r.only(o, path, ['resource_type', 'conjunction_operator']);
-  const op = r.oneOf(o, 'conjunction_operator', path, ['AND', 'OR'] as const, undefined);
-  return op ? { resource_type: 'ConjunctionOperator', conjunction_operator: op } : undefined;
-}
-
-function ipExpressionOf(r: Reader, o: JsonObject, path: FieldPath): IPAddressExpression | undefined {
-  r.only(o, path, ['resource_type', 'ip_addresses']);
-  const ips = r.strings(o, 'ip_addresses', path, []);
-  let family: 4 | 6 | undefined;
-  let ok = true;
-  ips.forEach((ip, i) => {
-    const f = ipMemberFamily(ip.trim());
-    if (typeof f === 'string') { r.err([...path, 'ip_addresses', i], `${JSON.stringify(ip)}: ${f}`); ok = false; return; }
-    if (family !== undefined && f !== family) { r.err([...path, 'ip_addresses', i], 'IPv4 and IPv6 addresses may not be mixed in one IPAddressExpression'); ok = false; }
-    family ??= f;
-  });
-  return ok ? { resource_type: 'IPAddressExpression', ip_addresses: ips.map((s) => s.trim()) } : undefined;
-}
-
-/** A list of criteria joined by conjunctions, as NSX takes it: criterion, conjunction, criterion, ... */
-function expressionList(r: Reader, list: unknown, path: FieldPath, nested: boolean): Expression[] | undefined {
-  if (!Array.isArray(list)) { r.err(path, 'must be a list'); return undefined; }
-  const out: Expression[] = [];
-  let ok = true;
+/**
+ * Reports fields of expression entries np2dfw does not read. What the entries mean, and which NSX rejects, is
+ * decided by src/model/group-expression.ts alone (decodeGroupExpression, groupMembership), as for every consumer.
+ */
+function unknownExpressionFields(r: Reader, list: unknown, path: FieldPath): void {
+  if (!Array.isArray(list)) return;
   list.forEach((x, i) => {
-    const p = [...path, i];
-    if (!isObject(x)) { r.err(p, 'must be an expression object'); ok = false; return; }
-    const isConj = x.resource_type === 'ConjunctionOperator';
-    if (isConj !== (i % 2 === 1)) {
-      r.err([...p, 'resource_type'], isConj ? 'a ConjunctionOperator must stand between two criteria' : 'two criteria need a ConjunctionOperator between them (NSX rejects the group otherwise)');
-      ok = false;
-      return;
-    }
-    let e: Expression | undefined;
-    switch (x.resource_type) {
-      case 'ConjunctionOperator': e = conjunctionOf(r, x, p); break;
-      case 'Condition': e = conditionOf(r, x, p); break;
-      case 'IPAddressExpression': e = nested ? undefined : ipExpressionOf(r, x, p); if (nested) r.err(p, 'an IPAddressExpression cannot be inside a NestedExpression'); break;
-      case 'NestedExpression': {
-        if (nested) { r.err(p, 'NestedExpressions do not nest'); break; }
-        r.only(x, p, ['resource_type', 'expressions']);
-        const inner = expressionList(r, x.expressions, [...p, 'expressions'], true);
-        if (inner) {
-          const conditions: NestedExpression['expressions'][number][] = [];
-          for (const y of inner) if (y.resource_type === 'Condition' || y.resource_type === 'ConjunctionOperator') conditions.push(y);
-          e = { resource_type: 'NestedExpression', expressions: conditions };
-        }
-        break;
-      }
-      default:
-        r.notEvaluated([...p, 'resource_type'], `group expressions of type ${JSON.stringify(x.resource_type)}`);
-    }
-    if (e) out.push(e);
-    else ok = false;
+    if (!isObject(x) || typeof x.resource_type !== 'string') return;
+    const known = EXPRESSION_FIELDS[x.resource_type];
+    if (!known) return;
+    r.only(x, [...path, i], known);
+    if (x.resource_type === 'NestedExpression') unknownExpressionFields(r, x.expressions, [...path, i, 'expressions']);
   });
-  if (list.length && list.length % 2 === 0) { r.err([...path, list.length - 1], 'an expression list may not end with a ConjunctionOperator'); ok = false; }
-  return ok ? out : undefined;
+}
+
+/** `expression[2].paths[0]` as a field path. */
+function fieldPathOf(field: string): FieldPath {
+  const out: (string | number)[] = [];
+  for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
 }
 
 function groupOf(r: Reader, o: JsonObject, path: string): Group | undefined {
@@ -316,8 +247,15 @@ function groupOf(r: Reader, o: JsonObject, path: string): Group | undefined {
   for (const [i, t] of types.entries()) if (t !== 'ANTREA' && t !== 'IPAddress') r.notEvaluated(['group_type', i], `groups of type ${t}`);
   const ext = o.extended_expression;
   if (Array.isArray(ext) && ext.length) r.notEvaluated(['extended_expression'], 'extended expressions');
-  const expression = o.expression === undefined || o.expression === null ? [] : expressionList(r, o.expression, ['expression'], false);
-  if (!expression) return undefined;
+  unknownExpressionFields(r, o.expression, ['expression']);
+  let expression: Expression[];
+  try {
+    expression = decodeGroupExpression(path, o.expression ?? []);
+  } catch (e) {
+    if (!(e instanceof GroupExpressionError)) throw e;
+    r.err(fieldPathOf(e.field), e.reason);
+    return undefined;
+  }
   const id = str(o, 'id') ?? path.slice(path.lastIndexOf('/') + 1);
   return {
     resource_type: 'Group', id, display_name: str(o, 'display_name') ?? id, path,
@@ -382,6 +320,23 @@ export function decodeNsxConfig(docs: readonly NsxDocument[], problems: InputPro
     const group = groupOf(r, g.obj, g.path);
     if (group) groups.push(group);
   }
+  // Child groups (PathExpression) are looked up among the input's groups: a missing one or a cycle is reported on
+  // the group that names it, once. A group that did not decode is already reported: it counts as present here.
+  const byPath = new Map(groups.map((g) => [g.path, g]));
+  const said = new Set<string>();
+  for (const group of groups) {
+    try {
+      groupMembership(group, (p) => byPath.get(p) ?? (groupPaths.has(p) ? { ...group, id: p, path: p, expression: [] } : undefined));
+    } catch (e) {
+      if (!(e instanceof GroupExpressionError)) throw e;
+      if (said.has(e.message)) continue;
+      said.add(e.message);
+      const where = c.groups.find((x) => x.path === e.group) ?? c.groups.find((x) => x.path === group.path)!;
+      new Reader(pr, where.file, `Group ${e.group}`, where.at).err(fieldPathOf(e.field), e.reason);
+      byPath.delete(group.path);
+    }
+  }
+  groups.splice(0, groups.length, ...groups.filter((g) => byPath.has(g.path)));
   const serviceEntries = new Map<string, ServiceEntry[] | undefined>();
   const entriesOfService = (path: string): ServiceEntry[] | undefined => {
     if (serviceEntries.has(path)) return serviceEntries.get(path);

@@ -2,6 +2,7 @@
 // and the addresses it names.
 import { compileGroup } from '../../evaluate/dfw/group-membership.ts';
 import { podEndpoint } from '../../evaluate/endpoint.ts';
+import type { GroupLookup } from '../../model/group-expression.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { podIsLive } from '../../k8s/pod.ts';
 import type { Group } from '../../model/group.ts';
@@ -16,9 +17,9 @@ export interface MemberView {
   readonly ips: readonly string[];
 }
 
-/** The pods of a cluster that are members of the group, in pod order. */
-export function podMembers(group: Group, cluster: Cluster): MemberView[] {
-  const compiled = compileGroup(group, cluster.namespaces);
+/** The pods of a cluster that are members of the group (child groups found by `lookup`), in pod order. */
+export function podMembers(group: Group, cluster: Cluster, lookup?: GroupLookup): MemberView[] {
+  const compiled = compileGroup(group, cluster.namespaces, lookup);
   const out: MemberView[] = [];
   for (const pod of cluster.pods) {
     if (!podIsLive(pod)) continue;

@@ -134,7 +134,7 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
         const tagged = originOfTags(group.tags)?.cluster;
         const clusters = asked ? [asked] : tagged && ctx.inventory.has(tagged) ? [tagged] : allClusters(ctx);
         const q = text(h.query, 'q') ?? '';
-        const members = clusters.flatMap((c) => cache.get(`members\u0000${c}\u0000${group.id}`, () => podMembers(group, cache.worlds(c).reference)))
+        const members = clusters.flatMap((c) => cache.get(`members\u0000${c}\u0000${group.id}`, () => podMembers(group, cache.worlds(c).reference, (p) => cache.get('stored-groups', () => new Map(ctx.policies.decodedConfig().config.groups.map((x) => [x.path, x]))).get(p))))
           .filter((m) => memberMatches(m, q));
         const w = windowOf(h.query);
         return { group: g, clusters, ip_addresses: addressMembers(group), results: members.slice(w.offset, w.offset + w.limit), result_count: members.length, offset: w.offset };

@@ -2,8 +2,8 @@
 // np2dfw's DFW model. Everything the evaluators read is checked here, completely, so that a stored object can
 // never make verification fail with a raw error, and nothing is accepted that np2dfw would evaluate differently
 // from NSX (predefined services, excluded sources, JUMP_TO_APPLICATION, IP literals in place of groups).
-import { parseAddressRange } from '../../net/address-range.ts';
-import type { Condition, ConjunctionOperator, Expression, Group } from '../../model/group.ts';
+import { decodeGroupExpression } from '../../model/group-expression.ts';
+import type { Group } from '../../model/group.ts';
 import { clusterControlPlanePath, DOMAIN_PATH, groupPath, securityPolicyPath, rulePath } from '../../model/paths.ts';
 import type { Rule } from '../../model/rule.ts';
 import { CATEGORIES, type SecurityPolicy } from '../../model/security-policy.ts';
@@ -100,85 +100,16 @@ export function groupPathsOf(refs: readonly string[]): string[] {
   return refs.filter((p) => p.startsWith(GROUP_PREFIX));
 }
 
-/** `10.0.0.1`, `10.0.0.0/24`, `fd00::/8` or `10.0.0.1-10.0.0.9` (one family, start not after end). */
-function validAddressEntry(text: string): boolean {
-  return parseAddressRange(text) !== undefined;
-}
-
-const MEMBER_TYPES = ['Pod', 'Namespace'] as const;
-const KEYS = ['Tag', 'Name'] as const;
-const OPERATORS = ['EQUALS', 'NOTEQUALS'] as const;
-
-function condition(x: Obj, at: string): Condition {
-  const member_type = oneOf(x, 'member_type', MEMBER_TYPES, at);
-  const key = oneOf(x, 'key', KEYS, at);
-  const operator = oneOf(x, 'operator', OPERATORS, at);
-  const scope_operator = x.scope_operator === undefined ? undefined : oneOf(x, 'scope_operator', OPERATORS, at);
-  const value = str(x, 'value', at);
-  if (key === 'Name' && member_type !== 'Namespace') throw new DfwDecodeError(`${at}key`, 'Name is a condition on Namespace members only');
-  return { resource_type: 'Condition', member_type, key, operator, ...(scope_operator ? { scope_operator } : {}), value };
-}
-
-function conjunction(x: Obj, at: string): ConjunctionOperator {
-  return { resource_type: 'ConjunctionOperator', conjunction_operator: oneOf(x, 'conjunction_operator', ['AND', 'OR'] as const, at) };
-}
-
-/** Criteria and conjunctions must alternate: criterion, conjunction, criterion, ... */
-function checkAlternation(list: readonly Expression[], at: string): void {
-  list.forEach((e, i) => {
-    const isOp = e.resource_type === 'ConjunctionOperator';
-    if (isOp !== (i % 2 === 1)) {
-      throw new DfwDecodeError(`${at}[${i}]`, i % 2 === 1 ? 'a ConjunctionOperator must separate two criteria' : 'a criterion (not a ConjunctionOperator) is expected here');
-    }
-  });
-  if (list.length && list[list.length - 1].resource_type === 'ConjunctionOperator') {
-    throw new DfwDecodeError(`${at}[${list.length - 1}]`, 'the list must not end with a ConjunctionOperator');
-  }
-}
-
-function expression(v: unknown, at: string, nested: boolean): Expression {
-  const x = obj(v, at);
-  const type = x.resource_type;
-  const prefix = `${at}.`;
-  if (type === 'Condition') return condition(x, prefix);
-  if (type === 'ConjunctionOperator') return conjunction(x, prefix);
-  if (type === 'NestedExpression' && !nested) {
-    if (!Array.isArray(x.expressions) || x.expressions.length === 0) throw new DfwDecodeError(`${prefix}expressions`, 'must be a non-empty list');
-    const inner = x.expressions.map((e, i) => expression(e, `${prefix}expressions[${i}]`, true));
-    for (const [i, e] of inner.entries()) {
-      if (e.resource_type !== 'Condition' && e.resource_type !== 'ConjunctionOperator') {
-        throw new DfwDecodeError(`${prefix}expressions[${i}]`, 'a NestedExpression holds Conditions and ConjunctionOperators only');
-      }
-      if (e.resource_type === 'ConjunctionOperator' && e.conjunction_operator !== 'AND') {
-        throw new DfwDecodeError(`${prefix}expressions[${i}]`, 'conditions of a NestedExpression are joined by AND');
-      }
-    }
-    checkAlternation(inner, `${prefix}expressions`);
-    return { resource_type: 'NestedExpression', expressions: inner as (Condition | ConjunctionOperator)[] };
-  }
-  if (type === 'IPAddressExpression' && !nested) {
-    const list = strings(x, 'ip_addresses', prefix, []);
-    if (list.length === 0) throw new DfwDecodeError(`${prefix}ip_addresses`, 'must not be empty');
-    list.forEach((a, i) => {
-      if (!validAddressEntry(a)) throw new DfwDecodeError(`${prefix}ip_addresses[${i}]`, `"${a.slice(0, 100)}" is not an IP address, CIDR or range`);
-    });
-    return { resource_type: 'IPAddressExpression', ip_addresses: list };
-  }
-  const allowed = nested ? 'Condition or ConjunctionOperator' : 'Condition, ConjunctionOperator, NestedExpression or IPAddressExpression';
-  throw new DfwDecodeError(`${prefix}resource_type`, `${JSON.stringify(type) ?? 'missing'}: np2dfw evaluates ${allowed}`);
-}
-
-/** Decodes a group body (as written or stored) into the model; throws DfwDecodeError naming the field. */
+/** Decodes a group body (as written or stored) into the model; throws DfwDecodeError or GroupExpressionError naming the field. */
 export function decodeGroup(body: unknown, id: string): Group {
   const o = obj(body, 'group');
   const type = o.group_type ?? ['ANTREA'];
   if (!Array.isArray(type) || !(type.length === 0 || (type.length === 1 && type[0] === 'ANTREA'))) {
     throw new DfwDecodeError('group_type', 'np2dfw holds Antrea groups: use ["ANTREA"] (or leave it out)');
   }
-  const raw = o.expression ?? [];
-  if (!Array.isArray(raw)) throw new DfwDecodeError('expression', 'must be a list');
-  const list = raw.map((e, i) => expression(e, `expression[${i}]`, false));
-  checkAlternation(list, 'expression');
+  // What an expression means and which NSX rejects is decided in one place (GroupExpressionError, naming the group
+  // and the field); child groups may be written later, so they are looked up when the configuration is evaluated.
+  const list = decodeGroupExpression(groupPath(id), o.expression ?? []);
   if (o.extended_expression !== undefined && !(Array.isArray(o.extended_expression) && o.extended_expression.length === 0)) {
     throw new DfwDecodeError('extended_expression', 'np2dfw does not evaluate extended expressions');
   }

@@ -10,6 +10,7 @@ import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { Group } from '../../model/group.ts';
 import type { Rule } from '../../model/rule.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
+import { GroupExpressionError, groupMembership } from '../../model/group-expression.ts';
 import { DfwDecodeError, decodeGroup, decodeRule, decodeSecurityPolicy, groupPathsOf } from './decode-dfw.ts';
 import { storedOrigins } from '../../convert/stored-origins.ts';
 
@@ -60,6 +61,7 @@ function decoded<T>(what: string, decode: () => T): T {
     return decode();
   } catch (e) {
     if (e instanceof DfwDecodeError) throw badRequest(`${what}: ${e.message}`);
+    if (e instanceof GroupExpressionError) throw badRequest(e.message);
     throw e;
   }
 }
@@ -404,6 +406,10 @@ export class PolicyStore {
       const g = attempt(groupPath(r.id), () => decodeGroup(JSON.parse(r.body), r.id));
       if (g) groups.push(g);
     }
+    // Child groups (PathExpression) are written in any order, so they are looked up here, among the stored groups:
+    // a missing one or a cycle makes the group undecodable, as group-expression.ts says it.
+    const byGroupPath = new Map(groups.map((g) => [g.path, g]));
+    for (const g of groups) attempt(g.path, () => groupMembership(g, (p) => byGroupPath.get(p)));
     const rules = new Map<string, Rule[]>();
     const broken = new Set<string>();
     for (const r of this.#q('SELECT policy_id, id, body FROM dfw_rules ORDER BY policy_id').all() as { policy_id: string; id: string; body: string }[]) {
