@@ -31,7 +31,8 @@ describe('npm pack, then npm install of the tarball into an empty folder', () =>
     assert.ok(paths.includes('bin/np2dfw.js'));
     assert.ok(paths.includes('dist/cli/main.js'));
     assert.ok(paths.includes('dist/lab/agent.js'));
-    assert.ok(paths.includes('dist/realize/antrea/crds/clusternetworkpolicy.yaml'));
+    assert.ok(paths.includes('dist/realize/antrea/crds/v2.7.0/clusternetworkpolicy.yaml'));
+    assert.ok(paths.includes('dist/console/index.html'), 'the console\'s static files');
     assert.ok(paths.includes('examples/seed-003/network-policy.yaml'));
     assert.ok(!paths.some((p) => p.startsWith('test/') || p.startsWith('src/')), 'no tests and no TypeScript sources');
     assert.ok(!existsSync(join(REPO_ROOT, 'dist')), 'the build is removed from the repository after packing');

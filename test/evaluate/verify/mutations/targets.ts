@@ -12,6 +12,7 @@ import type { TargetBoundaries } from '../../../../src/evaluate/target.ts';
 import { convertCluster } from '../../../../src/convert/convert-cluster.ts';
 import type { Cluster } from '../../../../src/k8s/cluster.ts';
 import type { NetworkPolicy } from '../../../../src/k8s/network-policy.ts';
+import { parseAntreaVersion } from '../../../../src/realize/antrea/antrea-version.ts';
 import { realizeAntreaDirect, realizeNsxAntrea } from '../../../../src/realize/antrea/realize-targets.ts';
 import { realizeContrail } from '../../../../src/realize/contrail/realize-contrail.ts';
 import { antreaMutations } from './antrea-mutations.ts';
@@ -55,7 +56,9 @@ export function mutableTarget(name: string, cluster: Cluster): MutableTarget {
     return make(conversion.config, (c) => createDfwEngine(c, cluster, { remaining }), dfwBoundaries, (c) => dfwMutations(c, cluster));
   }
   if (name === 'antrea' || name === 'nsx-antrea') {
-    const r = name === 'antrea' ? realizeAntreaDirect(cluster, { onError: 'continue' }) : realizeNsxAntrea(cluster, { onError: 'continue' });
+    // antrea at the newest release, where ipBlock `except` is written natively (so dropping one is a mutation);
+    // below 2.2 it is written as positive CIDRs, which the other mutations already cover.
+    const r = name === 'antrea' ? realizeAntreaDirect(cluster, { onError: 'continue', antreaVersion: parseAntreaVersion('2.7') }) : realizeNsxAntrea(cluster, { onError: 'continue' });
     const k = rest(cluster, r.remaining, name);
     return make(r.objects, (objects) => createAntreaEngine({ cluster, objects, ...k, name }), antreaBoundaries, (o) => antreaMutations(o, cluster));
   }
