@@ -10,11 +10,6 @@ export const REFUSAL = {
   DOES_NOT_EXIST: 'DOES_NOT_EXIST_UNSUPPORTED',
   /** An `In` requirement with more than one value. */
   MULTI_VALUE_IN: 'MULTI_VALUE_IN_UNSUPPORTED',
-  /**
-   * An empty label value (`k: ""`): its tag value `k|` has an empty tag part, which NSX does not evaluate, so NSX
-   * would read it as "the label k with any value" (a wider group than Kubernetes' "k equals the empty string").
-   */
-  EMPTY_LABEL_VALUE: 'EMPTY_LABEL_VALUE_UNSUPPORTED',
   /** More than 5 conditions of one member type (Pod, Namespace) in one criterion. */
   TOO_MANY_CONDITIONS_OF_ONE_TYPE: 'TOO_MANY_CONDITIONS_OF_ONE_MEMBER_TYPE',
   /** More than 15 conditions in one criterion. */

@@ -42,10 +42,6 @@ export function everyNamespace(): Condition {
   return tagExists('Namespace', NAMESPACE_NAME_LABEL);
 }
 
-function emptyValueMessage(key: string): string {
-  return `label ${key} with an empty value: its tag value "${key}|" has an empty tag part, which NSX does not evaluate (it would match ${key} with any value)`;
-}
-
 /** The alternatives (OR) a requirement allows, each a list of conditions (AND). */
 function requirementAlternatives(
   member: MemberType,
@@ -54,10 +50,6 @@ function requirementAlternatives(
   profile: ConversionProfile,
   problems: ConversionProblem[],
 ): Condition[][] {
-  if ((req.operator === 'In' || req.operator === 'NotIn') && profile === 'nsx' && req.values.includes('')) {
-    problems.push({ code: REFUSAL.EMPTY_LABEL_VALUE, path: `${path}.values`, message: emptyValueMessage(req.key) });
-    return [[]];
-  }
   switch (req.operator) {
     case 'In':
       if (req.values.length > 1 && profile === 'nsx') {
@@ -92,10 +84,6 @@ export function selectorAlternatives(
 ): Condition[][] {
   let alternatives: Condition[][] = [[]];
   for (const key of Object.keys(selector.matchLabels).sort()) {
-    if (profile === 'nsx' && selector.matchLabels[key] === '') {
-      problems.push({ code: REFUSAL.EMPTY_LABEL_VALUE, path: `${path}.matchLabels.${key}`, message: emptyValueMessage(key) });
-      continue;
-    }
     const c = tagEquals(member, key, selector.matchLabels[key]);
     alternatives = alternatives.map((a) => [...a, c]);
   }

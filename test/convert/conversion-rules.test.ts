@@ -140,8 +140,6 @@ describe('refusals (profile nsx)', () => {
     ['SCTP', `  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{protocol: SCTP, port: 9}]}]`, 'SCTP_UNSUPPORTED', 'spec.egress[0].ports[0].protocol'],
     ['DoesNotExist', `  podSelector: {matchExpressions: [{key: a, operator: DoesNotExist}]}`, 'DOES_NOT_EXIST_UNSUPPORTED', 'spec.podSelector.matchExpressions[0].operator'],
     ['In with two values', `  podSelector: {}\n  ingress: [{from: [{namespaceSelector: {matchExpressions: [{key: a, operator: In, values: [x, z]}]}}]}]`, 'MULTI_VALUE_IN_UNSUPPORTED', 'spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values'],
-    ['an empty label value', `  podSelector: {matchLabels: {a: ''}}`, 'EMPTY_LABEL_VALUE_UNSUPPORTED', 'spec.podSelector.matchLabels.a'],
-    ['In with an empty value', `  podSelector: {}\n  ingress: [{from: [{podSelector: {matchExpressions: [{key: a, operator: In, values: ['']}]}}]}]`, 'EMPTY_LABEL_VALUE_UNSUPPORTED', 'spec.ingress[0].from[0].podSelector.matchExpressions[0].values'],
     ['6 pod conditions', `  podSelector: {matchLabels: {a: '1', b: '2', c: '3', d: '4', e: '5', f: '6'}}`, 'TOO_MANY_CONDITIONS_OF_ONE_MEMBER_TYPE', 'spec'],
   ];
   for (const [what, spec, code, path] of cases) {
