@@ -1,8 +1,8 @@
 // Realizes one import request's worth of policies (5000) for Antrea (direct and through the NSX conversion) and
 // for Contrail: the objects, their text, the Antrea schema and admission checks, and the evaluators' set-up.
 import { convertCluster } from '../src/convert/convert-cluster.ts';
-import { buildAntreaTarget } from '../src/evaluate/antrea/antrea-targets.ts';
-import { buildContrailTarget } from '../src/evaluate/contrail/contrail-target.ts';
+import { buildAntreaTarget } from '../src/targets/antrea.ts';
+import { buildContrailTarget } from '../src/targets/contrail.ts';
 import { generateCluster } from '../src/k8s/synthetic/generate-cluster.ts';
 import { allAntreaObjects } from '../src/realize/antrea/antrea-objects.ts';
 import { realizeClusterDirect } from '../src/realize/antrea/realize-cluster.ts';
@@ -47,7 +47,7 @@ for (const [shape, scale] of [['one-namespace', 0.5], ['large-namespaces', 0.5]]
 {
   const { createKubernetesEngine } = await import('../src/evaluate/kubernetes/kubernetes-engine.ts');
   const { verifyEngines } = await import('../src/evaluate/verify/verify-engines.ts');
-  const { buildNsxAntreaTarget } = await import('../src/evaluate/antrea/antrea-targets.ts');
+  const { buildNsxAntreaTarget } = await import('../src/targets/antrea.ts');
   const cluster = generateCluster('one-namespace', { seed: 1, scale: 0.1, egress: 'mirror' });
   const reference = createKubernetesEngine(cluster);
   for (const [name, build] of [['antrea', buildAntreaTarget], ['nsx-antrea', buildNsxAntreaTarget], ['contrail', buildContrailTarget]] as const) {

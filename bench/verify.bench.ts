@@ -1,7 +1,7 @@
 // verify --target nsx on 10k-pod clusters: conversion, both engines' matrices over every port class (cut at both
 // sides' boundaries, plus the other-IP-protocols class), comparison.
 import { dfwBoundaries } from '../src/evaluate/dfw/dfw-boundaries.ts';
-import { buildNsxState } from '../src/evaluate/dfw/nsx-target.ts';
+import { buildNsxState } from '../src/targets/nsx.ts';
 import { endpointsOf } from '../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { portClasses } from '../src/evaluate/verify/port-classes.ts';

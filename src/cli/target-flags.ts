@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { EXISTING_TARGETS, type ExistingTarget } from '../evaluate/existing-targets.ts';
+import { EXISTING_TARGETS } from '../targets/registry.ts';
+import type { ExistingTarget } from '../targets/target.ts';
 import type { ReachabilityEngine } from '../evaluate/engine.ts';
 import type { Cluster } from '../k8s/cluster.ts';
 import { readInputs } from '../k8s/read-inputs.ts';

@@ -1,9 +1,9 @@
 import type { Cluster } from '../k8s/cluster.ts';
 import type { NetworkPolicy } from '../k8s/network-policy.ts';
-import type { OnError, Refusal, TargetOptions } from '../evaluate/target.ts';
 import type { DfwConfig, Origin } from '../model/dfw-config.ts';
 import type { Group } from '../model/group.ts';
 import type { SecurityPolicy } from '../model/security-policy.ts';
+import type { BatchOptions, OnError, Refusal } from './batch-options.ts';
 import { convertPolicy, type PolicyDraft } from './convert-policy.ts';
 import { ids } from './names.ts';
 import { placeBatch, type Placement } from './placement.ts';
@@ -27,7 +27,7 @@ export interface ConvertOptions {
 }
 
 /** The conversion options a target's `--on-error`, `--only`, `--placement` and sequence numbers ask for. */
-export function convertOptionsFor(options: Partial<TargetOptions>, profile: ConversionProfile): ConvertOptions {
+export function convertOptionsFor(options: Partial<BatchOptions>, profile: ConversionProfile): ConvertOptions {
   return {
     profile,
     onError: options.onError ?? 'abort',

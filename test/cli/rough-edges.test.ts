@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { countOf, formatCount } from '../../src/evaluate/counts.ts';
-import { EMITTERS } from '../../src/realize/emitters.ts';
+import { EMITTERS } from '../../src/targets/registry.ts';
 import { REPO_ROOT, runNp2dfw } from './run-cli.ts';
 
 describe('convert', () => {

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createKubernetesEngine } from '../../src/evaluate/kubernetes/kubernetes-engine.ts';
-import { TARGETS } from '../../src/evaluate/targets.ts';
+import { TARGETS } from '../../src/targets/registry.ts';
 import { verifyEngines } from '../../src/evaluate/verify/verify-engines.ts';
 import { loadClusterFromPaths } from '../../src/k8s/load-cluster.ts';
 import { REPO_ROOT } from '../cli/run-cli.ts';
@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../cli/run-cli.ts';
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const load = (name: string) => loadClusterFromPaths([join(EXAMPLES, name)], { cluster: 'example' });
 const target = (name: string) => {
-  const builder = TARGETS.get(name);
+  const builder = TARGETS.get(name)?.build;
   assert.ok(builder, `target ${name} is registered`);
   return builder;
 };

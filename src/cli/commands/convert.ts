@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { ConversionError } from '../../convert/conversion-error.ts';
-import type { BuiltTarget, TargetBuilder, TargetOptions } from '../../evaluate/target.ts';
+import type { BuiltTarget, TargetBuilder, TargetOptions } from '../../targets/target.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { policyId } from '../../k8s/network-policy.ts';
-import { EMITTERS } from '../../realize/emitters.ts';
+import { EMITTERS } from '../../targets/registry.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';

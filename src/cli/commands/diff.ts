@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
-import { TARGETS } from '../../evaluate/targets.ts';
+import { TARGETS } from '../../targets/registry.ts';
 import { buildCluster, type Cluster } from '../../k8s/cluster.ts';
 import { usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -56,7 +56,7 @@ are named on stderr and not compared. The batch options (--on-error, --only, ...
       if (toFiles.length && opts.toTarget !== undefined) throw usageError('--to and --to-target: give one of them');
       if (toFiles.includes('-') && (opts.filename ?? []).includes('-')) throw usageError('-f - and --to -: only one side can be read from stdin');
       const target = opts.toTarget === undefined ? undefined : keyword(opts.toTarget);
-      const builder = target === undefined ? undefined : TARGETS.get(target);
+      const builder = target === undefined ? undefined : TARGETS.get(target)?.build;
       if (target !== undefined && !builder) throw usageError(`--to-target ${opts.toTarget}: unknown target; known targets: ${[...TARGETS.keys()].join(', ')}`);
       const batch = batchOptions(opts);
       const cluster = await loadClusterFromOptions(opts);

@@ -8,8 +8,8 @@ import type { Endpoint } from '../../evaluate/endpoint.ts';
 import { defaultFamily, endpointsOf } from '../../evaluate/endpoints.ts';
 import type { ReachabilityEngine } from '../../evaluate/engine.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
-import type { OnError } from '../../evaluate/target.ts';
-import { TARGETS } from '../../evaluate/targets.ts';
+import type { OnError } from '../../convert/batch-options.ts';
+import { TARGETS } from '../../targets/registry.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -122,7 +122,7 @@ export function engineFor(cluster: Cluster, via: string | undefined, onError: On
   if (target.against) return existingTarget(cluster, via, target.against, antreaVersion, '--via').engine;
   if (via === undefined) return createKubernetesEngine(cluster);
   via = keyword(via);
-  const builder = TARGETS.get(via);
+  const builder = TARGETS.get(via)?.build;
   if (!builder) {
     const known = [...TARGETS.keys()];
     throw usageError(`--via ${via}: unknown target; ${known.length ? `known targets: ${known.join(', ')}` : 'no target is registered in this build'}`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
-import { TARGETS } from '../../evaluate/targets.ts';
+import { TARGETS } from '../../targets/registry.ts';
 import { formatVerifyReport } from '../../evaluate/verify/format-report.ts';
 import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
 import { usageError } from '../cli-error.ts';
@@ -32,7 +32,7 @@ export function registerVerify(program: Command): void {
     .option('--max-counterexamples <n>', 'how many differing connections to explain', '20')), '--target')
     .action(async (opts: VerifyCliOptions) => {
       const target = keyword(opts.target ?? 'nsx');
-      const builder = TARGETS.get(target);
+      const builder = TARGETS.get(target)?.build;
       if (!builder) throw usageError(`--target ${target}: unknown target; known targets: ${[...TARGETS.keys()].join(', ')}`);
       const format = outputFormat(opts.output, FORMATS, 'table');
       const max = Number(opts.maxCounterexamples ?? '20');

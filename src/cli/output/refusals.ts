@@ -1,4 +1,4 @@
-import type { Refusal } from '../../evaluate/target.ts';
+import type { Refusal } from '../../convert/batch-options.ts';
 import { countOf } from '../../evaluate/counts.ts';
 
 /**

@@ -1,23 +1,17 @@
-// The `iptables` and `nftables` targets: the cluster's NetworkPolicies converted (`extended` profile), planned for
-// every node, rendered as the texts `np2dfw apply` loads, and evaluated from those texts by walking each
+// The evaluator of the `iptables` and `nftables` targets (src/targets/dataplane.ts converts, plans and renders
+// every node's texts, the ones `np2dfw apply` loads): it evaluates those texts by walking each
 // connection's opening packet through the rulesets of the nodes it crosses, as the lab's network routes it:
 // a pod's traffic leaves through its node's FORWARD hook and enters its destination through the destination's
 // node (once when both are on the same node); addresses outside the cluster and hostNetwork pods sit outside
 // every node. Return traffic is conntrack's (ESTABLISHED): only the opening packet is judged.
-import { convertCluster, convertOptionsFor } from '../../convert/convert-cluster.ts';
-import type { Cluster } from '../../k8s/cluster.ts';
-import type { DfwConfig } from '../../model/dfw-config.ts';
 import { addressValue } from '../../net/ip-address.ts';
-import { nodeOfPod, nodesOf, planNode } from '../../realize/iptables/node-plan.ts';
-import { renderIptablesRuleset } from '../../realize/iptables/render-iptables.ts';
-import { renderNftables } from '../../realize/nftables/render-nftables.ts';
+import { nodeOfPod } from '../../realize/iptables/node-plan.ts';
 import { BitMatrix } from '../bit-matrix.ts';
 import type { Connection, PortQuery } from '../connection.ts';
 import type { ConnectionDecision, Decision } from '../decision.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { ReachabilityEngine } from '../engine.ts';
-import { createKubernetesEngine } from '../kubernetes/kubernetes-engine.ts';
-import type { BuiltTarget, TargetBoundaries, TargetBuilder, TargetOptions } from '../target.ts';
+import type { TargetBoundaries } from '../target.ts';
 import { evaluateIptables, iptablesBoundaries, parseIptablesRuleset, type IptablesTexts } from './iptables-ruleset.ts';
 import { evaluateNft, nftBoundaries, parseNftRuleset } from './nft-ruleset.ts';
 import { formatMatched, type NodeVerdict, type Packet, type RulesetBoundaries } from './packet.ts';
@@ -112,46 +106,3 @@ export function rulesetsBoundaries(nodes: readonly NodeRuleset[]): TargetBoundar
   }
   return { ports: [...ports.values()], addresses: [...addresses] };
 }
-
-/** Every node's rendered texts of a DFW config: what `np2dfw apply` (and the lab) would load there. */
-export function renderConfig(config: DfwConfig, cluster: Cluster): { iptables: Map<string, IptablesTexts>; nftables: Map<string, string> } {
-  const iptables = new Map<string, IptablesTexts>();
-  const nftables = new Map<string, string>();
-  for (const node of nodesOf(cluster)) {
-    const plan = planNode(config, cluster, node);
-    const r = renderIptablesRuleset(plan);
-    iptables.set(node, { ipset: r.ipset, v4: r.v4, v6: r.v6 });
-    nftables.set(node, renderNftables(plan).text);
-  }
-  return { iptables, nftables };
-}
-
-/** The rendered texts of every node for a cluster's conversion (`extended` profile), and what stays Kubernetes'. */
-export function renderedNodes(cluster: Cluster, options: Partial<TargetOptions> = {}): {
-  iptables: Map<string, IptablesTexts>;
-  nftables: Map<string, string>;
-  refusals: BuiltTarget['refusals'];
-  remaining: Cluster['policies'];
-} {
-  const conversion = convertCluster(cluster, convertOptionsFor(options, 'extended'));
-  const converted = new Set(conversion.convertedUids);
-  return { ...renderConfig(conversion.config, cluster), refusals: conversion.refusals, remaining: cluster.policies.filter((p) => !converted.has(p.uid)) };
-}
-
-/** A dataplane target built from node rulesets, with the unconverted policies beside it. */
-export function dataplaneTarget(cluster: Cluster, name: string, nodes: readonly NodeRuleset[], refusals: BuiltTarget['refusals'], remaining: Cluster['policies']): BuiltTarget {
-  const kubernetes = remaining.length ? createKubernetesEngine(cluster, { policies: remaining, name: `${name}:kubernetes` }) : undefined;
-  return { engine: createDataplaneEngine(name, nodes, kubernetes), refusals, boundaries: rulesetsBoundaries(nodes) };
-}
-
-/** `--target iptables`: every node's ipset + iptables-restore texts, evaluated as the kernel would. */
-export const buildIptablesTarget: TargetBuilder = (cluster, options) => {
-  const r = renderedNodes(cluster, options);
-  return dataplaneTarget(cluster, 'iptables', [...r.iptables].map(([node, t]) => iptablesNode(node, t)), r.refusals, r.remaining);
-};
-
-/** `--target nftables`: every node's `nft -f` text, evaluated as the kernel would. */
-export const buildNftablesTarget: TargetBuilder = (cluster, options) => {
-  const r = renderedNodes(cluster, options);
-  return dataplaneTarget(cluster, 'nftables', [...r.nftables].map(([node, t]) => nftNode(node, t)), r.refusals, r.remaining);
-};

@@ -11,7 +11,7 @@ function inBlock(block: IPBlock, ip: string): boolean {
   if (family === undefined) return false;
   return cidrWithExceptHolds(parseCidrWithExcept(block.cidr, block.except), family, addressValue(ip, family));
 }
-import type { Refusal } from '../../evaluate/target.ts';
+import type { Refusal } from '../../convert/batch-options.ts';
 
 /** The refusal code of a named egress port that a hostNetwork pod of the inventory declares. */
 export const NAMED_PORT_ON_HOST_NETWORK_POD = 'NAMED_PORT_ON_HOST_NETWORK_POD';

@@ -4,13 +4,16 @@ import { convertCluster, convertOptionsFor } from '../../convert/convert-cluster
 import { REFUSAL } from '../../convert/refusal-codes.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import type { NetworkPolicy } from '../../k8s/network-policy.ts';
-import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
+import type { BatchOptions, Refusal } from '../../convert/batch-options.ts';
 import type { AntreaObjects } from './antrea-objects.ts';
-import { DEFAULT_ANTREA_VERSION } from './antrea-version.ts';
+import { DEFAULT_ANTREA_VERSION, type AntreaVersion } from './antrea-version.ts';
 import { objectsForVersion } from './for-version.ts';
 import { hostNetworkNamedPortCheck } from './host-network-named-ports.ts';
 import { realizeClusterDirect } from './realize-cluster.ts';
 import { realizeDfwConfig } from './realize-dfw.ts';
+
+/** A batch's options for Antrea: the batch, and the Antrea release written for (default DEFAULT_ANTREA_VERSION). */
+export type AntreaBatchOptions = Partial<BatchOptions> & { readonly antreaVersion?: AntreaVersion };
 
 /** A realization: the objects, what was refused, and the NetworkPolicies left in the cluster (a mixed state). */
 export interface AntreaRealization {
@@ -41,7 +44,7 @@ function selected(cluster: Cluster, only: readonly string[] | undefined, refusal
  * refusal leaves the whole batch unrealized, as the import API does. Written for `antreaVersion` (before 2.2:
  * no `except`, the positive CIDRs instead).
  */
-export function realizeAntreaDirect(cluster: Cluster, options: Partial<Pick<TargetOptions, 'only' | 'onError' | 'antreaVersion'>> = {}): AntreaRealization {
+export function realizeAntreaDirect(cluster: Cluster, options: Pick<AntreaBatchOptions, 'only' | 'onError' | 'antreaVersion'> = {}): AntreaRealization {
   const refusals: Refusal[] = [];
   const hostCheck = hostNetworkNamedPortCheck(cluster);
   const policies = selected(cluster, options.only, refusals).filter((p) => {
@@ -56,7 +59,7 @@ export function realizeAntreaDirect(cluster: Cluster, options: Partial<Pick<Targ
 }
 
 /** `nsx-antrea`: the NSX conversion (profile nsx, with its placement and on_error), realized as the adapter does. */
-export function realizeNsxAntrea(cluster: Cluster, options: Partial<TargetOptions> = {}): AntreaRealization {
+export function realizeNsxAntrea(cluster: Cluster, options: AntreaBatchOptions = {}): AntreaRealization {
   const result = convertCluster(cluster, convertOptionsFor(options, 'nsx'));
   const done = new Set(result.convertedUids);
   const objects = objectsForVersion(realizeDfwConfig(result.config), options.antreaVersion ?? DEFAULT_ANTREA_VERSION);

@@ -3,13 +3,13 @@
 // policy after every allow, an allow-all tail), corrected where seed 002's system is wrong: `except` becomes
 // address groups of the positive CIDRs (never deny rules, which shadow what another peer or policy allows), a port
 // without protocol is TCP (the decoder's default), `endPort` is kept, and every rule name is unique.
+import type { BatchOptions, Refusal } from '../../convert/batch-options.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import type { LabelSelector } from '../../k8s/labels.ts';
 import { effectiveRules, isolates, type NetworkPolicy, type PolicyPeer, type PolicyPort, type PolicyType } from '../../k8s/network-policy.ts';
 import { podId } from '../../k8s/pod.ts';
 import { cidrRange, subtractCidrs } from '../../net/cidr.ts';
 import { hostNetworkNamedPortCheck } from '../antrea/host-network-named-ports.ts';
-import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
 import {
   POLICY_MANAGEMENT, sequenceOf, type AddressGroup, type ContrailConfig, type ContrailTag, type FirewallPolicy,
   type FirewallRule, type FirewallRuleEndpoint, type FirewallService, type SequencedRef,
@@ -34,7 +34,7 @@ export type ExceptEncoding =
   | 'deny-rules';
 
 /** Options of the Contrail realization. */
-export interface ContrailOptions extends Partial<TargetOptions> {
+export interface ContrailOptions extends Partial<BatchOptions> {
   /** Default `address-groups`; `deny-rules` reproduces seed 002's system (for showing that it is wrong). */
   readonly exceptEncoding?: ExceptEncoding;
 }

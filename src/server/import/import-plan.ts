@@ -4,7 +4,7 @@
 import { ConversionError } from '../../convert/conversion-error.ts';
 import { convertCluster } from '../../convert/convert-cluster.ts';
 import { isKubernetesUid } from '../../k8s/policy-uid.ts';
-import type { Refusal } from '../../evaluate/target.ts';
+import type { Refusal } from '../../convert/batch-options.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { Group } from '../../model/group.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';

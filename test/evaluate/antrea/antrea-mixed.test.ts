@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildAntreaTarget, buildNsxAntreaTarget } from '../../../src/evaluate/antrea/antrea-targets.ts';
+import { buildAntreaTarget, buildNsxAntreaTarget } from '../../../src/targets/antrea.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { verifyEngines } from '../../../src/evaluate/verify/verify-engines.ts';
 import { clusterFromYaml } from '../../realize/antrea/test-clusters.ts';

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAntreaEngine } from '../../../src/evaluate/antrea/antrea-engine.ts';
-import { buildAntreaTarget, buildNsxAntreaTarget } from '../../../src/evaluate/antrea/antrea-targets.ts';
+import { buildAntreaTarget, buildNsxAntreaTarget } from '../../../src/targets/antrea.ts';
 import { convertCluster } from '../../../src/convert/convert-cluster.ts';
 import { realizeClusterDirect } from '../../../src/realize/antrea/realize-cluster.ts';
 import { realizeDfwConfig } from '../../../src/realize/antrea/realize-dfw.ts';
 import { validateAntreaObjects } from '../../../src/realize/antrea/validate/validate-objects.ts';
 import { endpointsOf } from '../../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
-import { TARGETS } from '../../../src/evaluate/targets.ts';
+import { TARGETS } from '../../../src/targets/registry.ts';
 import { verifyEngines } from '../../../src/evaluate/verify/verify-engines.ts';
 import { clusterFromYaml, exampleClusters, generatedClusters } from '../../realize/antrea/test-clusters.ts';
 
@@ -99,8 +99,8 @@ describe('antrea and nsx-antrea verify equivalent to Kubernetes', () => {
   });
 
   it('is registered for --target and --via', () => {
-    assert.equal(TARGETS.get('antrea'), buildAntreaTarget);
-    assert.equal(TARGETS.get('nsx-antrea'), buildNsxAntreaTarget);
+    assert.equal(TARGETS.get('antrea')?.build, buildAntreaTarget);
+    assert.equal(TARGETS.get('nsx-antrea')?.build, buildNsxAntreaTarget);
   });
 });
 

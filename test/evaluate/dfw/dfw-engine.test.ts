@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDfwEngine } from '../../../src/evaluate/dfw/dfw-engine.ts';
-import { buildNsxState } from '../../../src/evaluate/dfw/nsx-target.ts';
+import { buildNsxState } from '../../../src/targets/nsx.ts';
 import type { Endpoint } from '../../../src/evaluate/endpoint.ts';
 import { endpointsOf } from '../../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { convertCluster, mergeConfigs } from '../../../src/convert/convert-cluster.ts';
 import { createDfwEngine } from '../../../src/evaluate/dfw/dfw-engine.ts';
-import { buildNsxState } from '../../../src/evaluate/dfw/nsx-target.ts';
+import { buildNsxState } from '../../../src/targets/nsx.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { verifyEngines, type Counterexample } from '../../../src/evaluate/verify/verify-engines.ts';
 import { loadClusterFromTexts } from '../../../src/k8s/load-cluster.ts';

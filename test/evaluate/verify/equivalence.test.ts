@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildNsxState } from '../../../src/evaluate/dfw/nsx-target.ts';
+import { buildNsxState } from '../../../src/targets/nsx.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { verifyEngines } from '../../../src/evaluate/verify/verify-engines.ts';
 import { loadClusterFromPaths } from '../../../src/k8s/load-cluster.ts';

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dfwBoundaries } from '../../../src/evaluate/dfw/dfw-boundaries.ts';
 import { createDfwEngine } from '../../../src/evaluate/dfw/dfw-engine.ts';
-import { buildNsxState } from '../../../src/evaluate/dfw/nsx-target.ts';
+import { buildNsxState } from '../../../src/targets/nsx.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
-import { TARGETS } from '../../../src/evaluate/targets.ts';
+import { TARGETS } from '../../../src/targets/registry.ts';
 import { verifyEngines } from '../../../src/evaluate/verify/verify-engines.ts';
 import { portClasses } from '../../../src/evaluate/verify/port-classes.ts';
 import { addressAtoms } from '../../../src/evaluate/verify/address-atoms.ts';
@@ -62,7 +62,7 @@ describe('verify over both sides\' boundaries (examples/seed-003)', () => {
   });
 
   it('every target fills its boundaries from its own objects', () => {
-    for (const [name, build] of TARGETS) {
+    for (const [name, { build }] of TARGETS) {
       const b = build(cluster, { onError: 'abort' }).boundaries;
       assert.ok(b.ports.some((p) => p.protocol.toUpperCase() === 'TCP' && p.first <= 6379 && p.last >= 6379), `${name}: 6379/TCP`);
       assert.ok(b.addresses.some((a) => a.startsWith('10.0.0.0')), `${name}: 10.0.0.0/24`);

@@ -2,7 +2,7 @@
 // exactly the same), and verify models what that release's API server keeps (structural pruning with its schemas).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildAntreaTarget, buildNsxAntreaTarget, keptByApiServer } from '../../../src/evaluate/antrea/antrea-targets.ts';
+import { buildAntreaTarget, buildNsxAntreaTarget, keptByApiServer } from '../../../src/targets/antrea.ts';
 import { createAntreaEngine } from '../../../src/evaluate/antrea/antrea-engine.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { verifyEngines } from '../../../src/evaluate/verify/verify-engines.ts';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { subtractCidrs } from '../../../src/net/cidr.ts';
 import type { FirewallRule } from '../../../src/realize/contrail/contrail-objects.ts';
-import { CONTRAIL_EMITTER } from '../../../src/realize/contrail/contrail-emitter.ts';
+import { CONTRAIL_EMITTER } from '../../../src/targets/contrail.ts';
 import { realizeContrail } from '../../../src/realize/contrail/realize-contrail.ts';
-import { EMITTERS } from '../../../src/realize/emitters.ts';
+import { EMITTERS } from '../../../src/targets/registry.ts';
 import { clusterFromYaml, exampleClusters, generatedClusters } from '../antrea/test-clusters.ts';
 import { SEED_002_POLICY } from './seed-002.ts';
 

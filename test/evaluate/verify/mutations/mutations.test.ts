@@ -11,7 +11,7 @@ import type { Endpoint } from '../../../../src/evaluate/endpoint.ts';
 import { endpointsOf } from '../../../../src/evaluate/endpoints.ts';
 import type { ReachabilityEngine } from '../../../../src/evaluate/engine.ts';
 import { createKubernetesEngine } from '../../../../src/evaluate/kubernetes/kubernetes-engine.ts';
-import { TARGETS } from '../../../../src/evaluate/targets.ts';
+import { TARGETS } from '../../../../src/targets/registry.ts';
 import { verifyEngines, type Counterexample } from '../../../../src/evaluate/verify/verify-engines.ts';
 import type { Cluster } from '../../../../src/k8s/cluster.ts';
 import { loadClusterFromPaths } from '../../../../src/k8s/load-cluster.ts';
