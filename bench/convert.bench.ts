@@ -2,7 +2,7 @@
 import { convertCluster } from '../src/convert/convert-cluster.ts';
 import { hierarchicalBody } from '../src/convert/nsx-api-body.ts';
 import { formatRuleTables } from '../src/convert/nsx-rule-table.ts';
-import { generateCluster } from '../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../testing/synthetic/generate-cluster.ts';
 import { measure } from './measure.ts';
 
 const LIMIT = 5000;

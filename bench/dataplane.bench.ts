@@ -12,7 +12,7 @@ import { buildCluster, type Cluster } from '../src/k8s/cluster.ts';
 import type { Namespace } from '../src/k8s/namespace.ts';
 import type { NetworkPolicy } from '../src/k8s/network-policy.ts';
 import type { Pod } from '../src/k8s/pod.ts';
-import { generateCluster, type ClusterShape } from '../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster, type ClusterShape } from '../testing/synthetic/generate-cluster.ts';
 import { labUnavailableReason, startAgent, writeAgentScript } from '../src/lab/run-lab.ts';
 import { buildTopology, deleteNamespaces, liveNamespaces, setSysctls } from '../src/lab/topology.ts';
 import { applyIptables } from '../src/realize/iptables/apply-iptables.ts';

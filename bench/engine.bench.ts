@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { endpointsOf } from '../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../src/evaluate/kubernetes/kubernetes-engine.ts';
-import { generateCluster, type ClusterShape, type EgressVariant } from '../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster, type ClusterShape, type EgressVariant } from '../testing/synthetic/generate-cluster.ts';
 import { measure as measureWall, type Measurement } from './measure.ts';
 
 /** measure(), plus a row with the CPU time of the step (all threads, GC included): steadier than wall time

@@ -3,7 +3,7 @@
 import { convertCluster } from '../src/convert/convert-cluster.ts';
 import { buildAntreaTarget } from '../src/targets/antrea.ts';
 import { buildContrailTarget } from '../src/targets/contrail.ts';
-import { generateCluster } from '../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../testing/synthetic/generate-cluster.ts';
 import { allAntreaObjects } from '../src/realize/antrea/antrea-objects.ts';
 import { realizeClusterDirect } from '../src/realize/antrea/realize-cluster.ts';
 import { realizeDfwConfig } from '../src/realize/antrea/realize-dfw.ts';

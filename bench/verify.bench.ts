@@ -6,7 +6,7 @@ import { endpointsOf } from '../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { portClasses } from '../src/evaluate/verify/port-classes.ts';
 import { verifyEngines } from '../src/evaluate/verify/verify-engines.ts';
-import { generateCluster } from '../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../testing/synthetic/generate-cluster.ts';
 import { measure } from './measure.ts';
 
 process.stdout.write('| step | wall time | memory |\n| --- | --- | --- |\n');

@@ -285,7 +285,7 @@ describe('seed 000 rule tables (-o table)', () => {
 
 describe('NSX output', () => {
   it('is the hierarchical API body and never holds an np2dfw extension', async () => {
-    const { generateCluster } = await import('../../src/k8s/synthetic/generate-cluster.ts');
+    const { generateCluster } = await import('../../testing/synthetic/generate-cluster.ts');
     for (const seed of [1, 2, 3]) {
       const cluster = generateCluster('random', { seed, scale: 2 });
       const nsx = convertCluster(cluster, { onError: 'continue' });

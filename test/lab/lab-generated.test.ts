@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { defaultPorts } from '../../src/cli/commands/reach.ts';
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
 import { buildCluster } from '../../src/k8s/cluster.ts';
-import { generateCluster } from '../../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../../testing/synthetic/generate-cluster.ts';
 import { DISPATCH_LEAF } from '../../src/realize/iptables/dispatch-tree.ts';
 import { nodesOf, planNode } from '../../src/realize/iptables/node-plan.ts';
 import { describe, labSkipReason, labVersusKubernetes } from './lab-harness.ts';

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { Endpoint } from '../../src/evaluate/endpoint.ts';
 import { createKubernetesEngine } from '../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import type { Cluster } from '../../src/k8s/cluster.ts';
-import { generateCluster } from '../../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../../testing/synthetic/generate-cluster.ts';
 import { isIP } from 'node:net';
 import { cidrEdges, oracleAllows, oracleLive, type OracleConnection } from './network-policy-oracle.ts';
 

@@ -21,7 +21,7 @@ import type { Cluster } from '../../../src/k8s/cluster.ts';
 import { loadClusterFromPaths } from '../../../src/k8s/load-cluster.ts';
 import { podIsLive } from '../../../src/k8s/pod.ts';
 import { PROTOCOLS, type Protocol } from '../../../src/k8s/protocol.ts';
-import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../../../testing/synthetic/generate-cluster.ts';
 import { parseAddressRange } from '../../../src/net/address-range.ts';
 import { familyOf, formatAddress, type Family } from '../../../src/net/ip-address.ts';
 import { REPO_ROOT } from '../../cli/run-cli.ts';

@@ -7,7 +7,7 @@ import { endpointsOf } from '../../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { buildCluster } from '../../../src/k8s/cluster.ts';
 import type { Pod } from '../../../src/k8s/pod.ts';
-import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../../../testing/synthetic/generate-cluster.ts';
 import type { DfwConfig, Origin } from '../../../src/model/dfw-config.ts';
 import type { Condition, Expression, Group } from '../../../src/model/group.ts';
 import { clusterControlPlanePath, groupPath, rulePath, securityPolicyPath } from '../../../src/model/paths.ts';

@@ -6,7 +6,7 @@ import { ALL_CLASSES, classSetOf, hasClass, unionOf } from '../../../src/evaluat
 import { ClassListsBuilder } from '../../../src/evaluate/kubernetes/class-lists.ts';
 import { LabelIndex } from '../../../src/evaluate/kubernetes/label-index.ts';
 import { SELECT_ALL, selectorMatches, type LabelSelector } from '../../../src/k8s/labels.ts';
-import { createPrng } from '../../../src/k8s/synthetic/prng.ts';
+import { createPrng } from '../../../testing/synthetic/prng.ts';
 import { parseCidrWithExcept } from '../../../src/net/cidr.ts';
 import { addressValue } from '../../../src/net/ip-address.ts';
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { PortQuery } from '../../../src/evaluate/connection.ts';
 import { endpointsOf } from '../../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
-import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../../../testing/synthetic/generate-cluster.ts';
 
 // Named-port numbers (80, 8080, 9090, 53, 9100, 3868), endPort edges (79/80/81, 89/90/91, 1079/1080/1081,
 // 8000/8010/8011, 9000/9001), and ports no policy names.

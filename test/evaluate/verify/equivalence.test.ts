@@ -7,7 +7,7 @@ import { buildNsxState } from '../../../src/targets/nsx.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { verifyEngines } from '../../../src/evaluate/verify/verify-engines.ts';
 import { loadClusterFromPaths } from '../../../src/k8s/load-cluster.ts';
-import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../../../testing/synthetic/generate-cluster.ts';
 import { REPO_ROOT } from '../../cli/run-cli.ts';
 
 const examples = readdirSync(join(REPO_ROOT, 'examples'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);

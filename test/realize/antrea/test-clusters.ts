@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster } from '../../../src/k8s/cluster.ts';
 import { loadClusterFromPaths, loadClusterFromTexts } from '../../../src/k8s/load-cluster.ts';
-import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../../../testing/synthetic/generate-cluster.ts';
 
 const EXAMPLES = new URL('../../../examples/', import.meta.url).pathname;
 

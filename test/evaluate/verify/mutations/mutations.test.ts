@@ -15,7 +15,7 @@ import { TARGETS } from '../../../../src/targets/registry.ts';
 import { verifyEngines, type Counterexample } from '../../../../src/evaluate/verify/verify-engines.ts';
 import type { Cluster } from '../../../../src/k8s/cluster.ts';
 import { loadClusterFromPaths } from '../../../../src/k8s/load-cluster.ts';
-import { generateCluster } from '../../../../src/k8s/synthetic/generate-cluster.ts';
+import { generateCluster } from '../../../../testing/synthetic/generate-cluster.ts';
 import { familyOf } from '../../../../src/net/ip-address.ts';
 import { REPO_ROOT } from '../../../cli/run-cli.ts';
 import { firstVerdictChange, type Mutation } from './mutation.ts';

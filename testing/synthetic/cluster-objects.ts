@@ -1,9 +1,9 @@
 // A cluster back into the Kubernetes objects kubectl would print (`kubectl get ns,pods,networkpolicies -A -o
 // json` items), so that synthetic clusters can be written to files and read by the CLI, the lab and the server.
-import type { Cluster } from '../cluster.ts';
-import type { LabelSelector } from '../labels.ts';
-import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule } from '../network-policy.ts';
-import type { Pod } from '../pod.ts';
+import type { Cluster } from '../../src/k8s/cluster.ts';
+import type { LabelSelector } from '../../src/k8s/labels.ts';
+import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule } from '../../src/k8s/network-policy.ts';
+import type { Pod } from '../../src/k8s/pod.ts';
 
 /** A Kubernetes object as plain JSON. */
 export type KubernetesObject = Record<string, unknown>;

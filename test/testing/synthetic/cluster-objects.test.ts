@@ -6,8 +6,8 @@ import { endpointsOf } from '../../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import type { Cluster } from '../../../src/k8s/cluster.ts';
 import { loadClusterFromTexts } from '../../../src/k8s/load-cluster.ts';
-import { clusterList } from '../../../src/k8s/synthetic/cluster-objects.ts';
-import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts';
+import { clusterList } from '../../../testing/synthetic/cluster-objects.ts';
+import { generateCluster } from '../../../testing/synthetic/generate-cluster.ts';
 
 const reload = (c: Cluster): Cluster => loadClusterFromTexts([{ name: 'synthetic.json', text: JSON.stringify(clusterList(c)) }], { cluster: c.name });
 // JSON drops the keys the loader leaves undefined, and the source positions.

@@ -1,14 +1,14 @@
 // Seeded synthetic clusters: the shapes of Antrea's controller scale tests
 // (pkg/controller/networkpolicy/networkpolicy_controller_perf_test.go), scalable down, and a random shape that
 // exercises every NetworkPolicy feature the reference engine implements.
-import { cidrAround } from '../../net/cidr.ts';
-import { addressBits, formatAddress, type Family } from '../../net/ip-address.ts';
-import { buildCluster, type Cluster } from '../cluster.ts';
-import { NAMESPACE_NAME_LABEL, type LabelSelector, type LabelSelectorRequirement, type Labels } from '../labels.ts';
-import type { Namespace } from '../namespace.ts';
-import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType } from '../network-policy.ts';
-import type { ContainerPort, Pod } from '../pod.ts';
-import type { Protocol } from '../protocol.ts';
+import { cidrAround } from '../../src/net/cidr.ts';
+import { addressBits, formatAddress, type Family } from '../../src/net/ip-address.ts';
+import { buildCluster, type Cluster } from '../../src/k8s/cluster.ts';
+import { NAMESPACE_NAME_LABEL, type LabelSelector, type LabelSelectorRequirement, type Labels } from '../../src/k8s/labels.ts';
+import type { Namespace } from '../../src/k8s/namespace.ts';
+import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType } from '../../src/k8s/network-policy.ts';
+import type { ContainerPort, Pod } from '../../src/k8s/pod.ts';
+import type { Protocol } from '../../src/k8s/protocol.ts';
 import { createPrng, type Prng } from './prng.ts';
 
 /**

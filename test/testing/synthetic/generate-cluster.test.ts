@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NAMESPACE_NAME_LABEL } from '../../../src/k8s/labels.ts';
-import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts';
-import { createPrng } from '../../../src/k8s/synthetic/prng.ts';
+import { generateCluster } from '../../../testing/synthetic/generate-cluster.ts';
+import { createPrng } from '../../../testing/synthetic/prng.ts';
 import { cidrContains } from '../../../src/net/cidr.ts';
 import { familyOf } from '../../../src/net/ip-address.ts';
 
