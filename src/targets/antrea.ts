@@ -1,6 +1,7 @@
 // The `antrea` and `nsx-antrea` targets: the NetworkPolicies realized as Antrea ClusterNetworkPolicies (directly,
 // or through the NSX conversion as the NSX adapter realizes it), evaluated by the Antrea engine as the release's
-// API server keeps the objects, with the NetworkPolicies left beside them.
+// API server keeps the objects, with the NetworkPolicies left beside them. `convert` checks what it would print
+// against the release's CRD schemas and Antrea's admission rules first, and prints nothing Antrea would reject.
 import { AntreaModelError } from '../evaluate/antrea/antrea-membership.ts';
 import { antreaBoundaries } from '../evaluate/antrea/antrea-boundaries.ts';
 import { createAntreaEngine } from '../evaluate/antrea/antrea-engine.ts';
@@ -11,10 +12,11 @@ import { formatProblem, InvalidInputError, type InputProblem } from '../k8s/inva
 import { decodeObjects } from '../k8s/load-cluster.ts';
 import { parseDocuments, type RawObject } from '../k8s/parse-documents.ts';
 import type { AntreaObjects } from '../realize/antrea/antrea-objects.ts';
-import { DEFAULT_ANTREA_VERSION, formatAntreaVersion, type AntreaVersion } from '../realize/antrea/antrea-version.ts';
+import { crdSchemaDir, DEFAULT_ANTREA_VERSION, formatAntreaVersion, type AntreaVersion } from '../realize/antrea/antrea-version.ts';
 import { antreaInputsOf, decodeAntreaObjects } from '../realize/antrea/decode/decode-antrea-objects.ts';
-import { isAntreaKind } from '../realize/antrea/validate/crd-schemas.ts';
+import { CrdSchemaValidator, isAntreaKind, type SchemaProblem } from '../realize/antrea/validate/crd-schemas.ts';
 import { pruneObject } from '../realize/antrea/validate/prune.ts';
+import { validateAntreaObjects } from '../realize/antrea/validate/validate-objects.ts';
 import { realizeAntreaDirect, realizeNsxAntrea, type AntreaRealization } from '../realize/antrea/realize-targets.ts';
 import { antreaObjectsToJson, antreaObjectsToYaml } from '../realize/antrea/serialize.ts';
 import { builtFromInput } from './existing.ts';
@@ -56,12 +58,41 @@ export const buildAntreaTarget: TargetBuilder = (cluster, options) => antreaTarg
 /** `--target nsx-antrea`: the NSX conversion as the NSX adapter realizes it in the cluster. */
 export const buildNsxAntreaTarget: TargetBuilder = (cluster, options) => antreaTargetOf(cluster, realizeNsxAntrea(cluster, options), 'nsx-antrea', options.antreaVersion);
 
-/** `convert --target antrea|nsx-antrea`: the realization's objects as `-o yaml` (default) or `-o json`. */
-function antreaEmitter(realize: (cluster: Cluster, options: TargetOptions) => AntreaRealization): Emitter {
+/** Objects np2dfw was about to print that the Antrea release would reject: a defect of np2dfw, never printed. */
+export class AntreaRejectsError extends Error {
+  override readonly name = 'AntreaRejectsError';
+  readonly problems: readonly SchemaProblem[];
+  constructor(version: AntreaVersion, problems: readonly SchemaProblem[]) {
+    const shown = problems.slice(0, 20).map((p) => `  ${p.object} ${p.path}: ${p.message}`);
+    if (problems.length > shown.length) shown.push(`  ... (${problems.length - shown.length} more)`);
+    super(`np2dfw would write objects that Antrea ${formatAntreaVersion(version)} rejects (its CRD schemas, unknown fields counted, ` +
+      `or its admission webhook), so nothing was written; this is a defect of np2dfw, please report it with the input:\n${shown.join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+const validators = new Map<string, CrdSchemaValidator>();
+
+/** What the release's API server and admission webhook would reject of objects applied together (empty: nothing). */
+export function antreaRejections(objects: AntreaObjects, version: AntreaVersion): SchemaProblem[] {
+  const key = formatAntreaVersion(version);
+  let validator = validators.get(key);
+  if (!validator) validators.set(key, (validator = new CrdSchemaValidator(crdSchemaDir(version))));
+  return validateAntreaObjects(objects, validator);
+}
+
+/**
+ * `convert --target antrea|nsx-antrea`: the realization's objects as `-o yaml` (default) or `-o json`, once the
+ * release's CRD schemas and admission rules take every one of them (AntreaRejectsError otherwise).
+ */
+export function antreaEmitter(realize: (cluster: Cluster, options: TargetOptions) => AntreaRealization): Emitter {
   return {
     formats: ['yaml', 'json'],
     emit(cluster, options) {
       const r = realize(cluster, options);
+      const version = options.antreaVersion ?? DEFAULT_ANTREA_VERSION;
+      const problems = antreaRejections(r.objects, version);
+      if (problems.length) throw new AntreaRejectsError(version, problems);
       const text = options.format === 'json' ? antreaObjectsToJson(r.objects) : antreaObjectsToYaml(r.objects);
       return { text, refusals: r.refusals };
     },
