@@ -8,7 +8,7 @@ import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
 import type { AntreaObjects } from './antrea-objects.ts';
 import { DEFAULT_ANTREA_VERSION } from './antrea-version.ts';
 import { objectsForVersion } from './for-version.ts';
-import { hostNetworkNamedPortCheck } from './host-network-named-ports.ts';
+import { hostNetworkNamedPortCheck } from '../common/host-network-named-ports.ts';
 import { realizeClusterDirect } from './realize-cluster.ts';
 import { realizeDfwConfig } from './realize-dfw.ts';
 

@@ -8,7 +8,7 @@ import type { LabelSelector } from '../../k8s/labels.ts';
 import { effectiveRules, isolates, type NetworkPolicy, type PolicyPeer, type PolicyPort, type PolicyType } from '../../k8s/network-policy.ts';
 import { podId } from '../../k8s/pod.ts';
 import { cidrRange, subtractCidrs } from '../../net/cidr.ts';
-import { hostNetworkNamedPortCheck } from '../antrea/host-network-named-ports.ts';
+import { hostNetworkNamedPortCheck } from '../common/host-network-named-ports.ts';
 import type { Refusal, TargetOptions } from '../../evaluate/target.ts';
 import {
   POLICY_MANAGEMENT, sequenceOf, type AddressGroup, type ContrailConfig, type ContrailTag, type FirewallPolicy,
