@@ -40,10 +40,12 @@ export function selectBatch(cluster: Cluster, only: readonly string[] | undefine
   return { policies, unknown };
 }
 
-/**
- * What a batch keeps of what it converted: everything with `continue`; with `abort` (the default) nothing once any
- * policy of the batch was refused.
- */
+/** Whether the batch is aborted: with `abort` (the default) one refused policy leaves the whole batch unconverted. */
+export function batchAborts(onError: BatchOnError | undefined, refusedCount: number): boolean {
+  return (onError ?? 'abort') === 'abort' && refusedCount > 0;
+}
+
+/** What a batch keeps of what it converted: nothing when it aborts (see `batchAborts`), else everything. */
 export function keptByBatch<T>(onError: BatchOnError | undefined, refusedCount: number, converted: readonly T[]): T[] {
-  return (onError ?? 'abort') === 'abort' && refusedCount > 0 ? [] : [...converted];
+  return batchAborts(onError, refusedCount) ? [] : [...converted];
 }

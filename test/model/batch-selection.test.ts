@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keptByBatch, POLICY_NOT_FOUND, selectBatch } from '../../src/model/batch-selection.ts';
+import { batchAborts, keptByBatch, POLICY_NOT_FOUND, selectBatch } from '../../src/model/batch-selection.ts';
 import { clusterFromYaml } from '../realize/antrea/test-clusters.ts';
 
 const policyYaml = (uid: string) => `apiVersion: networking.k8s.io/v1
@@ -28,5 +28,8 @@ describe('batch selection (network_policy_ids and on_error)', () => {
     assert.deepEqual(keptByBatch('abort', 1, [1, 2]), []);
     assert.deepEqual(keptByBatch('abort', 0, [1, 2]), [1, 2]);
     assert.deepEqual(keptByBatch('continue', 3, [1, 2]), [1, 2]);
+    assert.equal(batchAborts(undefined, 1), true);
+    assert.equal(batchAborts('abort', 0), false);
+    assert.equal(batchAborts('continue', 1), false);
   });
 });
