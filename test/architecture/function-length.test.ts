@@ -16,7 +16,6 @@ const LIMIT = 80;
 const ALLOWED = new Set<string>([
   // src/realize: split on this branch (h15realize); removed from this list as each one is split.
   'src/realize/antrea/validate/admission.ts#admissionProblems',
-  'src/realize/contrail/decode-contrail-config.ts#decodeContrailConfig',
   'src/evaluate/antrea/antrea-engine.ts#createAntreaEngine',
   'src/evaluate/antrea/antrea-engine.ts#directionMatrix',
   'src/evaluate/contrail/contrail-engine.ts#createContrailEngine',
