@@ -14,8 +14,6 @@ const LIMIT = 80;
  * rewritten on one evaluator core); the lead empties this list at merge.
  */
 const ALLOWED = new Set<string>([
-  // src/realize: split on this branch (h15realize); removed from this list as each one is split.
-  'src/realize/antrea/validate/admission.ts#admissionProblems',
   'src/evaluate/antrea/antrea-engine.ts#createAntreaEngine',
   'src/evaluate/antrea/antrea-engine.ts#directionMatrix',
   'src/evaluate/contrail/contrail-engine.ts#createContrailEngine',
