@@ -22,7 +22,6 @@ const ALLOWED = new Set<string>([
   'src/evaluate/dfw/dfw-engine.ts#createDfwEngine',
   'src/evaluate/dfw/dfw-engine.ts#matrix',
   'src/evaluate/dfw/endpoint-classes.ts#classifyEndpoints',
-  'src/evaluate/kubernetes/compiled-policies.ts#compilePolicies',
   'src/evaluate/kubernetes/kubernetes-engine.ts#createKubernetesEngine',
 ]);
 
