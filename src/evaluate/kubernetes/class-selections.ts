@@ -4,7 +4,7 @@ import { selectorKey, type LabelSelector } from '../../k8s/labels.ts';
 import type { NetworkPolicy, PolicyPeer, PolicyRule } from '../../k8s/network-policy.ts';
 import { ALL_CLASSES, classSetOf, NO_CLASSES, unionOf, type ClassSet } from './class-set.ts';
 import type { ClusterClasses } from './endpoint-class-builder.ts';
-import { parsedIpBlock } from './endpoint-match.ts';
+import { parsedIpBlock } from '../../net/ip-block.ts';
 
 /** The class sets of the policies' selections, deduplicated and numbered. */
 export class ClassSelections {

@@ -9,7 +9,7 @@ import type { Protocol } from '../../k8s/protocol.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { addressValue, type Family } from '../../net/ip-address.ts';
 import { addressAtoms, type FamilyAtoms } from './address-atoms.ts';
-import { parsedIpBlock } from './endpoint-match.ts';
+import { parsedIpBlock } from '../../net/ip-block.ts';
 import { LabelIndex } from './label-index.ts';
 import { classKey } from './packed-key.ts';
 
