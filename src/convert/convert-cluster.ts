@@ -1,4 +1,5 @@
 import type { Cluster } from '../k8s/cluster.ts';
+import { keptByBatch, selectBatch } from '../model/batch-selection.ts';
 import type { NetworkPolicy } from '../k8s/network-policy.ts';
 import type { DfwConfig, Origin } from '../model/dfw-config.ts';
 import type { Group } from '../model/group.ts';
@@ -50,22 +51,6 @@ function refusal(p: NetworkPolicy, code: string, path: string, message: string):
   return { namespace: p.namespace, name: p.name, uid: p.uid, code, path, message };
 }
 
-/** The policies a batch takes, in request order; uids that name no policy are refused. */
-function selectPolicies(cluster: Cluster, only: readonly string[] | undefined, refusals: Refusal[]): NetworkPolicy[] {
-  if (!only) return [...cluster.policies];
-  const byUid = new Map(cluster.policies.map((p) => [p.uid, p]));
-  const out: NetworkPolicy[] = [];
-  const seen = new Set<string>();
-  for (const uid of only) {
-    if (seen.has(uid)) continue;
-    seen.add(uid);
-    const p = byUid.get(uid);
-    if (p) out.push(p);
-    else refusals.push({ namespace: '', name: '', uid, code: REFUSAL.NOT_FOUND, path: 'metadata.uid', message: `no NetworkPolicy of cluster ${cluster.name} has uid ${uid}` });
-  }
-  return out;
-}
-
 /**
  * Converts a cluster's NetworkPolicies into DFW groups and security policies as seed 000 specifies: per policy an
  * allow policy (when it has rules for a direction it isolates) and a drop policy, placed so that every allow
@@ -78,9 +63,10 @@ export function convertCluster(cluster: Cluster, options: ConvertOptions = {}): 
   const onError = options.onError ?? 'abort';
   const existing = options.existing ?? [];
   const existingIds = new Set(existing.map((p) => p.id));
-  const refusals: Refusal[] = [];
+  const batch = selectBatch(cluster, options.only);
+  const refusals: Refusal[] = [...batch.unknown];
   const drafts: PolicyDraft[] = [];
-  for (const policy of selectPolicies(cluster, options.only, refusals)) {
+  for (const policy of batch.policies) {
     if (existingIds.has(ids.dropPolicy(policy.uid)) || existingIds.has(ids.allowPolicy(policy.uid))) {
       refusals.push(refusal(policy, REFUSAL.ALREADY_IMPORTED, 'metadata.uid', `policy ${policy.uid} has been imported already`));
       continue;
@@ -89,7 +75,7 @@ export function convertCluster(cluster: Cluster, options: ConvertOptions = {}): 
     if (r.draft) drafts.push(r.draft);
     else for (const p of r.problems) refusals.push(refusal(policy, p.code, p.path, p.message));
   }
-  const kept = onError === 'abort' && refusals.length ? [] : drafts;
+  const kept = keptByBatch(onError, refusals.length, drafts);
   const allowCount = kept.filter((d) => d.allow).length;
   const numbers = placeBatch(allowCount, kept.length, existing, {
     placement: options.placement ?? 'banded', sequenceUpper: options.sequenceUpper, sequenceLower: options.sequenceLower,

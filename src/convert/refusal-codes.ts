@@ -1,3 +1,5 @@
+import { POLICY_NOT_FOUND } from '../model/batch-selection.ts';
+
 /**
  * The stable error codes of policies a conversion refuses (NSX publishes none; docs/nsx-mapping.md lists these).
  */
@@ -15,7 +17,7 @@ export const REFUSAL = {
   /** More than 15 conditions in one criterion. */
   TOO_MANY_CONDITIONS: 'TOO_MANY_CONDITIONS_IN_CRITERION',
   /** A uid asked for (`only`) that no NetworkPolicy of the cluster has. */
-  NOT_FOUND: 'NETWORK_POLICY_NOT_FOUND',
+  NOT_FOUND: POLICY_NOT_FOUND,
   /** The policy's DFW policies already exist (imported earlier). */
   ALREADY_IMPORTED: 'ALREADY_IMPORTED',
 } as const;

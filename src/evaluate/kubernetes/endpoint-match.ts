@@ -4,7 +4,8 @@ import { NAMESPACE_NAME_LABEL, selectorMatches, type Labels } from '../../k8s/la
 import type { Namespace } from '../../k8s/namespace.ts';
 import type { IPBlock, NetworkPolicy, PolicyPeer, PolicyPort } from '../../k8s/network-policy.ts';
 import { resolveNamedPort } from '../../k8s/pod.ts';
-import { cidrWithExceptHolds, parseCidrWithExcept, rangeHolds, type CidrWithExcept } from '../../net/cidr.ts';
+import { rangeHolds } from '../../net/cidr.ts';
+import { ipBlockHoldsAddress, parsedIpBlock } from '../../net/ip-block.ts';
 import { addressValue } from '../../net/ip-address.ts';
 import type { PortQuery } from '../connection.ts';
 import type { Endpoint } from '../endpoint.ts';
@@ -28,23 +29,9 @@ export function policySelects(policy: NetworkPolicy, e: Endpoint): boolean {
   return e.kind === 'pod' && !e.pod.hostNetwork && e.pod.namespace === policy.namespace && selectorMatches(policy.podSelector, e.pod.labels);
 }
 
-const parsedBlocks = new WeakMap<IPBlock, CidrWithExcept>();
-
-/** The ipBlock parsed once (cached per object). */
-export function parsedIpBlock(block: IPBlock): CidrWithExcept {
-  let p = parsedBlocks.get(block);
-  if (!p) {
-    p = parseCidrWithExcept(block.cidr, block.except);
-    parsedBlocks.set(block, p);
-  }
-  return p;
-}
-
 /** Whether an ipBlock matches the endpoint's address: in `cidr`, of its family, in no `except`. */
 export function ipBlockMatches(block: IPBlock, e: Endpoint): boolean {
-  const p = parsedIpBlock(block);
-  if (p.family !== e.family) return false;
-  return cidrWithExceptHolds(p, e.family, addressValue(e.ip, e.family));
+  return ipBlockHoldsAddress(block, e.family, addressValue(e.ip, e.family));
 }
 
 /**

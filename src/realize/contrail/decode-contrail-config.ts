@@ -186,121 +186,125 @@ function ruleOf(r: Reader, o: JsonObject): FirewallRule | undefined {
   };
 }
 
-/**
- * Decodes the documents of one input (np2dfw's Contrail JSON) against a cluster: every live pod not on the host
- * network must have its workload tags listed (kube-manager tags its interface; np2dfw cannot guess edited tags).
- */
-export function decodeContrailConfig(file: string, doc: unknown, cluster: Cluster, problems: InputProblem[]): ContrailConfig | undefined {
-  if (!isObject(doc)) { problems.push({ file, path: [], message: 'expected np2dfw\'s Contrail JSON: an object with resources and workloads' }); return undefined; }
-  const top = new Reader(problems, file, 'the Contrail configuration', []);
-  top.only(doc, [], ['resources', 'workloads']);
-  const resources = top.list(doc, 'resources', []);
-  const workloadList = top.list(doc, 'workloads', []);
-  if (!resources || !workloadList) return undefined;
-  const tags: ContrailTag[] = [];
-  const addressGroups: AddressGroup[] = [];
-  const rules: FirewallRule[] = [];
-  const policies: FirewallPolicy[] = [];
-  const sets: ApplicationPolicySet[] = [];
-  const before = problems.length;
-  resources.forEach((res, i) => {
-    const at: FieldPath = ['resources', i];
-    if (!isObject(res) || Object.keys(res).length !== 1) { problems.push({ file, path: at, message: 'each resource is one config API body: {"<type>": {...}}' }); return; }
-    const [type, body] = Object.entries(res)[0];
-    const name = isObject(body) && typeof body.name === 'string' ? body.name : '';
-    const r = new Reader(problems, file, `${type} ${name}`, [...at, type]);
-    if (!isObject(body)) { r.err([], 'must be an object'); return; }
-    switch (type) {
-      case 'tag': {
-        r.only(body, [], ['fq_name', 'name', 'tag_type_name', 'tag_value']);
-        const n = r.str(body, 'name', []);
-        const tt = r.str(body, 'tag_type_name', []);
-        const tv = r.str(body, 'tag_value', []);
-        if (n !== undefined && tt !== undefined && tv !== undefined) {
-          if (n !== `${tt}=${tv}`) r.err(['name'], `must be ${JSON.stringify(`${tt}=${tv}`)} (tag_type_name=tag_value)`);
-          else tags.push({ fq_name: [n], name: n, tag_type_name: tt, tag_value: tv });
-        }
-        return;
-      }
-      case 'address-group': {
-        r.only(body, [], ['fq_name', 'parent_type', 'name', 'address_group_prefix']);
-        const n = r.str(body, 'name', []);
-        const fq = r.fqName(body, n);
-        const prefix = r.obj(body, 'address_group_prefix', []);
-        const subnets = prefix ? r.list(prefix, 'subnet', ['address_group_prefix']) : undefined;
-        const out: ContrailSubnet[] = [];
-        let ok = subnets !== undefined;
-        subnets?.forEach((s, j) => {
-          const p: FieldPath = ['address_group_prefix', 'subnet', j];
-          if (!isObject(s)) { r.err(p, 'must be an object'); ok = false; return; }
-          const ip = r.str(s, 'ip_prefix', p);
-          const fam = ip === undefined ? undefined : familyOf(ip);
-          if (ip !== undefined && !fam) { r.err([...p, 'ip_prefix'], `${JSON.stringify(ip)} is not an IP address`); ok = false; return; }
-          const len = r.int(s, 'ip_prefix_len', p, 0, fam === 6 ? 128 : 32);
-          if (ip === undefined || len === undefined) { ok = false; return; }
-          out.push({ ip_prefix: ip, ip_prefix_len: len });
-        });
-        const annotations = annotationsOf(body);
-        if (ok && n !== undefined && fq) addressGroups.push({ fq_name: fq, parent_type: 'policy-management', name: n, address_group_prefix: { subnet: out }, ...(annotations ? { annotations } : {}) });
-        return;
-      }
-      case 'firewall-rule': {
-        const rule = ruleOf(r, body);
-        if (rule) rules.push(rule);
-        return;
-      }
-      case 'firewall-policy': {
-        r.only(body, [], ['fq_name', 'parent_type', 'name', 'firewall_rule_refs']);
-        const n = r.str(body, 'name', []);
-        const fq = r.fqName(body, n);
-        const refs = r.refs(body, 'firewall_rule_refs');
-        const annotations = annotationsOf(body);
-        if (n !== undefined && fq && refs) policies.push({ fq_name: fq, parent_type: 'policy-management', name: n, firewall_rule_refs: refs, ...(annotations ? { annotations } : {}) });
-        return;
-      }
-      case 'application-policy-set': {
-        r.only(body, [], ['fq_name', 'parent_type', 'name', 'firewall_policy_refs', 'tag_refs', 'all_applications']);
-        const n = r.str(body, 'name', []);
-        const fq = r.fqName(body, n);
-        const refs = r.refs(body, 'firewall_policy_refs');
-        const tagRefs = r.list(body, 'tag_refs', [], false) ?? [];
-        const tr: { to: string[] }[] = [];
-        tagRefs.forEach((t, j) => {
-          const to = isObject(t) ? r.strings(t, 'to', ['tag_refs', j]) : undefined;
-          if (to) tr.push({ to });
-          else if (!isObject(t)) r.err(['tag_refs', j], 'must be a reference object');
-        });
-        const annotations = annotationsOf(body);
-        if (n !== undefined && fq && refs) sets.push({ fq_name: fq, parent_type: 'policy-management', name: n, firewall_policy_refs: refs, tag_refs: tr, ...(annotations ? { annotations } : {}) });
-        return;
-      }
-      default:
-        problems.push({ file, path: [...at, type], message: `not evaluated by np2dfw: resources of type ${JSON.stringify(type)}` });
-    }
+function tagOf(r: Reader, body: JsonObject): ContrailTag | undefined {
+  r.only(body, [], ['fq_name', 'name', 'tag_type_name', 'tag_value']);
+  const n = r.str(body, 'name', []);
+  const tt = r.str(body, 'tag_type_name', []);
+  const tv = r.str(body, 'tag_value', []);
+  if (n === undefined || tt === undefined || tv === undefined) return undefined;
+  if (n !== `${tt}=${tv}`) {
+    r.err(['name'], `must be ${JSON.stringify(`${tt}=${tv}`)} (tag_type_name=tag_value)`);
+    return undefined;
+  }
+  return { fq_name: [n], name: n, tag_type_name: tt, tag_value: tv };
+}
+
+function addressGroupOf(r: Reader, body: JsonObject): AddressGroup | undefined {
+  r.only(body, [], ['fq_name', 'parent_type', 'name', 'address_group_prefix']);
+  const n = r.str(body, 'name', []);
+  const fq = r.fqName(body, n);
+  const prefix = r.obj(body, 'address_group_prefix', []);
+  const subnets = prefix ? r.list(prefix, 'subnet', ['address_group_prefix']) : undefined;
+  const out: ContrailSubnet[] = [];
+  let ok = subnets !== undefined;
+  subnets?.forEach((s, j) => {
+    const p: FieldPath = ['address_group_prefix', 'subnet', j];
+    if (!isObject(s)) { r.err(p, 'must be an object'); ok = false; return; }
+    const ip = r.str(s, 'ip_prefix', p);
+    const fam = ip === undefined ? undefined : familyOf(ip);
+    if (ip !== undefined && !fam) { r.err([...p, 'ip_prefix'], `${JSON.stringify(ip)} is not an IP address`); ok = false; return; }
+    const len = r.int(s, 'ip_prefix_len', p, 0, fam === 6 ? 128 : 32);
+    if (ip === undefined || len === undefined) { ok = false; return; }
+    out.push({ ip_prefix: ip, ip_prefix_len: len });
   });
-  if (sets.length !== 1) problems.push({ file, path: ['resources'], message: `np2dfw evaluates one application-policy-set (the cluster's); the input has ${sets.length}` });
-  // Every reference must resolve: the engine never evaluates a dangling one.
+  const annotations = annotationsOf(body);
+  if (!ok || n === undefined || !fq) return undefined;
+  return { fq_name: fq, parent_type: 'policy-management', name: n, address_group_prefix: { subnet: out }, ...(annotations ? { annotations } : {}) };
+}
+
+function firewallPolicyOf(r: Reader, body: JsonObject): FirewallPolicy | undefined {
+  r.only(body, [], ['fq_name', 'parent_type', 'name', 'firewall_rule_refs']);
+  const n = r.str(body, 'name', []);
+  const fq = r.fqName(body, n);
+  const refs = r.refs(body, 'firewall_rule_refs');
+  const annotations = annotationsOf(body);
+  if (n === undefined || !fq || !refs) return undefined;
+  return { fq_name: fq, parent_type: 'policy-management', name: n, firewall_rule_refs: refs, ...(annotations ? { annotations } : {}) };
+}
+
+function policySetOf(r: Reader, body: JsonObject): ApplicationPolicySet | undefined {
+  r.only(body, [], ['fq_name', 'parent_type', 'name', 'firewall_policy_refs', 'tag_refs', 'all_applications']);
+  const n = r.str(body, 'name', []);
+  const fq = r.fqName(body, n);
+  const refs = r.refs(body, 'firewall_policy_refs');
+  const tagRefs = r.list(body, 'tag_refs', [], false) ?? [];
+  const tr: { to: string[] }[] = [];
+  tagRefs.forEach((t, j) => {
+    const to = isObject(t) ? r.strings(t, 'to', ['tag_refs', j]) : undefined;
+    if (to) tr.push({ to });
+    else if (!isObject(t)) r.err(['tag_refs', j], 'must be a reference object');
+  });
+  const annotations = annotationsOf(body);
+  if (n === undefined || !fq || !refs) return undefined;
+  return { fq_name: fq, parent_type: 'policy-management', name: n, firewall_policy_refs: refs, tag_refs: tr, ...(annotations ? { annotations } : {}) };
+}
+
+/** The firewall objects of the input's resources, by type, in input order. */
+interface DecodedResources {
+  readonly tags: ContrailTag[];
+  readonly addressGroups: AddressGroup[];
+  readonly rules: FirewallRule[];
+  readonly policies: FirewallPolicy[];
+  readonly sets: ApplicationPolicySet[];
+}
+
+/** Decodes one resource (`{"<type>": {...}}`) into its list of `out`. */
+function decodeResource(file: string, res: unknown, i: number, out: DecodedResources, problems: InputProblem[]): void {
+  const at: FieldPath = ['resources', i];
+  if (!isObject(res) || Object.keys(res).length !== 1) { problems.push({ file, path: at, message: 'each resource is one config API body: {"<type>": {...}}' }); return; }
+  const [type, body] = Object.entries(res)[0];
+  const name = isObject(body) && typeof body.name === 'string' ? body.name : '';
+  const r = new Reader(problems, file, `${type} ${name}`, [...at, type]);
+  if (!isObject(body)) { r.err([], 'must be an object'); return; }
+  const push = <T>(list: T[], x: T | undefined): void => { if (x) list.push(x); };
+  switch (type) {
+    case 'tag': return push(out.tags, tagOf(r, body));
+    case 'address-group': return push(out.addressGroups, addressGroupOf(r, body));
+    case 'firewall-rule': return push(out.rules, ruleOf(r, body));
+    case 'firewall-policy': return push(out.policies, firewallPolicyOf(r, body));
+    case 'application-policy-set': return push(out.sets, policySetOf(r, body));
+    default:
+      problems.push({ file, path: [...at, type], message: `not evaluated by np2dfw: resources of type ${JSON.stringify(type)}` });
+  }
+}
+
+/** Every reference must resolve: the engine never evaluates a dangling one. */
+function checkReferences(file: string, d: DecodedResources, problems: InputProblem[]): void {
   const names = (l: readonly { fq_name: readonly string[] }[]) => new Set(l.map((x) => x.fq_name.join(':')));
-  const ruleNames = names(rules);
-  const policyNames = names(policies);
-  const agNames = names(addressGroups);
-  const tagNames = new Set(tags.map((t) => t.name));
-  for (const p of policies) p.firewall_rule_refs.forEach((ref, j) => {
+  const ruleNames = names(d.rules);
+  const policyNames = names(d.policies);
+  const agNames = names(d.addressGroups);
+  const tagNames = new Set(d.tags.map((t) => t.name));
+  for (const p of d.policies) p.firewall_rule_refs.forEach((ref, j) => {
     if (!ruleNames.has(ref.to.join(':'))) problems.push({ file, object: `firewall-policy ${p.name}`, path: ['firewall_rule_refs', j, 'to'], message: `firewall rule ${ref.to.join(':')} is not in the input` });
   });
-  for (const s of sets) s.firewall_policy_refs.forEach((ref, j) => {
+  for (const s of d.sets) s.firewall_policy_refs.forEach((ref, j) => {
     if (!policyNames.has(ref.to.join(':'))) problems.push({ file, object: `application-policy-set ${s.name}`, path: ['firewall_policy_refs', j, 'to'], message: `firewall policy ${ref.to.join(':')} is not in the input` });
   });
-  for (const rule of rules) {
+  for (const rule of d.rules) {
     for (const k of ['endpoint_1', 'endpoint_2'] as const) {
       const e = rule[k];
       if (e.address_group !== undefined && !agNames.has(e.address_group)) problems.push({ file, object: `firewall-rule ${rule.name}`, path: [k, 'address_group'], message: `address group ${e.address_group} is not in the input` });
       (e.tags ?? []).forEach((t, j) => { if (!tagNames.has(t)) problems.push({ file, object: `firewall-rule ${rule.name}`, path: [k, 'tags', j], message: `tag ${t} is not in the input` }); });
     }
   }
+}
+
+/** The workloads' tags: each pod once, every tag defined, every live pod not on the host network listed. */
+function decodeWorkloads(file: string, list: readonly unknown[], tagNames: ReadonlySet<string>, cluster: Cluster, problems: InputProblem[]): WorkloadTags[] {
   const workloads: WorkloadTags[] = [];
   const seen = new Set<string>();
-  workloadList.forEach((w, i) => {
+  list.forEach((w, i) => {
     const r = new Reader(problems, file, 'workloads', ['workloads', i]);
     if (!isObject(w)) { r.err([], 'must be {"pod": "namespace/name", "tags": [...]}'); return; }
     r.only(w, [], ['pod', 'tags']);
@@ -316,6 +320,26 @@ export function decodeContrailConfig(file: string, doc: unknown, cluster: Cluste
     const id = podId(pod);
     if (podIsLive(pod) && !pod.hostNetwork && !seen.has(id)) problems.push({ file, path: ['workloads'], message: `pod ${id} has no entry: the tags of its interface are unknown` });
   }
-  if (problems.length > before || sets.length !== 1) return undefined;
-  return { tags, addressGroups, rules, policies, applicationPolicySet: sets[0], workloads };
+  return workloads;
+}
+
+/**
+ * Decodes the documents of one input (np2dfw's Contrail JSON) against a cluster: every live pod not on the host
+ * network must have its workload tags listed (kube-manager tags its interface; np2dfw cannot guess edited tags).
+ */
+export function decodeContrailConfig(file: string, doc: unknown, cluster: Cluster, problems: InputProblem[]): ContrailConfig | undefined {
+  if (!isObject(doc)) { problems.push({ file, path: [], message: 'expected np2dfw\'s Contrail JSON: an object with resources and workloads' }); return undefined; }
+  const top = new Reader(problems, file, 'the Contrail configuration', []);
+  top.only(doc, [], ['resources', 'workloads']);
+  const resources = top.list(doc, 'resources', []);
+  const workloadList = top.list(doc, 'workloads', []);
+  if (!resources || !workloadList) return undefined;
+  const d: DecodedResources = { tags: [], addressGroups: [], rules: [], policies: [], sets: [] };
+  const before = problems.length;
+  resources.forEach((res, i) => decodeResource(file, res, i, d, problems));
+  if (d.sets.length !== 1) problems.push({ file, path: ['resources'], message: `np2dfw evaluates one application-policy-set (the cluster's); the input has ${d.sets.length}` });
+  checkReferences(file, d, problems);
+  const workloads = decodeWorkloads(file, workloadList, new Set(d.tags.map((t) => t.name)), cluster, problems);
+  if (problems.length > before || d.sets.length !== 1) return undefined;
+  return { tags: d.tags, addressGroups: d.addressGroups, rules: d.rules, policies: d.policies, applicationPolicySet: d.sets[0], workloads };
 }

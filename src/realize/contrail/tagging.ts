@@ -13,13 +13,7 @@
 import type { Cluster } from '../../k8s/cluster.ts';
 import type { Labels } from '../../k8s/labels.ts';
 import type { Pod } from '../../k8s/pod.ts';
-import { cidrWithExceptHolds, parseCidrWithExcept } from '../../net/cidr.ts';
-import { addressValue, familyOf } from '../../net/ip-address.ts';
-
-function cidrHolds(cidr: string, ip: string): boolean {
-  const family = familyOf(ip);
-  return family !== undefined && cidrWithExceptHolds(parseCidrWithExcept(cidr, []), family, addressValue(ip, family));
-}
+import { cidrHoldsIp } from '../../net/ip-block.ts';
 
 /** `namespace=<name>`: every pod of the namespace. */
 export function namespaceTag(namespace: string): string {
@@ -105,7 +99,7 @@ export function podTags(cluster: Cluster, pod: Pod, use: DerivedTagUse): string[
   const ns = cluster.namespaces.get(pod.namespace);
   out.push(...derivedLabelTags('ns', ns?.labels ?? { 'kubernetes.io/metadata.name': pod.namespace }, use));
   for (const [group, cidrs] of use.addressGroups) {
-    if (pod.ips.some((ip) => cidrs.some((c) => cidrHolds(c, ip)))) out.push(inGroupTag(group));
+    if (pod.ips.some((ip) => cidrs.some((c) => cidrHoldsIp(c, ip)))) out.push(inGroupTag(group));
   }
   const seen = new Set<string>();
   for (const p of pod.ports) {

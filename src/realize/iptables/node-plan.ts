@@ -2,11 +2,12 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import { podId, type Pod } from '../../k8s/pod.ts';
 import type { Protocol } from '../../k8s/protocol.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
-import type { Group } from '../../model/group.ts';
 import type { Rule, RuleAction } from '../../model/rule.ts';
 import { CATEGORIES, type SecurityPolicy } from '../../model/security-policy.ts';
-import { familyOf, type Family } from '../../net/ip-address.ts';
-import { indexPods, resolveGroup, selectablePod, type ResolvedGroup } from './group-members.ts';
+import type { Family } from '../../net/ip-address.ts';
+import { selectablePod } from './group-members.ts';
+import { podAddresses, PlanGroups } from './plan-groups.ts';
+import { PlanRules, PlanSets } from './plan-rules.ts';
 
 /**
  * The Linux dataplane of one node, independent of iptables or nftables syntax: the address sets, the per-policy
@@ -127,13 +128,73 @@ function stagesOf(rule: Rule): Stage[] {
   return rule.direction === 'IN_OUT' ? ['OUT', 'IN'] : [rule.direction];
 }
 
-function ipsOf(pod: Pod): { 4?: string; 6?: string } {
-  const out: { 4?: string; 6?: string } = {};
-  for (const ip of pod.ips) {
-    const f = familyOf(ip);
-    if (f && out[f] === undefined) out[f] = ip;
+/** A policy's rules of one stage, with their place in the policy's ordered rules (blocks are keyed by it). */
+interface StageRule {
+  readonly rule: Rule;
+  readonly index: number;
+}
+
+/** What building the blocks of one node needs. */
+interface BlockContext {
+  readonly groups: PlanGroups;
+  readonly rules: PlanRules;
+  /** The node's selectable pods, in inventory order. */
+  readonly nodePods: readonly Pod[];
+  readonly nodeIndex: ReadonlyMap<Pod, number>;
+  /** The applied-to members on this node, by member lists (many policies share an applied-to). */
+  readonly onNodeCache: Map<string, Pod[]>;
+}
+
+/** The applied-to members on this node, in node order. */
+function onNode(ctx: BlockContext, paths: readonly string[]): Pod[] {
+  const key = paths.map((p) => ctx.groups.memberListId(ctx.groups.get(p).pods)).join(',');
+  let pods = ctx.onNodeCache.get(key);
+  if (!pods) {
+    pods = [...new Set(paths.flatMap((s) => ctx.groups.get(s).pods))].filter((p) => ctx.nodeIndex.has(p)).sort((a, b) => ctx.nodeIndex.get(a)! - ctx.nodeIndex.get(b)!);
+    ctx.onNodeCache.set(key, pods);
   }
-  return out;
+  return pods;
+}
+
+/** The plan's blocks, and per pod of the node the block ids of each stage in DFW order. */
+class NodeBlocks {
+  readonly blocks: PolicyBlock[] = [];
+  readonly perPod: Map<Pod, { out: string[]; in: string[] }>;
+  readonly #ids = new Map<string, string>();
+
+  constructor(nodePods: readonly Pod[]) {
+    this.perPod = new Map(nodePods.map((p) => [p, { out: [], in: [] }]));
+  }
+
+  /** Adds the block of these rules of the policy's stage (made once per policy, stage and rule list) to a pod. */
+  attach(ctx: BlockContext, policy: SecurityPolicy, stage: Stage, mine: readonly StageRule[], pod: Pod): void {
+    const key = `${policy.path} ${stage} ${mine.map((x) => x.index).join(',')}`;
+    let id = this.#ids.get(key);
+    if (!id) {
+      id = `b${this.blocks.length}`;
+      this.blocks.push({ id, stage, policyPath: policy.path, rules: mine.map((x) => ctx.rules.of(policy, x.rule)) });
+      this.#ids.set(key, id);
+    }
+    this.perPod.get(pod)![stage === 'OUT' ? 'out' : 'in'].push(id);
+  }
+}
+
+/**
+ * Attaches one stage of one policy to the pods it applies to. Policy-level applied-to overrides rule-level;
+ * rule-level applies when the policy names no group.
+ */
+function attachStage(ctx: BlockContext, out: NodeBlocks, policy: SecurityPolicy, stage: Stage, stageRules: readonly StageRule[]): void {
+  const policyGroups = policy.scope.filter((s) => ctx.groups.has(s));
+  const candidates = policyGroups.length ? onNode(ctx, policyGroups) : ctx.nodePods;
+  for (const pod of candidates) {
+    const applies = (rule: Rule): boolean => {
+      if (policyGroups.length) return true;
+      const scope = rule.scope.filter((s) => s !== 'ANY');
+      return scope.length === 0 || scope.some((s) => ctx.groups.members(s).has(pod));
+    };
+    const mine = stageRules.filter((x) => applies(x.rule));
+    if (mine.length) out.attach(ctx, policy, stage, mine, pod);
+  }
 }
 
 /**
@@ -142,171 +203,26 @@ function ipsOf(pod: Pod): { 4?: string; 6?: string } {
  * every pod's number for the name becomes an (address, port) element.
  */
 export function planNode(config: DfwConfig, cluster: Cluster, node: string): NodePlan {
-  const groups = new Map<string, Group>(config.groups.map((g) => [g.path, g]));
-  const index = indexPods(cluster);
-  const resolved = new Map<string, ResolvedGroup>();
-  // Groups with the same expression have the same members: resolve each expression once.
-  const byExpression = new Map<string, ResolvedGroup>();
-  const group = (path: string): ResolvedGroup => {
-    let r = resolved.get(path);
-    if (!r) {
-      const g = groups.get(path);
-      if (!g) throw new Error(`group ${path} is referenced but not defined`);
-      const key = JSON.stringify(g.expression);
-      const same = byExpression.get(key);
-      r = same ? { ...same, path } : resolveGroup(g, cluster, index, (p) => groups.get(p));
-      byExpression.set(key, r);
-      resolved.set(path, r);
-    }
-    return r;
-  };
-  const listIds = new Map<readonly Pod[], number>();
-  const memberListId = (pods: readonly Pod[]): number => {
-    let id = listIds.get(pods);
-    if (id === undefined) listIds.set(pods, (id = listIds.size));
-    return id;
-  };
-  const addressCache = new Map<string, string[]>();
-  /** The group's pod addresses of a family, sorted and unique (cached per member list). */
-  const podAddresses = (g: ResolvedGroup, family: Family): string[] => {
-    const key = `${family} ${memberListId(g.pods)}`;
-    let ips = addressCache.get(key);
-    if (!ips) {
-      ips = [...new Set(g.pods.map((p) => ipsOf(p)[family]).filter((x): x is string => x !== undefined))].sort();
-      addressCache.set(key, ips);
-    }
-    return ips;
-  };
-  const memberSets = new Map<string, Set<Pod>>();
-  const members = (path: string): Set<Pod> => {
-    let m = memberSets.get(path);
-    if (!m) memberSets.set(path, (m = new Set(group(path).pods)));
-    return m;
-  };
+  const groups = new PlanGroups(cluster, config.groups);
+  const sets = new PlanSets();
   const nodePods = cluster.pods.filter((p) => selectablePod(p) && nodeOfPod(p) === node);
-  const nodeIndex = new Map<Pod, number>(nodePods.map((p, i) => [p, i]));
-
-  const sets: AddressSet[] = [];
-  const setIds = new Map<string, string>();
-  const counters = { ip: 0, net: 0, ipport: 0 };
-  const addSet = (key: string, make: () => Omit<AddressSet, 'id'>): string => {
-    const known = setIds.get(key);
-    if (known) return known;
-    const s = make();
-    const id = `${s.kind === 'ip' ? 'i' : s.kind === 'net' ? 'n' : 'p'}${s.family}-${counters[s.kind]++}`;
-    sets.push({ id, ...s });
-    setIds.set(key, id);
-    return id;
+  const ctx: BlockContext = {
+    groups, rules: new PlanRules(cluster, groups, sets), nodePods,
+    nodeIndex: new Map(nodePods.map((p, i) => [p, i])), onNodeCache: new Map(),
   };
-
-  const peer = (paths: readonly string[], rulePath: string, side: string): PeerMatch => {
-    if (paths.length === 0 || paths.includes('ANY')) return 'any';
-    const out: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
-    for (const path of paths) {
-      const g = group(path);
-      for (const family of [4, 6] as const) {
-        const ips = podAddresses(g, family);
-        // Groups with the same expression (so the same members) share one set.
-        if (ips.length) out[family].push(addSet(`ip ${family} #${memberListId(g.pods)}`, () => ({ kind: 'ip', family, elements: ips, comment: path })));
-        const cidrs = g.cidrs[family];
-        // Address sets belong to one peer of one rule and are never shared (seed 004).
-        if (cidrs.length) out[family].push(addSet(`net ${family} ${rulePath} ${side} ${path}`, () => ({ kind: 'net', family, elements: cidrs, comment: `${rulePath} ${side} ${path}` })));
-      }
-    }
-    return out;
-  };
-
-  const services = (rule: Rule): 'any' | ServiceMatch[] => {
-    if (!rule.service_entries || rule.service_entries.length === 0) return 'any';
-    const out: ServiceMatch[] = [];
-    for (const e of rule.service_entries) {
-      if (e.resource_type === 'L4PortSetServiceEntry') {
-        out.push(e.destination_ports.length ? { protocol: e.l4_protocol, ports: e.destination_ports } : { protocol: e.l4_protocol });
-      } else {
-        const protocol = e.l4_protocol;
-        const name = e.port_name;
-        const ids = {} as { 4: string; 6: string };
-        for (const family of [4, 6] as const) {
-          ids[family] = addSet(`ipport ${family} ${protocol} ${name}`, () => {
-            const elements: string[] = [];
-            for (const p of cluster.pods) {
-              if (!selectablePod(p)) continue;
-              const ip = ipsOf(p)[family];
-              const port = p.ports.find((cp) => cp.name === name && cp.protocol === protocol)?.port;
-              if (ip !== undefined && port !== undefined) elements.push(`${ip} ${port}`);
-            }
-            return { kind: 'ipport', family, protocol, elements: [...new Set(elements)].sort(), comment: `named port ${name}/${protocol}` };
-          });
-        }
-        out.push({ protocol, named: { name, ...ids } });
-      }
-    }
-    return out;
-  };
-
-  const planRules = new Map<Rule, PlanRule>();
-  const planRule = (policy: SecurityPolicy, rule: Rule): PlanRule => {
-    let r = planRules.get(rule);
-    if (!r) {
-      const path = rule.path ?? `${policy.path}/rules/${rule.id}`;
-      r = {
-        action: rule.action,
-        src: peer(rule.source_groups, path, 'src'),
-        dst: peer(rule.destination_groups, path, 'dst'),
-        services: services(rule),
-        path,
-      };
-      planRules.set(rule, r);
-    }
-    return r;
-  };
-
-  // The applied-to members on this node, in node order; cached, since many policies share an applied-to.
-  const onNodeCache = new Map<string, Pod[]>();
-  const onNode = (paths: readonly string[]): Pod[] => {
-    const key = paths.map((p) => memberListId(group(p).pods)).join(',');
-    let pods = onNodeCache.get(key);
-    if (!pods) {
-      pods = [...new Set(paths.flatMap((s) => group(s).pods))].filter((p) => nodeIndex.has(p)).sort((a, b) => nodeIndex.get(a)! - nodeIndex.get(b)!);
-      onNodeCache.set(key, pods);
-    }
-    return pods;
-  };
-  const blocks: PolicyBlock[] = [];
-  const blockIds = new Map<string, string>();
-  const perPod = new Map<Pod, { out: string[]; in: string[] }>(nodePods.map((p) => [p, { out: [], in: [] }]));
+  const out = new NodeBlocks(nodePods);
   for (const policy of orderedPolicies(config)) {
-    const policyGroups = policy.scope.filter((s) => groups.has(s));
-    const rules = orderedRules(policy);
+    const rules = orderedRules(policy).map((rule, index): StageRule => ({ rule, index }));
     for (const stage of ['OUT', 'IN'] as const) {
-      const stageRules = rules.map((r, i) => ({ r, i })).filter((x) => stagesOf(x.r).includes(stage));
-      if (stageRules.length === 0) continue;
-      // Policy-level applied-to overrides rule-level; rule-level applies when the policy names no group.
-      const candidates = policyGroups.length ? onNode(policyGroups) : nodePods;
-      for (const pod of candidates) {
-        const applies = (rule: Rule): boolean => {
-          if (policyGroups.length) return true;
-          const scope = rule.scope.filter((s) => s !== 'ANY');
-          return scope.length === 0 || scope.some((s) => members(s).has(pod));
-        };
-        const mine = stageRules.filter((x) => applies(x.r));
-        if (mine.length === 0) continue;
-        const key = `${policy.path} ${stage} ${mine.map((x) => x.i).join(',')}`;
-        let id = blockIds.get(key);
-        if (!id) {
-          id = `b${blocks.length}`;
-          blocks.push({ id, stage, policyPath: policy.path, rules: mine.map((x) => planRule(policy, x.r)) });
-          blockIds.set(key, id);
-        }
-        perPod.get(pod)![stage === 'OUT' ? 'out' : 'in'].push(id);
-      }
+      const stageRules = rules.filter((x) => stagesOf(x.rule).includes(stage));
+      if (stageRules.length) attachStage(ctx, out, policy, stage, stageRules);
     }
   }
   const pods: ProtectedPod[] = [];
-  for (const [pod, b] of perPod) {
-    if (b.out.length || b.in.length) pods.push({ id: podId(pod), ips: ipsOf(pod), out: b.out, in: b.in });
+  for (const [pod, b] of out.perPod) {
+    if (b.out.length || b.in.length) pods.push({ id: podId(pod), ips: podAddresses(pod), out: b.out, in: b.in });
   }
-  return { node, sets, blocks, pods };
+  return { node, sets: sets.sets, blocks: out.blocks, pods };
 }
 
 /** The plan's size: what the benchmark and `apply` report. */

@@ -1,16 +1,9 @@
+// Shared by the realizations whose dataplane resolves named ports only at the pods it manages (Antrea, Contrail).
 import type { Cluster } from '../../k8s/cluster.ts';
 import { selectorMatches } from '../../k8s/labels.ts';
 import { effectiveRules, type NetworkPolicy } from '../../k8s/network-policy.ts';
 import { podId, podIsLive, resolveNamedPort, type Pod } from '../../k8s/pod.ts';
-import type { IPBlock } from '../../k8s/network-policy.ts';
-import { cidrWithExceptHolds, parseCidrWithExcept } from '../../net/cidr.ts';
-import { addressValue, familyOf } from '../../net/ip-address.ts';
-
-function inBlock(block: IPBlock, ip: string): boolean {
-  const family = familyOf(ip);
-  if (family === undefined) return false;
-  return cidrWithExceptHolds(parseCidrWithExcept(block.cidr, block.except), family, addressValue(ip, family));
-}
+import { ipBlockHoldsIp } from '../../net/ip-block.ts';
 import type { Refusal } from '../../convert/batch-options.ts';
 
 /** The refusal code of a named egress port that a hostNetwork pod of the inventory declares. */
@@ -46,7 +39,7 @@ function check(hostPods: readonly Cluster['pods'][number][], policy: NetworkPoli
       const name = port.port;
       const peers = rules[i].peers;
       // Selectors never match a hostNetwork pod: only "every peer" and ipBlocks holding its address reach it.
-      const reachable = (h: Pod) => !peers || peers.some((peer) => peer.ipBlock !== undefined && h.ips.some((ip) => inBlock(peer.ipBlock!, ip)));
+      const reachable = (h: Pod) => !peers || peers.some((peer) => peer.ipBlock !== undefined && h.ips.some((ip) => ipBlockHoldsIp(peer.ipBlock!, ip)));
       // A numeric port of the same rule that covers the number already allows what the name would.
       const covered = (n: number) => ports.some((o) => o.protocol === port.protocol && (o.port === undefined || (typeof o.port === 'number' && n >= o.port && n <= (o.endPort ?? o.port))));
       const pod = hostPods.find((h) => {
