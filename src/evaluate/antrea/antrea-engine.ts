@@ -226,5 +226,5 @@ export function createAntreaEngine(input: AntreaEngineInput): AntreaEngine {
     return { allowed: egress.allowed && ingress.allowed, egress, ingress };
   }
 
-  return { name: input.name ?? 'antrea', decide, matrix: core.matrix, directionVerdict };
+  return { name: input.name ?? 'antrea', decide, matrix: core.matrix, classMatrix: core.classMatrix, directionVerdict };
 }

@@ -202,5 +202,5 @@ export function createContrailEngine(input: ContrailEngineInput): ContrailEngine
     return { allowed: egress.allowed && ingress.allowed, egress, ingress };
   }
 
-  return { name: input.name ?? 'contrail', decide, matrix: core.matrix, directionVerdict };
+  return { name: input.name ?? 'contrail', decide, matrix: core.matrix, classMatrix: core.classMatrix, directionVerdict };
 }

@@ -2,12 +2,13 @@
 // partition's classes, and says where each rule's services match for a query; the core does the rest: classes,
 // the rule walk per pair of classes, sharing across port classes, the endpoint matrix and explanations.
 import type { PolicyType } from '../../k8s/network-policy.ts';
-import { BitMatrix, hasBit, type Bitset } from '../bit-matrix.ts';
+import { BitMatrix, forEachBit } from '../bit-matrix.ts';
 import type { Connection, PortQuery } from '../connection.ts';
 import type { StageVerdict } from '../decision.ts';
 import type { Endpoint } from '../endpoint.ts';
+import type { ClassMatrix } from '../engine.ts';
 import { partitionEndpoints, type EndpointPartition, type Memberships } from './endpoint-partition.ts';
-import { allowSelfTraffic, isSelfTraffic } from './self-traffic.ts';
+import { allowSelfTraffic, isSelfTraffic, samePodGroups } from './self-traffic.ts';
 import { directionAllowed, pairsAllowed, traceDirection, type ClassRule, type DirectionPipeline, type DirectionTrail, type PortMatch } from './stage-pipeline.ts';
 
 /** A form's pipelines over one partition of endpoints. */
@@ -38,6 +39,8 @@ export interface ConnectionTrail<T> {
 export interface ClassEvaluator<T> {
   /** allowed[i][j]: whether endpoints[i] may open a connection to endpoints[j] on the query's port. */
   matrix(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix;
+  /** The same per pair of classes of the form's partition. */
+  classMatrix(endpoints: readonly Endpoint[], query: PortQuery): ClassMatrix;
   /** What decided each direction of one connection (not for a pod's traffic to itself: callers say so first). */
   trace(connection: Connection): ConnectionTrail<T>;
 }
@@ -66,18 +69,28 @@ export function classStageOf(
   };
 }
 
-/** The class matrix expanded to endpoints: row by row for each class's first member, copied to the others. */
-function expand(p: EndpointPartition, pairs: readonly Bitset[], endpoints: readonly Endpoint[]): BitMatrix {
+/**
+ * A class matrix expanded to endpoints: each class's first member's row is the union of its destination classes'
+ * member bits, copied to the class's other members; then a pod's traffic to itself.
+ */
+export function expandClassMatrix(c: ClassMatrix, endpoints: readonly Endpoint[], samePod: readonly (readonly number[])[] = samePodGroups(endpoints)): BitMatrix {
   const n = endpoints.length;
   const m = new BitMatrix(n, n);
-  for (let c = 0; c < p.size; c++) {
-    const row = pairs[c];
-    const members = p.members[c];
-    const base = members[0] * m.stride;
-    for (let j = 0; j < n; j++) if (hasBit(row, p.classOf[j])) m.words[base + (j >>> 5)] |= 1 << (j & 31);
-    for (let t = 1; t < members.length; t++) m.words.copyWithin(members[t] * m.stride, base, base + m.stride);
+  const members: number[][] = Array.from({ length: c.size }, () => []);
+  for (let i = 0; i < n; i++) members[c.classOf[i]].push(i);
+  const stride = m.stride;
+  const words = m.words;
+  for (let s = 0; s < c.size; s++) {
+    const own = members[s];
+    if (own.length === 0) continue;
+    const base = own[0] * stride;
+    forEachBit(c.pairs.row(s), (d) => {
+      const list = members[d];
+      if (list) for (let k = 0; k < list.length; k++) words[base + (list[k] >>> 5)] |= 1 << (list[k] & 31);
+    });
+    for (let t = 1; t < own.length; t++) words.copyWithin(own[t] * stride, base, base + stride);
   }
-  allowSelfTraffic(m, endpoints);
+  allowSelfTraffic(m, endpoints, samePod);
   return m;
 }
 
@@ -86,10 +99,11 @@ interface Prepared<T> {
   readonly partition: EndpointPartition;
   readonly pipelines: FormPipelines<T>;
   readonly matrices: Map<string, BitMatrix>;
+  readonly samePod: readonly (readonly number[])[];
 }
 
-/** How many matrices per endpoint list are kept for port classes that share a signature. */
-const KEPT_MATRICES = 8;
+/** How many class matrices per endpoint list are kept for port classes that share a signature. */
+const KEPT_MATRICES = 16;
 
 /**
  * The signature of a query: which rules' services match it (and where). Queries with one signature have one
@@ -123,29 +137,30 @@ export function createClassEvaluator<T, S>(form: FirewallForm<T, S>): ClassEvalu
     let p = cache.get(endpoints);
     if (!p) {
       const partition = partitionEndpoints(endpoints, form.memberships);
-      p = { partition, pipelines: form.pipelines(partition, endpoints), matrices: new Map() };
+      p = { partition, pipelines: form.pipelines(partition, endpoints), matrices: new Map(), samePod: samePodGroups(endpoints) };
       cache.set(endpoints, p);
     }
     return p;
   };
 
-  function matrix(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix {
-    if (endpoints.length === 0) return new BitMatrix(0, 0);
+  function classMatrix(endpoints: readonly Endpoint[], query: PortQuery): ClassMatrix {
     const p = prepare(endpoints);
     const x = p.pipelines;
+    const size = p.partition.size;
     const signature = signatureOf(x, query);
-    let m = p.matrices.get(signature);
-    if (!m) {
+    let pairs = p.matrices.get(signature);
+    if (!pairs) {
       const portsOf = (r: ClassRule<T>) => x.portsOf(r, query);
-      const egress = directionAllowed(x.egress, p.partition.size, portsOf, query);
-      const ingress = directionAllowed(x.ingress, p.partition.size, portsOf, query);
-      m = expand(p.partition, pairsAllowed(egress, ingress, p.partition.size), endpoints);
+      pairs = pairsAllowed(directionAllowed(x.egress, size, portsOf, query), directionAllowed(x.ingress, size, portsOf, query), size);
       if (p.matrices.size >= KEPT_MATRICES) p.matrices.delete(p.matrices.keys().next().value!);
-      p.matrices.set(signature, m);
+      p.matrices.set(signature, pairs);
     }
-    const copy = new BitMatrix(m.rows, m.cols);
-    copy.words.set(m.words);
-    return copy;
+    return { classOf: p.partition.classOf, size, pairs };
+  }
+
+  function matrix(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix {
+    if (endpoints.length === 0) return new BitMatrix(0, 0);
+    return expandClassMatrix(classMatrix(endpoints, query), endpoints, prepare(endpoints).samePod);
   }
 
   function trace(c: Connection): ConnectionTrail<T> {
@@ -158,5 +173,5 @@ export function createClassEvaluator<T, S>(form: FirewallForm<T, S>): ClassEvalu
     return { egress: traceDirection(x.egress, s, d, portsOf, c), ingress: traceDirection(x.ingress, d, s, portsOf, c) };
   }
 
-  return { matrix, trace };
+  return { matrix, classMatrix, trace };
 }

@@ -17,18 +17,23 @@ export function selfDecision(direction?: 'ingress' | 'egress'): Decision {
 
 /** The endpoints of each pod that appears more than once (at several addresses, or listed twice). */
 export function samePodGroups(endpoints: readonly Endpoint[]): number[][] {
-  const first = new Map<string, number[]>();
+  const first = new Map<string, number>();
+  const groups = new Map<string, number[]>();
   endpoints.forEach((e, i) => {
     if (e.kind !== 'pod') return;
-    const list = first.get(e.id);
-    if (list) list.push(i);
-    else first.set(e.id, [i]);
+    const f = first.get(e.id);
+    if (f === undefined) first.set(e.id, i);
+    else {
+      const list = groups.get(e.id);
+      if (list) list.push(i);
+      else groups.set(e.id, [f, i]);
+    }
   });
-  return [...first.values()].filter((l) => l.length > 1);
+  return [...groups.values()];
 }
 
 /** Sets every cell of a square matrix over `endpoints` whose two ends are the same pod. */
-export function allowSelfTraffic(m: BitMatrix, endpoints: readonly Endpoint[]): void {
+export function allowSelfTraffic(m: BitMatrix, endpoints: readonly Endpoint[], samePod: readonly (readonly number[])[] = samePodGroups(endpoints)): void {
   for (let i = 0; i < endpoints.length; i++) if (endpoints[i].kind === 'pod') m.set(i, i);
-  for (const list of samePodGroups(endpoints)) for (const i of list) for (const j of list) m.set(i, j);
+  for (const list of samePod) for (const i of list) for (const j of list) m.set(i, j);
 }

@@ -5,7 +5,7 @@
 // of classes (the Kubernetes NetworkPolicies left in a mixed state). Everything is computed per pair of endpoint
 // classes (see endpoint-partition.ts), with the classes' sets as bitsets.
 import type { PolicyType } from '../../k8s/network-policy.ts';
-import { emptyBitset, forEachBit, fullBitset, hasBit, setBit, type Bitset } from '../bit-matrix.ts';
+import { BitMatrix, emptyBitset, forEachBit, fullBitset, hasBit, type Bitset } from '../bit-matrix.ts';
 import type { PortQuery } from '../connection.ts';
 import type { StageVerdict } from '../decision.ts';
 
@@ -57,17 +57,19 @@ export function ruleMatches<T>(r: ClassRule<T>, subject: number, peer: number, d
   return hasBit(ports, direction === 'Egress' ? peer : subject);
 }
 
-/** Per subject class, the bits of the other end that are decided (Accept or Deny) and those that are allowed. */
+/** Per subject class (row), the bits of the other end that are decided (Accept or Deny) and those allowed. */
 interface Rows {
-  readonly decided: Bitset[];
-  readonly allowed: Bitset[];
+  readonly decided: BitMatrix;
+  readonly allowed: BitMatrix;
 }
 
 /** Runs one rule list over the rows: each rule takes the pairs its stage has not decided yet. */
 function runRules<T>(rows: Rows, stage: RuleStage<T>, direction: PolicyType, portsOf: PortsOf<T>, every: Bitset): void {
   const hasPass = stage.rules.some((r) => r.action === 'Pass');
+  const decided = rows.decided.words;
+  const allowed = rows.allowed.words;
   // A Pass ends the stage for a pair without deciding it: the stage keeps its own "taken" bits.
-  const taken = hasPass ? rows.decided.map((d) => d.slice()) : rows.decided;
+  const taken = hasPass ? decided.slice() : decided;
   const W = every.length;
   for (const r of stage.rules) {
     const ports = portsOf(r);
@@ -76,17 +78,15 @@ function runRules<T>(rows: Rows, stage: RuleStage<T>, direction: PolicyType, por
     const mask = direction === 'Egress' && ports !== true ? ports : undefined;
     forEachBit(r.subjects, (s) => {
       if (direction === 'Ingress' && ports !== true && !hasBit(ports, s)) return;
-      const t = taken[s];
-      const decided = rows.decided[s];
-      const allowed = rows.allowed[s];
+      const base = s * W;
       for (let w = 0; w < W; w++) {
-        let bits = peers[w] & ~t[w];
+        let bits = peers[w] & ~taken[base + w];
         if (mask) bits &= mask[w];
         if (bits === 0) continue;
-        t[w] |= bits;
+        taken[base + w] |= bits;
         if (r.action === 'Pass') continue;
-        if (hasPass) decided[w] |= bits;
-        if (r.action === 'Accept') allowed[w] |= bits;
+        if (hasPass) decided[base + w] |= bits;
+        if (r.action === 'Accept') allowed[base + w] |= bits;
       }
     });
   }
@@ -96,51 +96,45 @@ function runRules<T>(rows: Rows, stage: RuleStage<T>, direction: PolicyType, por
 function runClassStage(rows: Rows, stage: ClassStage, size: number, query: PortQuery): void {
   const undecided = emptyBitset(size);
   for (let s = 0; s < size; s++) {
-    const decided = rows.decided[s];
+    const decided = rows.decided.row(s);
     for (let w = 0; w < undecided.length; w++) undecided[w] = ~decided[w];
     forEachBit(undecided, (p) => {
       if (p >= size) return;
       const v = stage.verdict(s, p, query);
       if (v === 'Next') return;
-      setBit(decided, p);
-      if (v === 'Accept') setBit(rows.allowed[s], p);
+      rows.decided.set(s, p);
+      if (v === 'Accept') rows.allowed.set(s, p);
     });
   }
 }
 
 /**
- * One direction for every pair of classes: allowed[s] is the set of classes of the other end that the subject
- * class s lets through (for egress: destinations of source s; for ingress: sources of destination s).
+ * One direction for every pair of classes: row s holds the classes of the other end that the subject class s
+ * lets through (for egress: destinations of source s; for ingress: sources of destination s).
  */
-export function directionAllowed<T>(pipeline: DirectionPipeline<T>, size: number, portsOf: PortsOf<T>, query: PortQuery): Bitset[] {
-  const rows: Rows = {
-    decided: Array.from({ length: size }, () => emptyBitset(size)),
-    allowed: Array.from({ length: size }, () => emptyBitset(size)),
-  };
+export function directionAllowed<T>(pipeline: DirectionPipeline<T>, size: number, portsOf: PortsOf<T>, query: PortQuery): BitMatrix {
+  const rows: Rows = { decided: new BitMatrix(size, size), allowed: new BitMatrix(size, size) };
   const every = fullBitset(size);
   for (const stage of pipeline.stages) {
     if (stage.kind === 'rules') runRules(rows, stage, pipeline.direction, portsOf, every);
     else runClassStage(rows, stage, size, query);
   }
   // the default: what no stage decided is allowed
-  for (let s = 0; s < size; s++) {
-    const a = rows.allowed[s];
-    const d = rows.decided[s];
-    for (let w = 0; w < a.length; w++) a[w] |= ~d[w] & every[w];
-  }
+  const a = rows.allowed.words;
+  const d = rows.decided.words;
+  const W = every.length;
+  for (let i = 0; i < a.length; i++) a[i] |= ~d[i] & every[i % W];
   return rows.allowed;
 }
 
-/** pairs[s]: the destination classes source class s may reach (its egress allows and their ingress allows). */
-export function pairsAllowed(egress: readonly Bitset[], ingress: readonly Bitset[], size: number): Bitset[] {
-  const pairs = Array.from({ length: size }, () => emptyBitset(size));
-  // ingress[d] holds sources: transpose it into pairs, then keep what egress allows
-  for (let d = 0; d < size; d++) forEachBit(ingress[d], (s) => setBit(pairs[s], d));
-  for (let s = 0; s < size; s++) {
-    const row = pairs[s];
-    const e = egress[s];
-    for (let w = 0; w < row.length; w++) row[w] &= e[w];
-  }
+/** Row s: the destination classes source class s may reach (its egress allows and their ingress allows). */
+export function pairsAllowed(egress: BitMatrix, ingress: BitMatrix, size: number): BitMatrix {
+  const pairs = new BitMatrix(size, size);
+  // ingress row d holds sources: transpose it into pairs, then keep what egress allows
+  for (let d = 0; d < size; d++) forEachBit(ingress.row(d), (s) => pairs.set(s, d));
+  const p = pairs.words;
+  const e = egress.words;
+  for (let i = 0; i < p.length; i++) p[i] &= e[i];
   return pairs;
 }
 

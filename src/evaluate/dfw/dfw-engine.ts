@@ -176,6 +176,6 @@ export function createDfwEngine(config: DfwConfig, cluster: Cluster, options: Df
     return { allowed: egress.allowed && ingress.allowed, egress, ingress };
   }
 
-  return { name: options.name ?? 'nsx', config, matrix: core.matrix, decide };
+  return { name: options.name ?? 'nsx', config, matrix: core.matrix, classMatrix: core.classMatrix, decide };
 }
 

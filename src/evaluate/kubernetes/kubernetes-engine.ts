@@ -1,6 +1,5 @@
 // The reference engine: Kubernetes NetworkPolicy semantics, exactly. Every target is verified against it.
 import type { Cluster } from '../../k8s/cluster.ts';
-import { podId } from '../../k8s/pod.ts';
 import { effectiveRules, policyId, type NetworkPolicy, type PolicyType } from '../../k8s/network-policy.ts';
 import { BitMatrix } from '../bit-matrix.ts';
 import type { Connection, PortQuery } from '../connection.ts';
@@ -11,7 +10,9 @@ import { compilePolicies, type CompiledPolicies } from './compiled-policies.ts';
 import { toDecision, type AllowingRule, type ConnectionExplanation, type DirectionExplanation } from './direction-explanation.ts';
 import { formatPolicyPort, peerMatches, policySelects, portMatches } from './endpoint-match.ts';
 import { classMatrix, countAllowedPairs } from './endpoint-reachability.ts';
+import { kubernetesClassMatrix, presentClasses } from './class-pairs.ts';
 import { PortReachability } from './port-reachability.ts';
+import { isSelfTraffic } from '../core/self-traffic.ts';
 
 /** How to build a Kubernetes engine. */
 export interface KubernetesEngineOptions {
@@ -65,10 +66,7 @@ export interface KubernetesEngine extends ReachabilityEngine {
   compiled(): CompiledPolicies;
 }
 
-/** Whether a connection is a pod's traffic to itself (the same pod at both ends), which is always allowed. */
-export function isSelfTraffic(src: Endpoint, dst: Endpoint): boolean {
-  return src.kind === 'pod' && dst.kind === 'pod' && (src.pod === dst.pod || podId(src.pod) === podId(dst.pod));
-}
+export { isSelfTraffic } from '../core/self-traffic.ts';
 
 /** Builds the reference engine over a cluster, with all of its policies or the given subset. */
 export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngineOptions = {}): KubernetesEngine {
@@ -161,6 +159,12 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
   const compiled = (): CompiledPolicies => (compiledForm ??= compilePolicies(cluster, policies));
   const slowPair = (query: PortQuery) => (src: Endpoint, dst: Endpoint) => allowedByConnection({ src, dst, protocol: query.protocol, port: query.port });
 
+  const present = new WeakMap<readonly Endpoint[], ReturnType<typeof presentClasses>>();
+  const presentOf = (endpoints: readonly Endpoint[]) => {
+    if (!present.has(endpoints)) present.set(endpoints, presentClasses(compiled(), endpoints));
+    return present.get(endpoints);
+  };
+
   // Class-level answers per port, kept for stageVerdict (a few ports at a time).
   const reachByPort = new Map<string, PortReachability>();
   const reachFor = (q: PortQuery): PortReachability => {
@@ -193,6 +197,7 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     explain,
     isolatingPolicies,
     matrix: (endpoints, query) => classMatrix(compiled(), endpoints, query, slowPair(query)),
+    classMatrix: (endpoints, query) => kubernetesClassMatrix(compiled(), presentOf(endpoints), query),
     matrixByConnection,
     countAllowed: (endpoints, query) => countAllowedPairs(compiled(), endpoints, query, slowPair(query)),
     compiled,
