@@ -6,7 +6,7 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import { podIsLive } from '../../k8s/pod.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
 import { popcount, type BitMatrix } from '../bit-matrix.ts';
-import type { PortQuery, QueryProtocol } from '../connection.ts';
+import { formatPort, type PortQuery, type QueryProtocol } from '../connection.ts';
 import type { Endpoint } from '../endpoint.ts';
 import { classDifferences, commonClasses, type CommonClasses } from './class-comparison.ts';
 import type { ConnectionDecision } from '../decision.ts';
@@ -14,6 +14,7 @@ import { endpointsOf } from '../endpoints.ts';
 import type { ReachabilityEngine } from '../engine.ts';
 import { addressAtoms } from './address-atoms.ts';
 import type { TargetBoundaries } from '../target.ts';
+import type { ProgressCallback } from '../progress.ts';
 import { portClasses, type PortClass } from './port-classes.ts';
 
 /** A connection on which the two engines disagree, with each engine's reasons. */
@@ -69,6 +70,8 @@ export interface VerifyOptions {
    * in a service entry, an extra address in a group) can fall inside one class and go unseen.
    */
   readonly boundaries?: TargetBoundaries;
+  /** Told after each matrix pair compared (family x port class). */
+  readonly progress?: ProgressCallback;
 }
 
 /**
@@ -86,6 +89,7 @@ export function verifyEngines(cluster: Cluster, reference: ReachabilityEngine, o
   const perProtocol: Record<QueryProtocol, number> = { TCP: 0, UDP: 0, SCTP: 0, OTHER: 0 };
   for (const c of classes) perProtocol[c.protocol]++;
   const tally: Tally = { podEndpoints: 0, externalEndpoints: 0, connections: 0, matrices: 0, differences: 0, counterexamples: [] };
+  const total = families.length * classes.length;
   for (const family of families) {
     const externals = addressAtoms(cluster, family, sides).flatMap((a) => (a.representative ? [a.representative] : []));
     const endpoints = endpointsOf(cluster, family, externals);
@@ -97,6 +101,7 @@ export function verifyEngines(cluster: Cluster, reference: ReachabilityEngine, o
       tally.matrices++;
       tally.connections += endpoints.length * endpoints.length;
       const n = compare({ protocol: pc.protocol, port: pc.first });
+      options.progress?.({ done: tally.matrices, total, what: `IPv${family}, ${formatPort({ protocol: pc.protocol, port: pc.first })}` });
       if (n === 0) continue;
       tally.differences += n;
       const room = max - tally.counterexamples.length;
