@@ -13,11 +13,16 @@ import type { Protocol } from '../../k8s/protocol.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { addressValue, type Family } from '../../net/ip-address.ts';
 import type { Endpoint } from '../endpoint.ts';
-import { addressAtoms, type FamilyAtoms } from './address-atoms.ts';
+import { ipBlockAtoms, type FamilyAtoms } from './address-atoms.ts';
 import { ClassListsBuilder, type ClassLists } from './class-lists.ts';
 import { ALL_CLASSES, classSetOf, NO_CLASSES, unionOf, type ClassSet } from './class-set.ts';
 import { parsedIpBlock } from './endpoint-match.ts';
 import { LabelIndex } from './label-index.ts';
+import { pairKey } from '../core/pair-key.ts';
+
+/** Bounds of the numbered port signatures and port lists, for pair keys (far above what a cluster reaches). */
+const SIGNATURE_LIMIT = 2 ** 20;
+const PORT_LIST_LIMIT = 2 ** 26;
 
 /** Class kinds. */
 export const SELECTABLE_POD = 0;
@@ -128,7 +133,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
       }
     }
   }
-  const atoms = addressAtoms(blocks);
+  const atoms = ipBlockAtoms(blocks);
 
   // Port signatures: 0 resolves nothing.
   const signatures: Int32Array[] = [new Int32Array(namedPorts.length).fill(-1)];
@@ -163,7 +168,8 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const nsIndexes = new Map<string, { index: LabelIndex; groups: number[] }>();
   const atomClasses = new Map<number, number[]>();
   const atomKey = (family: Family, atom: number): number => (family === 4 ? atom : -1 - atom);
-  const subKey = (family: Family, atom: number, sig: number): number => (family === 4 ? 0 : 1) + 2 * (sig + 1048576 * atom);
+  // A class within a label group is keyed by (atom, port signature, family): port signatures number far below 2^20.
+  const subKey = (family: Family, atom: number, sig: number): number => pairKey(pairKey(atom, sig, SIGNATURE_LIMIT), family === 4 ? 0 : 1, 2);
   const labelKeys = new Map<Labels, string>();
 
   const newClass = (k: number, sig: number, family: Family, atom: number, group: number): number => {
@@ -405,7 +411,7 @@ export function compilePolicies(cluster: Cluster, policies: readonly NetworkPoli
   const ruleOf = (rule: PolicyRule, ns: string): number => {
     const peers = peerSetOf(rule, ns);
     const ports = portListOf(rule.ports);
-    const key = peers * 67108864 + ports;
+    const key = pairKey(peers, ports, PORT_LIST_LIMIT);
     let id = ruleIds.get(key);
     if (id === undefined) {
       id = rules.length;

@@ -12,7 +12,7 @@ import { classDifferences, commonClasses, type CommonClasses } from './class-com
 import type { ConnectionDecision } from '../decision.ts';
 import { endpointsOf } from '../endpoints.ts';
 import type { ReachabilityEngine } from '../engine.ts';
-import { addressAtoms } from './address-atoms.ts';
+import { verificationAtoms } from './address-atoms.ts';
 import type { TargetBoundaries } from '../target.ts';
 import type { ProgressCallback } from '../progress.ts';
 import { portClasses, type PortClass } from './port-classes.ts';
@@ -91,7 +91,7 @@ export function verifyEngines(cluster: Cluster, reference: ReachabilityEngine, o
   const tally: Tally = { podEndpoints: 0, externalEndpoints: 0, connections: 0, matrices: 0, differences: 0, counterexamples: [] };
   const total = families.length * classes.length;
   for (const family of families) {
-    const externals = addressAtoms(cluster, family, sides).flatMap((a) => (a.representative ? [a.representative] : []));
+    const externals = verificationAtoms(cluster, family, sides).flatMap((a) => (a.representative ? [a.representative] : []));
     const endpoints = endpointsOf(cluster, family, externals);
     const pods = endpoints.filter((e) => e.kind === 'pod').length;
     tally.podEndpoints += pods;
