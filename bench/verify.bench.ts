@@ -21,6 +21,8 @@ import { generateCluster } from '../src/k8s/synthetic/generate-cluster.ts';
 import { portsAndBlocks } from './verify-clusters.ts';
 
 const CASES = ['ports-and-blocks', 'ratios', 'shape-a'] as const;
+/** How long shape (a) may take before the bench reports it as not reached. */
+const SHAPE_A_BUDGET_MS = 300_000;
 type Case = (typeof CASES)[number];
 
 const mib = () => process.resourceUsage().maxRSS / 1024;
@@ -98,8 +100,11 @@ if (asked.length === 1) {
   let failed = 0;
   for (const c of asked.length ? asked : CASES) {
     process.stdout.write(`\n### verify: ${c}\n\n`);
-    const r = spawnSync(process.execPath, ['--max-old-space-size=16384', fileURLToPath(import.meta.url), c], { stdio: 'inherit' });
-    if (r.status !== 0) failed++;
+    // shape (a) is not reached yet (docs/benchmarks.md): it gets a time budget instead of running for hours
+    const timeout = c === 'shape-a' ? SHAPE_A_BUDGET_MS : undefined;
+    const r = spawnSync(process.execPath, ['--max-old-space-size=16384', fileURLToPath(import.meta.url), c], { stdio: 'inherit', ...(timeout ? { timeout } : {}) });
+    if (r.error && timeout) process.stdout.write(`| ${c} | not reached within ${timeout / 1000} s | | | | |\n`);
+    else if (r.status !== 0) failed++;
   }
   process.exitCode = failed ? 1 : 0;
 }
