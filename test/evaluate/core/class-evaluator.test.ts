@@ -8,6 +8,7 @@ import type { ReachabilityEngine } from '../../../src/evaluate/engine.ts';
 import { createKubernetesEngine } from '../../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { TARGETS } from '../../../src/evaluate/targets.ts';
 import { verifyEngines } from '../../../src/evaluate/verify/verify-engines.ts';
+import { buildCluster } from '../../../src/k8s/cluster.ts';
 import { generateCluster } from '../../../src/k8s/synthetic/generate-cluster.ts';
 
 const QUERIES = [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 53 }, { protocol: 'UDP', port: 53 }, { protocol: 'OTHER', port: 0 }] as const;
@@ -34,6 +35,20 @@ describe('evaluator core', () => {
       assertMatrixAgreesWithDuplicates(built.engine, endpointsOf(cluster, 4, ['1.2.3.4', '10.0.0.200']));
     });
   }
+
+  it('a pod listed twice reaches itself in matrix() even when its class is denied to itself (the DFW engine got this wrong)', () => {
+    const pod = (name: string, ip: string) => ({ namespace: 'a', name, labels: { app: 'x' }, ips: [ip], hostNetwork: false, phase: 'Running' as const, ports: [] });
+    const cluster = buildCluster('c1', {
+      namespaces: [{ name: 'a', labels: {}, declared: true }],
+      pods: [pod('x', '10.0.0.1'), pod('y', '10.0.0.2')],
+      policies: [{ namespace: 'a', name: 'deny', uid: '00000000-0000-4000-8000-000000000001', podSelector: { matchLabels: { app: 'x' }, matchExpressions: [] }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] }],
+    });
+    const [x, y] = endpointsOf(cluster, 4);
+    for (const target of ['nsx', 'antrea', 'nsx-antrea', 'contrail']) {
+      const m = TARGETS.get(target)!(cluster, { onError: 'continue' }).engine.matrix([x, x, y], { protocol: 'TCP', port: 80 });
+      assert.deepEqual([m.get(0, 1), m.get(1, 0), m.get(0, 2), m.get(2, 1)], [true, true, false, false], target);
+    }
+  });
 
   it('verify counts the same differences per class as per connection', () => {
     const cluster = generateCluster('random', { seed: 7, scale: 2 });
