@@ -15,4 +15,22 @@ export interface ReachabilityEngine {
   matrix(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix;
   /** One connection, with what decided each direction. */
   decide(connection: Connection): ConnectionDecision;
+  /**
+   * The same answer per pair of endpoint classes, without the endpoint matrix (verify compares these); undefined
+   * when the engine cannot class every endpoint (then `matrix` is the answer).
+   */
+  classMatrix?(endpoints: readonly Endpoint[], query: PortQuery): ClassMatrix | undefined;
+}
+
+/**
+ * Reachability between classes of endpoints: endpoints i and j (not the same pod) are allowed when
+ * pairs.get(classOf[i], classOf[j]); a pod's traffic to itself is always allowed.
+ */
+export interface ClassMatrix {
+  /** The class of each endpoint. */
+  readonly classOf: Int32Array;
+  /** The number of classes. */
+  readonly size: number;
+  /** Row = source class, column = destination class. */
+  readonly pairs: BitMatrix;
 }

@@ -1,11 +1,16 @@
 // How Antrea's selections match endpoints: ClusterGroups, rule peers and appliedTo, as Antrea defines them for
-// cluster-scoped policies (a podSelector without namespaceSelector selects pods of every namespace).
+// cluster-scoped policies (a podSelector without namespaceSelector selects pods of every namespace). A selection
+// is a union of selector terms (pods that do not use the host network, by labels) and ipBlocks (any endpoint, by
+// address): the evaluator core turns each term into a membership of its endpoint classes.
 import type { Cluster } from '../../k8s/cluster.ts';
 import { NAMESPACE_NAME_LABEL, selectorMatches, type LabelSelector } from '../../k8s/labels.ts';
-import { cidrWithExceptHolds, parseCidrWithExcept, type CidrWithExcept } from '../../net/cidr.ts';
+import type { AddressRange } from '../../net/address-range.ts';
+import { addressRangeHolds } from '../../net/address-range.ts';
 import { addressValue } from '../../net/ip-address.ts';
 import type { AntreaAppliedTo, AntreaIPBlock, AntreaLabelSelector, AntreaPeer, ClusterGroup } from '../../realize/antrea/antrea-objects.ts';
+import { ipBlockRanges } from '../core/endpoint-keys.ts';
 import type { Endpoint } from '../endpoint.ts';
+import { isSelectable, namespaceLabels } from '../kubernetes/endpoint-match.ts';
 
 /** A compiled selection: whether an endpoint belongs to it. */
 export type EndpointPredicate = (e: Endpoint) => boolean;
@@ -23,9 +28,43 @@ export function labelSelectorOf(s: AntreaLabelSelector): LabelSelector {
   };
 }
 
-function ipBlockPredicate(block: AntreaIPBlock): EndpointPredicate {
-  const parsed: CidrWithExcept = parseCidrWithExcept(block.cidr, block.except ?? []);
-  return (e) => e.family === parsed.family && cidrWithExceptHolds(parsed, e.family, addressValue(e.ip, e.family));
+/** podSelector and/or namespaceSelector: pods (not hostNetwork) matching both; an absent one matches all. */
+export interface SelectorTerm {
+  /** Identifies equal terms (the selectors as JSON). */
+  readonly id: string;
+  readonly pod?: LabelSelector;
+  readonly namespace?: LabelSelector;
+  /** The namespace names the term can match, when its namespaceSelector pins `kubernetes.io/metadata.name`. */
+  readonly namespaceNames?: ReadonlySet<string>;
+}
+
+/** An ipBlock as address ranges. */
+export interface BlockTerm {
+  readonly id: string;
+  readonly ranges: readonly AddressRange[];
+}
+
+/** A union of selector terms and ipBlocks. */
+export interface Selection {
+  readonly selectors: readonly SelectorTerm[];
+  readonly blocks: readonly BlockTerm[];
+}
+
+const NOTHING: Selection = { selectors: [], blocks: [] };
+
+/** Whether a selector term holds a selectable pod, given its namespace's labels. */
+export function selectorTermHolds(t: SelectorTerm, e: Endpoint, namespaceLabelsOf: (ns: string) => Record<string, string>): boolean {
+  if (e.kind !== 'pod' || !isSelectable(e)) return false;
+  if (t.namespace && !selectorMatches(t.namespace, namespaceLabelsOf(e.pod.namespace))) return false;
+  return !t.pod || selectorMatches(t.pod, e.pod.labels);
+}
+
+function blockTerm(block: AntreaIPBlock): BlockTerm {
+  return { id: JSON.stringify([block.cidr, block.except ?? []]), ranges: ipBlockRanges(block.cidr, block.except ?? []) };
+}
+
+function union(parts: readonly Selection[]): Selection {
+  return { selectors: parts.flatMap((p) => p.selectors), blocks: parts.flatMap((p) => p.blocks) };
 }
 
 /**
@@ -35,7 +74,7 @@ function ipBlockPredicate(block: AntreaIPBlock): EndpointPredicate {
 export class AntreaSelections {
   readonly #cluster: Cluster;
   readonly #groups: ReadonlyMap<string, ClusterGroup>;
-  readonly #compiled = new Map<string, EndpointPredicate>();
+  readonly #compiled = new Map<string, Selection>();
 
   constructor(cluster: Cluster, groups: readonly ClusterGroup[]) {
     this.#cluster = cluster;
@@ -43,55 +82,61 @@ export class AntreaSelections {
   }
 
   /** podSelector and/or namespaceSelector, Antrea's cluster-wide way: podSelector alone = every namespace. */
-  selectors(podSelector: AntreaLabelSelector | undefined, namespaceSelector: AntreaLabelSelector | undefined): EndpointPredicate {
+  selectors(podSelector: AntreaLabelSelector | undefined, namespaceSelector: AntreaLabelSelector | undefined): Selection {
     const pod = podSelector ? labelSelectorOf(podSelector) : undefined;
-    const ns = namespaceSelector ? labelSelectorOf(namespaceSelector) : undefined;
-    const namespaces = this.#cluster.namespaces;
-    return (e) => {
-      if (e.kind !== 'pod' || e.pod.hostNetwork) return false;
-      if (ns && !selectorMatches(ns, namespaces.get(e.pod.namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: e.pod.namespace })) return false;
-      return !pod || selectorMatches(pod, e.pod.labels);
-    };
+    const namespace = namespaceSelector ? labelSelectorOf(namespaceSelector) : undefined;
+    const pinned = namespace?.matchLabels[NAMESPACE_NAME_LABEL];
+    const term: SelectorTerm = { id: JSON.stringify([pod ?? null, namespace ?? null]), ...(pod ? { pod } : {}), ...(namespace ? { namespace } : {}), ...(pinned !== undefined ? { namespaceNames: new Set([pinned]) } : {}) };
+    return { selectors: [term], blocks: [] };
   }
 
   /** A ClusterGroup's members: its selectors, its ipBlocks, or the union of its child groups (one level). */
-  group(name: string, depth = 0): EndpointPredicate {
+  selection(name: string, depth = 0): Selection {
     const done = this.#compiled.get(name);
     if (done) return done;
     const g = this.#groups.get(name);
     if (!g) throw new AntreaModelError(`ClusterGroup ${name} does not exist`);
     const s = g.spec;
-    let p: EndpointPredicate;
+    let p: Selection;
     if (s.childGroups && s.childGroups.length) {
       if (depth > 0) throw new AntreaModelError(`ClusterGroup ${name} nests childGroups more than one level`);
-      const children = s.childGroups.map((c) => this.group(c, depth + 1));
-      p = (e) => children.some((c) => c(e));
+      p = union(s.childGroups.map((c) => this.selection(c, depth + 1)));
     } else if (s.ipBlocks && s.ipBlocks.length) {
-      const blocks = s.ipBlocks.map(ipBlockPredicate);
-      p = (e) => blocks.some((b) => b(e));
+      p = { selectors: [], blocks: s.ipBlocks.map(blockTerm) };
     } else if (s.podSelector || s.namespaceSelector) {
       p = this.selectors(s.podSelector, s.namespaceSelector);
     } else {
-      p = () => false;
+      p = NOTHING;
     }
     this.#compiled.set(name, p);
     return p;
   }
 
+  /** A ClusterGroup's members as a predicate (one endpoint at a time). */
+  group(name: string): EndpointPredicate {
+    return this.predicate(this.selection(name));
+  }
+
+  /** Whether an endpoint is in a selection. */
+  predicate(s: Selection): EndpointPredicate {
+    const labelsOf = (ns: string) => namespaceLabels(this.#cluster.namespaces, ns);
+    return (e) => s.selectors.some((t) => selectorTermHolds(t, e, labelsOf))
+      || s.blocks.some((b) => b.ranges.some((r) => addressRangeHolds(r, e.family, addressValue(e.ip, e.family))));
+  }
+
   /** A rule peer: a group, an ipBlock, or selectors. */
-  peer(peer: AntreaPeer): EndpointPredicate {
-    if (peer.group !== undefined) return this.group(peer.group);
-    if (peer.ipBlock) return ipBlockPredicate(peer.ipBlock);
+  peer(peer: AntreaPeer): Selection {
+    if (peer.group !== undefined) return this.selection(peer.group);
+    if (peer.ipBlock) return { selectors: [], blocks: [blockTerm(peer.ipBlock)] };
     if ('namespaces' in peer || 'serviceAccount' in peer || 'nodeSelector' in peer || 'fqdn' in peer) {
       throw new AntreaModelError('peer fields other than group, ipBlock, podSelector and namespaceSelector are not modelled');
     }
-    if (!peer.podSelector && !peer.namespaceSelector) return () => false;
+    if (!peer.podSelector && !peer.namespaceSelector) return NOTHING;
     return this.selectors(peer.podSelector, peer.namespaceSelector);
   }
 
-  /** An appliedTo entry: the pods (never addresses) a policy or rule applies to. */
-  appliedTo(a: AntreaAppliedTo): EndpointPredicate {
-    const p = a.group !== undefined ? this.group(a.group) : this.selectors(a.podSelector, a.namespaceSelector);
-    return (e) => e.kind === 'pod' && !e.pod.hostNetwork && p(e);
+  /** An appliedTo entry: its selection; only pods that do not use the host network are ever applied to. */
+  appliedTo(a: AntreaAppliedTo): Selection {
+    return a.group !== undefined ? this.selection(a.group) : this.selectors(a.podSelector, a.namespaceSelector);
   }
 }

@@ -3,18 +3,24 @@
 // rules are checked where endpoint_1 receives a connection, `>` (and `<>`) where it opens one. Only workloads (pods
 // with an interface) enforce; what no rule decides goes to the NetworkPolicies left in the cluster, then to the
 // tail policies (kube-manager's allow-all), then is allowed.
+// The form on the evaluator core (src/evaluate/core): its memberships are the workloads' tags and the address
+// groups, its stages the main policies, the NetworkPolicies left and the tail policies.
 import type { Cluster } from '../../k8s/cluster.ts';
 import type { PolicyType } from '../../k8s/network-policy.ts';
-import { cidrWithExceptHolds, parseCidrWithExcept, type CidrWithExcept } from '../../net/cidr.ts';
-import { addressValue } from '../../net/ip-address.ts';
+import type { AddressRange } from '../../net/address-range.ts';
 import type { ContrailConfig, FirewallPolicy, FirewallRule, FirewallRuleEndpoint, FirewallService } from '../../realize/contrail/contrail-objects.ts';
-import { BitMatrix } from '../bit-matrix.ts';
+import { emptyBitset, hasBit, type Bitset } from '../bit-matrix.ts';
 import type { Connection, PortQuery } from '../connection.ts';
-import type { ConnectionDecision, StageVerdict } from '../decision.ts';
+import type { ConnectionDecision } from '../decision.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { ReachabilityEngine } from '../engine.ts';
+import { createClassEvaluator, type FirewallForm, type FormPipelines } from '../core/class-evaluator.ts';
+import type { EndpointPartition, KeyMembership, Memberships } from '../core/endpoint-partition.ts';
+import { ipBlockRanges, labelKey } from '../core/endpoint-keys.ts';
+import { activeRemaining, remainingAddressSets, remainingStage } from '../core/kubernetes-stage.ts';
+import { isSelfTraffic, selfDecision } from '../core/self-traffic.ts';
+import type { ClassRule, ClassStage, DirectionTrail, Stage } from '../core/stage-pipeline.ts';
 import type { KubernetesEngine, StageAnswer } from '../kubernetes/kubernetes-engine.ts';
-import { isSelfTraffic } from '../kubernetes/kubernetes-engine.ts';
 
 /** What the Contrail engine evaluates. */
 export interface ContrailEngineInput {
@@ -33,15 +39,19 @@ export class ContrailModelError extends Error {
   override readonly name = 'ContrailModelError';
 }
 
+/** A firewall rule in evaluation order, with its endpoints as memberships (undefined: any). */
 interface CompiledRule {
   readonly rule: FirewallRule;
   readonly policy: string;
   readonly position: string;
   readonly ingress: boolean;
   readonly egress: boolean;
-  readonly ep1: (e: Endpoint) => boolean;
-  readonly ep2: (e: Endpoint) => boolean;
+  readonly ep1: Membership | undefined;
+  readonly ep2: Membership | undefined;
 }
+
+/** A rule endpoint: tags (a key membership), an address group (an address membership), or nothing. */
+type Membership = { readonly kind: 'byKey' | 'byAddress'; readonly index: number } | 'none';
 
 /** The Contrail engine: a ReachabilityEngine plus each direction's answer. */
 export interface ContrailEngine extends ReachabilityEngine {
@@ -62,38 +72,49 @@ function isTail(p: FirewallPolicy): boolean {
   return (p.annotations?.key_value_pair ?? []).some((kv) => kv.key === 'tail' && kv.value === 'True');
 }
 
-/** Builds the engine; throws ContrailModelError for references to objects that are not in the config. */
-export function createContrailEngine(input: ContrailEngineInput): ContrailEngine {
-  const { config, kubernetes } = input;
-  const workloadTags = new Map(config.workloads.map((w) => [w.pod, new Set(w.tags)]));
-  const tagsOf = (e: Endpoint): Set<string> | undefined => (e.kind === 'pod' && !e.pod.hostNetwork ? workloadTags.get(e.id) : undefined);
-  const groups = new Map<string, CidrWithExcept[]>();
-  for (const ag of config.addressGroups) {
-    groups.set(ag.fq_name.join(':'), ag.address_group_prefix.subnet.map((s) => parseCidrWithExcept(`${s.ip_prefix}/${s.ip_prefix_len}`, [])));
+/** The memberships of the rules' endpoints: tag sets and address groups (equal ones shared); 0 is "a workload". */
+class ContrailMemberships {
+  readonly byKey: KeyMembership<Endpoint>[] = [];
+  readonly byAddress: AddressRange[][];
+  readonly #keys = new Map<string, number>();
+  readonly #groups = new Map<string, AddressRange[]>();
+  readonly #groupIndex = new Map<string, number>();
+  readonly tagsOf: (e: Endpoint) => ReadonlySet<string> | undefined;
+
+  constructor(config: ContrailConfig, extra: AddressRange[][]) {
+    const workloadTags = new Map(config.workloads.map((w) => [w.pod, new Set(w.tags)]));
+    this.tagsOf = (e) => (e.kind === 'pod' && !e.pod.hostNetwork ? workloadTags.get(e.id) : undefined);
+    this.byAddress = extra;
+    for (const ag of config.addressGroups) {
+      this.#groups.set(ag.fq_name.join(':'), ag.address_group_prefix.subnet.flatMap((s) => ipBlockRanges(`${s.ip_prefix}/${s.ip_prefix_len}`, [])));
+    }
+    this.byKey.push({ test: (e) => this.tagsOf(e) !== undefined });
   }
-  const predicateMemo = new Map<string, (e: Endpoint) => boolean>();
-  const endpointPredicate = (ep: FirewallRuleEndpoint, where: string): ((e: Endpoint) => boolean) => {
-    const key = JSON.stringify(ep);
-    let f = predicateMemo.get(key);
-    if (!f) predicateMemo.set(key, (f = makePredicate(ep, where)));
-    return f;
-  };
-  const makePredicate = (ep: FirewallRuleEndpoint, where: string): ((e: Endpoint) => boolean) => {
-    if (ep.any) return () => true;
+
+  /** A rule endpoint's membership; undefined for `any`. */
+  of(ep: FirewallRuleEndpoint, where: string): Membership | undefined {
+    if (ep.any) return undefined;
     if (ep.address_group !== undefined) {
-      const prefixes = groups.get(ep.address_group);
-      if (!prefixes) throw new ContrailModelError(`${where}: address group ${ep.address_group} does not exist`);
-      return (e) => prefixes.some((p) => cidrWithExceptHolds(p, e.family, addressValue(e.ip, e.family)));
+      const ranges = this.#groups.get(ep.address_group);
+      if (!ranges) throw new ContrailModelError(`${where}: address group ${ep.address_group} does not exist`);
+      let index = this.#groupIndex.get(ep.address_group);
+      if (index === undefined) this.#groupIndex.set(ep.address_group, (index = this.byAddress.push(ranges) - 1));
+      return { kind: 'byAddress', index };
     }
-    if (ep.tags && ep.tags.length) {
-      const need = ep.tags;
-      return (e) => {
-        const have = tagsOf(e);
-        return have !== undefined && need.every((t) => have.has(t));
-      };
+    if (!ep.tags || !ep.tags.length) return 'none';
+    const need = ep.tags;
+    const key = JSON.stringify([...need].sort());
+    let index = this.#keys.get(key);
+    if (index === undefined) {
+      index = this.byKey.push({ test: (e) => { const have = this.tagsOf(e); return have !== undefined && need.every((t) => have.has(t)); } }) - 1;
+      this.#keys.set(key, index);
     }
-    return () => false;
-  };
+    return { kind: 'byKey', index };
+  }
+}
+
+/** The application policy set's rules in order: the main ones, and the tail policies'. */
+function compileRules(config: ContrailConfig, m: ContrailMemberships): { main: CompiledRule[]; tail: CompiledRule[] } {
   const rulesByFq = new Map(config.rules.map((r) => [r.fq_name.join(':'), r]));
   const policiesByFq = new Map(config.policies.map((p) => [p.fq_name.join(':'), p]));
   const main: CompiledRule[] = [];
@@ -107,40 +128,72 @@ export function createContrailEngine(input: ContrailEngineInput): ContrailEngine
       (isTail(policy) ? tail : main).push({
         rule, policy: policy.name, position: `${pref.attr.sequence}/${rref.attr.sequence}`,
         ingress: rule.direction !== '>', egress: rule.direction !== '<',
-        ep1: endpointPredicate(rule.endpoint_1, rule.name), ep2: endpointPredicate(rule.endpoint_2, rule.name),
+        ep1: m.of(rule.endpoint_1, rule.name), ep2: m.of(rule.endpoint_2, rule.name),
       });
     }
   }
+  return { main, tail };
+}
 
-  const applies = (r: CompiledRule, direction: PolicyType) => (direction === 'Ingress' ? r.ingress : r.egress);
-  const firstMatch = (list: readonly CompiledRule[], c: Connection, direction: PolicyType): CompiledRule | undefined => {
-    const subject = direction === 'Ingress' ? c.dst : c.src;
-    const other = direction === 'Ingress' ? c.src : c.dst;
-    for (const r of list) if (applies(r, direction) && serviceMatches(r.rule.service, c) && r.ep1(subject) && r.ep2(other)) return r;
-    return undefined;
+/** A rule list of one direction over a partition: enforced at workloads matching endpoint_1. */
+function classRules(list: readonly CompiledRule[], p: EndpointPartition, direction: PolicyType): ClassRule<CompiledRule>[] {
+  const workloads = p.byKey[0];
+  const bits = (x: Membership | undefined): Bitset | undefined => (x === undefined ? undefined : x === 'none' ? emptyBitset(p.size) : p[x.kind][x.index]);
+  return list.filter((r) => (direction === 'Ingress' ? r.ingress : r.egress)).map((r) => {
+    const subjects = (bits(r.ep1) ?? workloads).slice();
+    for (let w = 0; w < subjects.length; w++) subjects[w] &= workloads[w];
+    return { rule: r, action: r.rule.action_list.simple_action === 'pass' ? 'Accept' : 'Deny', subjects, peers: bits(r.ep2) };
+  });
+}
+
+/** The NetworkPolicies left, consulted only where Contrail enforces (at workloads). */
+function atWorkloads(stage: ClassStage, workloads: Bitset): ClassStage {
+  return { kind: 'classes', verdict: (s, peer, q) => (hasBit(workloads, s) ? stage.verdict(s, peer, q) : 'Next') };
+}
+
+const describe = (r: CompiledRule) => `firewall rule ${r.rule.name} (${r.rule.action_list.simple_action}, firewall policy ${r.policy}, sequence ${r.position})`;
+
+/** One direction's answer from the core's trail. */
+function answerOf(t: DirectionTrail<CompiledRule>, c: Connection, direction: PolicyType, kubernetes: KubernetesEngine | undefined): StageAnswer {
+  if (t.rule) return { verdict: t.verdict, decision: { allowed: t.verdict === 'Accept', by: describe(t.rule.rule), notes: [] } };
+  if (t.stage !== undefined && kubernetes) return kubernetes.directionVerdict(c, direction);
+  return { verdict: 'Next', decision: { allowed: true, by: `no firewall rule matches (${direction === 'Ingress' ? 'ingress' : 'egress'}): allowed`, notes: [] } };
+}
+
+/** Builds the engine; throws ContrailModelError for references to objects that are not in the config. */
+export function createContrailEngine(input: ContrailEngineInput): ContrailEngine {
+  const { config } = input;
+  const kubernetes = activeRemaining(input.kubernetes);
+  const m = new ContrailMemberships(config, remainingAddressSets(kubernetes));
+  const { main, tail } = compileRules(config, m);
+  const memberships: Memberships<Endpoint> = {
+    key: (e) => `${[...(m.tagsOf(e) ?? ['\u0000'])].sort().join('\u0001')}\u0002${labelKey(e, kubernetes !== undefined)}`,
+    subject: (e) => e,
+    namespaceOf: () => undefined,
+    byKey: m.byKey,
+    byAddress: m.byAddress,
+    byEndpoint: [],
   };
-  const describe = (r: CompiledRule) => `firewall rule ${r.rule.name} (${r.rule.action_list.simple_action}, firewall policy ${r.policy}, sequence ${r.position})`;
+  const form: FirewallForm<CompiledRule, Endpoint> = {
+    memberships,
+    pipelines(p, endpoints): FormPipelines<CompiledRule> {
+      const stages = (direction: PolicyType): Stage<CompiledRule>[] => [
+        { kind: 'rules', rules: classRules(main, p, direction) },
+        ...(kubernetes ? [atWorkloads(remainingStage(kubernetes, p, endpoints, direction), p.byKey[0])] : []),
+        { kind: 'rules', rules: classRules(tail, p, direction) },
+      ];
+      return { egress: { direction: 'Egress', stages: stages('Egress') }, ingress: { direction: 'Ingress', stages: stages('Ingress') }, portsOf: (r, q) => serviceMatches(r.rule.rule.service, q), queryStages: kubernetes !== undefined };
+    },
+  };
+  const core = createClassEvaluator(form);
 
   function directionVerdict(c: Connection, direction: PolicyType): StageAnswer {
     const dir = direction === 'Ingress' ? 'ingress' : 'egress';
-    if (isSelfTraffic(c.src, c.dst)) return { verdict: 'Accept', decision: { allowed: true, by: `a pod's traffic to itself is always allowed (${dir})`, notes: [] } };
+    if (isSelfTraffic(c.src, c.dst)) return { verdict: 'Accept', decision: selfDecision(dir) };
     const subject = direction === 'Ingress' ? c.dst : c.src;
-    if (!tagsOf(subject)) return { verdict: 'Next', decision: { allowed: true, by: `${subject.id} is not a workload of the cluster: nothing is enforced there (${dir})`, notes: [] } };
-    const hit = firstMatch(main, c, direction);
-    if (hit) {
-      const v: StageVerdict = hit.rule.action_list.simple_action === 'pass' ? 'Accept' : 'Deny';
-      return { verdict: v, decision: { allowed: v === 'Accept', by: describe(hit), notes: [] } };
-    }
-    if (kubernetes) {
-      const k = kubernetes.directionVerdict(c, direction);
-      if (k.verdict !== 'Next') return k;
-    }
-    const t = firstMatch(tail, c, direction);
-    if (t) {
-      const v: StageVerdict = t.rule.action_list.simple_action === 'pass' ? 'Accept' : 'Deny';
-      return { verdict: v, decision: { allowed: v === 'Accept', by: describe(t), notes: [] } };
-    }
-    return { verdict: 'Next', decision: { allowed: true, by: `no firewall rule matches (${dir}): allowed`, notes: [] } };
+    if (!m.tagsOf(subject)) return { verdict: 'Next', decision: { allowed: true, by: `${subject.id} is not a workload of the cluster: nothing is enforced there (${dir})`, notes: [] } };
+    const t = core.trace(c);
+    return answerOf(direction === 'Ingress' ? t.ingress : t.egress, c, direction, kubernetes);
   }
 
   function decide(c: Connection): ConnectionDecision {
@@ -149,105 +202,5 @@ export function createContrailEngine(input: ContrailEngineInput): ContrailEngine
     return { allowed: egress.allowed && ingress.allowed, egress, ingress };
   }
 
-  /** Per endpoint list: each subject's rules in order (per list and direction), and each endpoint predicate's bits. */
-  const preparedCache = new WeakMap<readonly Endpoint[], { lists: Map<string, CompiledRule[][]>; bits: Map<(e: Endpoint) => boolean, Uint32Array> }>();
-  function prepared(endpoints: readonly Endpoint[]) {
-    let p = preparedCache.get(endpoints);
-    if (!p) preparedCache.set(endpoints, (p = { lists: new Map(), bits: new Map() }));
-    return p;
-  }
-
-  /** One direction for all pairs: per subject, rules in order over bitsets of the still undecided other ends. */
-  function directionMatrix(endpoints: readonly Endpoint[], q: PortQuery, direction: PolicyType): BitMatrix {
-    const n = endpoints.length;
-    const out = new BitMatrix(n, n);
-    const stride = out.stride;
-    const prep = prepared(endpoints);
-    const bitsOf = (f: (e: Endpoint) => boolean) => {
-      let b = prep.bits.get(f);
-      if (!b) {
-        b = new Uint32Array(stride);
-        for (let j = 0; j < n; j++) if (f(endpoints[j])) b[j >>> 5] |= 1 << (j & 31);
-        prep.bits.set(f, b);
-      }
-      return b;
-    };
-    const otherBits = (r: CompiledRule) => bitsOf(r.ep2);
-    /** Each subject's rules of a list that apply in this direction, in order (port-independent, kept per endpoint list). */
-    const bySubject = (name: string, list: readonly CompiledRule[]): CompiledRule[][] => {
-      const key = `${name}:${direction}`;
-      let l = prep.lists.get(key);
-      if (!l) {
-        l = endpoints.map(() => []);
-        for (const r of list) {
-          if (!applies(r, direction)) continue;
-          const b = bitsOf(r.ep1);
-          for (let i = 0; i < n; i++) if (b[i >>> 5] & (1 << (i & 31))) l[i].push(r);
-        }
-        prep.lists.set(key, l);
-      }
-      return l;
-    };
-    const lists = [bySubject('main', main), bySubject('tail', tail)];
-    const undecided = new Uint32Array(stride);
-    const accepted = new Uint32Array(stride);
-    const run = (list: readonly CompiledRule[]) => {
-      for (const r of list) {
-        if (!serviceMatches(r.rule.service, q)) continue;
-        const b = otherBits(r);
-        const pass = r.rule.action_list.simple_action === 'pass';
-        let left = 0;
-        for (let w = 0; w < stride; w++) {
-          const m = undecided[w] & b[w];
-          if (m) {
-            undecided[w] &= ~m;
-            if (pass) accepted[w] |= m;
-          }
-          left |= undecided[w];
-        }
-        if (!left) return;
-      }
-    };
-    for (let i = 0; i < n; i++) {
-      const subject = endpoints[i];
-      accepted.fill(0);
-      undecided.fill(0);
-      for (let j = 0; j < n; j++) undecided[j >>> 5] |= 1 << (j & 31);
-      if (tagsOf(subject)) {
-        run(lists[0][i]);
-        if (kubernetes) {
-          for (let j = 0; j < n; j++) {
-            if (!(undecided[j >>> 5] & (1 << (j & 31)))) continue;
-            const c: Connection = direction === 'Ingress'
-              ? { src: endpoints[j], dst: subject, protocol: q.protocol, port: q.port }
-              : { src: subject, dst: endpoints[j], protocol: q.protocol, port: q.port };
-            const v = kubernetes.directionVerdict(c, direction).verdict;
-            if (v !== 'Next') {
-              undecided[j >>> 5] &= ~(1 << (j & 31));
-              if (v === 'Accept') accepted[j >>> 5] |= 1 << (j & 31);
-            }
-          }
-        }
-        run(lists[1][i]);
-      }
-      for (let w = 0; w < stride; w++) accepted[w] |= undecided[w];
-      for (let j = 0; j < n; j++) {
-        const self = direction === 'Ingress' ? isSelfTraffic(endpoints[j], subject) : isSelfTraffic(subject, endpoints[j]);
-        if (self) accepted[j >>> 5] |= 1 << (j & 31);
-      }
-      out.words.set(accepted, i * stride);
-    }
-    return out;
-  }
-
-  function matrix(endpoints: readonly Endpoint[], q: PortQuery): BitMatrix {
-    const egress = directionMatrix(endpoints, q, 'Egress');
-    const ingress = directionMatrix(endpoints, q, 'Ingress');
-    const n = endpoints.length;
-    const m = new BitMatrix(n, n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (egress.get(i, j) && ingress.get(j, i)) m.set(i, j);
-    return m;
-  }
-
-  return { name: input.name ?? 'contrail', decide, matrix, directionVerdict };
+  return { name: input.name ?? 'contrail', decide, matrix: core.matrix, classMatrix: core.classMatrix, directionVerdict };
 }

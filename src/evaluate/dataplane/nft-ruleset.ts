@@ -141,53 +141,82 @@ function elementsOf(text: string): string[] {
   return text.split(',').map((e) => e.trim()).filter((e) => e);
 }
 
+/** A set or map block of the np2dfw table, as read. */
+interface SetBlock {
+  readonly kind: 'set' | 'map' | 'chain';
+  readonly name: string;
+  type?: string;
+  elements?: string;
+  readonly line: number;
+}
+
+/** The set or map a finished block declares. */
+function setOrMapOf(b: SetBlock, source: string): NftSet {
+  const at = `${source} line ${b.line}`;
+  const type = b.type ?? '';
+  const elements = elementsOf(b.elements ?? '');
+  const addrFamily = (t: string): Family | undefined => (t === 'ipv4_addr' ? 4 : t === 'ipv6_addr' ? 6 : undefined);
+  if (b.kind === 'map') {
+    const m = /^(ipv[46]_addr)\s*:\s*verdict$/.exec(type);
+    const family = m ? addrFamily(m[1]) : undefined;
+    if (!family) throw new RulesetError(`${at}: map type ${type} is not evaluated`);
+    const entries = new Map<bigint, string>();
+    for (const e of elements) {
+      const em = /^(\S+)\s*:\s*jump\s+(\S+)$/.exec(e);
+      if (!em || familyOf(em[1]) !== family) throw new RulesetError(`${at}: map element ${e} is not evaluated`);
+      entries.set(addressValue(em[1], family), em[2]);
+    }
+    return { kind: 'vmap', family, entries };
+  }
+  const concat = /^(ipv[46]_addr)\s*\.\s*inet_service$/.exec(type);
+  if (concat) {
+    const family = addrFamily(concat[1])!;
+    const pairs = new Set<string>();
+    for (const e of elements) {
+      const em = /^(\S+)\s*\.\s*(\d+)$/.exec(e);
+      if (!em || familyOf(em[1]) !== family) throw new RulesetError(`${at}: element ${e} is not an address . port`);
+      pairs.add(`${addressValue(em[1], family)} ${Number(em[2])}`);
+    }
+    return { kind: 'addr-port', family, pairs, texts: elements };
+  }
+  const family = addrFamily(type);
+  if (!family) throw new RulesetError(`${at}: set type ${type} is not evaluated`);
+  const ranges = elements.map((e) => {
+    const r = parseAddressRange(e);
+    if (!r || r.family !== family) throw new RulesetError(`${at}: element ${e} is not an address, CIDR or range of the set's family`);
+    return r;
+  });
+  return { kind: 'addr', family, ranges, texts: elements };
+}
+
+/** Every jump, goto, map and set a rule names exists (and a set fits its use). */
+function checkReferences(sets: ReadonlyMap<string, NftSet>, chains: ReadonlyMap<string, NftChain>, source: string): void {
+  for (const [name, c] of chains) {
+    for (const r of c.rules) {
+      const at = `${source} line ${r.where.line}`;
+      if ((r.verdict.v === 'jump' || r.verdict.v === 'goto') && !chains.has(r.verdict.chain)) throw new RulesetError(`${at}: chain ${r.verdict.chain} does not exist`);
+      if (r.verdict.v === 'vmap' && sets.get(r.verdict.map)?.kind !== 'vmap') throw new RulesetError(`${at}: map ${r.verdict.map} does not exist`);
+      for (const cond of r.conds) {
+        if ((cond.c === 'addr' && cond.set) || cond.c === 'addr-port') {
+          const s = sets.get(cond.set!);
+          if (!s || s.kind === 'vmap' || s.family !== cond.family || (cond.c === 'addr-port') !== (s.kind === 'addr-port')) throw new RulesetError(`${at}: set ${cond.set} does not exist or does not fit (chain ${name})`);
+        }
+      }
+    }
+    for (const s of sets.values()) {
+      if (s.kind === 'vmap') for (const target of s.entries.values()) if (!chains.has(target)) throw new RulesetError(`${source}: a map jumps to ${target}, which does not exist`);
+    }
+  }
+}
+
 /** Reads one node's `nft -f` text (the np2dfw table). */
 export function parseNftRuleset(text: string, source = 'nft'): NftRuleset {
   const lines = text.split('\n');
   const sets = new Map<string, NftSet>();
   const chains = new Map<string, NftChain>();
-  let block: { kind: 'set' | 'map' | 'chain'; name: string; type?: string; elements?: string; line: number } | undefined;
+  let block: SetBlock | undefined;
   let collecting: { start: number; text: string } | undefined;
   let inTable = false;
-  const finishSetOrMap = (b: NonNullable<typeof block>) => {
-    const at = `${source} line ${b.line}`;
-    const type = b.type ?? '';
-    const elements = elementsOf(b.elements ?? '');
-    const addrFamily = (t: string): Family | undefined => (t === 'ipv4_addr' ? 4 : t === 'ipv6_addr' ? 6 : undefined);
-    if (b.kind === 'map') {
-      const m = /^(ipv[46]_addr)\s*:\s*verdict$/.exec(type);
-      const family = m ? addrFamily(m[1]) : undefined;
-      if (!family) throw new RulesetError(`${at}: map type ${type} is not evaluated`);
-      const entries = new Map<bigint, string>();
-      for (const e of elements) {
-        const em = /^(\S+)\s*:\s*jump\s+(\S+)$/.exec(e);
-        if (!em || familyOf(em[1]) !== family) throw new RulesetError(`${at}: map element ${e} is not evaluated`);
-        entries.set(addressValue(em[1], family), em[2]);
-      }
-      sets.set(b.name, { kind: 'vmap', family, entries });
-      return;
-    }
-    const concat = /^(ipv[46]_addr)\s*\.\s*inet_service$/.exec(type);
-    if (concat) {
-      const family = addrFamily(concat[1])!;
-      const pairs = new Set<string>();
-      for (const e of elements) {
-        const em = /^(\S+)\s*\.\s*(\d+)$/.exec(e);
-        if (!em || familyOf(em[1]) !== family) throw new RulesetError(`${at}: element ${e} is not an address . port`);
-        pairs.add(`${addressValue(em[1], family)} ${Number(em[2])}`);
-      }
-      sets.set(b.name, { kind: 'addr-port', family, pairs, texts: elements });
-      return;
-    }
-    const family = addrFamily(type);
-    if (!family) throw new RulesetError(`${at}: set type ${type} is not evaluated`);
-    const ranges = elements.map((e) => {
-      const r = parseAddressRange(e);
-      if (!r || r.family !== family) throw new RulesetError(`${at}: element ${e} is not an address, CIDR or range of the set's family`);
-      return r;
-    });
-    sets.set(b.name, { kind: 'addr', family, ranges, texts: elements });
-  };
   lines.forEach((raw, i) => {
     const at = `${source} line ${i + 1}`;
     let line = raw.trim();
@@ -215,7 +244,7 @@ export function parseNftRuleset(text: string, source = 'nft'): NftRuleset {
       throw new RulesetError(`${at}: ${line} is not evaluated`);
     }
     if (line === '}') {
-      if (block.kind !== 'chain') finishSetOrMap(block);
+      if (block.kind !== 'chain') sets.set(block.name, setOrMapOf(block, source));
       block = undefined;
       return;
     }
@@ -242,22 +271,7 @@ export function parseNftRuleset(text: string, source = 'nft'): NftRuleset {
     chain.rules.push(parseRule(line, { line: i + 1, source, text: `chain ${block.name}: ${line}` }));
   });
   if (block || inTable) throw new RulesetError(`${source}: the text ends inside a block`);
-  for (const [name, c] of chains) {
-    for (const r of c.rules) {
-      const at = `${source} line ${r.where.line}`;
-      if ((r.verdict.v === 'jump' || r.verdict.v === 'goto') && !chains.has(r.verdict.chain)) throw new RulesetError(`${at}: chain ${r.verdict.chain} does not exist`);
-      if (r.verdict.v === 'vmap' && sets.get(r.verdict.map)?.kind !== 'vmap') throw new RulesetError(`${at}: map ${r.verdict.map} does not exist`);
-      for (const cond of r.conds) {
-        if ((cond.c === 'addr' && cond.set) || cond.c === 'addr-port') {
-          const s = sets.get(cond.set!);
-          if (!s || s.kind === 'vmap' || s.family !== cond.family || (cond.c === 'addr-port') !== (s.kind === 'addr-port')) throw new RulesetError(`${at}: set ${cond.set} does not exist or does not fit (chain ${name})`);
-        }
-      }
-    }
-    for (const s of sets.values()) {
-      if (s.kind === 'vmap') for (const target of s.entries.values()) if (!chains.has(target)) throw new RulesetError(`${source}: a map jumps to ${target}, which does not exist`);
-    }
-  }
+  checkReferences(sets, chains, source);
   const forward = [...chains].filter(([, c]) => c.base).sort((a, b) => a[1].base!.priority - b[1].base!.priority).map(([n]) => n);
   return { sets, chains, forward };
 }

@@ -50,7 +50,7 @@ export class FamilyAtoms {
 }
 
 /** The atoms of both families for a list of parsed ipBlocks. */
-export function addressAtoms(blocks: Iterable<CidrWithExcept>): { readonly 4: FamilyAtoms; readonly 6: FamilyAtoms } {
+export function ipBlockAtoms(blocks: Iterable<CidrWithExcept>): { readonly 4: FamilyAtoms; readonly 6: FamilyAtoms } {
   const b4: bigint[] = [];
   const b6: bigint[] = [];
   for (const p of blocks) {
@@ -59,3 +59,6 @@ export function addressAtoms(blocks: Iterable<CidrWithExcept>): { readonly 4: Fa
   }
   return { 4: new FamilyAtoms(4, b4), 6: new FamilyAtoms(6, b6) };
 }
+
+/** The former name of `ipBlockAtoms` (kept for callers not yet renamed). */
+export const addressAtoms = ipBlockAtoms;

@@ -1,5 +1,6 @@
-// Sets of endpoint classes: sorted id arrays, with a bitset beside them when the set is large enough that
-// membership tests should be O(1).
+// Sets of endpoint classes: sorted id arrays, with a bitset (of the one bitset module) beside them when the set is
+// large enough that membership tests should be O(1).
+import { emptyBitset, hasBit, setBit } from '../bit-matrix.ts';
 
 /** A set of class ids. */
 export interface ClassSet {
@@ -26,15 +27,15 @@ export function classSetOf(ids: ArrayLike<number>, universe: number): ClassSet {
   for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i];
   const unique = n === sorted.length ? sorted : sorted.slice(0, n);
   if (n * 64 < universe) return { all: false, ids: unique };
-  const bits = new Uint32Array((universe + 31) >>> 5);
-  for (let i = 0; i < n; i++) bits[unique[i] >>> 5] |= 1 << (unique[i] & 31);
+  const bits = emptyBitset(universe);
+  for (let i = 0; i < n; i++) setBit(bits, unique[i]);
   return { all: false, ids: unique, bits };
 }
 
 /** Whether the set holds the class. */
 export function hasClass(set: ClassSet, id: number): boolean {
   if (set.all) return true;
-  if (set.bits) return (set.bits[id >>> 5] & (1 << (id & 31))) !== 0;
+  if (set.bits) return hasBit(set.bits, id);
   const ids = set.ids;
   let lo = 0;
   let hi = ids.length - 1;

@@ -1,17 +1,18 @@
 // The reference engine: Kubernetes NetworkPolicy semantics, exactly. Every target is verified against it.
 import type { Cluster } from '../../k8s/cluster.ts';
-import { podId } from '../../k8s/pod.ts';
-import { effectiveRules, policyId, type NetworkPolicy, type PolicyType } from '../../k8s/network-policy.ts';
-import { BitMatrix } from '../bit-matrix.ts';
+import type { NetworkPolicy, PolicyType } from '../../k8s/network-policy.ts';
+import type { BitMatrix } from '../bit-matrix.ts';
 import type { Connection, PortQuery } from '../connection.ts';
 import type { ConnectionDecision, Decision, StageVerdict } from '../decision.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { ReachabilityEngine } from '../engine.ts';
 import { compilePolicies, type CompiledPolicies } from './compiled-policies.ts';
-import { toDecision, type AllowingRule, type ConnectionExplanation, type DirectionExplanation } from './direction-explanation.ts';
-import { formatPolicyPort, peerMatches, policySelects, portMatches } from './endpoint-match.ts';
+import { toDecision, type ConnectionExplanation, type DirectionExplanation } from './direction-explanation.ts';
+import { explainDirectionLiterally, isolatingPoliciesOf, matrixOfConnections, policiesByNamespace } from './literal-explanation.ts';
 import { classMatrix, countAllowedPairs } from './endpoint-reachability.ts';
+import { kubernetesClassMatrix, presentClasses } from './class-pairs.ts';
 import { PortReachability } from './port-reachability.ts';
+import { isSelfTraffic } from '../core/self-traffic.ts';
 
 /** How to build a Kubernetes engine. */
 export interface KubernetesEngineOptions {
@@ -65,66 +66,14 @@ export interface KubernetesEngine extends ReachabilityEngine {
   compiled(): CompiledPolicies;
 }
 
-/** Whether a connection is a pod's traffic to itself (the same pod at both ends), which is always allowed. */
-export function isSelfTraffic(src: Endpoint, dst: Endpoint): boolean {
-  return src.kind === 'pod' && dst.kind === 'pod' && (src.pod === dst.pod || podId(src.pod) === podId(dst.pod));
-}
+export { isSelfTraffic } from '../core/self-traffic.ts';
 
 /** Builds the reference engine over a cluster, with all of its policies or the given subset. */
 export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngineOptions = {}): KubernetesEngine {
   const policies = options.policies ?? cluster.policies;
-  const byNamespace = new Map<string, NetworkPolicy[]>();
-  for (const p of policies) {
-    let list = byNamespace.get(p.namespace);
-    if (!list) byNamespace.set(p.namespace, (list = []));
-    list.push(p);
-  }
-
-  function isolatingPolicies(e: Endpoint, direction: PolicyType): NetworkPolicy[] {
-    if (e.kind !== 'pod' || e.pod.hostNetwork) return [];
-    return (byNamespace.get(e.pod.namespace) ?? []).filter((p) => p.policyTypes.includes(direction) && policySelects(p, e));
-  }
-
-  function explainDirection(c: Connection, direction: PolicyType): DirectionExplanation {
-    const subject = direction === 'Ingress' ? c.dst : c.src;
-    const other = direction === 'Ingress' ? c.src : c.dst;
-    const isolating = isolatingPolicies(subject, direction);
-    const isolatedBy = isolating.map(policyId);
-    const base = { direction, subject: subject.id, isolatedBy };
-    if (isSelfTraffic(c.src, c.dst)) return { ...base, verdict: 'Accept', reason: 'self' };
-    if (subject.kind === 'external') return { ...base, verdict: 'Next', reason: 'external' };
-    if (subject.pod.hostNetwork) return { ...base, verdict: 'Next', reason: 'host-network' };
-    if (isolating.length === 0) return { ...base, verdict: 'Next', reason: 'not-isolated' };
-    const section = direction === 'Ingress' ? 'ingress' : 'egress';
-    const peersField = direction === 'Ingress' ? 'from' : 'to';
-    for (const p of isolating) {
-      const rules = effectiveRules(p, direction);
-      for (let ri = 0; ri < rules.length; ri++) {
-        const rule = rules[ri];
-        let peerIndex: number | undefined;
-        if (rule.peers) {
-          peerIndex = rule.peers.findIndex((peer) => peerMatches(peer, p, other, cluster.namespaces));
-          if (peerIndex < 0) continue;
-        }
-        let portIndex: number | undefined;
-        if (rule.ports) {
-          portIndex = rule.ports.findIndex((port) => portMatches(port, c, c.dst));
-          if (portIndex < 0) continue;
-        }
-        const allowedBy: AllowingRule = {
-          policy: policyId(p),
-          uid: p.uid,
-          direction,
-          ruleIndex: ri,
-          ...(peerIndex !== undefined ? { peerIndex } : {}),
-          ...(portIndex !== undefined ? { portIndex, port: formatPolicyPort(rule.ports![portIndex]) } : {}),
-          path: `spec.${section}[${ri}]${peerIndex !== undefined ? `.${peersField}[${peerIndex}]` : ''}`,
-        };
-        return { ...base, verdict: 'Accept', reason: 'allowed', allowedBy };
-      }
-    }
-    return { ...base, verdict: 'Deny', reason: 'denied' };
-  }
+  const byNamespace = policiesByNamespace(policies);
+  const isolatingPolicies = (e: Endpoint, direction: PolicyType) => isolatingPoliciesOf(byNamespace, e, direction);
+  const explainDirection = (c: Connection, direction: PolicyType) => explainDirectionLiterally(cluster, byNamespace, c, direction);
 
   function explain(c: Connection): ConnectionExplanation {
     const egress = explainDirection(c, 'Egress');
@@ -147,19 +96,15 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     return explainDirection(c, 'Egress').verdict !== 'Deny' && explainDirection(c, 'Ingress').verdict !== 'Deny';
   }
 
-  function matrixByConnection(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix {
-    const m = new BitMatrix(endpoints.length, endpoints.length);
-    for (let i = 0; i < endpoints.length; i++) {
-      for (let j = 0; j < endpoints.length; j++) {
-        if (allowedByConnection({ src: endpoints[i], dst: endpoints[j], protocol: query.protocol, port: query.port })) m.set(i, j);
-      }
-    }
-    return m;
-  }
-
   let compiledForm: CompiledPolicies | undefined;
   const compiled = (): CompiledPolicies => (compiledForm ??= compilePolicies(cluster, policies));
   const slowPair = (query: PortQuery) => (src: Endpoint, dst: Endpoint) => allowedByConnection({ src, dst, protocol: query.protocol, port: query.port });
+
+  const present = new WeakMap<readonly Endpoint[], ReturnType<typeof presentClasses>>();
+  const presentOf = (endpoints: readonly Endpoint[]) => {
+    if (!present.has(endpoints)) present.set(endpoints, presentClasses(compiled(), endpoints));
+    return present.get(endpoints);
+  };
 
   // Class-level answers per port, kept for stageVerdict (a few ports at a time).
   const reachByPort = new Map<string, PortReachability>();
@@ -193,7 +138,8 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     explain,
     isolatingPolicies,
     matrix: (endpoints, query) => classMatrix(compiled(), endpoints, query, slowPair(query)),
-    matrixByConnection,
+    classMatrix: (endpoints, query) => kubernetesClassMatrix(compiled(), presentOf(endpoints), query),
+    matrixByConnection: (endpoints, query) => matrixOfConnections(endpoints, query, allowedByConnection),
     countAllowed: (endpoints, query) => countAllowedPairs(compiled(), endpoints, query, slowPair(query)),
     compiled,
   };

@@ -19,7 +19,7 @@ export interface AddressAtom {
  * range and CIDR of `boundaries` (the target's own objects). Each atom's representative is its second address
  * (its first when it has fewer than 3), moved on past pod addresses.
  */
-export function addressAtoms(cluster: Cluster, family: Family, boundaries: readonly TargetBoundaries[] = []): AddressAtom[] {
+export function verificationAtoms(cluster: Cluster, family: Family, boundaries: readonly TargetBoundaries[] = []): AddressAtom[] {
   const max = family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
   const cuts = new Set<bigint>([0n]);
   for (const side of [kubernetesBoundaries(cluster), ...boundaries]) {
@@ -40,3 +40,6 @@ export function addressAtoms(cluster: Cluster, family: Family, boundaries: reado
     return { family, first, last, representative: candidate <= last ? formatAddress(candidate, family) : undefined };
   });
 }
+
+/** The former name of `verificationAtoms` (kept for callers not yet renamed). */
+export const addressAtoms = verificationAtoms;

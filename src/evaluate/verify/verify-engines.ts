@@ -1,16 +1,20 @@
 // Verification: two reachability engines compared over every pair of endpoints, every port class of every
-// protocol, the other IP protocols, and every address atom, all cut at both sides' boundaries. Generic: the NSX,
-// Antrea, Contrail and dataplane targets all use it.
+// protocol, the other IP protocols, and every address atom, all cut at both sides' boundaries; per pair of
+// endpoint classes when both engines answer per class. Generic: the NSX, Antrea, Contrail and dataplane targets
+// all use it.
 import type { Cluster } from '../../k8s/cluster.ts';
 import { podIsLive } from '../../k8s/pod.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
 import { popcount, type BitMatrix } from '../bit-matrix.ts';
-import type { QueryProtocol } from '../connection.ts';
+import { formatPort, type PortQuery, type QueryProtocol } from '../connection.ts';
+import type { Endpoint } from '../endpoint.ts';
+import { classDifferences, commonClasses, type CommonClasses } from './class-comparison.ts';
 import type { ConnectionDecision } from '../decision.ts';
 import { endpointsOf } from '../endpoints.ts';
 import type { ReachabilityEngine } from '../engine.ts';
-import { addressAtoms } from './address-atoms.ts';
+import { verificationAtoms } from './address-atoms.ts';
 import type { TargetBoundaries } from '../target.ts';
+import type { ProgressCallback } from '../progress.ts';
 import { portClasses, type PortClass } from './port-classes.ts';
 
 /** A connection on which the two engines disagree, with each engine's reasons. */
@@ -66,6 +70,8 @@ export interface VerifyOptions {
    * in a service entry, an extra address in a group) can fall inside one class and go unseen.
    */
   readonly boundaries?: TargetBoundaries;
+  /** Told after each matrix pair compared (family x port class). */
+  readonly progress?: ProgressCallback;
 }
 
 /**
@@ -82,40 +88,68 @@ export function verifyEngines(cluster: Cluster, reference: ReachabilityEngine, o
   const classes = portClasses(cluster, sides);
   const perProtocol: Record<QueryProtocol, number> = { TCP: 0, UDP: 0, SCTP: 0, OTHER: 0 };
   for (const c of classes) perProtocol[c.protocol]++;
-  let podEndpoints = 0;
-  let externalEndpoints = 0;
-  let connections = 0;
-  let matrices = 0;
-  let differences = 0;
-  const counterexamples: Counterexample[] = [];
+  const tally: Tally = { podEndpoints: 0, externalEndpoints: 0, connections: 0, matrices: 0, differences: 0, counterexamples: [] };
+  const total = families.length * classes.length;
   for (const family of families) {
-    const externals = addressAtoms(cluster, family, sides).flatMap((a) => (a.representative ? [a.representative] : []));
+    const externals = verificationAtoms(cluster, family, sides).flatMap((a) => (a.representative ? [a.representative] : []));
     const endpoints = endpointsOf(cluster, family, externals);
     const pods = endpoints.filter((e) => e.kind === 'pod').length;
-    podEndpoints += pods;
-    externalEndpoints += endpoints.length - pods;
+    tally.podEndpoints += pods;
+    tally.externalEndpoints += endpoints.length - pods;
+    const compare = comparer(endpoints, reference, other);
     for (const pc of classes) {
-      const query = { protocol: pc.protocol, port: pc.first };
-      const a = reference.matrix(endpoints, query);
-      const b = other.matrix(endpoints, query);
-      matrices++;
-      connections += endpoints.length * endpoints.length;
-      const n = countDifferences(a, b);
+      tally.matrices++;
+      tally.connections += endpoints.length * endpoints.length;
+      const n = compare({ protocol: pc.protocol, port: pc.first });
+      options.progress?.({ done: tally.matrices, total, what: `IPv${family}, ${formatPort({ protocol: pc.protocol, port: pc.first })}` });
       if (n === 0) continue;
-      differences += n;
-      const room = max - counterexamples.length;
-      if (room <= 0) continue;
-      for (const [i, j] of a.differences(b, room)) counterexamples.push(counterexample(endpoints[i], endpoints[j], pc, reference, other));
+      tally.differences += n;
+      const room = max - tally.counterexamples.length;
+      if (room > 0) tally.counterexamples.push(...counterexamples(endpoints, pc, reference, other, room));
     }
   }
+  const { podEndpoints, externalEndpoints, matrices, connections, differences } = tally;
   return {
     equivalent: differences === 0,
     reference: reference.name,
     other: other.name,
     counts: { families, podEndpoints, externalEndpoints, portClasses: perProtocol, matrices, connections },
     differences,
-    counterexamples,
+    counterexamples: tally.counterexamples,
   };
+}
+
+/** What a verification has counted so far. */
+interface Tally {
+  podEndpoints: number;
+  externalEndpoints: number;
+  connections: number;
+  matrices: number;
+  differences: number;
+  readonly counterexamples: Counterexample[];
+}
+
+/**
+ * Counts the connections on which two engines differ for a query over one endpoint list: per pair of classes
+ * when both engines answer per class, else matrix against matrix.
+ */
+function comparer(endpoints: readonly Endpoint[], reference: ReachabilityEngine, other: ReachabilityEngine): (query: PortQuery) => number {
+  let common: { a: Int32Array; b: Int32Array; k: CommonClasses } | undefined;
+  return (query) => {
+    const a = reference.classMatrix?.(endpoints, query);
+    const b = a && other.classMatrix?.(endpoints, query);
+    if (!a || !b) return countDifferences(reference.matrix(endpoints, query), other.matrix(endpoints, query));
+    if (!common || common.a !== a.classOf || common.b !== b.classOf) common = { a: a.classOf, b: b.classOf, k: commonClasses(a.classOf, b.classOf, endpoints) };
+    return classDifferences(a, b, common.k);
+  };
+}
+
+/** The first `room` connections of a port class on which the engines differ, with their reasons. */
+function counterexamples(endpoints: readonly Endpoint[], pc: PortClass, reference: ReachabilityEngine, other: ReachabilityEngine, room: number): Counterexample[] {
+  const query = { protocol: pc.protocol, port: pc.first };
+  const a = reference.matrix(endpoints, query);
+  const b = other.matrix(endpoints, query);
+  return a.differences(b, room).map(([i, j]) => counterexample(endpoints[i], endpoints[j], pc, reference, other));
 }
 
 /** How many cells differ between two matrices of one shape. */
@@ -127,8 +161,8 @@ export function countDifferences(a: BitMatrix, b: BitMatrix): number {
 }
 
 function counterexample(
-  src: Parameters<ReachabilityEngine['decide']>[0]['src'],
-  dst: Parameters<ReachabilityEngine['decide']>[0]['dst'],
+  src: Endpoint,
+  dst: Endpoint,
   pc: PortClass,
   reference: ReachabilityEngine,
   other: ReachabilityEngine,
