@@ -13,3 +13,12 @@ export type Endpoint =
 export function podEndpoint(pod: Pod, ip: string, family: Family): Endpoint {
   return { kind: 'pod', id: podId(pod), pod, ip, family };
 }
+
+/**
+ * Whether an endpoint can be selected by label selectors (a policy's spec.podSelector, a peer's podSelector or
+ * namespaceSelector): only pods that do not use the host network. hostNetwork pods and external addresses are
+ * matched by ipBlock peers only, and are never isolated.
+ */
+export function isSelectable(e: Endpoint): boolean {
+  return e.kind === 'pod' && !e.pod.hostNetwork;
+}

@@ -4,7 +4,7 @@ import type { Labels } from '../../k8s/labels.ts';
 import { parseAddressRange, type AddressRange } from '../../net/address-range.ts';
 import { subtractCidrs } from '../../net/cidr.ts';
 import type { Endpoint } from '../endpoint.ts';
-import { isSelectable } from '../kubernetes/endpoint-match.ts';
+import { isSelectable } from '../endpoint.ts';
 
 function labelsKey(labels: Labels): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join('\u0001');

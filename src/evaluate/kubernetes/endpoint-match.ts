@@ -8,16 +8,9 @@ import { rangeHolds } from '../../net/cidr.ts';
 import { ipBlockHoldsAddress, parsedIpBlock } from '../../net/ip-block.ts';
 import { addressValue } from '../../net/ip-address.ts';
 import type { PortQuery } from '../connection.ts';
-import type { Endpoint } from '../endpoint.ts';
+import { isSelectable, type Endpoint } from '../endpoint.ts';
 
-/**
- * Whether an endpoint can be selected by label selectors (a policy's spec.podSelector, a peer's podSelector or
- * namespaceSelector): only pods that do not use the host network. hostNetwork pods and external addresses are
- * matched by ipBlock peers only, and are never isolated.
- */
-export function isSelectable(e: Endpoint): boolean {
-  return e.kind === 'pod' && !e.pod.hostNetwork;
-}
+export { isSelectable } from '../endpoint.ts';
 
 /** The labels of a namespace; a namespace absent from the inventory still carries its name label. */
 export function namespaceLabels(namespaces: ReadonlyMap<string, Namespace>, name: string): Labels {
