@@ -8,6 +8,7 @@ import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { InventoryStore, PolicyLocation } from '../store/inventory-store.ts';
 import type { PolicyStore, UndecodableObject } from '../store/policy-store.ts';
 import { countOf } from '../../evaluate/counts.ts';
+import { configForCluster } from './cluster-config.ts';
 
 /** One connection on which the cluster's state now differs from what Kubernetes enforced. */
 export interface ServerCounterexample {
@@ -72,10 +73,13 @@ export function verifyConfig(inventory: InventoryStore, clusters: readonly strin
     const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
     return clusters.map((name) => failed(name, `${countOf(undecodable.length, 'stored object')} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
+  const groupsByPath = clusters.length > 1 ? new Map(config.groups.map((g) => [g.path, g])) : undefined;
   return clusters.map((name) => {
     try {
-      const boundaries = dfwBoundaries(config);
-      const w = clusterWorlds(inventory, name, config, newlyImported);
+      // only what can apply in the cluster: the same verdicts, without evaluating every other cluster's objects
+      const own = configForCluster(config, name, groupsByPath);
+      const boundaries = dfwBoundaries(own);
+      const w = clusterWorlds(inventory, name, own, newlyImported);
       const report = verifyEngines(w.reference, w.kubernetes, w.state, { maxCounterexamples, boundaries });
       return {
         cluster: name,
