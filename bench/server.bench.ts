@@ -56,7 +56,7 @@ async function setup(db: string): Promise<void> {
   const { objects, ids } = clusterObjects(STORED_POLICIES, 1_000_000_000);
   inTransaction(ctx.db, () => ctx.inventory.replace('stored', checkInventoryObjects('stored', objects)));
   for (let i = 0; i < ids.length; i += 5000) {
-    const o = await runImport(ctx, { network_policy_ids: ids.slice(i, i + 5000) }, { onError: 'ABORT', verify: false }, 'bench', () => undefined);
+    const o = await runImport(ctx, { network_policy_ids: ids.slice(i, i + 5000) }, { onError: 'ABORT', verify: false }, { user: 'bench', path: '-' });
     if (o.answer.success_count !== Math.min(5000, ids.length - i)) throw new Error(JSON.stringify(o.answer.errors.slice(0, 2)));
   }
   ctx.db.close();

@@ -96,7 +96,12 @@ export interface ImportSource {
   readonly inventory: InventoryStore;
   readonly policies: PolicyStore;
   readonly placement: 'nsx' | 'banded';
+  /** The stored DFW objects decoded, when the caller keeps them (the worker does); else they are read and decoded. */
+  readonly decoded?: () => DecodedDfw;
 }
+
+/** The stored DFW objects, decoded (PolicyStore.decodedConfig). */
+export type DecodedDfw = ReturnType<PolicyStore['decodedConfig']>;
 
 function refusalError(r: Refusal): ImportErrorItem {
   return { error_code: r.code, error_message: r.path ? `${r.path}: ${r.message}` : r.message };
@@ -145,7 +150,7 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
     }
     byCluster.set(loc.cluster, [...(byCluster.get(loc.cluster) ?? []), loc]);
   }
-  const stored = src.policies.decodedConfig();
+  const stored = src.decoded ? src.decoded() : src.policies.decodedConfig();
   const placed: SecurityPolicy[] = [];
   const groups: Group[] = [];
   const imported: PolicyLocation[] = [];
