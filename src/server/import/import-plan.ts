@@ -5,6 +5,7 @@ import { ConversionError } from '../../convert/conversion-error.ts';
 import { convertCluster } from '../../convert/convert-cluster.ts';
 import { isKubernetesUid } from '../../k8s/policy-uid.ts';
 import type { Refusal } from '../../evaluate/target.ts';
+import type { Cluster } from '../../k8s/cluster.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { Group } from '../../model/group.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
@@ -155,10 +156,12 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
   const groups: Group[] = [];
   const imported: PolicyLocation[] = [];
   const general: ImportErrorMessage[] = [];
+  const loaded = new Map<string, Cluster>();
   for (const [clusterName, locations] of byCluster) {
     let cluster;
     try {
       cluster = src.inventory.loadCluster(clusterName);
+      loaded.set(clusterName, cluster);
     } catch (e) {
       general.push({ errors: [{ error_code: 'INVENTORY_UNREADABLE', error_message: (e as Error).message }] });
       continue;
@@ -207,7 +210,7 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
     ? { groups: [...stored.config.groups, ...groups], policies: [...stored.config.policies, ...placed], origins: new Map() }
     : stored.config;
   const newlyImported = commit ? imported : [];
-  const verification = options.verify === false ? [] : verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples);
+  const verification = options.verify === false ? [] : verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples, loaded);
   return {
     response, commit, rows: importRows(commit ? groups : [], commit ? placed : []),
     groups: commit && options.dryRun ? groups : [], policies: commit && options.dryRun ? placed : [], imported: newlyImported, affected, verification,

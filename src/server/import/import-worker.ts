@@ -95,6 +95,43 @@ function snapshot(c: Connections, cell: Int32Array<SharedArrayBuffer>): number {
   }
 }
 
+/** The stored DFW objects of `generation`, decoded (again only when the generation moved); inside its snapshot. */
+function decodedAt(c: Connections, generation: number): DecodedDfw {
+  if (c.decoded?.generation !== generation) {
+    c.decoded = undefined; // the old objects can go before the new ones are made
+    c.decoded = { generation, dfw: c.reading.policies.decodedConfig() };
+  }
+  return c.decoded.dfw;
+}
+
+/**
+ * Decodes the stored DFW objects ahead of the next import when they changed and then stayed unchanged for a
+ * while (at the start, after an import, after edits): work the worker does while idle instead of in an import.
+ */
+function keepDecoded(data: ImportWorkerData): void {
+  const QUIET_MS = 1000;
+  let seen = -1;
+  let since = 0;
+  const tick = () => {
+    const c = connections(data);
+    const now = Atomics.load(data.generationCell, 0);
+    if (now !== seen) { seen = now; since = Date.now(); return; }
+    if (c.decoded?.generation === now || Date.now() - since < QUIET_MS) return;
+    try {
+      decodedAt(c, snapshot(c, data.generationCell));
+    } finally {
+      if (c.read.isTransaction) c.read.exec('COMMIT');
+    }
+  };
+  setInterval(() => {
+    try {
+      tick();
+    } catch {
+      // an unreadable state now is read (and reported) by the next import
+    }
+  }, QUIET_MS / 4).unref();
+}
+
 function importInWorker(data: ImportWorkerData, m: ImportMessage): ImportReply {
   const c = connections(data);
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -102,10 +139,7 @@ function importInWorker(data: ImportWorkerData, m: ImportMessage): ImportReply {
     let plan;
     try {
       generation = snapshot(c, data.generationCell);
-      const decoded = (): DecodedDfw => {
-        if (c.decoded?.generation !== generation) c.decoded = { generation, dfw: c.reading.policies.decodedConfig() };
-        return c.decoded.dfw;
-      };
+      const decoded = () => decodedAt(c, generation);
       plan = planImport({ ...c.reading, placement: data.placement, decoded }, m.req, m.options);
     } finally {
       if (c.read.isTransaction) c.read.exec('COMMIT');
@@ -121,6 +155,8 @@ function importInWorker(data: ImportWorkerData, m: ImportMessage): ImportReply {
   }
   return { id: m.id, stale: true };
 }
+
+if (parentPort) keepDecoded(workerData as ImportWorkerData);
 
 parentPort?.on('message', (m: ImportMessage) => {
   let reply: ImportReply;
