@@ -138,7 +138,7 @@ if (process.argv[2] === 'setup') {
       if (result.success_count !== IMPORTED) throw new Error(`imported ${result.success_count}: ${JSON.stringify(result.errors.slice(0, 2))}`);
       const v = result.verification[0];
       // a second import right after the first (another cluster's 5000), without GETs: the worker decodes the
-      // changed stored state (35,000 security policies) before it plans, inside this import's time
+      // changed stored state (40,000 security policies) before it plans, inside this import's time
       const second = clusterObjects(IMPORTED, 500_000_000);
       await call('PUT', '/api/v1/fabric/container-clusters/bench2');
       await call('PUT', '/api/v1/fabric/container-clusters/bench2/inventory', { objects: second.objects });
