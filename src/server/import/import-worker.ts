@@ -105,8 +105,9 @@ function decodedAt(c: Connections, generation: number): DecodedDfw {
 }
 
 /**
- * Decodes the stored DFW objects ahead of the next import when they changed and then stayed unchanged for a
- * while (at the start, after an import, after edits): work the worker does while idle instead of in an import.
+ * Decodes the stored DFW objects ahead of the next import: at once when the worker starts, and again when they
+ * changed and then stayed unchanged for a second (after an import, after edits): work the worker does while
+ * idle instead of in an import.
  */
 function keepDecoded(data: ImportWorkerData): void {
   const QUIET_MS = 1000;
@@ -115,8 +116,8 @@ function keepDecoded(data: ImportWorkerData): void {
   const tick = () => {
     const c = connections(data);
     const now = Atomics.load(data.generationCell, 0);
-    if (now !== seen) { seen = now; since = Date.now(); return; }
-    if (c.decoded?.generation === now || Date.now() - since < QUIET_MS) return;
+    if (c.decoded && now !== seen) { seen = now; since = Date.now(); return; }
+    if (c.decoded?.generation === now || (c.decoded && Date.now() - since < QUIET_MS)) return;
     try {
       decodedAt(c, snapshot(c, data.generationCell));
     } finally {
