@@ -8,7 +8,8 @@ import { RealizationStore } from './store/realization-store.ts';
 import { UserStore } from './store/user-store.ts';
 import { LoginGuard, NSX_LOCKOUT, type LockoutPolicy } from './auth/login-guard.ts';
 import { NSX_RATE_LIMIT, RateLimiter, type RateLimitPolicy } from './http/rate-limit.ts';
-import { planImport, type ImportOptions, type ImportPlan, type ImportRequest } from './import/import-plan.ts';
+import type { ImportOptions, ImportRequest } from './import/import-plan.ts';
+import { importHere, type ImportCaller, type ImportOutcome } from './import/import-service.ts';
 
 /** Runs async jobs one after the other (imports: one at a time, while other requests go on). */
 export class SerialQueue {
@@ -47,10 +48,10 @@ export class ServerContext {
   /** Imports, one at a time. */
   readonly importQueue = new SerialQueue();
   /**
-   * Computes an import's plan (conversion, ownership checks, verification) without writing. By default on this
-   * thread; the server replaces it with a worker thread's (import-workers.ts) so that requests keep being served.
+   * Runs one import (plans it, writes it with its audit entry). By default on this thread; the server replaces it
+   * with its import worker's (import-workers.ts) so that requests keep being served.
    */
-  planImport: (req: ImportRequest, options: ImportOptions) => Promise<ImportPlan>;
+  executeImport: (req: ImportRequest, options: ImportOptions, caller: ImportCaller) => Promise<ImportOutcome>;
 
   /** Account lockout and the aggregated audit of failed logins. */
   readonly loginGuard: LoginGuard;
@@ -66,7 +67,7 @@ export class ServerContext {
     this.policies = new PolicyStore(db);
     this.realization = new RealizationStore(db);
     this.policies.onPolicyChange = (id, scope, revision) => this.realization.markPending(id, scope, revision);
-    this.planImport = async (req, options) => planImport(this, req, options);
+    this.executeImport = async (req, options, caller) => importHere(this, req, options, caller);
     this.loginGuard = new LoginGuard(limits.lockout ?? NSX_LOCKOUT, (f) => this.audit.record({
       user: f.user, method: '-', path: '-', action: f.action, target: `client ${f.client}`, status: f.status,
       result: 'failure', detail: f.detail, at: f.last,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ImportWorker } from './import/import-workers.ts';
+import { importHere } from './import/import-service.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { passwordProblem } from './auth/password-policy.ts';
@@ -60,9 +61,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   try {
     const createdAdmin = await bootstrapAdmin(context, options.adminPassword);
     const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
-    // conversion and verification of imports run in a worker thread on their own read-only connection
-    const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
-    if (worker) context.planImport = (req, o) => worker.plan(req, o);
+    // imports (conversion, verification, the write) run in a worker thread on its own connections
+    const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx', context.policies.generationCell);
+    if (worker) {
+      context.executeImport = async (req, o, caller) => (await worker.run(req, o, caller)) ?? importHere(context, req, o, caller);
+      worker.start();
+    }
     app = buildApp(context, { tls });
     app.addHook('onClose', async () => {
       await worker?.close();

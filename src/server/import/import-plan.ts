@@ -5,6 +5,7 @@ import { ConversionError } from '../../convert/conversion-error.ts';
 import { convertCluster } from '../../convert/convert-cluster.ts';
 import { isKubernetesUid } from '../../k8s/policy-uid.ts';
 import type { Refusal } from '../../convert/batch-options.ts';
+import type { Cluster } from '../../k8s/cluster.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { Group } from '../../model/group.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
@@ -96,7 +97,12 @@ export interface ImportSource {
   readonly inventory: InventoryStore;
   readonly policies: PolicyStore;
   readonly placement: 'nsx' | 'banded';
+  /** The stored DFW objects decoded, when the caller keeps them (the worker does); else they are read and decoded. */
+  readonly decoded?: () => DecodedDfw;
 }
+
+/** The stored DFW objects, decoded (PolicyStore.decodedConfig). */
+export type DecodedDfw = ReturnType<PolicyStore['decodedConfig']>;
 
 function refusalError(r: Refusal): ImportErrorItem {
   return { error_code: r.code, error_message: r.path ? `${r.path}: ${r.message}` : r.message };
@@ -145,15 +151,17 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
     }
     byCluster.set(loc.cluster, [...(byCluster.get(loc.cluster) ?? []), loc]);
   }
-  const stored = src.policies.decodedConfig();
+  const stored = src.decoded ? src.decoded() : src.policies.decodedConfig();
   const placed: SecurityPolicy[] = [];
   const groups: Group[] = [];
   const imported: PolicyLocation[] = [];
   const general: ImportErrorMessage[] = [];
+  const loaded = new Map<string, Cluster>();
   for (const [clusterName, locations] of byCluster) {
     let cluster;
     try {
       cluster = src.inventory.loadCluster(clusterName);
+      loaded.set(clusterName, cluster);
     } catch (e) {
       general.push({ errors: [{ error_code: 'INVENTORY_UNREADABLE', error_message: (e as Error).message }] });
       continue;
@@ -202,7 +210,7 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
     ? { groups: [...stored.config.groups, ...groups], policies: [...stored.config.policies, ...placed], origins: new Map() }
     : stored.config;
   const newlyImported = commit ? imported : [];
-  const verification = options.verify === false ? [] : verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples);
+  const verification = options.verify === false ? [] : verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples, loaded);
   return {
     response, commit, rows: importRows(commit ? groups : [], commit ? placed : []),
     groups: commit && options.dryRun ? groups : [], policies: commit && options.dryRun ? placed : [], imported: newlyImported, affected, verification,

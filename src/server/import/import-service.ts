@@ -1,10 +1,11 @@
 import type { Group } from '../../model/group.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
-import { inTransaction } from '../db/database.ts';
-import { ApiError, badRequest, ERROR_CODES } from '../http/api-error.ts';
+import { inTransaction, type Database } from '../db/database.ts';
+import { badRequest } from '../http/api-error.ts';
 import type { ServerContext } from '../server-context.ts';
+import type { AuditEntry, AuditStore } from '../store/audit-store.ts';
 import {
-  IMPORT_ERROR, planImport, type ImportOptions, type ImportPlan, type ImportRequest, type ImportResponse,
+  IMPORT_ERROR, planImport, type ImportOptions, type ImportPlan, type ImportRequest, type ImportResponse, type ImportSource,
 } from './import-plan.ts';
 import type { ClusterVerification } from './verify-clusters.ts';
 import { countOf } from '../../evaluate/counts.ts';
@@ -40,36 +41,90 @@ export function checkImportRequest(req: ImportRequest): void {
   }
 }
 
-/**
- * How many times an import is planned when the state changed between planning and writing: twice off the request
- * thread, then once on it (which cannot be stale).
- */
-const MAX_ATTEMPTS = 3;
+/** Who asked for an import, and where (for the audit log). */
+export interface ImportCaller {
+  readonly user: string;
+  /** The request's path, without the query. */
+  readonly path: string;
+}
+
+/** What an import reads and writes: the server's stores, or the import worker's on its own connection. */
+export interface ImportStores extends ImportSource {
+  readonly db: Database;
+  readonly audit: AuditStore;
+}
+
+/** The audit entry of an import: what was asked, what was written. */
+export function importAuditEntry(o: ImportOutcome, options: ImportOptions, caller: ImportCaller): Omit<AuditEntry, 'id' | 'at'> {
+  const r = o.answer;
+  const dryRun = options.dryRun === true;
+  const mode = `on_error=${options.onError}${dryRun ? ', dry_run' : ''}${options.requireEquivalent ? ', require_equivalent' : ''}`;
+  return {
+    user: caller.user, method: 'POST', path: caller.path, action: dryRun ? 'import.dry-run' : 'import',
+    target: o.clusters.length ? `clusters ${o.clusters.join(', ')}` : 'nothing imported', status: 200,
+    result: o.committed ? (r.success_count === r.request_count ? 'success' : 'failure') : dryRun ? 'success' : 'failure',
+    detail: `${mode}: ${o.committed ? r.success_count : 0} of ${r.request_count} imported${dryRun ? ` (dry run: ${r.success_count} would be)` : ''}; ${r.errors.length} failed`
+      + (r.errors_general.length ? `; ${r.errors_general.map((e) => e.errors.map((x) => x.error_code).join(',')).join(';')}` : ''),
+  };
+}
 
 /**
- * Writes a plan in one transaction, with the audit entry, after checking that it still holds: every policy is
- * still in the inventory as converted and not imported, no object it writes exists, and no security policy
- * changed since the plan was made (placement). Returns false, writing nothing, when the plan is stale.
+ * What a plan comes to: the answer, and whether the plan is to be written (not for a dry run, nor when nothing
+ * is to be imported, nor when require_equivalent refuses a verification that is not equivalent).
  */
-function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: number, user: string, onError: string, audit: (committed: boolean) => void): boolean {
+export function settlePlan(plan: ImportPlan, options: ImportOptions): { outcome: ImportOutcome; write: boolean } {
+  const refusedAsDifferent = options.requireEquivalent === true && plan.commit && plan.verification.some((v) => !v.equivalent);
+  if (options.dryRun || !plan.commit || refusedAsDifferent) {
+    const general = refusedAsDifferent
+      ? [...plan.response.errors_general, { errors: plan.verification.filter((v) => !v.equivalent).map((v) => ({
+        error_code: IMPORT_ERROR.NOT_EQUIVALENT,
+        error_message: `cluster ${v.cluster}: ${v.error ?? `${countOf(v.differences, 'connection')} would change verdict`}; nothing was imported (require_equivalent=true)`,
+      })) }]
+      : plan.response.errors_general;
+    const answer: ImportAnswer = {
+      ...plan.response,
+      success_count: options.dryRun && !refusedAsDifferent ? plan.response.success_count : 0,
+      errors_general: general,
+      verification: plan.verification,
+      ...(options.dryRun ? { dry_run: true as const, preview: { groups: plan.groups, security_policies: plan.policies } } : {}),
+    };
+    return { outcome: { answer, clusters: [], committed: false }, write: false };
+  }
+  const clusters = [...new Set(plan.imported.map((l) => l.cluster))];
+  return { outcome: { answer: { ...plan.response, verification: plan.verification }, clusters, committed: true }, write: true };
+}
+
+/** Records an outcome that writes nothing (dry run, refusal) in the audit log. */
+export function recordUnwritten(stores: ImportStores, outcome: ImportOutcome, options: ImportOptions, caller: ImportCaller): void {
+  inTransaction(stores.db, () => stores.audit.record(importAuditEntry(outcome, options, caller)));
+}
+
+/**
+ * Writes a plan in one transaction (BEGIN IMMEDIATE), with the import's record, its imported marks, the pending
+ * realization of its policies and the audit entry, after checking that it still holds: `fresh()` (nothing the plan
+ * read changed since: see import-worker.ts), every policy still in the inventory as converted and not imported,
+ * no object it writes exists. Returns false, writing nothing, when the plan is stale.
+ */
+export function writePlan(stores: ImportStores, plan: ImportPlan, outcome: ImportOutcome, options: ImportOptions, caller: ImportCaller,
+  fresh: () => boolean): boolean {
   const stale = new Error('stale plan');
   try {
-    return inTransaction(ctx.db, () => {
-      if (ctx.policies.generation !== policyGeneration) return false;
+    return inTransaction(stores.db, () => {
+      if (!fresh()) return false;
       for (const loc of plan.imported) {
-        if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedAnywhere(loc.uid)) return false;
+        if (!stores.inventory.policyUnchanged(loc) || stores.inventory.importedAnywhere(loc.uid)) return false;
       }
-      const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
-        .run(Date.now(), user, onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
+      const importId = Number(stores.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
+        .run(Date.now(), caller.user, options.onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
       try {
         // an id that exists by now fails its INSERT (primary key): the whole transaction is rolled back
-        ctx.policies.insertImported(plan.rows, user);
+        stores.policies.insertImported(plan.rows, caller.user);
       } catch (e) {
         if ((e as { errcode?: number }).errcode === 1555 || /UNIQUE constraint failed/.test((e as Error).message)) throw stale;
         throw e;
       }
-      ctx.inventory.markImported(plan.imported, importId, user);
-      audit(true);
+      stores.inventory.markImported(plan.imported, importId, caller.user);
+      stores.audit.record(importAuditEntry(outcome, options, caller));
       return true;
     });
   } catch (e) {
@@ -79,44 +134,27 @@ function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: numb
 }
 
 /**
- * Imports NetworkPolicies as NSX's import API does. The plan (conversion and verification) is computed by
- * `ctx.planImport` (a worker thread when the server runs with one); the write is one short transaction that
- * holds the audit entry too. `dryRun`: nothing is written, the answer previews the objects. `requireEquivalent`:
- * nothing is written when a cluster's verification of the planned state is not equivalent. Imports run one at a
- * time; reads and reports go on meanwhile.
+ * Plans and writes an import on this thread, with nothing in between (it cannot be stale). The server runs
+ * imports in its worker (import-worker.ts); this is for a database in memory, which no other connection can
+ * open, and the last resort when the worker's plans keep going stale.
  */
-export async function runImport(ctx: ServerContext, req: ImportRequest, options: ImportOptions, user: string,
-  audit: (o: ImportOutcome) => void): Promise<ImportOutcome> {
+export function importHere(stores: ImportStores, req: ImportRequest, options: ImportOptions, caller: ImportCaller): ImportOutcome {
+  const plan = planImport(stores, req, options);
+  const { outcome, write } = settlePlan(plan, options);
+  if (!write) recordUnwritten(stores, outcome, options, caller);
+  else if (!writePlan(stores, plan, outcome, options, caller, () => true)) throw new Error('an import planned and written at once was stale');
+  return outcome;
+}
+
+/**
+ * Imports NetworkPolicies as NSX's import API does: `ctx.executeImport` plans (conversion, ownership checks,
+ * verification) and writes in one short transaction that holds the audit entry too; the server does both in its
+ * import worker, so that requests keep being served. `dryRun`: nothing is written, the answer previews the
+ * objects. `requireEquivalent`: nothing is written when a cluster's verification of the planned state is not
+ * equivalent. Imports run one at a time.
+ */
+export async function runImport(ctx: Pick<ServerContext, 'importQueue' | 'executeImport'>, req: ImportRequest, options: ImportOptions,
+  caller: ImportCaller): Promise<ImportOutcome> {
   checkImportRequest(req);
-  return ctx.importQueue.run(async () => {
-    for (let attempt = 1; ; attempt++) {
-      const generation = ctx.policies.generation;
-      // the last attempt plans on this thread and writes right after, with nothing in between: it cannot be stale
-      const last = attempt === MAX_ATTEMPTS;
-      const plan = last ? planImport(ctx, req, options) : await ctx.planImport(req, options);
-      const refusedAsDifferent = options.requireEquivalent === true && plan.commit && plan.verification.some((v) => !v.equivalent);
-      if (options.dryRun || !plan.commit || refusedAsDifferent) {
-        const general = refusedAsDifferent
-          ? [...plan.response.errors_general, { errors: plan.verification.filter((v) => !v.equivalent).map((v) => ({
-            error_code: IMPORT_ERROR.NOT_EQUIVALENT,
-            error_message: `cluster ${v.cluster}: ${v.error ?? `${countOf(v.differences, 'connection')} would change verdict`}; nothing was imported (require_equivalent=true)`,
-          })) }]
-          : plan.response.errors_general;
-        const answer: ImportAnswer = {
-          ...plan.response,
-          success_count: options.dryRun && !refusedAsDifferent ? plan.response.success_count : 0,
-          errors_general: general,
-          verification: plan.verification,
-          ...(options.dryRun ? { dry_run: true as const, preview: { groups: plan.groups, security_policies: plan.policies } } : {}),
-        };
-        const outcome: ImportOutcome = { answer, clusters: [], committed: false };
-        inTransaction(ctx.db, () => audit(outcome));
-        return outcome;
-      }
-      const clusters = [...new Set(plan.imported.map((l) => l.cluster))];
-      const outcome: ImportOutcome = { answer: { ...plan.response, verification: plan.verification }, clusters, committed: true };
-      if (commitPlan(ctx, plan, generation, user, options.onError, () => audit(outcome))) return outcome;
-      if (last) throw new ApiError(409, ERROR_CODES.REVISION_CONFLICT, 'the policies or the inventory changed while the import was computed; nothing was imported, try again');
-    }
-  });
+  return ctx.importQueue.run(() => ctx.executeImport(req, options, caller));
 }

@@ -1,44 +1,170 @@
-// The worker thread that plans imports (import-workers.ts starts it): it reads the database on its own read-only
-// connection, in one read transaction (a consistent snapshot while the server goes on writing), converts and
-// verifies, and posts the plan back. It never writes.
+// The import worker thread (import-workers.ts starts it): it plans imports (conversion, ownership checks,
+// verification) and writes them, on its own two connections to the server's database, so that the request
+// thread only gets the outcome. WAL lets it read a consistent snapshot while the server goes on writing.
+//
+// Freshness: every write of a DFW object counts on the PolicyStore's generation, a cell of shared memory the
+// server's stores and the worker's count on alike (always inside a write transaction). The worker takes its read
+// snapshot while it holds the write lock, so the snapshot is exactly the state of the generation it reads then;
+// it writes the plan only if, inside its write transaction, the generation is still that one. Otherwise it plans
+// again (the decoded DFW objects, kept between imports, are read again only when the generation moved).
 import { DatabaseSync } from 'node:sqlite';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AuditStore } from '../store/audit-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { PolicyStore } from '../store/policy-store.ts';
-import { planImport, type ImportOptions, type ImportRequest } from './import-plan.ts';
+import { RealizationStore } from '../store/realization-store.ts';
+import { planImport, type DecodedDfw, type ImportOptions, type ImportRequest } from './import-plan.ts';
+import { recordUnwritten, settlePlan, writePlan, type ImportCaller, type ImportOutcome, type ImportStores } from './import-service.ts';
 
-/** A request to the worker. */
-export interface PlanMessage {
-  readonly id: number;
+/** What the worker is started with. */
+export interface ImportWorkerData {
   readonly dbPath: string;
   readonly placement: 'nsx' | 'banded';
-  readonly req: ImportRequest;
-  readonly options: ImportOptions;
+  /** PolicyStore.generationCell of the server's store (shared memory). */
+  readonly generationCell: Int32Array<SharedArrayBuffer>;
 }
 
-let open: { path: string; db: DatabaseSync; inventory: InventoryStore; policies: PolicyStore } | undefined;
+/** A request to the worker. */
+export interface ImportMessage {
+  readonly id: number;
+  readonly req: ImportRequest;
+  readonly options: ImportOptions;
+  readonly caller: ImportCaller;
+}
 
-function source(path: string): NonNullable<typeof open> {
-  if (open?.path !== path) {
-    open?.db.close();
-    const db = new DatabaseSync(path, { readOnly: true });
-    db.exec('PRAGMA busy_timeout = 10000');
-    open = { path, db, inventory: new InventoryStore(db), policies: new PolicyStore(db) };
+/** The worker's answer: the outcome (written or not), `stale` when every plan went stale, or an error. */
+export type ImportReply =
+  | { readonly id: number; readonly outcome: ImportOutcome }
+  | { readonly id: number; readonly stale: true }
+  | { readonly id: number; readonly error: string };
+
+/** How many times the worker plans an import whose plans go stale before it gives up (the server then imports on its thread). */
+const ATTEMPTS = 3;
+
+/** The settings openDatabase gives the server's connection (the schema is the server's to migrate). */
+function connect(path: string, readOnly: boolean): DatabaseSync {
+  const db = new DatabaseSync(path, { readOnly });
+  db.exec('PRAGMA busy_timeout = 10000');
+  if (!readOnly) {
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
   }
+  return db;
+}
+
+interface Connections {
+  /** Plans read here, in one read transaction each. */
+  readonly read: DatabaseSync;
+  readonly reading: { readonly inventory: InventoryStore; readonly policies: PolicyStore };
+  /** Imports are written here. */
+  readonly write: ImportStores;
+  /** The stored DFW objects decoded, and the generation they are of. */
+  decoded?: { readonly generation: number; readonly dfw: DecodedDfw };
+}
+
+let open: Connections | undefined;
+
+function connections(data: ImportWorkerData): Connections {
+  if (open) return open;
+  const read = connect(data.dbPath, true);
+  const db = connect(data.dbPath, false);
+  const policies = new PolicyStore(db, data.generationCell);
+  const realization = new RealizationStore(db);
+  policies.onPolicyChange = (id, scope, revision) => realization.markPending(id, scope, revision);
+  open = {
+    read,
+    reading: { inventory: new InventoryStore(read), policies: new PolicyStore(read, data.generationCell) },
+    write: { db, policies, inventory: new InventoryStore(db), audit: new AuditStore(db), placement: data.placement },
+  };
   return open;
 }
 
-parentPort?.on('message', (m: PlanMessage) => {
+/**
+ * Opens a read transaction on `c.read` whose snapshot is the state of the generation returned: taken while this
+ * worker holds the write lock, when no other writer is inside a transaction. The lock is held for that instant only.
+ */
+function snapshot(c: Connections, cell: Int32Array<SharedArrayBuffer>): number {
+  c.write.db.exec('BEGIN IMMEDIATE');
   try {
-    const s = source(m.dbPath);
-    s.db.exec('BEGIN');
-    try {
-      const plan = planImport({ inventory: s.inventory, policies: s.policies, placement: m.placement }, m.req, m.options);
-      parentPort!.postMessage({ id: m.id, plan });
-    } finally {
-      s.db.exec('COMMIT');
-    }
-  } catch (e) {
-    parentPort!.postMessage({ id: m.id, error: (e as Error).message ?? String(e) });
+    const generation = Atomics.load(cell, 0);
+    c.read.exec('BEGIN');
+    c.read.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get(); // the first read fixes the snapshot
+    return generation;
+  } finally {
+    c.write.db.exec('ROLLBACK');
   }
+}
+
+/** The stored DFW objects of `generation`, decoded (again only when the generation moved); inside its snapshot. */
+function decodedAt(c: Connections, generation: number): DecodedDfw {
+  if (c.decoded?.generation !== generation) {
+    c.decoded = undefined; // the old objects can go before the new ones are made
+    c.decoded = { generation, dfw: c.reading.policies.decodedConfig() };
+  }
+  return c.decoded.dfw;
+}
+
+/**
+ * Decodes the stored DFW objects ahead of the next import: at once when the worker starts, and again when they
+ * changed and then stayed unchanged for a second (after an import, after edits): work the worker does while
+ * idle instead of in an import.
+ */
+function keepDecoded(data: ImportWorkerData): void {
+  const QUIET_MS = 1000;
+  let seen = -1;
+  let since = 0;
+  const tick = () => {
+    const c = connections(data);
+    const now = Atomics.load(data.generationCell, 0);
+    if (c.decoded && now !== seen) { seen = now; since = Date.now(); return; }
+    if (c.decoded?.generation === now || (c.decoded && Date.now() - since < QUIET_MS)) return;
+    try {
+      decodedAt(c, snapshot(c, data.generationCell));
+    } finally {
+      if (c.read.isTransaction) c.read.exec('COMMIT');
+    }
+  };
+  setInterval(() => {
+    try {
+      tick();
+    } catch {
+      // an unreadable state now is read (and reported) by the next import
+    }
+  }, QUIET_MS / 4).unref();
+}
+
+function importInWorker(data: ImportWorkerData, m: ImportMessage): ImportReply {
+  const c = connections(data);
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    let generation: number;
+    let plan;
+    try {
+      generation = snapshot(c, data.generationCell);
+      const decoded = () => decodedAt(c, generation);
+      plan = planImport({ ...c.reading, placement: data.placement, decoded }, m.req, m.options);
+    } finally {
+      if (c.read.isTransaction) c.read.exec('COMMIT');
+    }
+    const { outcome, write } = settlePlan(plan, m.options);
+    if (!write) {
+      recordUnwritten(c.write, outcome, m.options, m.caller);
+      return { id: m.id, outcome };
+    }
+    if (writePlan(c.write, plan, outcome, m.options, m.caller, () => Atomics.load(data.generationCell, 0) === generation)) {
+      return { id: m.id, outcome };
+    }
+  }
+  return { id: m.id, stale: true };
+}
+
+if (parentPort) keepDecoded(workerData as ImportWorkerData);
+
+parentPort?.on('message', (m: ImportMessage) => {
+  let reply: ImportReply;
+  try {
+    reply = importInWorker(workerData as ImportWorkerData, m);
+  } catch (e) {
+    reply = { id: m.id, error: (e as Error).message ?? String(e) };
+  }
+  parentPort!.postMessage(reply);
 });

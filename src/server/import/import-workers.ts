@@ -1,36 +1,38 @@
 import { Worker } from 'node:worker_threads';
-import type { ImportOptions, ImportPlan, ImportRequest } from './import-plan.ts';
-import type { PlanMessage } from './import-worker.ts';
+import type { ImportOptions, ImportRequest } from './import-plan.ts';
+import type { ImportCaller, ImportOutcome } from './import-service.ts';
+import type { ImportMessage, ImportReply, ImportWorkerData } from './import-worker.ts';
 
 /**
- * Plans imports in a worker thread (import-worker.ts), so that conversion and verification never hold the
- * request thread: reads, adapters' reports and logins go on being served while an import is computed. One worker,
- * started at the first import; imports are one at a time anyway (ServerContext.importQueue).
+ * Runs imports in a worker thread (import-worker.ts): conversion, verification and the write never hold the
+ * request thread, so reads, adapters' reports and logins go on being served while an import runs; the request
+ * thread only gets the outcome. One worker, started with the server; imports are one at a time anyway
+ * (ServerContext.importQueue).
  */
 export class ImportWorker {
-  readonly #dbPath: string;
-  readonly #placement: 'nsx' | 'banded';
+  readonly #data: ImportWorkerData;
   #worker?: Worker;
   #next = 1;
-  readonly #waiting = new Map<number, { resolve: (p: ImportPlan) => void; reject: (e: Error) => void }>();
+  readonly #waiting = new Map<number, { resolve: (r: ImportReply) => void; reject: (e: Error) => void }>();
 
-  constructor(dbPath: string, placement: 'nsx' | 'banded') {
-    this.#dbPath = dbPath;
-    this.#placement = placement;
+  /** `generationCell`: the server's PolicyStore.generationCell, which the worker's stores count on too. */
+  constructor(dbPath: string, placement: 'nsx' | 'banded', generationCell: Int32Array<SharedArrayBuffer>) {
+    this.#data = { dbPath, placement, generationCell };
   }
 
-  #start(): Worker {
+  /** Starts the worker (loading its modules ahead of the first import); `run` starts it too when needed. */
+  start(): Worker {
     if (this.#worker) return this.#worker;
-    const w = new Worker(new URL('./import-worker.ts', import.meta.url));
-    w.on('message', (m: { id: number; plan?: ImportPlan; error?: string }) => {
+    const w = new Worker(new URL('./import-worker.ts', import.meta.url), { workerData: this.#data });
+    w.on('message', (m: ImportReply) => {
       const waiting = this.#waiting.get(m.id);
       if (!waiting) return;
       this.#waiting.delete(m.id);
-      if (m.plan) waiting.resolve(m.plan);
-      else waiting.reject(new Error(`the import could not be planned: ${m.error ?? 'unknown error'}`));
+      waiting.resolve(m);
     });
     const fail = (e: Error) => {
-      for (const w of this.#waiting.values()) w.reject(new Error(`the import worker stopped: ${e.message}`));
+      if (this.#worker !== w) return;
+      for (const waiting of this.#waiting.values()) waiting.reject(new Error(`the import worker stopped: ${e.message}`));
       this.#waiting.clear();
       this.#worker = undefined;
     };
@@ -41,20 +43,28 @@ export class ImportWorker {
     return w;
   }
 
-  /** The plan of an import, computed in the worker. */
-  plan(req: ImportRequest, options: ImportOptions): Promise<ImportPlan> {
+  /**
+   * Imports in the worker: the outcome (written or not), or `undefined` when the state kept changing under the
+   * worker's plans (the caller then imports on its own thread, which cannot be overtaken).
+   */
+  async run(req: ImportRequest, options: ImportOptions, caller: ImportCaller): Promise<ImportOutcome | undefined> {
     const id = this.#next++;
-    const message: PlanMessage = { id, dbPath: this.#dbPath, placement: this.#placement, req, options };
-    return new Promise((resolve, reject) => {
+    const message: ImportMessage = { id, req, options, caller };
+    const reply = await new Promise<ImportReply>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      this.#start().postMessage(message);
+      this.start().postMessage(message);
     });
+    if ('outcome' in reply) return reply.outcome;
+    if ('stale' in reply) return undefined;
+    throw new Error(`the import could not be run: ${reply.error}`);
   }
 
   /** Stops the worker. */
   async close(): Promise<void> {
     const w = this.#worker;
     this.#worker = undefined;
+    for (const waiting of this.#waiting.values()) waiting.reject(new Error('the server is shutting down'));
+    this.#waiting.clear();
     if (w) await w.terminate();
   }
 }

@@ -8,6 +8,7 @@ import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { InventoryStore, PolicyLocation } from '../store/inventory-store.ts';
 import type { PolicyStore, UndecodableObject } from '../store/policy-store.ts';
 import { countOf } from '../../evaluate/counts.ts';
+import { configForCluster } from './cluster-config.ts';
 
 /** One connection on which the cluster's state now differs from what Kubernetes enforced. */
 export interface ServerCounterexample {
@@ -48,9 +49,18 @@ export interface ClusterWorlds {
   readonly state: DfwEngine;
 }
 
+/**
+ * Whether every NetworkPolicy imported from the cluster is still reported by it (queued for removal): then the
+ * cluster as Kubernetes enforced it before any import is the cluster as reported.
+ */
+function noneRemoved(inventory: InventoryStore, name: string): boolean {
+  return inventory.importedUids(name).length === inventory.pendingRemovals(name).length;
+}
+
 /** The two worlds of one cluster (`newlyImported` counts as imported; see verifyConfig). */
-export function clusterWorlds(inventory: InventoryStore, name: string, config: DfwConfig, newlyImported: readonly PolicyLocation[] = []): ClusterWorlds {
-  const reference: Cluster = inventory.loadCluster(name, true);
+export function clusterWorlds(inventory: InventoryStore, name: string, config: DfwConfig, newlyImported: readonly PolicyLocation[] = [],
+  loaded?: Cluster): ClusterWorlds {
+  const reference: Cluster = loaded && noneRemoved(inventory, name) ? loaded : inventory.loadCluster(name, true);
   const imported = new Set([...inventory.importedUids(name), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
   const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
   return { reference, kubernetes: createKubernetesEngine(reference), state: createDfwEngine(config, reference, { remaining, name: 'dfw' }) };
@@ -65,17 +75,21 @@ export function clusterWorlds(inventory: InventoryStore, name: string, config: D
  * throws.
  */
 export function verifyConfig(inventory: InventoryStore, clusters: readonly string[], config: DfwConfig,
-  undecodable: readonly UndecodableObject[], newlyImported: readonly PolicyLocation[], maxCounterexamples = 20): ClusterVerification[] {
+  undecodable: readonly UndecodableObject[], newlyImported: readonly PolicyLocation[], maxCounterexamples = 20,
+  loaded: ReadonlyMap<string, Cluster> = new Map()): ClusterVerification[] {
   const failed = (name: string, error: string): ClusterVerification =>
     ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification could not run', counterexamples: [], error });
   if (undecodable.length) {
     const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
     return clusters.map((name) => failed(name, `${countOf(undecodable.length, 'stored object')} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
+  const groupsByPath = clusters.length > 1 ? new Map(config.groups.map((g) => [g.path, g])) : undefined;
   return clusters.map((name) => {
     try {
-      const boundaries = dfwBoundaries(config);
-      const w = clusterWorlds(inventory, name, config, newlyImported);
+      // only what can apply in the cluster: the same verdicts, without evaluating every other cluster's objects
+      const own = configForCluster(config, name, groupsByPath);
+      const boundaries = dfwBoundaries(own);
+      const w = clusterWorlds(inventory, name, own, newlyImported, loaded.get(name));
       const report = verifyEngines(w.reference, w.kubernetes, w.state, { maxCounterexamples, boundaries });
       return {
         cluster: name,

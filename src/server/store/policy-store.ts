@@ -141,14 +141,28 @@ export class PolicyStore {
   /** Told about every deleted security policy. */
   onPolicyDelete?: (policyId: string) => void;
   /**
-   * Grows with every write of a security policy (even one rolled back later): where an import places its policies
-   * depends on them, so an import planned off-thread checks it before writing.
+   * The generation's cell: shared memory, so that the stores of the import worker (import-worker.ts), which write
+   * imports on their own connection, count on the same one.
    */
-  generation = 0;
+  readonly generationCell: Int32Array<SharedArrayBuffer>;
 
-  constructor(db: Database) {
+  constructor(db: Database, generationCell = new Int32Array(new SharedArrayBuffer(4))) {
     this.#db = db;
     this.#statements = new StatementCache(db);
+    this.generationCell = generationCell;
+  }
+
+  /**
+   * Grows with every write of a group, security policy or rule (even one rolled back later): where an import places
+   * its policies and what its verification evaluates depend on them, so an import planned off-thread checks it
+   * before writing.
+   */
+  get generation(): number {
+    return Atomics.load(this.generationCell, 0);
+  }
+
+  #changed(): void {
+    Atomics.add(this.generationCell, 0, 1);
   }
 
   #q(sql: string): StatementSync {
@@ -177,6 +191,7 @@ export class PolicyStore {
 
   /** Creates or changes a group. */
   writeGroup(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+    this.#changed();
     checkId(id, 'group');
     validateBody(GROUP_SCHEMA, input, `group ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -199,6 +214,7 @@ export class PolicyStore {
 
   /** Deletes a group; refused (400) while a policy or rule refers to it. Returns whether it existed. */
   deleteGroup(id: string): boolean {
+    this.#changed();
     if (!this.hasGroup(id)) return false;
     const needle = `%${JSON.stringify(groupPath(id)).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rule = this.#q(`SELECT policy_id, id FROM dfw_rules WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { policy_id: string; id: string } | undefined;
@@ -259,7 +275,7 @@ export class PolicyStore {
    * changes the rules given and keeps the others. Every group a rule or the scope refers to must exist.
    */
   writePolicy(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.generation++;
+    this.#changed();
     checkId(id, 'security policy');
     validateBody(SECURITY_POLICY_SCHEMA, input, `security policy ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`security policy ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -301,7 +317,7 @@ export class PolicyStore {
 
   /** Deletes a security policy and its rules. Returns whether it existed. */
   deletePolicy(id: string): boolean {
-    this.generation++;
+    this.#changed();
     const r = this.#q('DELETE FROM dfw_policies WHERE id = ?').run(id);
     if (Number(r.changes) > 0) this.onPolicyDelete?.(id);
     return Number(r.changes) > 0;
@@ -331,6 +347,7 @@ export class PolicyStore {
 
   /** Creates or changes one rule of an existing policy. */
   writeRule(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+    this.#changed();
     const policy = this.#requirePolicy(policyId);
     const created = this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
     const body = JSON.parse(policy.body) as JsonObject;
@@ -341,6 +358,7 @@ export class PolicyStore {
 
   /** Deletes one rule. Returns whether it existed. */
   deleteRule(policyId: string, ruleId: string): boolean {
+    this.#changed();
     const policy = this.#requirePolicy(policyId);
     const r = this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(policyId, ruleId);
     if (Number(r.changes) > 0) {
@@ -434,7 +452,7 @@ export class PolicyStore {
    * object.
    */
   insertImported(rows: ImportRows, user: string): void {
-    this.generation++;
+    this.#changed();
     const now = Date.now();
     const insertGroup = this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
     const insertPolicy = this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
