@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { comparePorts, parsePortArgument } from '../../src/cli/commands/reach.ts';
+import { parsePortArgument } from '../../src/cli/arguments.ts';
+import { comparePorts } from '../../src/report/ports.ts';
 import { parseReachJson, REPO_ROOT, runNp2dfw } from './run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'np2dfw-reach-'));

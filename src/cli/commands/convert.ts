@@ -9,7 +9,7 @@ import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { ANTREA_VERSION_HELP, antreaVersionOption } from '../target-flags.ts';
-import { parseOnErrorArgument } from './reach.ts';
+import { parseOnErrorArgument } from '../arguments.ts';
 
 /** The options `convert` and `verify` share to shape a batch. */
 export interface BatchCliOptions {

@@ -11,6 +11,8 @@ import { compilePolicies, type CompiledPolicies } from './compiled-policies.ts';
 import { toDecision, type AllowingRule, type ConnectionExplanation, type DirectionExplanation } from './direction-explanation.ts';
 import { formatPolicyPort, peerMatches, policySelects, portMatches } from './endpoint-match.ts';
 import { classMatrix, countAllowedPairs } from './endpoint-reachability.ts';
+import { classReachability } from './class-reachability.ts';
+import type { ClassReachability } from '../class-reachability.ts';
 import { PortReachability } from './port-reachability.ts';
 
 /** How to build a Kubernetes engine. */
@@ -61,6 +63,8 @@ export interface KubernetesEngine extends ReachabilityEngine {
    * `matrix(endpoints, query).count()` but computed per class, without materialising the matrix.
    */
   countAllowed(endpoints: readonly Endpoint[], query: PortQuery): number;
+  /** Reachability between the endpoints' classes, for counting per group without the matrix. */
+  classReachability(endpoints: readonly Endpoint[], query: PortQuery): ClassReachability;
   /** The compiled form (endpoint classes and class sets), built on first use and kept. */
   compiled(): CompiledPolicies;
 }
@@ -195,6 +199,7 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     matrix: (endpoints, query) => classMatrix(compiled(), endpoints, query, slowPair(query)),
     matrixByConnection,
     countAllowed: (endpoints, query) => countAllowedPairs(compiled(), endpoints, query, slowPair(query)),
+    classReachability: (endpoints, query) => classReachability(compiled(), endpoints, query, slowPair(query)),
     compiled,
   };
 }

@@ -4,12 +4,12 @@ import { describe, it } from 'node:test';
 import { BitMatrix } from '../../../src/evaluate/bit-matrix.ts';
 import type { Endpoint } from '../../../src/evaluate/endpoint.ts';
 import type { Pod } from '../../../src/k8s/pod.ts';
-import { countRowRange, groupByNamespace, groupCell } from '../../../src/cli/output/endpoint-groups.ts';
-import { formatMatrixCsv } from '../../../src/cli/output/matrix-csv.ts';
-import { formatMatrixJson } from '../../../src/cli/output/matrix-json.ts';
-import { formatMatrixMarkdown } from '../../../src/cli/output/matrix-markdown.ts';
-import { formatMatrixTable } from '../../../src/cli/output/matrix-table.ts';
-import type { Reachability } from '../../../src/cli/output/port-matrix.ts';
+import { countRowRange, groupByNamespace, groupCell } from '../../../src/report/endpoint-groups.ts';
+import { formatMatrixCsv } from '../../../src/report/matrix-csv.ts';
+import { formatMatrixJson } from '../../../src/report/matrix-json.ts';
+import { formatMatrixMarkdown } from '../../../src/report/matrix-markdown.ts';
+import { formatMatrixTable } from '../../../src/report/matrix-table.ts';
+import type { Reachability } from '../../../src/report/port-matrix.ts';
 
 function pod(namespace: string, name: string, ip: string, hostNetwork = false): Endpoint {
   const p: Pod = { namespace, name, labels: {}, ips: [ip], hostNetwork, ports: [] };

@@ -1,5 +1,5 @@
-import { popcount, type BitMatrix } from '../../evaluate/bit-matrix.ts';
-import type { Endpoint } from '../../evaluate/endpoint.ts';
+import { popcount, type BitMatrix } from '../evaluate/bit-matrix.ts';
+import type { Endpoint } from '../evaluate/endpoint.ts';
 
 /** The name of the group every external endpoint falls in. */
 export const EXTERNAL_GROUP = '(external)';
