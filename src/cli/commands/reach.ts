@@ -109,7 +109,10 @@ export function registerReach(program: Command): void {
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
       const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
+      const progress = progressReporter(opts.progress);
+      progress.report(0, 1, 'reading and checking the input');
       const cluster = await loadClusterFromOptions(opts);
+      progress.report(1, 1, 'reading and checking the input');
       const externals = parseExternals(opts.external, cluster);
       const fam = family ?? defaultFamily(cluster, externals);
       const skipped = externals.filter((ip) => familyOf(ip) !== fam);
@@ -132,7 +135,6 @@ export function registerReach(program: Command): void {
       // Counted per namespace pair: on the engine's classes when it has them, never pod by pod then.
       const perNamespace = summary || ((format === 'table' || format === 'md')
         && endpoints.length > gridMaxEndpoints && !(byWorkload && mayGroupByWorkload(endpoints)));
-      const progress = progressReporter(opts.progress);
       let computed: Reachability | undefined;
       let grouped: GroupedReachability | undefined;
       try {
