@@ -1,7 +1,7 @@
 import { formatPort, type PortQuery } from '../evaluate/connection.ts';
 import { groupCell } from './endpoint-groups.ts';
 import { groupMatrices, type GroupedReachability } from './grouped-reachability.ts';
-import { GRID_MAX_ENDPOINTS } from './matrix-table.ts';
+import { GRID_MAX_ENDPOINTS, GROUP_GRID_MAX, splitBySource } from './matrix-table.ts';
 import { endpointAddress, type Reachability } from './port-matrix.ts';
 import { countOf, formatCount } from '../evaluate/counts.ts';
 
@@ -37,12 +37,24 @@ function heading(query: PortQuery, allowed: number, n: number): string[] {
   return [`### ${formatPort(query)}`, '', `${formatCount(allowed)} of ${countOf(n * n, 'connection')} allowed (row = source, column = destination).`, ''];
 }
 
-/** `np2dfw reach -o md` beyond GRID_MAX_ENDPOINTS endpoints: per port, one row and column per namespace. */
+/**
+ * `np2dfw reach -o md` beyond GRID_MAX_ENDPOINTS endpoints: per port, one row and column per namespace; beyond
+ * GROUP_GRID_MAX namespaces, one row per source namespace counting its destination namespaces.
+ */
 export function formatGroupedMarkdown(g: GroupedReachability): string {
   const out: string[] = [];
   const { groups } = g;
   for (const { query, counts } of g.ports) {
     out.push(...heading(query, counts.total, g.endpoints.length));
+    if (groups.length > GROUP_GRID_MAX) {
+      out.push('| # | source namespace | all allowed to | all denied to | partly allowed to |', '|---:|---|---:|---:|---|');
+      splitBySource(groups, counts).forEach(({ all, none, partly }, a) => {
+        const shown = partly.slice(0, 5).map((p) => `${md(p.name)} ${p.allowed}/${p.total}`).join(', ') + (partly.length > 5 ? `, ... (${partly.length - 5} more)` : '');
+        out.push(`| ${a + 1} | ${md(groups[a].name)} (${groups[a].size}) | ${all} | ${none} | ${partly.length ? shown : '-'} |`);
+      });
+      out.push('', 'Counts of destination namespaces; endpoint counts in brackets.', '');
+      continue;
+    }
     out.push(`| # | source namespace | ${groups.map((_, j) => j + 1).join(' | ')} |`);
     out.push(`|---:|---|${groups.map(() => ':-:').join('|')}|`);
     groups.forEach((src, a) => {

@@ -105,16 +105,22 @@ function namespaceGrid(groups: readonly EndpointGroup[], counts: GroupCounts, he
   return lines.join('\n') + '\n';
 }
 
-/** For very many namespaces: one line per source namespace, naming the partly allowed pairs (at most five). */
-function namespaceLines(groups: readonly EndpointGroup[], counts: GroupCounts, head: string): string {
-  const lines = [`${head}, by source namespace (counts of destination namespaces)`, ''];
+/** How one source group's destinations split: all allowed, all denied, and the partly allowed ones in order. */
+export interface SourceSplit {
+  readonly all: number;
+  readonly none: number;
+  readonly partly: readonly { readonly name: string; readonly allowed: number; readonly total: number }[];
+}
+
+/** The split of every source group, visiting only the destinations that may be partly allowed. */
+export function splitBySource(groups: readonly EndpointGroup[], counts: GroupCounts): SourceSplit[] {
   let allAllowed = 0;
   for (let b = 0; b < groups.length; b++) if (counts.allAllowed(b)) allAllowed++;
-  for (const [a, src] of groups.entries()) {
+  return groups.map((src, a) => {
     // Destinations not among the candidates are all allowed or all denied, as the column says.
     let all = allAllowed;
     let none = groups.length - allAllowed;
-    const partly: string[] = [];
+    const partly: { name: string; allowed: number; total: number }[] = [];
     for (const b of counts.candidates(a)) {
       const dst = groups[b];
       const total = src.size * dst.size;
@@ -123,10 +129,19 @@ function namespaceLines(groups: readonly EndpointGroup[], counts: GroupCounts, h
       else none--;
       if (n === total) all++;
       else if (n === 0) none++;
-      else partly.push(`${dst.name} ${n}/${total}`);
+      else partly.push({ name: dst.name, allowed: n, total });
     }
+    return { all, none, partly };
+  });
+}
+
+/** For very many namespaces: one line per source namespace, naming the partly allowed pairs (at most five). */
+function namespaceLines(groups: readonly EndpointGroup[], counts: GroupCounts, head: string): string {
+  const lines = [`${head}, by source namespace (counts of destination namespaces)`, ''];
+  splitBySource(groups, counts).forEach(({ all, none, partly: split }, a) => {
+    const partly = split.map((p) => `${p.name} ${p.allowed}/${p.total}`);
     const shown = partly.slice(0, 5).join(', ') + (partly.length > 5 ? `, ... (${partly.length - 5} more)` : '');
-    lines.push(`  ${groupLabel(src)}: all allowed to ${all}, all denied to ${none}, partly to ${partly.length}${partly.length ? `: ${shown}` : ''}`);
-  }
+    lines.push(`  ${groupLabel(groups[a])}: all allowed to ${all}, all denied to ${none}, partly to ${partly.length}${partly.length ? `: ${shown}` : ''}`);
+  });
   return lines.join('\n') + '\n';
 }

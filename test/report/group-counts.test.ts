@@ -11,6 +11,7 @@ import { groupByNamespace } from '../../src/report/endpoint-groups.ts';
 import { groupCountsFromClasses, groupCountsFromMatrix, type GroupCounts } from '../../src/report/group-counts.ts';
 import { groupedReachability } from '../../src/report/grouped-reachability.ts';
 import { reachSummary } from '../../src/report/reach-summary.ts';
+import { formatGroupedMarkdown } from '../../src/report/matrix-markdown.ts';
 
 const QUERIES: PortQuery[] = [80, 53, 8080, 9090, 12345].map((port) => ({ protocol: 'TCP' as const, port }));
 const EXTERNALS = ['10.0.0.1', '192.168.0.2', '8.8.8.8', 'fd00::1', '2001:db8::1'];
@@ -76,5 +77,19 @@ describe('group counts on classes', () => {
     assert.equal(c.total, endpoints.length ** 2);
     for (let a = 0; a < groups.length; a++) assert.deepEqual(c.candidates(a), []);
     assert.ok(groups.every((_, b) => c.allAllowed(b)));
+  });
+});
+
+describe('reach -o md per namespace', () => {
+  it('is one row per source namespace beyond 40 namespaces, as the table', () => {
+    const cluster = generateCluster('small-namespaces', { scale: 0.002, egress: 'mirror' });
+    const engine = createKubernetesEngine(cluster);
+    const g = groupedReachability(engine, endpointsOf(cluster, 4), [QUERIES[0]]);
+    assert.equal(g.groups.length, 50);
+    const lines = formatGroupedMarkdown(g).split('\n');
+    assert.equal(lines[2], '400 of 40,000 connections allowed (row = source, column = destination).');
+    assert.equal(lines[4], '| # | source namespace | all allowed to | all denied to | partly allowed to |');
+    assert.equal(lines[6], `| 1 | ${g.groups[0].name} (4) | 0 | 49 | ${g.groups[0].name} 8/16 |`);
+    assert.equal(lines.filter((l) => /^\| \d+ \|/.test(l)).length, 50);
   });
 });
