@@ -26,7 +26,7 @@ import { groupByWorkload, mayGroupByWorkload } from '../../report/workload-group
 import { parseExternals, parseFamilyArgument, parseOnErrorArgument, parsePortArgument } from '../arguments.ts';
 import { usageError } from '../cli-error.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
-import { addProgressOption, progressReporter } from '../output/progress.ts';
+import { addProgressOption, inPhase, progressReporter } from '../output/progress.ts';
 import { writeChunks } from '../output/write-output.ts';
 import { addTargetFlags } from '../target-flags.ts';
 import { engineFor, type TargetFlags } from '../via-engine.ts';
@@ -110,9 +110,7 @@ export function registerReach(program: Command): void {
       const onError = parseOnErrorArgument(opts.onError);
       const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
       const progress = progressReporter(opts.progress);
-      progress.report(0, 1, 'reading and checking the input');
-      const cluster = await loadClusterFromOptions(opts);
-      progress.report(1, 1, 'reading and checking the input');
+      const cluster = await inPhase(progress, 'reading and checking the input', () => loadClusterFromOptions(opts));
       const externals = parseExternals(opts.external, cluster);
       const fam = family ?? defaultFamily(cluster, externals);
       const skipped = externals.filter((ip) => familyOf(ip) !== fam);

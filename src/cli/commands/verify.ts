@@ -6,10 +6,12 @@ import { verifyEngines } from '../../evaluate/verify/verify-engines.ts';
 import { usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat } from '../input-options.ts';
+import { addProgressOption, inPhase, progressReporter } from '../output/progress.ts';
 import { addTargetFlags, antreaVersionOption, existingTarget } from '../target-flags.ts';
 import { addBatchOptions, batchOptions, buildTargetForCli, checkOnlyUids, type BatchCliOptions } from './convert.ts';
 
 interface VerifyCliOptions extends BatchCliOptions {
+  progress?: boolean;
   filename?: string[];
   cluster?: string;
   target?: string;
@@ -26,10 +28,10 @@ export function registerVerify(program: Command): void {
   const cmd = program
     .command('verify')
     .description('prove that the converted form (or, with --against, an existing configuration) allows exactly what the NetworkPolicies allow (exit 0 equivalent, 1 different, 2 invalid input, 3 refused)');
-  addTargetFlags(addBatchOptions(addInputOptions(cmd)
+  addProgressOption(addTargetFlags(addBatchOptions(addInputOptions(cmd)
     .option('--target <name>', `the target: ${[...TARGETS.keys()].join(', ')}`, 'nsx')
     .option('-o, --output <format>', `output format: ${FORMATS.join(', ')}`, 'table')
-    .option('--max-counterexamples <n>', 'how many differing connections to explain', '20')), '--target')
+    .option('--max-counterexamples <n>', 'how many differing connections to explain', '20')), '--target'))
     .action(async (opts: VerifyCliOptions) => {
       const target = keyword(opts.target ?? 'nsx');
       const builder = TARGETS.get(target);
@@ -40,18 +42,19 @@ export function registerVerify(program: Command): void {
       const antreaVersion = antreaVersionOption(opts.antreaVersion, target);
       const batch = { ...batchOptions(opts), ...(antreaVersion ? { antreaVersion } : {}) };
       if (opts.against && opts.only) throw usageError('--only converts some policies; --against verifies an existing configuration as it is: give one of them');
-      const cluster = await loadClusterFromOptions(opts);
+      const progress = progressReporter(opts.progress);
+      const cluster = await inPhase(progress, 'reading and checking the input', () => loadClusterFromOptions(opts));
       if (opts.against) {
         // An existing configuration: no conversion, so no refusal; what cannot be evaluated is invalid input.
         const existing = existingTarget(cluster, target, opts.against, antreaVersion, '--target');
-        const report = verifyEngines(cluster, createKubernetesEngine(cluster), existing.engine, { maxCounterexamples: max, boundaries: existing.boundaries });
+        const report = await inPhase(progress, 'verifying', () => verifyEngines(cluster, createKubernetesEngine(cluster), existing.engine, { maxCounterexamples: max, boundaries: existing.boundaries }));
         process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
         if (!report.equivalent) process.exitCode = EXIT.FAILURE;
         return;
       }
       checkOnlyUids(cluster, batch.only);
-      const built = buildTargetForCli(builder, cluster, batch, target, 'verified');
-      const report = verifyEngines(cluster, createKubernetesEngine(cluster), built.engine, { maxCounterexamples: max, boundaries: built.boundaries });
+      const built = await inPhase(progress, `converting for ${target}`, () => buildTargetForCli(builder, cluster, batch, target, 'verified'));
+      const report = await inPhase(progress, 'verifying', () => verifyEngines(cluster, createKubernetesEngine(cluster), built.engine, { maxCounterexamples: max, boundaries: built.boundaries }));
       process.stdout.write(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
       if (!report.equivalent) process.exitCode = EXIT.FAILURE;
     });

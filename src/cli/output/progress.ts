@@ -65,3 +65,14 @@ export function progressReporter(lines: boolean | undefined, stream: NodeJS.Writ
     done() {},
   };
 }
+
+/** Runs one step of a command as a phase of its own: `0 of 1` when it starts, `1 of 1` when it has ended. */
+export async function inPhase<T>(progress: ProgressReporter, phase: string, step: () => T | Promise<T>): Promise<T> {
+  progress.report(0, 1, phase);
+  try {
+    return await step();
+  } finally {
+    progress.report(1, 1, phase);
+    progress.done();
+  }
+}
