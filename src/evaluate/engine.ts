@@ -1,4 +1,5 @@
 import type { BitMatrix } from './bit-matrix.ts';
+import type { ClassReachability } from './class-reachability.ts';
 import type { Connection, PortQuery } from './connection.ts';
 import type { ConnectionDecision } from './decision.ts';
 import type { Endpoint } from './endpoint.ts';
@@ -15,6 +16,8 @@ export interface ReachabilityEngine {
   matrix(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix;
   /** One connection, with what decided each direction. */
   decide(connection: Connection): ConnectionDecision;
+  /** Engines that classify endpoints: reachability between classes, so that reports count per group, not per pair. */
+  classReachability?(endpoints: readonly Endpoint[], query: PortQuery): ClassReachability;
   /**
    * The same answer per pair of endpoint classes, without the endpoint matrix (verify compares these); undefined
    * when the engine cannot class every endpoint (then `matrix` is the answer).

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { comparePorts, parsePortArgument } from '../../src/cli/commands/reach.ts';
+import { parsePortArgument } from '../../src/cli/arguments.ts';
+import { comparePorts } from '../../src/report/ports.ts';
 import { parseReachJson, REPO_ROOT, runNp2dfw } from './run-cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'np2dfw-reach-'));
@@ -201,5 +202,22 @@ describe('reach argument parsing', () => {
   it('orders ports by number, then TCP, UDP, SCTP', () => {
     const ports = [parsePortArgument('53/UDP'), parsePortArgument('80'), parsePortArgument('53/TCP'), parsePortArgument('53/SCTP')];
     assert.deepEqual(ports.sort(comparePorts).map((p) => `${p.port}/${p.protocol}`), ['53/TCP', '53/UDP', '53/SCTP', '80/TCP']);
+  });
+});
+
+describe('reach --progress', () => {
+  it('reports each phase as plain lines on stderr when stderr is a pipe, and nothing without the flag', () => {
+    const args = ['reach', '-f', 'examples/seed-003', '--port', '80', '--group', 'namespace'];
+    const quiet = runNp2dfw(args);
+    const loud = runNp2dfw([...args, '--progress']);
+    assert.equal(loud.code, 0, loud.stderr);
+    assert.equal(loud.stdout, quiet.stdout);
+    assert.equal(quiet.stderr, '');
+    assert.deepEqual(loud.stderr.split('\n').filter(Boolean).map((l) => l.replace(/\d[\d,]* endpoints/, 'N endpoints')), [
+      'np2dfw: reading and checking the input: 0 of 1',
+      'np2dfw: reading and checking the input: 1 of 1',
+      'np2dfw: counting the connections of N endpoints per namespace pair and port: 0 of 1',
+      'np2dfw: counting the connections of N endpoints per namespace pair and port: 1 of 1',
+    ]);
   });
 });

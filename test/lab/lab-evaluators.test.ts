@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultPorts } from '../../src/cli/commands/reach.ts';
+import { defaultPorts } from '../../src/report/ports.ts';
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
 import type { PortQuery } from '../../src/evaluate/connection.ts';
 import { iptablesNode, nftNode } from '../../src/evaluate/dataplane/dataplane-engine.ts';

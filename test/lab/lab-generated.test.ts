@@ -2,7 +2,7 @@
 // except), for both dataplanes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultPorts } from '../../src/cli/commands/reach.ts';
+import { defaultPorts } from '../../src/report/ports.ts';
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
 import { buildCluster } from '../../src/k8s/cluster.ts';
 import { generateCluster } from '../../testing/synthetic/generate-cluster.ts';

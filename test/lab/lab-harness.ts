@@ -1,6 +1,6 @@
 // Shared by the lab tests: runs the lab on a cluster's conversion and compares with the reference engine.
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
-import { defaultPorts } from '../../src/cli/commands/reach.ts';
+import { defaultPorts } from '../../src/report/ports.ts';
 import type { Cluster } from '../../src/k8s/cluster.ts';
 import type { PortQuery } from '../../src/evaluate/connection.ts';
 import { endpointsOf } from '../../src/evaluate/endpoints.ts';

@@ -7,9 +7,10 @@ import { EMITTERS } from '../../targets/registry.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addProgressOption, inPhase, progressReporter } from '../output/progress.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
 import { ANTREA_VERSION_HELP, antreaVersionOption } from '../target-flags.ts';
-import { parseOnErrorArgument } from './reach.ts';
+import { parseOnErrorArgument } from '../arguments.ts';
 
 /** The options `convert` and `verify` share to shape a batch. */
 export interface BatchCliOptions {
@@ -87,6 +88,7 @@ export function buildTargetForCli(builder: TargetBuilder, cluster: Cluster, batc
 }
 
 interface ConvertCliOptions extends BatchCliOptions {
+  progress?: boolean;
   filename?: string[];
   cluster?: string;
   target?: string;
@@ -99,10 +101,10 @@ export function registerConvert(program: Command): void {
   const cmd = program
     .command('convert')
     .description('convert the NetworkPolicies into a target\'s objects (nsx: the body of PATCH /policy/api/v1/infra, or seed 000\'s rule tables)');
-  addBatchOptions(addInputOptions(cmd)
+  addProgressOption(addBatchOptions(addInputOptions(cmd)
     .option('--target <name>', `the target: ${[...EMITTERS.keys()].join(', ')}`, 'nsx')
     .option('-o, --output <format>', `output format, per target (the first is the default): ${[...EMITTERS].map(([name, e]) => `${name}: ${e.formats.join(', ')}`).join('; ')}`)
-    .option('--antrea-version <X.Y>', ANTREA_VERSION_HELP))
+    .option('--antrea-version <X.Y>', ANTREA_VERSION_HELP)))
     .action(async (opts: ConvertCliOptions) => {
       const target = keyword(opts.target ?? 'nsx');
       const emitter = EMITTERS.get(target);
@@ -110,12 +112,13 @@ export function registerConvert(program: Command): void {
       const format = outputFormat(opts.output, emitter.formats, emitter.formats[0]);
       const antreaVersion = antreaVersionOption(opts.antreaVersion, target);
       const batch = { ...batchOptions(opts), ...(antreaVersion ? { antreaVersion } : {}) };
-      const cluster = await loadClusterFromOptions(opts);
+      const progress = progressReporter(opts.progress);
+      const cluster = await inPhase(progress, 'reading and checking the input', () => loadClusterFromOptions(opts));
       checkOnlyUids(cluster, batch.only);
       if (cluster.policies.length === 0) process.stderr.write(`np2dfw: the input holds no NetworkPolicy: there is nothing to convert for ${target}\n`);
       let emitted;
       try {
-        emitted = emitter.emit(cluster, { ...batch, format });
+        emitted = await inPhase(progress, `converting for ${target}`, () => emitter.emit(cluster, { ...batch, format }));
       } catch (e) {
         if (e instanceof ConversionError) throw usageError(`${e.code}: ${e.message}`);
         throw e;

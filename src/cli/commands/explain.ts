@@ -15,7 +15,8 @@ import type { ExplainedDirection, Explanation } from '../output/explanation.ts';
 import { describePeer } from '../../k8s/peer-description.ts';
 import { writeChunks } from '../output/write-output.ts';
 import { addTargetFlags } from '../target-flags.ts';
-import { engineFor, parseFamilyArgument, parseOnErrorArgument, parsePortArgument, type TargetFlags } from './reach.ts';
+import { parseFamilyArgument, parseOnErrorArgument, parsePortArgument } from '../arguments.ts';
+import { engineFor, type TargetFlags } from '../via-engine.ts';
 
 /** The allowing peer in words, looked up in the cluster's policy. */
 function allowingPeer(cluster: Cluster, d: ExplainedDirection): string | undefined {

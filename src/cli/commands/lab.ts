@@ -8,10 +8,11 @@ import { compareWithEngine, LabUnavailableError, runLab, type LabTarget } from '
 import { CliError, usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
-import { formatMatrixJson } from '../output/matrix-json.ts';
-import { formatMatrixTable } from '../output/matrix-table.ts';
+import { formatMatrixJson } from '../../report/matrix-json.ts';
+import { formatMatrixTable } from '../../report/matrix-table.ts';
 import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
-import { defaultPorts, parseExternals, parseFamilyArgument, parsePortArgument } from './reach.ts';
+import { parseExternals, parseFamilyArgument, parsePortArgument } from '../arguments.ts';
+import { defaultPorts } from '../../report/ports.ts';
 import { countOf } from '../../evaluate/counts.ts';
 
 const FORMATS = ['table', 'json'] as const;

@@ -1,155 +1,45 @@
 import type { Command } from 'commander';
 import type { Cluster } from '../../k8s/cluster.ts';
-import { podId, podIsLive } from '../../k8s/pod.ts';
-import { isProtocol, type Protocol } from '../../k8s/protocol.ts';
-import type { PortQuery, QueryProtocol } from '../../evaluate/connection.ts';
+import type { PortQuery } from '../../evaluate/connection.ts';
 import { formatPort } from '../../evaluate/connection.ts';
 import type { Endpoint } from '../../evaluate/endpoint.ts';
 import { defaultFamily, endpointsOf } from '../../evaluate/endpoints.ts';
 import type { ReachabilityEngine } from '../../evaluate/engine.ts';
 import { createKubernetesEngine } from '../../evaluate/kubernetes/kubernetes-engine.ts';
 import type { OnError } from '../../convert/batch-options.ts';
-import { TARGETS } from '../../targets/registry.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
-import { CliError, usageError } from '../cli-error.ts';
-import { EXIT } from '../exit-codes.ts';
-import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
-import { matrixCsvChunks } from '../output/matrix-csv.ts';
-import { matrixJsonChunks } from '../output/matrix-json.ts';
-import { formatMatrixMarkdown } from '../output/matrix-markdown.ts';
-import { formatMatrixTable, GRID_MAX_ENDPOINTS } from '../output/matrix-table.ts';
-import type { PortMatrix, Reachability } from '../output/port-matrix.ts';
-import { stderrProgress } from '../output/progress.ts';
-import { formatRefusals, refusedPolicies } from '../output/refusals.ts';
-import { writeChunks } from '../output/write-output.ts';
-import { groupByWorkload } from '../output/workload-groups.ts';
-import { addTargetFlags, antreaVersionOption, existingTarget } from '../target-flags.ts';
-/** `--against` and `--antrea-version` as given on the command line. */
-export interface TargetFlags {
-  readonly against?: readonly string[];
-  readonly antreaVersion?: string;
-}
-import { atomEndpoints, connectionList, formatConnlist } from '../output/connlist.ts';
-import { countOf, formatCount } from '../../evaluate/counts.ts';
-import { isPortRange, type PortRange } from '../output/port-ranges.ts';
-import { formatSummaryCsv, formatSummaryJson, formatSummaryMarkdown, formatSummaryTable, reachSummary, type SummaryFilter } from '../output/reach-summary.ts';
+import { countOf } from '../../evaluate/counts.ts';
 import { addressAtoms } from '../../evaluate/verify/address-atoms.ts';
 import { portClasses } from '../../evaluate/verify/port-classes.ts';
+import { atomEndpoints, connectionList, formatConnlist } from '../../report/connlist.ts';
+import { groupedReachability, groupMatrices, type GroupedReachability } from '../../report/grouped-reachability.ts';
+import { matrixCsvChunks } from '../../report/matrix-csv.ts';
+import { matrixJsonChunks } from '../../report/matrix-json.ts';
+import { formatGroupedMarkdown, formatMatrixMarkdown } from '../../report/matrix-markdown.ts';
+import { formatGroupedTable, formatMatrixTable, GRID_MAX_ENDPOINTS } from '../../report/matrix-table.ts';
+import type { PortMatrix, Reachability } from '../../report/port-matrix.ts';
+import { isPortRange, type PortRange } from '../../report/port-ranges.ts';
+import { defaultPorts } from '../../report/ports.ts';
+import type { ProgressCallback } from '../../evaluate/progress.ts';
+import { formatSummaryCsv, formatSummaryJson, formatSummaryMarkdown, formatSummaryTable, reachSummary, type SummaryFilter } from '../../report/reach-summary.ts';
+import { groupByWorkload, mayGroupByWorkload } from '../../report/workload-groups.ts';
+import { parseExternals, parseFamilyArgument, parseOnErrorArgument, parsePortArgument } from '../arguments.ts';
+import { usageError } from '../cli-error.ts';
+import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
+import { addProgressOption, inPhase, progressReporter } from '../output/progress.ts';
+import { writeChunks } from '../output/write-output.ts';
+import { addTargetFlags } from '../target-flags.ts';
+import { engineFor, type TargetFlags } from '../via-engine.ts';
 
-const PROTOCOL_ORDER: Record<QueryProtocol, number> = { TCP: 0, UDP: 1, SCTP: 2, OTHER: 3 };
-
-/** Orders ports by number, then TCP, UDP, SCTP. */
-export function comparePorts(a: PortQuery, b: PortQuery): number {
-  return a.port - b.port || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol];
-}
-
-/** Parses `--port`: `80` (TCP), `80/TCP`, `53/udp`, `9000/SCTP`. Anything else is a usage error (exit 2). */
-export function parsePortArgument(value: string, flag = '--port'): PortQuery {
-  const m = /^(\d+)(?:\/([A-Za-z]+))?$/.exec(value.trim());
-  if (!m) {
-    throw usageError(`${flag} ${value}: expected a port number and an optional protocol, such as 80, 80/TCP or 53/UDP` +
-      (/^[a-z]/i.test(value) ? ' (named ports are resolved per pod; give the number you want to see)' : ''));
-  }
-  const port = Number(m[1]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`${flag} ${value}: the port must be between 1 and 65535`);
-  const protocol = (m[2] ?? 'TCP').toUpperCase();
-  if (!isProtocol(protocol)) throw usageError(`${flag} ${value}: unknown protocol ${m[2]}; use TCP, UDP or SCTP`);
-  return { protocol, port };
-}
-
-/** Parses `--family`: 4 or 6 (also `ipv4`/`ipv6`); undefined when not given. */
-export function parseFamilyArgument(value: string | undefined): Family | undefined {
-  if (value === undefined) return undefined;
-  const v = value.toLowerCase().replace(/^ipv/, '');
-  if (v === '4') return 4;
-  if (v === '6') return 6;
-  throw usageError(`--family ${value}: use 4 or 6`);
-}
-
-/** Parses `--on-error`: abort (default) or continue. */
-export function parseOnErrorArgument(value: string | undefined): OnError {
-  const v = (value ?? 'abort').toLowerCase();
-  if (v === 'abort' || v === 'continue') return v;
-  throw usageError(`--on-error ${value}: use abort or continue`);
-}
-
-/**
- * Checks `--external` addresses: each must be an IP address that no live pod of the cluster holds (that pod is
- * already an endpoint). Duplicates are dropped; the order is kept.
- */
-export function parseExternals(values: readonly string[] | undefined, cluster: Cluster): string[] {
-  const podByIp = new Map<string, string>();
-  for (const pod of cluster.pods) if (podIsLive(pod)) for (const ip of pod.ips) podByIp.set(ip, podId(pod));
-  const out: string[] = [];
-  for (const raw of values ?? []) {
-    const ip = raw.trim();
-    if (!familyOf(ip)) {
-      throw usageError(`--external ${raw}: not an IP address (give one address, such as 203.0.113.10 or 2001:db8::1; CIDRs are not endpoints)`);
-    }
-    const pod = podByIp.get(ip);
-    if (pod) throw usageError(`--external ${ip}: this is the address of pod ${pod}, which is already an endpoint; give an address outside the cluster`);
-    if (!out.includes(ip)) out.push(ip);
-  }
-  return out;
-}
-
-/**
- * The ports `reach` shows when no `--port` is given: every container port that a live pod declares (named
- * ports included, as the numbers they resolve to on their pod), ordered by number then protocol. When no pod
- * declares one, the numeric ports the policies name.
- */
-export function defaultPorts(cluster: Cluster): PortQuery[] {
-  const seen = new Map<string, PortQuery>();
-  const add = (q: PortQuery) => seen.set(formatPort(q), q);
-  for (const pod of cluster.pods) if (podIsLive(pod)) for (const p of pod.ports) add({ protocol: p.protocol, port: p.port });
-  if (seen.size === 0) {
-    for (const pol of cluster.policies) {
-      for (const rule of [...pol.ingress, ...pol.egress]) {
-        for (const p of rule.ports ?? []) if (typeof p.port === 'number') add({ protocol: p.protocol, port: p.port });
-      }
-    }
-  }
-  return [...seen.values()].sort(comparePorts);
-}
-
-/**
- * The engine `reach`/`explain` evaluate with: the Kubernetes reference engine, or with `--via TARGET` the
- * target's converted form. When the target refuses a policy and `--on-error` is not `continue`, exits 3 listing
- * the policies and reasons; with `continue`, the refusals are noted on stderr and the mixed state is evaluated.
- */
-export function engineFor(cluster: Cluster, via: string | undefined, onError: OnError, target: TargetFlags = {}): ReachabilityEngine {
-  const antreaVersion = antreaVersionOption(target.antreaVersion, via, '--via');
-  if (target.against) return existingTarget(cluster, via, target.against, antreaVersion, '--via').engine;
-  if (via === undefined) return createKubernetesEngine(cluster);
-  via = keyword(via);
-  const builder = TARGETS.get(via)?.build;
-  if (!builder) {
-    const known = [...TARGETS.keys()];
-    throw usageError(`--via ${via}: unknown target; ${known.length ? `known targets: ${known.join(', ')}` : 'no target is registered in this build'}`);
-  }
-  const built = builder(cluster, { onError, ...(antreaVersion ? { antreaVersion } : {}) });
-  if (built.refusals.length) {
-    const what = `the target ${via} cannot express ${refusedPolicies(built.refusals)}`;
-    if (onError !== 'continue') {
-      throw new CliError(`${what}; nothing was evaluated (with --on-error continue, the refused policies stay NetworkPolicies and the mixed state is evaluated):\n${formatRefusals(built.refusals)}`, EXIT.REFUSED);
-    }
-    process.stderr.write(`np2dfw: ${what}; they stay NetworkPolicies in the mixed state evaluated here:\n${formatRefusals(built.refusals)}\n`);
-  }
-  return built.engine;
-}
-
-/** Computes the matrix of every port, with progress on a terminal. */
-export function computeReachability(engine: ReachabilityEngine, endpoints: readonly Endpoint[], ports: readonly PortQuery[]): Reachability {
-  const progress = stderrProgress();
+/** Computes the matrix of every port, reporting progress per port. */
+export function computeReachability(engine: ReachabilityEngine, endpoints: readonly Endpoint[], ports: readonly PortQuery[], progress?: ProgressCallback): Reachability {
   const out: PortMatrix[] = [];
-  try {
-    ports.forEach((query, i) => {
-      progress.update(`np2dfw: computing ${formatPort(query)} (port ${formatCount(i + 1)} of ${formatCount(ports.length)}, ${countOf(endpoints.length, 'endpoint')})...`);
-      out.push({ query, matrix: engine.matrix(endpoints, query) });
-    });
-  } finally {
-    progress.done();
-  }
+  const phase = `computing the matrix of ${countOf(endpoints.length, 'endpoint')} per port`;
+  ports.forEach((query, i) => {
+    progress?.({ done: i, total: ports.length, what: phase });
+    out.push({ query, matrix: engine.matrix(endpoints, query) });
+  });
+  progress?.({ done: ports.length, total: ports.length, what: phase });
   return { endpoints, ports: out };
 }
 
@@ -188,6 +78,7 @@ interface ReachOptions {
   summary?: boolean;
   allowed?: boolean;
   denied?: boolean;
+  progress?: boolean;
 }
 
 /** `np2dfw reach`: the reachability matrix per port. */
@@ -195,7 +86,7 @@ export function registerReach(program: Command): void {
   const cmd = program
     .command('reach')
     .description('print which endpoints may connect to which, per port (row = source, column = destination)');
-  addTargetFlags(addInputOptions(cmd), '--via')
+  addProgressOption(addTargetFlags(addInputOptions(cmd), '--via'))
     .option('--port <port>', 'a destination port: 80 (TCP), 80/TCP, 53/UDP (repeatable; default: every port a pod declares)', repeatable)
     .option('--external <ip>', 'an address outside the cluster to show as an endpoint (repeatable)', repeatable)
     .option('--family <4|6>', 'the address family to show (default: 4 when any endpoint has an IPv4 address)')
@@ -218,7 +109,8 @@ export function registerReach(program: Command): void {
       const family = parseFamilyArgument(opts.family);
       const onError = parseOnErrorArgument(opts.onError);
       const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
-      const cluster = await loadClusterFromOptions(opts);
+      const progress = progressReporter(opts.progress);
+      const cluster = await inPhase(progress, 'reading and checking the input', () => loadClusterFromOptions(opts));
       const externals = parseExternals(opts.external, cluster);
       const fam = family ?? defaultFamily(cluster, externals);
       const skipped = externals.filter((ip) => familyOf(ip) !== fam);
@@ -234,25 +126,41 @@ export function registerReach(program: Command): void {
       if (ports.length === 0) throw usageError('no port to show: no pod declares a container port and no policy names a port number; give --port (e.g. --port 80/TCP)');
       const engine = engineFor(cluster, opts.via, onError, opts);
       const endpoints = endpointsOf(cluster, fam, externals);
-      const computed = computeReachability(engine, endpoints, ports);
-      if (opts.via !== undefined) noteDifferences(computed, createKubernetesEngine(cluster), keyword(opts.via));
       const summary = opts.summary || filter !== 'all'
         || (format === 'table' && group === 'auto' && endpoints.length * ports.length > SUMMARY_MIN_CELLS);
+      // A workload's pods as one row: asked for, or by default in the tables (merged only where exact).
+      const byWorkload = group === 'workload' || (group === 'auto' && (format === 'table' || format === 'md'));
+      // Counted per namespace pair: on the engine's classes when it has them, never pod by pod then.
+      const perNamespace = summary || ((format === 'table' || format === 'md')
+        && endpoints.length > gridMaxEndpoints && !(byWorkload && mayGroupByWorkload(endpoints)));
+      let computed: Reachability | undefined;
+      let grouped: GroupedReachability | undefined;
+      try {
+        if (perNamespace && opts.via === undefined && engine.classReachability) grouped = groupedReachability(engine, endpoints, ports, progress.report);
+        else computed = computeReachability(engine, endpoints, ports, progress.report);
+      } finally {
+        progress.done();
+      }
+      if (computed && opts.via !== undefined) noteDifferences(computed, createKubernetesEngine(cluster), keyword(opts.via));
       if (summary) {
         if (!opts.summary && filter === 'all') {
           process.stderr.write(`np2dfw: ${countOf(endpoints.length, 'endpoint')} x ${countOf(ports.length, 'port')}: the summary per namespace pair (--group pod or --group namespace prints the per-port grids)\n`);
         }
-        const rows = reachSummary(computed, filter);
+        const g = grouped ?? groupMatrices(computed!);
+        const rows = reachSummary(g, filter);
         switch (format) {
           case 'json': writeChunks([formatSummaryJson(rows)]); break;
           case 'csv': writeChunks([formatSummaryCsv(rows)]); break;
           case 'md': writeChunks([formatSummaryMarkdown(rows)]); break;
-          default: writeChunks([formatSummaryTable(computed, rows, filter)]); break;
+          default: writeChunks([formatSummaryTable(g, rows, filter)]); break;
         }
         return;
       }
-      // A workload's pods as one row: asked for, or by default in the tables (merged only where exact).
-      const r = group === 'workload' || (group === 'auto' && (format === 'table' || format === 'md')) ? groupByWorkload(computed) : computed;
+      if (grouped) {
+        writeChunks([format === 'md' ? formatGroupedMarkdown(grouped) : formatGroupedTable(grouped)]);
+        return;
+      }
+      const r = byWorkload ? groupByWorkload(computed!) : computed!;
       switch (format) {
         case 'json': writeChunks(matrixJsonChunks(r)); break;
         case 'csv': writeChunks(matrixCsvChunks(r)); break;

@@ -15,8 +15,8 @@ import { portClasses } from '../../evaluate/verify/port-classes.ts';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { podIsLive } from '../../k8s/pod.ts';
 import { familyOf, type Family } from '../../net/ip-address.ts';
-import { atomEndpoints, pairRows, type ConnlistRow, type PairPorts } from './connlist.ts';
-import { isPortRange, mergePortRanges, type PortRange } from './port-ranges.ts';
+import { atomEndpoints, pairRows, type ConnlistRow, type PairPorts } from '../../report/connlist.ts';
+import { isPortRange, mergePortRanges, type PortRange } from '../../report/port-ranges.ts';
 
 /** One side of a diff: its name, the engine that decides, and the cluster whose workloads it sees. */
 export interface DiffSide {

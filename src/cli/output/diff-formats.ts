@@ -1,8 +1,8 @@
 // `np2dfw diff` output: table (text), json, csv, md.
 import type { ConnectionDiff, DiffGroup, SideVerdict } from './connection-diff.ts';
 import { countOf } from '../../evaluate/counts.ts';
-import { csvField } from './matrix-csv.ts';
-import { formatPortRanges } from './port-ranges.ts';
+import { csvField } from '../../report/matrix-csv.ts';
+import { formatPortRanges } from '../../report/port-ranges.ts';
 
 function verdict(v: SideVerdict): string {
   return v.allowed ? 'allowed' : 'DENIED';

@@ -9,7 +9,8 @@ import { PortReachability } from './port-reachability.ts';
 /** Decides one pair of endpoints the slow way (for endpoints the compiled form does not know). */
 export type PairOracle = (src: Endpoint, dst: Endpoint) => boolean;
 
-interface Grouped {
+/** Endpoints grouped by class (see `groupByClass`). */
+export interface Grouped {
   /** Class of each endpoint, -1 when unknown. */
   readonly cls: Int32Array;
   /** Endpoints per class: members of class c are order[start[c] .. start[c+1]). */
@@ -23,7 +24,8 @@ interface Grouped {
   readonly samePod: number[][];
 }
 
-function group(compiled: CompiledPolicies, endpoints: readonly Endpoint[]): Grouped {
+/** Groups endpoints by their compiled class: members per class, endpoints without one, endpoints of one pod. */
+export function groupByClass(compiled: CompiledPolicies, endpoints: readonly Endpoint[]): Grouped {
   const K = compiled.classCount;
   const n = endpoints.length;
   const cls = new Int32Array(n);
@@ -70,7 +72,7 @@ function group(compiled: CompiledPolicies, endpoints: readonly Endpoint[]): Grou
 export function classMatrix(compiled: CompiledPolicies, endpoints: readonly Endpoint[], query: PortQuery, slow: PairOracle): BitMatrix {
   const n = endpoints.length;
   const m = new BitMatrix(n, n);
-  const g = group(compiled, endpoints);
+  const g = groupByClass(compiled, endpoints);
   const reach = new PortReachability(compiled, query);
   const weight = new Int32Array(compiled.classCount);
   for (const c of g.present) weight[c] = g.start[c + 1] - g.start[c];
@@ -115,7 +117,7 @@ export function classMatrix(compiled: CompiledPolicies, endpoints: readonly Endp
 /** The number of allowed (source, destination) pairs, computed per class without building the matrix. */
 export function countAllowedPairs(compiled: CompiledPolicies, endpoints: readonly Endpoint[], query: PortQuery, slow: PairOracle): number {
   const n = endpoints.length;
-  const g = group(compiled, endpoints);
+  const g = groupByClass(compiled, endpoints);
   const reach = new PortReachability(compiled, query);
   const weight = new Float64Array(compiled.classCount);
   let total = 0;

@@ -11,6 +11,8 @@ import { toDecision, type ConnectionExplanation, type DirectionExplanation } fro
 import { explainDirectionLiterally, isolatingPoliciesOf, matrixOfConnections, policiesByNamespace } from './literal-explanation.ts';
 import { classMatrix, countAllowedPairs } from './endpoint-reachability.ts';
 import { kubernetesClassMatrix, presentClasses } from './class-pairs.ts';
+import { classReachability } from './class-reachability.ts';
+import type { ClassReachability } from '../class-reachability.ts';
 import { PortReachability } from './port-reachability.ts';
 import { isSelfTraffic } from '../core/self-traffic.ts';
 
@@ -62,6 +64,8 @@ export interface KubernetesEngine extends ReachabilityEngine {
    * `matrix(endpoints, query).count()` but computed per class, without materialising the matrix.
    */
   countAllowed(endpoints: readonly Endpoint[], query: PortQuery): number;
+  /** Reachability between the endpoints' classes, for counting per group without the matrix. */
+  classReachability(endpoints: readonly Endpoint[], query: PortQuery): ClassReachability;
   /** The compiled form (endpoint classes and class sets), built on first use and kept. */
   compiled(): CompiledPolicies;
 }
@@ -141,6 +145,7 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     classMatrix: (endpoints, query) => kubernetesClassMatrix(compiled(), presentOf(endpoints), query),
     matrixByConnection: (endpoints, query) => matrixOfConnections(endpoints, query, allowedByConnection),
     countAllowed: (endpoints, query) => countAllowedPairs(compiled(), endpoints, query, slowPair(query)),
+    classReachability: (endpoints, query) => classReachability(compiled(), endpoints, query, slowPair(query)),
     compiled,
   };
 }

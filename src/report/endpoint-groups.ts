@@ -1,5 +1,4 @@
-import { popcount, type BitMatrix } from '../../evaluate/bit-matrix.ts';
-import type { Endpoint } from '../../evaluate/endpoint.ts';
+import type { Endpoint } from '../evaluate/endpoint.ts';
 
 /** The name of the group every external endpoint falls in. */
 export const EXTERNAL_GROUP = '(external)';
@@ -33,26 +32,6 @@ export function groupByNamespace(endpoints: readonly Endpoint[]): EndpointGroup[
 
 function groupName(e: Endpoint): string {
   return e.kind === 'pod' ? e.pod.namespace : EXTERNAL_GROUP;
-}
-
-/** The true cells of one row between columns [start, end), counted a word at a time. */
-export function countRowRange(m: BitMatrix, row: number, start: number, end: number): number {
-  let n = 0;
-  const base = row * m.stride;
-  let col = start;
-  while (col < end && (col & 31) !== 0) { if (m.get(row, col)) n++; col++; }
-  while (col + 32 <= end) { n += popcount(m.words[base + (col >>> 5)]); col += 32; }
-  while (col < end) { if (m.get(row, col)) n++; col++; }
-  return n;
-}
-
-/** Allowed connections from the endpoints of group `src` to those of group `dst`. */
-export function countGroupPair(m: BitMatrix, src: EndpointGroup, dst: EndpointGroup): number {
-  let n = 0;
-  for (const [rs, re] of src.ranges) {
-    for (let r = rs; r < re; r++) for (const [cs, ce] of dst.ranges) n += countRowRange(m, r, cs, ce);
-  }
-  return n;
 }
 
 /** A group pair's cell: `.` when every connection is allowed, `X` when none is, else `allowed/total`. */

@@ -1,8 +1,10 @@
-import type { BitMatrix } from '../../evaluate/bit-matrix.ts';
-import { formatPort } from '../../evaluate/connection.ts';
-import { countGroupPair, groupByNamespace, groupCell, type EndpointGroup } from './endpoint-groups.ts';
+import type { BitMatrix } from '../evaluate/bit-matrix.ts';
+import { formatPort, type PortQuery } from '../evaluate/connection.ts';
+import { groupCell, type EndpointGroup } from './endpoint-groups.ts';
+import type { GroupCounts } from './group-counts.ts';
+import { groupMatrices, type GroupedReachability } from './grouped-reachability.ts';
 import { endpointAddress, type Reachability } from './port-matrix.ts';
-import { countOf, formatCount } from '../../evaluate/counts.ts';
+import { countOf, formatCount } from '../evaluate/counts.ts';
 
 /** Up to this many endpoints the table is a pod-by-pod grid; beyond, it groups by namespace. */
 export const GRID_MAX_ENDPOINTS = 60;
@@ -24,16 +26,27 @@ export interface TableOptions {
  */
 export function formatMatrixTable(r: Reachability, options: TableOptions = {}): string {
   const gridMax = options.gridMaxEndpoints ?? GRID_MAX_ENDPOINTS;
+  if (r.endpoints.length > gridMax) return formatGroupedTable(groupMatrices(r), options);
   const sections: string[] = [];
-  if (r.endpoints.length === 0) return 'no endpoints: no live pod (or --external address) of this address family\n';
-  for (const pm of r.ports) {
-    const n = r.endpoints.length;
-    const allowed = pm.matrix.count();
-    const head = `${formatPort(pm.query)}: ${formatCount(allowed)} of ${countOf(n * n, 'connection')} allowed`;
-    if (n <= gridMax) sections.push(podGrid(r, pm.matrix, head));
-    else sections.push(namespaceTable(r, pm.matrix, head, options.groupGridMax ?? GROUP_GRID_MAX));
-  }
+  if (r.endpoints.length === 0) return NO_ENDPOINTS;
+  for (const pm of r.ports) sections.push(podGrid(r, pm.matrix, head(pm.query, pm.matrix.count(), r.endpoints.length)));
   return sections.join('\n');
+}
+
+/** The table of a cluster too large for a pod-by-pod grid: per port, the counts per namespace pair. */
+export function formatGroupedTable(g: GroupedReachability, options: TableOptions = {}): string {
+  if (g.endpoints.length === 0) return NO_ENDPOINTS;
+  const gridMax = options.groupGridMax ?? GROUP_GRID_MAX;
+  return g.ports.map(({ query, counts }) => {
+    const title = head(query, counts.total, g.endpoints.length);
+    return g.groups.length <= gridMax ? namespaceGrid(g.groups, counts, title) : namespaceLines(g.groups, counts, title);
+  }).join('\n');
+}
+
+const NO_ENDPOINTS = 'no endpoints: no live pod (or --external address) of this address family\n';
+
+function head(query: PortQuery, allowed: number, n: number): string {
+  return `${formatPort(query)}: ${formatCount(allowed)} of ${countOf(n * n, 'connection')} allowed`;
 }
 
 /** Column cells in blocks of five: `.XX.X X..` */
@@ -71,21 +84,15 @@ function podGrid(r: Reachability, m: BitMatrix, head: string): string {
   return lines.join('\n') + '\n';
 }
 
-function namespaceTable(r: Reachability, m: BitMatrix, head: string, groupGridMax: number): string {
-  const groups = groupByNamespace(r.endpoints);
-  if (groups.length <= groupGridMax) return namespaceGrid(groups, m, head);
-  return namespaceLines(groups, m, head);
-}
-
 function groupLabel(g: EndpointGroup): string {
   return `${g.name} (${g.size})`;
 }
 
-function namespaceGrid(groups: readonly EndpointGroup[], m: BitMatrix, head: string): string {
+function namespaceGrid(groups: readonly EndpointGroup[], counts: GroupCounts, head: string): string {
   const k = groups.length;
   const numWidth = String(k).length;
   const labelWidth = Math.max(...groups.map((g) => groupLabel(g).length));
-  const cells = groups.map((src) => groups.map((dst) => groupCell(countGroupPair(m, src, dst), src.size * dst.size)));
+  const cells = groups.map((src, a) => groups.map((dst, b) => groupCell(counts.allowed(a, b), src.size * dst.size)));
   const cellWidth = Math.max(numWidth, ...cells.flat().map((c) => c.length));
   const label = (text: string, i: number) => `${String(i).padStart(numWidth + 1)}  ${text.padEnd(labelWidth)}  `;
   const lines = [
@@ -98,22 +105,43 @@ function namespaceGrid(groups: readonly EndpointGroup[], m: BitMatrix, head: str
   return lines.join('\n') + '\n';
 }
 
-/** For very many namespaces: one line per source namespace, naming the partly allowed pairs (at most five). */
-function namespaceLines(groups: readonly EndpointGroup[], m: BitMatrix, head: string): string {
-  const lines = [`${head}, by source namespace (counts of destination namespaces)`, ''];
-  for (const src of groups) {
-    let all = 0;
-    let none = 0;
-    const partly: string[] = [];
-    for (const dst of groups) {
+/** How one source group's destinations split: all allowed, all denied, and the partly allowed ones in order. */
+export interface SourceSplit {
+  readonly all: number;
+  readonly none: number;
+  readonly partly: readonly { readonly name: string; readonly allowed: number; readonly total: number }[];
+}
+
+/** The split of every source group, visiting only the destinations that may be partly allowed. */
+export function splitBySource(groups: readonly EndpointGroup[], counts: GroupCounts): SourceSplit[] {
+  let allAllowed = 0;
+  for (let b = 0; b < groups.length; b++) if (counts.allAllowed(b)) allAllowed++;
+  return groups.map((src, a) => {
+    // Destinations not among the candidates are all allowed or all denied, as the column says.
+    let all = allAllowed;
+    let none = groups.length - allAllowed;
+    const partly: { name: string; allowed: number; total: number }[] = [];
+    for (const b of counts.candidates(a)) {
+      const dst = groups[b];
       const total = src.size * dst.size;
-      const a = countGroupPair(m, src, dst);
-      if (a === total) all++;
-      else if (a === 0) none++;
-      else partly.push(`${dst.name} ${a}/${total}`);
+      const n = counts.allowed(a, b);
+      if (counts.allAllowed(b)) all--;
+      else none--;
+      if (n === total) all++;
+      else if (n === 0) none++;
+      else partly.push({ name: dst.name, allowed: n, total });
     }
+    return { all, none, partly };
+  });
+}
+
+/** For very many namespaces: one line per source namespace, naming the partly allowed pairs (at most five). */
+function namespaceLines(groups: readonly EndpointGroup[], counts: GroupCounts, head: string): string {
+  const lines = [`${head}, by source namespace (counts of destination namespaces)`, ''];
+  splitBySource(groups, counts).forEach(({ all, none, partly: split }, a) => {
+    const partly = split.map((p) => `${p.name} ${p.allowed}/${p.total}`);
     const shown = partly.slice(0, 5).join(', ') + (partly.length > 5 ? `, ... (${partly.length - 5} more)` : '');
-    lines.push(`  ${groupLabel(src)}: all allowed to ${all}, all denied to ${none}, partly to ${partly.length}${partly.length ? `: ${shown}` : ''}`);
-  }
+    lines.push(`  ${groupLabel(groups[a])}: all allowed to ${all}, all denied to ${none}, partly to ${partly.length}${partly.length ? `: ${shown}` : ''}`);
+  });
   return lines.join('\n') + '\n';
 }

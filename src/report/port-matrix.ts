@@ -1,6 +1,6 @@
-import type { BitMatrix } from '../../evaluate/bit-matrix.ts';
-import type { PortQuery } from '../../evaluate/connection.ts';
-import type { Endpoint } from '../../evaluate/endpoint.ts';
+import type { BitMatrix } from '../evaluate/bit-matrix.ts';
+import type { PortQuery } from '../evaluate/connection.ts';
+import type { Endpoint } from '../evaluate/endpoint.ts';
 
 /** One port's reachability: what `np2dfw reach` prints a section for. */
 export interface PortMatrix {

@@ -1,4 +1,4 @@
-import { PROTOCOLS, type Protocol } from '../../k8s/protocol.ts';
+import { PROTOCOLS, type Protocol } from '../k8s/protocol.ts';
 
 /** Ports `first` to `last` (inclusive) of one protocol. */
 export interface PortRange {

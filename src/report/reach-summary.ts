@@ -1,9 +1,8 @@
 // `np2dfw reach --summary`: one line per namespace pair, counts first, over every port shown.
-import { formatPort, type PortQuery } from '../../evaluate/connection.ts';
-import { countGroupPair, groupByNamespace } from './endpoint-groups.ts';
-import { countOf, formatCount } from '../../evaluate/counts.ts';
+import { formatPort, type PortQuery } from '../evaluate/connection.ts';
+import { countOf, formatCount } from '../evaluate/counts.ts';
 import { csvField } from './matrix-csv.ts';
-import type { Reachability } from './port-matrix.ts';
+import type { GroupedReachability } from './grouped-reachability.ts';
 
 /** One port of a namespace pair. */
 export interface SummaryPort {
@@ -25,14 +24,21 @@ export interface SummaryRow {
 /** Which rows to show: every pair, the pairs with an allowed connection, or those with a denied one. */
 export type SummaryFilter = 'all' | 'allowed' | 'denied';
 
-/** The namespace pairs in group order (namespaces by name, externals last), counted on the matrices. */
-export function reachSummary(r: Reachability, filter: SummaryFilter = 'all'): SummaryRow[] {
-  const groups = groupByNamespace(r.endpoints);
+/**
+ * The namespace pairs in group order (namespaces by name, externals last), from the counts per group pair. With
+ * `allowed`, only the pairs some port allows are visited (never every pair of a large cluster).
+ */
+export function reachSummary(r: GroupedReachability, filter: SummaryFilter = 'all'): SummaryRow[] {
+  const { groups } = r;
   const rows: SummaryRow[] = [];
-  for (const src of groups) {
-    for (const dst of groups) {
+  const everyDst = groups.map((_, b) => b);
+  const allAllowed = everyDst.filter((b) => r.ports.some((p) => p.counts.allAllowed(b)));
+  for (const [a, src] of groups.entries()) {
+    const dsts = filter === 'allowed' ? allowedCandidates(r, a, allAllowed) : everyDst;
+    for (const b of dsts) {
+      const dst = groups[b];
       const total = src.size * dst.size;
-      const ports = r.ports.map(({ query, matrix }) => ({ query, allowed: countGroupPair(matrix, src, dst), total }));
+      const ports = r.ports.map(({ query, counts }) => ({ query, allowed: counts.allowed(a, b), total }));
       const allowed = ports.reduce((n, p) => n + p.allowed, 0);
       const denied = total * ports.length - allowed;
       if (filter === 'allowed' && allowed === 0) continue;
@@ -41,6 +47,13 @@ export function reachSummary(r: Reachability, filter: SummaryFilter = 'all'): Su
     }
   }
   return rows;
+}
+
+/** The destination groups that some port may allow from `src`, ascending. */
+function allowedCandidates(r: GroupedReachability, src: number, allAllowed: readonly number[]): number[] {
+  const set = new Set(allAllowed);
+  for (const p of r.ports) for (const b of p.counts.candidates(src)) set.add(b);
+  return [...set].sort((x, y) => x - y);
 }
 
 /**
@@ -59,7 +72,7 @@ function portList(ports: readonly SummaryPort[], what: 'allowed' | 'denied'): st
 }
 
 /** The summary as text: a header line, then `ALLOWED DENIED SOURCE => DESTINATION ALLOWED ON` columns. */
-export function formatSummaryTable(r: Reachability, rows: readonly SummaryRow[], filter: SummaryFilter = 'all'): string {
+export function formatSummaryTable(r: GroupedReachability, rows: readonly SummaryRow[], filter: SummaryFilter = 'all'): string {
   const pods = r.endpoints.filter((e) => e.kind === 'pod');
   const namespaces = new Set(pods.map((e) => (e.kind === 'pod' ? e.pod.namespace : ''))).size;
   const externals = r.endpoints.length - pods.length;

@@ -1,11 +1,11 @@
 // `np2dfw reach -o connlist`: the allowed connections as a list, one line per pair of endpoints, aggregated over
 // ports and port ranges, with address ranges for what lies outside the cluster.
-import type { BitMatrix } from '../../evaluate/bit-matrix.ts';
-import type { Endpoint } from '../../evaluate/endpoint.ts';
-import type { ReachabilityEngine } from '../../evaluate/engine.ts';
-import { isSelfTraffic } from '../../evaluate/kubernetes/kubernetes-engine.ts';
-import type { AddressAtom } from '../../evaluate/verify/address-atoms.ts';
-import { addressRangeStart, formatAddressRange } from '../../net/address-range.ts';
+import type { BitMatrix } from '../evaluate/bit-matrix.ts';
+import type { Endpoint } from '../evaluate/endpoint.ts';
+import type { ReachabilityEngine } from '../evaluate/engine.ts';
+import { isSelfTraffic } from '../evaluate/kubernetes/kubernetes-engine.ts';
+import type { AddressAtom } from '../evaluate/verify/address-atoms.ts';
+import { addressRangeStart, formatAddressRange } from '../net/address-range.ts';
 import { formatPortRanges, mergePortRanges, type PortRange } from './port-ranges.ts';
 
 /** One line of the list: the source may open connections to the destination on these ports. */

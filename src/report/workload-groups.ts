@@ -1,5 +1,5 @@
-import { BitMatrix } from '../../evaluate/bit-matrix.ts';
-import type { Endpoint } from '../../evaluate/endpoint.ts';
+import { BitMatrix } from '../evaluate/bit-matrix.ts';
+import type { Endpoint } from '../evaluate/endpoint.ts';
 import type { Reachability } from './port-matrix.ts';
 
 /**
@@ -15,6 +15,11 @@ const PER_POD_LABELS: ReadonlySet<string> = new Set([
 function workloadId(e: Extract<Endpoint, { kind: 'pod' }>): string | undefined {
   const o = e.pod.owner;
   return o && !e.pod.workload ? `${e.pod.namespace}/${o.name}[${o.kind}]` : undefined;
+}
+
+/** Whether some endpoint is a pod of a workload (so that `groupByWorkload` may merge rows). */
+export function mayGroupByWorkload(endpoints: readonly Endpoint[]): boolean {
+  return endpoints.some((e) => e.kind === 'pod' && workloadId(e) !== undefined);
 }
 
 function mergeKey(e: Endpoint): string | undefined {
