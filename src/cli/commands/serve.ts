@@ -47,14 +47,23 @@ export function registerServe(program: Command): void {
         out.write(`  clients: np2dfw import --server ${server.url} --user ${FIRST_ADMIN} (or NP2DFW_USER/NP2DFW_PASSWORD/NP2DFW_TOKEN)\n`);
       }
       await new Promise<void>((resolve) => {
+        // the first SIGTERM/SIGINT stops cleanly (requests in flight finish, at most 30 s); a second one cuts it short
+        let signals = 0;
         const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          out.write('np2dfw serve: stopping\n');
-          void server.close().then(resolve, resolve);
+          signals++;
+          if (signals > 1) {
+            out.write('np2dfw serve: stopping now\n');
+            void server.close().then(resolve, resolve);
+            return;
+          }
+          out.write('np2dfw serve: stopping: not ready any more, finishing the requests in flight\n');
+          void server.shutdown().then(({ finished }) => {
+            if (!finished) out.write('np2dfw serve: requests still running after the grace period were cut off\n');
+          }).then(resolve, resolve);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      out.write('np2dfw serve: stopped\n');
     });
 }
