@@ -185,4 +185,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX imported_policies_uid ON imported_policies(uid);
     `,
   },
+  {
+    version: 8,
+    name: 'change epochs: counters bumped with every change of credentials, read by every replica before trusting its cache',
+    sql: `
+      CREATE TABLE epochs (
+        name TEXT PRIMARY KEY,
+        value BIGINT NOT NULL
+      );
+      INSERT INTO epochs (name, value) VALUES ('credentials', 0);
+    `,
+  },
 ];
