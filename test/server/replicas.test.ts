@@ -92,6 +92,8 @@ describe('two replicas on one database', () => {
   let a: Replica;
   let b: Replica;
   const batches = 12;
+  /** Batches 4 to 9 are imported while a replica is killed. */
+  const KILLED = [4, 10] as const;
 
   before(async () => {
     // the first start creates the schema and the administrator; the second replica finds both
@@ -158,13 +160,29 @@ describe('two replicas on one database', () => {
     }
   });
 
+  it('two concurrent imports of different NetworkPolicies through different replicas are placed one after the other', async () => {
+    const [x, y] = [batchUids(10), batchUids(11)];
+    const [rx, ry] = await Promise.all([call(a, 'POST', IMPORT, { body: { network_policy_ids: x } }), call(b, 'POST', IMPORT, { body: { network_policy_ids: y } })]);
+    assert.equal(rx.body.success_count, BATCH, JSON.stringify(rx.body.errors_general));
+    assert.equal(ry.body.success_count, BATCH, JSON.stringify(ry.body.errors_general));
+    // NSX places an import after every existing policy: the second one written must have seen the first
+    const range = (ids: string[]) => readDb(dbPath, (db) => {
+      const seqs = ids.flatMap((u) => (db.prepare('SELECT body FROM dfw_policies WHERE id IN (?, ?)').all(`${u}-allow`, `${u}-drop`) as { body: string }[])
+        .map((r) => (JSON.parse(r.body) as { sequence_number: number }).sequence_number));
+      return { min: Math.min(...seqs), max: Math.max(...seqs), n: seqs.length };
+    });
+    const [sx, sy] = [range(x), range(y)];
+    assert.ok(sx.n > 0 && sy.n > 0);
+    assert.ok(sx.max < sy.min || sy.max < sx.min, `the two imports' sequence numbers interleave: ${JSON.stringify({ sx, sy })}`);
+  });
+
   it('a replica killed in the middle of an import leaves nothing of it; the other keeps serving throughout', { timeout: 300_000 }, async () => {
     // how long an import takes here (batch 3), to aim the kills inside one
     const t0 = performance.now();
     const probe = await call(a, 'POST', IMPORT, { body: { network_policy_ids: batchUids(3) } });
     const importMs = performance.now() - t0;
     assert.equal(probe.body.success_count, BATCH);
-    for (let n = 4; n < batches; n++) {
+    for (let n = KILLED[0]; n < KILLED[1]; n++) {
       const ids = batchUids(n);
       let stop = false;
       const reads: number[] = [];
@@ -176,7 +194,7 @@ describe('two replicas on one database', () => {
       })();
       let answered: { status: number; body: any } | undefined;
       const pending = call(a, 'POST', `${IMPORT}?on_error=ABORT`, { body: { network_policy_ids: ids } }).then((r) => { answered = r; }, () => undefined);
-      const u = (n - 4 + 0.5) / (batches - 4);
+      const u = (n - KILLED[0] + 0.5) / (KILLED[1] - KILLED[0]);
       await new Promise((r) => setTimeout(r, importMs * (0.05 + 0.9 * u * u)));
       await kill(a);
       await pending;

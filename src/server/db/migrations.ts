@@ -187,13 +187,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    name: 'change epochs: counters bumped with every change of credentials, read by every replica before trusting its cache',
+    name: 'change epochs: counters bumped in the transaction of every change of credentials (caches) and of the DFW (imports planned meanwhile)',
     sql: `
       CREATE TABLE epochs (
         name TEXT PRIMARY KEY,
         value BIGINT NOT NULL
       );
       INSERT INTO epochs (name, value) VALUES ('credentials', 0);
+      INSERT INTO epochs (name, value) VALUES ('dfw', 0);
     `,
   },
 ];

@@ -48,14 +48,14 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Writes a plan in one transaction, with the audit entry, after checking that it still holds: every policy is
- * still in the inventory as converted and not imported, no object it writes exists, and no security policy
- * changed since the plan was made (placement). Returns false, writing nothing, when the plan is stale.
+ * still in the inventory as converted and not imported, no object it writes exists, and no group, security policy
+ * or rule changed, through any replica, since the plan was made (placement, verification: the DFW epoch). Returns false, writing nothing, when the plan is stale.
  */
-function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: number, user: string, onError: string, audit: (committed: boolean) => void): boolean {
+function commitPlan(ctx: ServerContext, plan: ImportPlan, dfwEpoch: number, user: string, onError: string, audit: (committed: boolean) => void): boolean {
   const stale = new Error('stale plan');
   try {
     return inTransaction(ctx.db, () => {
-      if (ctx.policies.generation !== policyGeneration) return false;
+      if (ctx.policies.dfwEpoch() !== dfwEpoch) return false;
       for (const loc of plan.imported) {
         if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedAnywhere(loc.uid)) return false;
       }
@@ -90,8 +90,10 @@ export async function runImport(ctx: ServerContext, req: ImportRequest, options:
   checkImportRequest(req);
   return ctx.importQueue.run(async () => {
     for (let attempt = 1; ; attempt++) {
-      const generation = ctx.policies.generation;
-      // the last attempt plans on this thread and writes right after, with nothing in between: it cannot be stale
+      // read before planning: any write of the DFW by any replica after this makes the plan stale
+      const generation = ctx.policies.dfwEpoch();
+      // the last attempt plans on this thread and writes right after, with nothing of this process in between (another
+      // replica may still write meanwhile: then 409)
       const last = attempt === MAX_ATTEMPTS;
       const plan = last ? planImport(ctx, req, options) : await ctx.planImport(req, options);
       const refusedAsDifferent = options.requireEquivalent === true && plan.commit && plan.verification.some((v) => !v.equivalent);

@@ -140,11 +140,6 @@ export class PolicyStore {
   onPolicyChange?: PolicyChangeListener;
   /** Told about every deleted security policy. */
   onPolicyDelete?: (policyId: string) => void;
-  /**
-   * Grows with every write of a security policy (even one rolled back later): where an import places its policies
-   * depends on them, so an import planned off-thread checks it before writing.
-   */
-  generation = 0;
 
   constructor(db: Database) {
     this.#db = db;
@@ -153,6 +148,21 @@ export class PolicyStore {
 
   #q(sql: string): StatementSync {
     return this.#statements.get(sql);
+  }
+
+  /**
+   * The database's DFW epoch: grows, in the same transaction, with every write of a group, security policy or
+   * rule by any replica. An import planned on an older epoch is planned again (its placement and verification
+   * depend on every stored object).
+   */
+  dfwEpoch(): number {
+    const value = this.#q("SELECT value FROM epochs WHERE name = 'dfw'").get()?.value;
+    if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error('the database has no DFW epoch (table epochs): its schema is damaged');
+    return Number(value);
+  }
+
+  #changed(): void {
+    this.#q("UPDATE epochs SET value = value + 1 WHERE name = 'dfw'").run();
   }
 
   // ---- groups ----
@@ -193,6 +203,7 @@ export class PolicyStore {
       this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)')
         .run(id, JSON.stringify(body), now, user, now, user);
     }
+    this.#changed();
     const store = this;
     return { created: !existing, get object() { return store.getGroup(id)!; } };
   }
@@ -208,6 +219,7 @@ export class PolicyStore {
       throw new ApiError(400, ERROR_CODES.IN_USE, `group ${id} is referenced by ${by}; remove the reference first`);
     }
     this.#q('DELETE FROM dfw_groups WHERE id = ?').run(id);
+    this.#changed();
     return true;
   }
 
@@ -259,7 +271,6 @@ export class PolicyStore {
    * changes the rules given and keeps the others. Every group a rule or the scope refers to must exist.
    */
   writePolicy(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.generation++;
     checkId(id, 'security policy');
     validateBody(SECURITY_POLICY_SCHEMA, input, `security policy ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`security policy ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -293,6 +304,7 @@ export class PolicyStore {
       }
       for (const r of given) this.#writeRuleRow(id, r.id as string, r, user, 'patch', now);
     }
+    this.#changed();
     const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as unknown as Row;
     this.onPolicyChange?.(id, body.scope as string[], row.revision);
     const store = this;
@@ -301,9 +313,11 @@ export class PolicyStore {
 
   /** Deletes a security policy and its rules. Returns whether it existed. */
   deletePolicy(id: string): boolean {
-    this.generation++;
     const r = this.#q('DELETE FROM dfw_policies WHERE id = ?').run(id);
-    if (Number(r.changes) > 0) this.onPolicyDelete?.(id);
+    if (Number(r.changes) > 0) {
+      this.#changed();
+      this.onPolicyDelete?.(id);
+    }
     return Number(r.changes) > 0;
   }
 
@@ -344,6 +358,7 @@ export class PolicyStore {
     const policy = this.#requirePolicy(policyId);
     const r = this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(policyId, ruleId);
     if (Number(r.changes) > 0) {
+      this.#changed();
       const body = JSON.parse(policy.body) as JsonObject;
       this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
     }
@@ -372,6 +387,7 @@ export class PolicyStore {
       this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
         VALUES (?, ?, ?, 0, ?, ?, ?, ?)`).run(policyId, ruleId, JSON.stringify(body), now, user, now, user);
     }
+    this.#changed();
     return !existing;
   }
 
@@ -434,7 +450,6 @@ export class PolicyStore {
    * object.
    */
   insertImported(rows: ImportRows, user: string): void {
-    this.generation++;
     const now = Date.now();
     const insertGroup = this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
     const insertPolicy = this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
@@ -446,6 +461,7 @@ export class PolicyStore {
       for (const r of p.rules) insertRule.run(p.id, r.id, r.body, now, user, now, user);
       this.onPolicyChange?.(p.id, p.scope, 0);
     }
+    this.#changed();
   }
 
   #requirePolicy(policyId: string): Row {
