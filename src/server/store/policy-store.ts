@@ -93,6 +93,17 @@ function checkRevision(existing: Row | undefined, given: unknown, mode: WriteMod
   }
 }
 
+/**
+ * Checks that a conditional write (an UPDATE of the revision read, or an INSERT that does nothing when the row
+ * exists) changed its row: the database decides between concurrent writers (other replicas), whatever its
+ * isolation level. 412 otherwise, and the caller's transaction is rolled back.
+ */
+function written(result: { changes: number | bigint }, what: string): void {
+  if (Number(result.changes) !== 1) {
+    throw new ApiError(412, ERROR_CODES.REVISION_CONFLICT, `${what} was changed by someone else meanwhile; GET it again and retry`);
+  }
+}
+
 function metadata(row: Row): JsonObject {
   return {
     _revision: row.revision,
@@ -197,11 +208,11 @@ export class PolicyStore {
     decoded(`group ${id}`, () => decodeGroup(body, id));
     const now = Date.now();
     if (existing) {
-      this.#q('UPDATE dfw_groups SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ?')
-        .run(JSON.stringify(body), now, user, id);
+      written(this.#q('UPDATE dfw_groups SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ? AND revision = ?')
+        .run(JSON.stringify(body), now, user, id, existing.revision), `group ${id}`);
     } else {
-      this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)')
-        .run(id, JSON.stringify(body), now, user, now, user);
+      written(this.#q(`INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING`).run(id, JSON.stringify(body), now, user, now, user), `group ${id}`);
     }
     this.#changed();
     const store = this;
@@ -283,11 +294,11 @@ export class PolicyStore {
     this.#checkGroupRefs(body.scope as string[], `security policy ${id}: scope`);
     const now = Date.now();
     if (existing) {
-      this.#q('UPDATE dfw_policies SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ?')
-        .run(JSON.stringify(body), now, user, id);
+      written(this.#q('UPDATE dfw_policies SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ? AND revision = ?')
+        .run(JSON.stringify(body), now, user, id, existing.revision), `security policy ${id}`);
     } else {
-      this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)')
-        .run(id, JSON.stringify(body), now, user, now, user);
+      written(this.#q(`INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING`).run(id, JSON.stringify(body), now, user, now, user), `security policy ${id}`);
     }
     if (Array.isArray(rules)) {
       const given = rules as JsonObject[];
@@ -381,11 +392,11 @@ export class PolicyStore {
     const rule = decoded(what, () => decodeRule(body, policyId, ruleId));
     for (const field of ['source_groups', 'destination_groups', 'scope'] as const) this.#checkGroupRefs(rule[field], `${what}: ${field}`);
     if (existing) {
-      this.#q('UPDATE dfw_rules SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE policy_id = ? AND id = ?')
-        .run(JSON.stringify(body), now, user, policyId, ruleId);
+      written(this.#q('UPDATE dfw_rules SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE policy_id = ? AND id = ? AND revision = ?')
+        .run(JSON.stringify(body), now, user, policyId, ruleId, existing.revision), what);
     } else {
-      this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
-        VALUES (?, ?, ?, 0, ?, ?, ?, ?)`).run(policyId, ruleId, JSON.stringify(body), now, user, now, user);
+      written(this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
+        VALUES (?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (policy_id, id) DO NOTHING`).run(policyId, ruleId, JSON.stringify(body), now, user, now, user), what);
     }
     this.#changed();
     return !existing;
