@@ -48,6 +48,11 @@ export interface AppOptions {
   readonly version?: string;
   /** Requests in flight and the shutdown's state (start-server.ts drains with it). */
   readonly lifecycle?: ServerLifecycle;
+  /**
+   * Addresses or CIDRs of load balancers whose X-Forwarded-For is believed: the client's address (rate limits,
+   * lockout audit) is then the one the load balancer saw. Without it the header is ignored.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** Every route of the API. */
@@ -84,6 +89,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
       void reply.code(400).type('application/json').send(JSON.stringify(errorBody(e)));
     },
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
   }) as unknown as FastifyInstance;
   // JSON only: a text/plain body is refused with 415 rather than parsed as a string
   app.removeContentTypeParser('text/plain');

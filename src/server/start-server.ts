@@ -25,6 +25,8 @@ export interface ServeOptions {
   readonly placement?: ServerPlacement;
   /** Lockout and rate limits (default: NSX's). */
   readonly limits?: ServerLimits;
+  /** Load balancers (addresses or CIDRs) whose X-Forwarded-For names the client. */
+  readonly trustProxy?: readonly string[];
 }
 
 /** A running server. */
@@ -75,7 +77,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
     if (worker) context.planImport = (req, o) => worker.plan(req, o);
     const lifecycle = new ServerLifecycle();
-    app = buildApp(context, { tls, lifecycle });
+    app = buildApp(context, { tls, lifecycle, trustProxy: options.trustProxy });
     app.addHook('onClose', async () => {
       await worker?.close();
     });
