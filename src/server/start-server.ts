@@ -4,7 +4,8 @@ import { ImportWorker } from './import/import-workers.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { passwordProblem } from './auth/password-policy.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { inTransaction, openDatabase, type Database } from './db/database.ts';
+import { hashSecret } from './auth/password-hash.ts';
 import { ServerContext, type ServerLimits, type ServerPlacement } from './server-context.ts';
 import { DEFAULT_GRACE_MS, ServerLifecycle, withTimeout } from './health.ts';
 
@@ -59,10 +60,15 @@ export async function bootstrapAdmin(context: ServerContext, password: string | 
   if (password === undefined || password === '' || context.users.count() > 0) return false;
   const weak = passwordProblem(password, 'NP2DFW_ADMIN_PASSWORD');
   if (weak) throw new Error(weak);
-  await context.users.upsert(FIRST_ADMIN, 'enterprise_admin', undefined, password);
-  context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
-    result: 'success', detail: 'first administrator from NP2DFW_ADMIN_PASSWORD' });
-  return true;
+  const hash = await hashSecret(password);
+  // replicas starting together: the first to write creates the user, the others find one and leave it alone
+  return inTransaction(context.db, () => {
+    if (context.users.count() > 0) return false;
+    context.users.upsertHashed(FIRST_ADMIN, 'enterprise_admin', undefined, hash);
+    context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
+      result: 'success', detail: 'first administrator from NP2DFW_ADMIN_PASSWORD' });
+    return true;
+  });
 }
 
 /** Opens the database, creates the first administrator when asked, and listens. */

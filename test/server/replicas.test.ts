@@ -86,6 +86,29 @@ function batchUids(b: number): string[] {
   return Array.from({ length: BATCH }, (_, j) => uid(b * 1000 + j));
 }
 
+describe('replicas starting together on an empty database', () => {
+  it('migrate it once and create one administrator', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'np2dfw-replicas-start-'));
+    const dbPath = join(dir, 'np2dfw.db');
+    const started = await Promise.allSettled([0, 1, 2].map(() => startReplica(dbPath)));
+    try {
+      for (const s of started) assert.equal(s.status, 'fulfilled', s.status === 'rejected' ? String(s.reason) : '');
+      const replicas = started.map((s) => (s as PromiseFulfilledResult<Replica>).value);
+      for (const r of replicas) assert.equal((await call(r, 'GET', '/api/v1/aaa/user-info')).status, 200);
+      const seen = readDb(dbPath, (db) => ({
+        users: (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n,
+        bootstraps: (db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.bootstrap'").get() as { n: number }).n,
+        migrations: (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n,
+      }));
+      assert.deepEqual(seen, { users: 1, bootstraps: 1, migrations: readDb(dbPath, (db) => (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v) });
+      assert.equal(replicas.filter((r) => /created user "admin"/.test(r.output())).length, 1);
+    } finally {
+      await Promise.all(started.filter((s) => s.status === 'fulfilled').map((s) => kill((s as PromiseFulfilledResult<Replica>).value)));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('two replicas on one database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'np2dfw-replicas-'));
   const dbPath = join(dir, 'np2dfw.db');
