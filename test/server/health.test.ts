@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
-import { PASSWORD, startFixture, type Fixture } from './server-fixture.ts';
+import { allowFrom, namespace, PASSWORD, pod, pushInventory, startFixture, uid, type Fixture } from './server-fixture.ts';
 
 const AUTH = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`;
 const GROUP = '/policy/api/v1/infra/domains/default/groups';
@@ -119,6 +119,33 @@ describe('clean shutdown', () => {
         assert.ok(db.prepare('SELECT 1 AS x FROM dfw_groups WHERE id = ?').get('late-group'), 'the group was written');
       } finally {
         db.close();
+      }
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('abandons an import still running after the grace period: nothing of it is written', async () => {
+    const f = await startFixture();
+    try {
+      const objects: unknown[] = [namespace('big')];
+      for (let p = 0; p < 4; p++) objects.push(pod('big', `p${p}`, `10.0.0.${p + 1}`, { app: `a${p}` }));
+      const ids = Array.from({ length: 300 }, (_, j) => uid(j));
+      ids.forEach((u, j) => objects.push(allowFrom('big', `np${j}`, u, `a${j % 4}`, `a${(j + 1) % 4}`, 1000 + j)));
+      await pushInventory(f, 'c1', objects);
+      const importing = f.call('POST', '/policy/api/v1/infra/import-k8s-np-to-dfw', { user: 'admin', body: { network_policy_ids: ids } })
+        .then((r) => r.status, () => 0);
+      await untilInFlight(f, 1);
+      const { finished } = await f.server.shutdown(30);
+      const status = await importing;
+      const marks = new DatabaseSync(f.dbPath, { readOnly: true });
+      try {
+        const n = (marks.prepare('SELECT COUNT(*) AS n FROM imported_policies').get() as { n: number }).n;
+        const policies = (marks.prepare('SELECT COUNT(*) AS n FROM dfw_policies').get() as { n: number }).n;
+        if (finished) assert.ok(status === 200 && n === 300, 'finished in time: fully imported');
+        else assert.deepEqual({ status, n, policies }, { status: 0, n: 0, policies: 0 }, 'cut off: no answer and nothing written');
+      } finally {
+        marks.close();
       }
     } finally {
       await f.close();
