@@ -14,6 +14,7 @@ import { importRoutes } from './routes/import-routes.ts';
 import { inventoryRoutes } from './routes/inventory-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import type { ServerContext } from './server-context.ts';
+import { HEALTH_PATHS, registerHealth, ServerLifecycle, unavailable } from './health.ts';
 
 /** The largest request body by default (routes that take whole inventories or hierarchies allow more). */
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -45,6 +46,13 @@ export interface AppOptions {
   readonly logError?: (message: string) => void;
   /** The version shown in /openapi.json. */
   readonly version?: string;
+  /** Requests in flight and the shutdown's state (start-server.ts drains with it). */
+  readonly lifecycle?: ServerLifecycle;
+  /**
+   * Addresses or CIDRs of load balancers whose X-Forwarded-For is believed: the client's address (rate limits,
+   * lockout audit) is then the one the load balancer saw. Without it the header is ignored.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** Every route of the API. */
@@ -81,6 +89,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
       void reply.code(400).type('application/json').send(JSON.stringify(errorBody(e)));
     },
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
   }) as unknown as FastifyInstance;
   // JSON only: a text/plain body is refused with 415 rather than parsed as a string
   app.removeContentTypeParser('text/plain');
@@ -101,8 +110,18 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     clearInterval(flushTimer);
     ctx.loginGuard.flush();
   });
-  // every request, /openapi.json too, counts against its client's rate, before authentication (scrypt is costly)
+  const lifecycle = options.lifecycle ?? new ServerLifecycle();
+  app.server.on('request', (req, res) => lifecycle.track(req, res));
+  registerHealth(app, lifecycle, () => ctx.ping(), logError);
+  // while stopping, every answer closes its connection, so that clients reconnect to another replica
+  app.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
+    if (lifecycle.draining) void reply.header('connection', 'close');
+  });
+  // every request, /openapi.json too, counts against its client's rate, before authentication (scrypt is costly);
+  // the health probes do not, and a stopping server takes nothing new
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (HEALTH_PATHS.has(request.url.split('?')[0])) return;
+    if (lifecycle.draining) throw unavailable('the server is shutting down; send the request again (to another replica)');
     const wait = ctx.rateLimiter.take(request.ip);
     if (wait > 0) {
       ctx.loginGuard.refused(request.ip, 'over the rate limit', 429);
@@ -159,7 +178,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const e = toApiError(error);
     if (e.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
-    if (e.status >= 500) logError(`np2dfw serve: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
+    if (e.status >= 500 && e.code !== ERROR_CODES.UNAVAILABLE) logError(`np2dfw serve: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     const action = ctx.auditAction.get(request);
     // unauthenticated requests never write an audit entry each: the login guard audits them in aggregate
     if (action && !ctx.audited.has(request) && principals.has(request)) {

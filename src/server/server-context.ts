@@ -75,6 +75,11 @@ export class ServerContext {
     this.rateLimiter = new RateLimiter(limits.rateLimit ?? NSX_RATE_LIMIT, limits.clock);
   }
 
+  /** Resolves when the database answers a trivial query (readiness); rejects with the driver's error otherwise. */
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1 AS ok').get();
+  }
+
   /**
    * Runs a change in one transaction, and records it in the audit log inside the same transaction: the change
    * and its audit entry are committed together or not at all. A failure is recorded by the error handler.

@@ -5,8 +5,10 @@ import { importHere } from './import/import-service.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { passwordProblem } from './auth/password-policy.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { inTransaction, openDatabase, type Database } from './db/database.ts';
+import { hashSecret } from './auth/password-hash.ts';
 import { ServerContext, type ServerLimits, type ServerPlacement } from './server-context.ts';
+import { DEFAULT_GRACE_MS, ServerLifecycle, withTimeout } from './health.ts';
 
 /** Options of `np2dfw serve`. */
 export interface ServeOptions {
@@ -25,18 +27,30 @@ export interface ServeOptions {
   readonly placement?: ServerPlacement;
   /** Lockout and rate limits (default: NSX's). */
   readonly limits?: ServerLimits;
+  /** Load balancers (addresses or CIDRs) whose X-Forwarded-For names the client. */
+  readonly trustProxy?: readonly string[];
 }
 
 /** A running server. */
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly context: ServerContext;
+  /** Requests in flight and whether the server is stopping. */
+  readonly lifecycle: ServerLifecycle;
   /** The base URL, e.g. `http://127.0.0.1:8443`. */
   readonly url: string;
   /** Whether the first administrator was created by this start. */
   readonly createdAdmin: boolean;
-  /** Stops listening and closes the database. */
+  /** Stops listening, ends every connection (requests in flight too) and closes the database. */
   close(): Promise<void>;
+  /**
+   * A clean shutdown: `/readyz` answers 503 at once, no new connection is accepted, new requests on open
+   * connections get 503, and requests in flight and a running import are finished for at most `graceMs`
+   * (default 30 s); then whatever remains is cut off (an import not committed by then leaves nothing: its plan is
+   * abandoned with the worker, its write is one transaction) and the database is closed. Resolves with whether
+   * everything finished in time.
+   */
+  shutdown(graceMs?: number): Promise<{ readonly finished: boolean }>;
 }
 
 /** The first administrator's name. */
@@ -47,10 +61,15 @@ export async function bootstrapAdmin(context: ServerContext, password: string | 
   if (password === undefined || password === '' || context.users.count() > 0) return false;
   const weak = passwordProblem(password, 'NP2DFW_ADMIN_PASSWORD');
   if (weak) throw new Error(weak);
-  await context.users.upsert(FIRST_ADMIN, 'enterprise_admin', undefined, password);
-  context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
-    result: 'success', detail: 'first administrator from NP2DFW_ADMIN_PASSWORD' });
-  return true;
+  const hash = await hashSecret(password);
+  // replicas starting together: the first to write creates the user, the others find one and leave it alone
+  return inTransaction(context.db, () => {
+    if (context.users.count() > 0) return false;
+    context.users.upsertHashed(FIRST_ADMIN, 'enterprise_admin', undefined, hash);
+    context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
+      result: 'success', detail: 'first administrator from NP2DFW_ADMIN_PASSWORD' });
+    return true;
+  });
 }
 
 /** Opens the database, creates the first administrator when asked, and listens. */
@@ -62,12 +81,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const createdAdmin = await bootstrapAdmin(context, options.adminPassword);
     const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
     // imports (conversion, verification, the write) run in a worker thread on its own connections
-    const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx', context.policies.generationCell);
+    const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
     if (worker) {
       context.executeImport = async (req, o, caller) => (await worker.run(req, o, caller)) ?? importHere(context, req, o, caller);
       worker.start();
     }
-    app = buildApp(context, { tls });
+    const lifecycle = new ServerLifecycle();
+    app = buildApp(context, { tls, lifecycle, trustProxy: options.trustProxy });
     app.addHook('onClose', async () => {
       await worker?.close();
     });
@@ -77,13 +97,36 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
     const running = app;
-    return {
-      app: running, context, url, createdAdmin,
-      close: async () => {
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        lifecycle.startDraining();
         await running.close();
+        // requests cut off by the close get a moment to audit their failure before the database goes (best effort)
+        await new Promise((r) => setTimeout(r, 50));
         db.close();
-      },
+      })();
+      return closing;
     };
+    let stopping: Promise<{ finished: boolean }> | undefined;
+    const shutdown = (graceMs = DEFAULT_GRACE_MS) => {
+      stopping ??= (async () => {
+        if (closing) {
+          await closing;
+          return { finished: false };
+        }
+        lifecycle.startDraining();
+        running.server.close();
+        running.server.closeIdleConnections();
+        // the import queue's tail resolves when the running import (and any queued) is done
+        const settled = Promise.all([lifecycle.whenIdle(), context.importQueue.run(async () => undefined)]);
+        const finished = await withTimeout(settled, graceMs, 'the requests in flight').then(() => true, () => false);
+        await close();
+        return { finished };
+      })();
+      return stopping;
+    };
+    return { app: running, context, lifecycle, url, createdAdmin, close, shutdown };
   } catch (e) {
     if (app) await app.close().catch(() => undefined);
     db.close();

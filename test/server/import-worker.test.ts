@@ -26,13 +26,13 @@ describe('imports in the worker', () => {
   });
   after(() => f.close());
 
-  it('an import the worker writes moves the server\'s generation and is served at once', async () => {
-    const before = f.server.context.policies.generation;
+  it('an import the worker writes moves the database\'s DFW epoch and is served at once', async () => {
+    const before = f.server.context.policies.dfwEpoch();
     const r = await f.call('POST', IMPORT, { user: 'admin', body: { network_policy_ids: [uid(1)] } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.success_count, 1);
     assert.equal(r.body.verification[0].equivalent, true);
-    assert.ok(f.server.context.policies.generation > before);
+    assert.ok(f.server.context.policies.dfwEpoch() > before);
     assert.equal((await f.call('GET', `${POLICIES}/${uid(1)}-drop`, { user: 'admin' })).status, 200);
     const audit = f.server.context.audit.page(0, 1000, { action: 'import' }).entries;
     assert.equal(audit.at(-1)?.detail, 'on_error=ABORT: 1 of 1 imported; 0 failed');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import { usageError } from '../cli-error.ts';
 import { keyword } from '../input-options.ts';
@@ -12,6 +13,22 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: m[1] ?? m[2], port };
 }
 
+/** Parses `--trust-proxy`: comma-separated IP addresses or CIDRs (`10.0.0.0/8`, `fd00::/8`). */
+export function parseTrustProxy(value: string): string[] {
+  const items = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  for (const item of items) {
+    const [address, bits, extra] = item.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (family === 0 || !okBits || extra !== undefined) {
+      throw usageError(`--trust-proxy ${item.slice(0, 60)}: give the load balancers' IP addresses or CIDRs, comma-separated (e.g. 10.0.0.0/8)`);
+    }
+  }
+  if (items.length === 0) throw usageError('--trust-proxy: give at least one IP address or CIDR');
+  return items;
+}
+
 /** `np2dfw serve`: the NSX-compatible management plane on SQLite. */
 export function registerServe(program: Command): void {
   program
@@ -22,7 +39,8 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--placement <kind>', 'where imports place policies: nsx (as NSX\'s import API) or banded', 'nsx')
-    .action(async (opts: { db: string; listen: string; tlsCert?: string; tlsKey?: string; placement: string }) => {
+    .option('--trust-proxy <addresses>', 'load balancers (IP addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client')
+    .action(async (opts: { db: string; listen: string; tlsCert?: string; tlsKey?: string; placement: string; trustProxy?: string }) => {
       const { host, port } = parseListen(opts.listen);
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw usageError('--tls-cert and --tls-key go together');
       opts.placement = keyword(opts.placement);
@@ -30,8 +48,9 @@ export function registerServe(program: Command): void {
       const adminPassword = process.env.NP2DFW_ADMIN_PASSWORD;
       const weak = adminPassword ? passwordProblem(adminPassword, 'NP2DFW_ADMIN_PASSWORD') : undefined;
       if (weak) throw usageError(weak);
+      const trustProxy = opts.trustProxy === undefined ? undefined : parseTrustProxy(opts.trustProxy);
       const server = await startServer({
-        db: opts.db, host, port, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey, adminPassword, placement: opts.placement,
+        db: opts.db, host, port, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey, adminPassword, placement: opts.placement, trustProxy,
       });
       const out = process.stdout;
       out.write(`np2dfw serve: listening on ${server.url} (database ${opts.db})\n`);
@@ -47,14 +66,23 @@ export function registerServe(program: Command): void {
         out.write(`  clients: np2dfw import --server ${server.url} --user ${FIRST_ADMIN} (or NP2DFW_USER/NP2DFW_PASSWORD/NP2DFW_TOKEN)\n`);
       }
       await new Promise<void>((resolve) => {
+        // the first SIGTERM/SIGINT stops cleanly (requests in flight finish, at most 30 s); a second one cuts it short
+        let signals = 0;
         const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          out.write('np2dfw serve: stopping\n');
-          void server.close().then(resolve, resolve);
+          signals++;
+          if (signals > 1) {
+            out.write('np2dfw serve: stopping now\n');
+            void server.close().then(resolve, resolve);
+            return;
+          }
+          out.write('np2dfw serve: stopping: not ready any more, finishing the requests in flight\n');
+          void server.shutdown().then(({ finished }) => {
+            if (!finished) out.write('np2dfw serve: requests still running after the grace period were cut off\n');
+          }).then(resolve, resolve);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      out.write('np2dfw serve: stopped\n');
     });
 }

@@ -12,15 +12,24 @@ const CACHE_MS = 60_000;
 const CACHE_MAX = 1000;
 
 /**
+ * How old the database's credentials epoch may be before a cached credential is trusted: a change made through
+ * another replica (or `np2dfw user` on the database) takes effect here within this time plus one query.
+ */
+export const EPOCH_MAX_AGE_MS = 500;
+
+/**
  * Checks the Authorization header: `Basic base64(user:password)` or `Bearer <token>`. Verified credentials are
- * remembered for a minute under a keyed hash of the header (never the header itself), and forgotten at once when
- * any user or token changes.
+ * remembered for a minute under a keyed hash of the header (never the header itself), and forgotten when any
+ * user or token changes: at once for a change made by this process, within EPOCH_MAX_AGE_MS for one made by
+ * another replica on the same database (the credentials epoch, read at most once per EPOCH_MAX_AGE_MS).
  */
 export class Authenticator {
   readonly #users: UserStore;
   readonly #key = randomBytes(32);
-  readonly #cache = new Map<string, { principal: Principal; until: number; generation: number }>();
+  readonly #cache = new Map<string, { principal: Principal; until: number; epoch: string }>();
   readonly #guard: LoginGuard;
+  #dbEpoch = 0;
+  #dbEpochReadAt = -Infinity;
 
   constructor(users: UserStore, guard: LoginGuard) {
     this.#users = users;
@@ -42,8 +51,10 @@ export class Authenticator {
       throw unauthorized(BAD_CREDENTIALS);
     }
     const cacheKey = createHash('sha256').update(this.#key).update(header).digest('base64');
+    // read before the check: a change made while scrypt runs makes the entry stale at the next request
+    const epoch = this.#epoch();
     const hit = this.#cache.get(cacheKey);
-    if (hit && hit.until > Date.now() && hit.generation === this.#users.generation) return hit.principal;
+    if (hit && hit.until > Date.now() && hit.epoch === epoch) return hit.principal;
     let principal: Principal | undefined;
     try {
       principal = await this.#check(header);
@@ -61,8 +72,18 @@ export class Authenticator {
     }
     if (basicUser !== undefined) this.#guard.succeeded(basicUser);
     if (this.#cache.size >= CACHE_MAX) this.#cache.clear();
-    this.#cache.set(cacheKey, { principal, until: Date.now() + CACHE_MS, generation: this.#users.generation });
+    this.#cache.set(cacheKey, { principal, until: Date.now() + CACHE_MS, epoch });
     return principal;
+  }
+
+  /** This process's generation of credentials and the database's epoch, read again when older than EPOCH_MAX_AGE_MS. */
+  #epoch(): string {
+    const now = performance.now();
+    if (now - this.#dbEpochReadAt >= EPOCH_MAX_AGE_MS) {
+      this.#dbEpoch = this.#users.credentialsEpoch();
+      this.#dbEpochReadAt = now;
+    }
+    return `${this.#users.generation}/${this.#dbEpoch}`;
   }
 
   async #check(header: string): Promise<Principal | undefined> {

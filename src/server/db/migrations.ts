@@ -185,4 +185,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX imported_policies_uid ON imported_policies(uid);
     `,
   },
+  {
+    version: 8,
+    name: 'change epochs: counters bumped in the transaction of every change of credentials (caches) and of the DFW (imports planned meanwhile)',
+    sql: `
+      CREATE TABLE epochs (
+        name TEXT PRIMARY KEY,
+        value BIGINT NOT NULL
+      );
+      INSERT INTO epochs (name, value) VALUES ('credentials', 0);
+      INSERT INTO epochs (name, value) VALUES ('dfw', 0);
+    `,
+  },
 ];

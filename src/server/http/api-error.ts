@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   ALREADY_EXISTS: 10032,
   /** A cluster's inventory was refused (invalid Kubernetes objects). */
   INVALID_INVENTORY: 10040,
+  /** The server is stopping, or its database does not answer (503). */
+  UNAVAILABLE: 10050,
   /** Anything unexpected; the server's log has the details. */
   INTERNAL: 10099,
 } as const;

@@ -2,11 +2,11 @@
 // verification) and writes them, on its own two connections to the server's database, so that the request
 // thread only gets the outcome. WAL lets it read a consistent snapshot while the server goes on writing.
 //
-// Freshness: every write of a DFW object counts on the PolicyStore's generation, a cell of shared memory the
-// server's stores and the worker's count on alike (always inside a write transaction). The worker takes its read
-// snapshot while it holds the write lock, so the snapshot is exactly the state of the generation it reads then;
-// it writes the plan only if, inside its write transaction, the generation is still that one. Otherwise it plans
-// again (the decoded DFW objects, kept between imports, are read again only when the generation moved).
+// Freshness: every write of a DFW object, by any thread or replica, grows the database's DFW epoch in the same
+// transaction (PolicyStore.dfwEpoch). The worker takes its read snapshot while it holds the write lock and reads
+// the epoch inside it; it writes the plan only if, inside its write transaction, the epoch is still that one.
+// Otherwise it plans again (the decoded DFW objects, kept between imports, are read again only when the epoch
+// moved).
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AuditStore } from '../store/audit-store.ts';
@@ -20,8 +20,6 @@ import { recordUnwritten, settlePlan, writePlan, type ImportCaller, type ImportO
 export interface ImportWorkerData {
   readonly dbPath: string;
   readonly placement: 'nsx' | 'banded';
-  /** PolicyStore.generationCell of the server's store (shared memory). */
-  readonly generationCell: Int32Array<SharedArrayBuffer>;
 }
 
 /** A request to the worker. */
@@ -68,12 +66,12 @@ function connections(data: ImportWorkerData): Connections {
   if (open) return open;
   const read = connect(data.dbPath, true);
   const db = connect(data.dbPath, false);
-  const policies = new PolicyStore(db, data.generationCell);
+  const policies = new PolicyStore(db);
   const realization = new RealizationStore(db);
   policies.onPolicyChange = (id, scope, revision) => realization.markPending(id, scope, revision);
   open = {
     read,
-    reading: { inventory: new InventoryStore(read), policies: new PolicyStore(read, data.generationCell) },
+    reading: { inventory: new InventoryStore(read), policies: new PolicyStore(read) },
     write: { db, policies, inventory: new InventoryStore(db), audit: new AuditStore(db), placement: data.placement },
   };
   return open;
@@ -83,13 +81,11 @@ function connections(data: ImportWorkerData): Connections {
  * Opens a read transaction on `c.read` whose snapshot is the state of the generation returned: taken while this
  * worker holds the write lock, when no other writer is inside a transaction. The lock is held for that instant only.
  */
-function snapshot(c: Connections, cell: Int32Array<SharedArrayBuffer>): number {
+function snapshot(c: Connections): number {
   c.write.db.exec('BEGIN IMMEDIATE');
   try {
-    const generation = Atomics.load(cell, 0);
     c.read.exec('BEGIN');
-    c.read.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get(); // the first read fixes the snapshot
-    return generation;
+    return c.reading.policies.dfwEpoch(); // the first read fixes the snapshot
   } finally {
     c.write.db.exec('ROLLBACK');
   }
@@ -115,11 +111,11 @@ function keepDecoded(data: ImportWorkerData): void {
   let since = 0;
   const tick = () => {
     const c = connections(data);
-    const now = Atomics.load(data.generationCell, 0);
+    const now = c.write.policies.dfwEpoch();
     if (c.decoded && now !== seen) { seen = now; since = Date.now(); return; }
     if (c.decoded?.generation === now || (c.decoded && Date.now() - since < QUIET_MS)) return;
     try {
-      decodedAt(c, snapshot(c, data.generationCell));
+      decodedAt(c, snapshot(c));
     } finally {
       if (c.read.isTransaction) c.read.exec('COMMIT');
     }
@@ -139,7 +135,7 @@ function importInWorker(data: ImportWorkerData, m: ImportMessage): ImportReply {
     let generation: number;
     let plan;
     try {
-      generation = snapshot(c, data.generationCell);
+      generation = snapshot(c);
       const decoded = () => decodedAt(c, generation);
       plan = planImport({ ...c.reading, placement: data.placement, decoded }, m.req, m.options);
     } finally {
@@ -150,7 +146,7 @@ function importInWorker(data: ImportWorkerData, m: ImportMessage): ImportReply {
       recordUnwritten(c.write, outcome, m.options, m.caller);
       return { id: m.id, outcome };
     }
-    if (writePlan(c.write, plan, outcome, m.options, m.caller, () => Atomics.load(data.generationCell, 0) === generation)) {
+    if (writePlan(c.write, plan, outcome, m.options, m.caller, () => c.write.policies.dfwEpoch() === generation)) {
       return { id: m.id, outcome };
     }
   }

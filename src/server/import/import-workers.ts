@@ -15,9 +15,8 @@ export class ImportWorker {
   #next = 1;
   readonly #waiting = new Map<number, { resolve: (r: ImportReply) => void; reject: (e: Error) => void }>();
 
-  /** `generationCell`: the server's PolicyStore.generationCell, which the worker's stores count on too. */
-  constructor(dbPath: string, placement: 'nsx' | 'banded', generationCell: Int32Array<SharedArrayBuffer>) {
-    this.#data = { dbPath, placement, generationCell };
+  constructor(dbPath: string, placement: 'nsx' | 'banded') {
+    this.#data = { dbPath, placement };
   }
 
   /** Starts the worker (loading its modules ahead of the first import); `run` starts it too when needed. */

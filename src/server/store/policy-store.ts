@@ -93,6 +93,17 @@ function checkRevision(existing: Row | undefined, given: unknown, mode: WriteMod
   }
 }
 
+/**
+ * Checks that a conditional write (an UPDATE of the revision read, or an INSERT that does nothing when the row
+ * exists) changed its row: the database decides between concurrent writers (other replicas), whatever its
+ * isolation level. 412 otherwise, and the caller's transaction is rolled back.
+ */
+function written(result: { changes: number | bigint }, what: string): void {
+  if (Number(result.changes) !== 1) {
+    throw new ApiError(412, ERROR_CODES.REVISION_CONFLICT, `${what} was changed by someone else meanwhile; GET it again and retry`);
+  }
+}
+
 function metadata(row: Row): JsonObject {
   return {
     _revision: row.revision,
@@ -140,33 +151,29 @@ export class PolicyStore {
   onPolicyChange?: PolicyChangeListener;
   /** Told about every deleted security policy. */
   onPolicyDelete?: (policyId: string) => void;
-  /**
-   * The generation's cell: shared memory, so that the stores of the import worker (import-worker.ts), which write
-   * imports on their own connection, count on the same one.
-   */
-  readonly generationCell: Int32Array<SharedArrayBuffer>;
 
-  constructor(db: Database, generationCell = new Int32Array(new SharedArrayBuffer(4))) {
+  constructor(db: Database) {
     this.#db = db;
     this.#statements = new StatementCache(db);
-    this.generationCell = generationCell;
-  }
-
-  /**
-   * Grows with every write of a group, security policy or rule (even one rolled back later): where an import places
-   * its policies and what its verification evaluates depend on them, so an import planned off-thread checks it
-   * before writing.
-   */
-  get generation(): number {
-    return Atomics.load(this.generationCell, 0);
-  }
-
-  #changed(): void {
-    Atomics.add(this.generationCell, 0, 1);
   }
 
   #q(sql: string): StatementSync {
     return this.#statements.get(sql);
+  }
+
+  /**
+   * The database's DFW epoch: grows, in the same transaction, with every write of a group, security policy or
+   * rule by any replica. An import planned on an older epoch is planned again (its placement and verification
+   * depend on every stored object).
+   */
+  dfwEpoch(): number {
+    const value = this.#q("SELECT value FROM epochs WHERE name = 'dfw'").get()?.value;
+    if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error('the database has no DFW epoch (table epochs): its schema is damaged');
+    return Number(value);
+  }
+
+  #changed(): void {
+    this.#q("UPDATE epochs SET value = value + 1 WHERE name = 'dfw'").run();
   }
 
   // ---- groups ----
@@ -191,7 +198,6 @@ export class PolicyStore {
 
   /** Creates or changes a group. */
   writeGroup(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.#changed();
     checkId(id, 'group');
     validateBody(GROUP_SCHEMA, input, `group ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -202,19 +208,19 @@ export class PolicyStore {
     decoded(`group ${id}`, () => decodeGroup(body, id));
     const now = Date.now();
     if (existing) {
-      this.#q('UPDATE dfw_groups SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ?')
-        .run(JSON.stringify(body), now, user, id);
+      written(this.#q('UPDATE dfw_groups SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ? AND revision = ?')
+        .run(JSON.stringify(body), now, user, id, existing.revision), `group ${id}`);
     } else {
-      this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)')
-        .run(id, JSON.stringify(body), now, user, now, user);
+      written(this.#q(`INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING`).run(id, JSON.stringify(body), now, user, now, user), `group ${id}`);
     }
+    this.#changed();
     const store = this;
     return { created: !existing, get object() { return store.getGroup(id)!; } };
   }
 
   /** Deletes a group; refused (400) while a policy or rule refers to it. Returns whether it existed. */
   deleteGroup(id: string): boolean {
-    this.#changed();
     if (!this.hasGroup(id)) return false;
     const needle = `%${JSON.stringify(groupPath(id)).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rule = this.#q(`SELECT policy_id, id FROM dfw_rules WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { policy_id: string; id: string } | undefined;
@@ -224,6 +230,7 @@ export class PolicyStore {
       throw new ApiError(400, ERROR_CODES.IN_USE, `group ${id} is referenced by ${by}; remove the reference first`);
     }
     this.#q('DELETE FROM dfw_groups WHERE id = ?').run(id);
+    this.#changed();
     return true;
   }
 
@@ -275,7 +282,6 @@ export class PolicyStore {
    * changes the rules given and keeps the others. Every group a rule or the scope refers to must exist.
    */
   writePolicy(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.#changed();
     checkId(id, 'security policy');
     validateBody(SECURITY_POLICY_SCHEMA, input, `security policy ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`security policy ${id}: the body's id "${String(input.id)}" differs from the path's`);
@@ -288,11 +294,11 @@ export class PolicyStore {
     this.#checkGroupRefs(body.scope as string[], `security policy ${id}: scope`);
     const now = Date.now();
     if (existing) {
-      this.#q('UPDATE dfw_policies SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ?')
-        .run(JSON.stringify(body), now, user, id);
+      written(this.#q('UPDATE dfw_policies SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ? AND revision = ?')
+        .run(JSON.stringify(body), now, user, id, existing.revision), `security policy ${id}`);
     } else {
-      this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)')
-        .run(id, JSON.stringify(body), now, user, now, user);
+      written(this.#q(`INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING`).run(id, JSON.stringify(body), now, user, now, user), `security policy ${id}`);
     }
     if (Array.isArray(rules)) {
       const given = rules as JsonObject[];
@@ -309,6 +315,7 @@ export class PolicyStore {
       }
       for (const r of given) this.#writeRuleRow(id, r.id as string, r, user, 'patch', now);
     }
+    this.#changed();
     const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as unknown as Row;
     this.onPolicyChange?.(id, body.scope as string[], row.revision);
     const store = this;
@@ -317,9 +324,11 @@ export class PolicyStore {
 
   /** Deletes a security policy and its rules. Returns whether it existed. */
   deletePolicy(id: string): boolean {
-    this.#changed();
     const r = this.#q('DELETE FROM dfw_policies WHERE id = ?').run(id);
-    if (Number(r.changes) > 0) this.onPolicyDelete?.(id);
+    if (Number(r.changes) > 0) {
+      this.#changed();
+      this.onPolicyDelete?.(id);
+    }
     return Number(r.changes) > 0;
   }
 
@@ -347,7 +356,6 @@ export class PolicyStore {
 
   /** Creates or changes one rule of an existing policy. */
   writeRule(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    this.#changed();
     const policy = this.#requirePolicy(policyId);
     const created = this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
     const body = JSON.parse(policy.body) as JsonObject;
@@ -358,10 +366,10 @@ export class PolicyStore {
 
   /** Deletes one rule. Returns whether it existed. */
   deleteRule(policyId: string, ruleId: string): boolean {
-    this.#changed();
     const policy = this.#requirePolicy(policyId);
     const r = this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(policyId, ruleId);
     if (Number(r.changes) > 0) {
+      this.#changed();
       const body = JSON.parse(policy.body) as JsonObject;
       this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
     }
@@ -384,12 +392,13 @@ export class PolicyStore {
     const rule = decoded(what, () => decodeRule(body, policyId, ruleId));
     for (const field of ['source_groups', 'destination_groups', 'scope'] as const) this.#checkGroupRefs(rule[field], `${what}: ${field}`);
     if (existing) {
-      this.#q('UPDATE dfw_rules SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE policy_id = ? AND id = ?')
-        .run(JSON.stringify(body), now, user, policyId, ruleId);
+      written(this.#q('UPDATE dfw_rules SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE policy_id = ? AND id = ? AND revision = ?')
+        .run(JSON.stringify(body), now, user, policyId, ruleId, existing.revision), what);
     } else {
-      this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
-        VALUES (?, ?, ?, 0, ?, ?, ?, ?)`).run(policyId, ruleId, JSON.stringify(body), now, user, now, user);
+      written(this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
+        VALUES (?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (policy_id, id) DO NOTHING`).run(policyId, ruleId, JSON.stringify(body), now, user, now, user), what);
     }
+    this.#changed();
     return !existing;
   }
 
@@ -452,7 +461,6 @@ export class PolicyStore {
    * object.
    */
   insertImported(rows: ImportRows, user: string): void {
-    this.#changed();
     const now = Date.now();
     const insertGroup = this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
     const insertPolicy = this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
@@ -464,6 +472,7 @@ export class PolicyStore {
       for (const r of p.rules) insertRule.run(p.id, r.id, r.body, now, user, now, user);
       this.onPolicyChange?.(p.id, p.scope, 0);
     }
+    this.#changed();
   }
 
   #requirePolicy(policyId: string): Row {

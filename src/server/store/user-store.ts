@@ -41,12 +41,29 @@ function view(row: UserRow): UserView {
 /** Users and API tokens, stored with scrypt hashes of their secrets. */
 export class UserStore {
   readonly #db: Database;
-  /** Bumped on every change, so that caches of verified credentials can notice. */
+  /**
+   * Bumped on every change by this process, so that its cache of verified credentials notices at once; the
+   * database's credentials epoch (credentialsEpoch) is bumped with it, in the change's transaction, for the other
+   * replicas.
+   */
   generation = 0;
   #dummy?: Promise<string>;
 
   constructor(db: Database) {
     this.#db = db;
+  }
+
+  /** Notes a change of credentials: in this process, and in the database for the other replicas. */
+  #changed(): void {
+    this.#db.prepare("UPDATE epochs SET value = value + 1 WHERE name = 'credentials'").run();
+    this.generation++;
+  }
+
+  /** The database's credentials epoch: grows with every change of a user or token, by any replica. */
+  credentialsEpoch(): number {
+    const value = this.#db.prepare("SELECT value FROM epochs WHERE name = 'credentials'").get()?.value;
+    if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error('the database has no credentials epoch (table epochs): its schema is damaged');
+    return Number(value);
   }
 
   /** Every user, by name. */
@@ -80,14 +97,14 @@ export class UserStore {
       ON CONFLICT(name) DO UPDATE SET role = excluded.role, cluster = excluded.cluster,
         password_hash = COALESCE(excluded.password_hash, users.password_hash), updated_at = excluded.updated_at`)
       .run(name, role, cluster ?? null, hash, now, now);
-    this.generation++;
+    this.#changed();
     return this.get(name)!;
   }
 
   /** Removes a user and its tokens. Returns whether it existed. */
   remove(name: string): boolean {
     const r = this.#db.prepare('DELETE FROM users WHERE name = ?').run(name);
-    this.generation++;
+    this.#changed();
     return Number(r.changes) > 0;
   }
 
@@ -102,7 +119,7 @@ export class UserStore {
   storeToken(userName: string, description: string, t: NewToken): void {
     this.#db.prepare('INSERT INTO tokens (id, user_name, secret_hash, description, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(t.id, userName, t.hash, description, Date.now());
-    this.generation++;
+    this.#changed();
   }
 
   /** Lists a user's tokens (ids and descriptions, never secrets). */
@@ -114,7 +131,7 @@ export class UserStore {
   /** Revokes a token. Returns whether it existed. */
   revokeToken(userName: string, id: string): boolean {
     const r = this.#db.prepare('DELETE FROM tokens WHERE id = ? AND user_name = ?').run(id, userName);
-    this.generation++;
+    this.#changed();
     return Number(r.changes) > 0;
   }
 
