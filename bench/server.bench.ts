@@ -51,15 +51,15 @@ function clusterObjects(policies: number, base: number): { objects: unknown[]; i
 
 /** `setup DB`: registers cluster `stored` with 15,000 NetworkPolicies and imports them (in process, unverified). */
 async function setup(db: string): Promise<void> {
-  const ctx = new ServerContext(openDatabase(db));
-  ctx.inventory.register('stored', 'bench');
+  const ctx = new ServerContext(await openDatabase(db));
+  await ctx.inventory.register('stored', 'bench');
   const { objects, ids } = clusterObjects(STORED_POLICIES, 1_000_000_000);
-  inTransaction(ctx.db, () => ctx.inventory.replace('stored', checkInventoryObjects('stored', objects)));
+  await inTransaction(ctx.db, () => ctx.inventory.replace('stored', checkInventoryObjects('stored', objects)));
   for (let i = 0; i < ids.length; i += 5000) {
-    const o = await runImport(ctx, { network_policy_ids: ids.slice(i, i + 5000) }, { onError: 'ABORT', verify: false }, 'bench', () => undefined);
+    const o = await runImport(ctx, { network_policy_ids: ids.slice(i, i + 5000) }, { onError: 'ABORT', verify: false }, 'bench', async () => undefined);
     if (o.answer.success_count !== Math.min(5000, ids.length - i)) throw new Error(JSON.stringify(o.answer.errors.slice(0, 2)));
   }
-  ctx.db.close();
+  await ctx.db.close();
 }
 
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
@@ -88,7 +88,7 @@ if (process.argv[2] === 'setup') {
       return text ? JSON.parse(text) : undefined;
     };
     try {
-      const counts = server.context.policies.counts();
+      const counts = (await server.context.policies.counts());
       process.stdout.write(`stored: ${counts.policies} security policies, ${counts.rules} rules, ${counts.groups} groups\n\n`);
       const { objects, ids } = clusterObjects(IMPORTED, 0);
       await call('PUT', '/api/v1/fabric/container-clusters/bench');

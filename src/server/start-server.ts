@@ -9,8 +9,10 @@ import { ServerContext, type ServerLimits, type ServerPlacement } from './server
 
 /** Options of `np2dfw serve`. */
 export interface ServeOptions {
-  /** The SQLite database file (created when missing). */
+  /** The SQLite database file (created when missing), or a PostgreSQL URL (`postgres://USER@HOST:PORT/DB`). */
   readonly db: string;
+  /** Where the PostgreSQL password, CA and the like are read from (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Address to listen on. */
   readonly host: string;
   /** Port (0: any free port). */
@@ -43,25 +45,25 @@ export const FIRST_ADMIN = 'admin';
 
 /** Creates `admin` (Enterprise Admin) with this password when the database has no user. Returns whether it did. */
 export async function bootstrapAdmin(context: ServerContext, password: string | undefined): Promise<boolean> {
-  if (password === undefined || password === '' || context.users.count() > 0) return false;
+  if (password === undefined || password === '' || (await context.users.count()) > 0) return false;
   const weak = passwordProblem(password, 'NP2DFW_ADMIN_PASSWORD');
   if (weak) throw new Error(weak);
   await context.users.upsert(FIRST_ADMIN, 'enterprise_admin', undefined, password);
-  context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
+  await context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
     result: 'success', detail: 'first administrator from NP2DFW_ADMIN_PASSWORD' });
   return true;
 }
 
 /** Opens the database, creates the first administrator when asked, and listens. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const db: Database = openDatabase(options.db);
+  const db: Database = await openDatabase(options.db, options.env);
   const context = new ServerContext(db, options.placement, options.limits);
   let app: FastifyInstance | undefined;
   try {
     const createdAdmin = await bootstrapAdmin(context, options.adminPassword);
     const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
     // conversion and verification of imports run in a worker thread on their own read-only connection
-    const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
+    const worker = options.db === ':memory:' || db.dialect !== 'sqlite' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
     if (worker) context.planImport = (req, o) => worker.plan(req, o);
     app = buildApp(context, { tls });
     app.addHook('onClose', async () => {
@@ -77,12 +79,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       app: running, context, url, createdAdmin,
       close: async () => {
         await running.close();
-        db.close();
+        await db.close();
       },
     };
   } catch (e) {
     if (app) await app.close().catch(() => undefined);
-    db.close();
+    await db.close();
     throw e;
   }
 }

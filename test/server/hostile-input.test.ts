@@ -56,7 +56,7 @@ describe('finding 2: objects are decoded when written, and stored data never bre
     for (const [method, path, body, pattern] of cases) {
       nsxError(await f.call(method, path, { user: 'secadmin', body }), 400, pattern);
     }
-    assert.deepEqual(f.server.context.policies.counts(), { groups: 0, policies: 0, rules: 0 });
+    assert.deepEqual(await f.server.context.policies.counts(), { groups: 0, policies: 0, rules: 0 });
   });
 
   it('the objects of the report that are complete are stored, and an import still verifies without a raw error', async () => {
@@ -69,7 +69,7 @@ describe('finding 2: objects are decoded when written, and stored data never bre
   });
 
   it('a damaged stored row: the verification names the object instead of failing with a raw error', async () => {
-    f.server.context.db.prepare(`UPDATE dfw_rules SET body = '{"action":"DROP","source_groups":7}' WHERE policy_id = 'sp'`).run();
+    await f.server.context.db.run(`UPDATE dfw_rules SET body = '{"action":"DROP","source_groups":7}' WHERE policy_id = 'sp'`);
     const r = await f.call('POST', IMPORT, { user: 'secadmin', body: { network_policy_ids: [uid(2)] } });
     assert.equal(r.status, 200);
     const v = r.body.verification[0];
@@ -94,7 +94,7 @@ describe('findings 4, 7, 8: hostile requests', () => {
       assert.equal(res.status, 401);
       assert.ok(!text.includes(secret) && !text.includes(secret.slice(0, 12)), text);
     }
-    const dump = JSON.stringify(f.server.context.db.prepare('SELECT * FROM audit_log').all());
+    const dump = JSON.stringify(await f.server.context.db.all('SELECT * FROM audit_log'));
     assert.ok(!dump.includes('hunter2') && !dump.includes('sekr1t'), dump);
   });
 

@@ -127,13 +127,13 @@ describe('policy API: groups, security policies, rules', () => {
       assert.deepEqual((await f.call('GET', `${GROUPS}/${g.id}`, { user: 'admin' })).body.expression, g.expression);
     }
     // a body with one bad object writes nothing, not even the objects before it
-    const countsBefore = f.server.context.policies.counts();
+    const countsBefore = await f.server.context.policies.counts();
     const broken = structuredClone(body) as any;
     broken.children[0].Domain.children.push({ resource_type: 'ChildSecurityPolicy', SecurityPolicy: { id: 'bad', category: 'NoSuchCategory' } });
     broken.children[0].Domain.children.push({ resource_type: 'ChildGroup', Group: { id: 'new-group-in-broken-body' } });
     const rb = await f.call('PATCH', '/policy/api/v1/infra', { user: 'admin', body: broken });
     assert.equal(rb.status, 400);
-    assert.deepEqual(f.server.context.policies.counts(), countsBefore);
+    assert.deepEqual(await f.server.context.policies.counts(), countsBefore);
     assert.equal((await f.call('GET', `${GROUPS}/new-group-in-broken-body`, { user: 'admin' })).status, 404);
     assert.equal((await f.call('GET', `${POLICIES}/${conversion.config.policies[0].id}`, { user: 'admin' })).body._revision, 0);
   });

@@ -1,6 +1,6 @@
 import type { Group } from '../../model/group.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
-import { inTransaction } from '../db/database.ts';
+import { inTransaction, isUniqueViolation } from '../db/database.ts';
 import { ApiError, badRequest, ERROR_CODES } from '../http/api-error.ts';
 import type { ServerContext } from '../server-context.ts';
 import {
@@ -42,40 +42,56 @@ export function checkImportRequest(req: ImportRequest): void {
 
 /**
  * How many times an import is planned when the state changed between planning and writing: twice off the request
- * thread, then once on it (which cannot be stale).
+ * thread, then once inside the write transaction (which cannot be stale).
  */
 const MAX_ATTEMPTS = 3;
 
+/** Thrown inside the write transaction when the plan no longer holds: the transaction is rolled back. */
+class StalePlan extends Error {}
+
 /**
- * Writes a plan in one transaction, with the audit entry, after checking that it still holds: every policy is
- * still in the inventory as converted and not imported, no object it writes exists, and no security policy
- * changed since the plan was made (placement). Returns false, writing nothing, when the plan is stale.
+ * Writes a plan in the current transaction, with the audit entry, after checking that it still holds: every
+ * policy is still in the inventory as converted and not imported, no object it writes exists, and no security
+ * policy changed since the plan was made (placement). Throws StalePlan, and the transaction writes nothing, when
+ * the plan is stale. The import lock is held: imports of every replica sharing the database are serialized, and
+ * the checks see what the others committed.
  */
-function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: number, user: string, onError: string, audit: (committed: boolean) => void): boolean {
-  const stale = new Error('stale plan');
+async function writePlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: number, user: string, onError: string,
+  audit: (committed: boolean) => Promise<void>): Promise<void> {
+  await ctx.db.lockImports();
+  if (ctx.policies.generation !== policyGeneration) throw new StalePlan();
+  for (const loc of plan.imported) {
+    if (!(await ctx.inventory.policyUnchanged(loc)) || (await ctx.inventory.importedAnywhere(loc.uid))) throw new StalePlan();
+  }
+  const row = await ctx.db.get<{ id: number }>('INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?) RETURNING id',
+    Date.now(), user, onError, plan.response.request_count, plan.imported.length);
   try {
-    return inTransaction(ctx.db, () => {
-      if (ctx.policies.generation !== policyGeneration) return false;
-      for (const loc of plan.imported) {
-        if (!ctx.inventory.policyUnchanged(loc) || ctx.inventory.importedAnywhere(loc.uid)) return false;
-      }
-      const importId = Number(ctx.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
-        .run(Date.now(), user, onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
-      try {
-        // an id that exists by now fails its INSERT (primary key): the whole transaction is rolled back
-        ctx.policies.insertImported(plan.rows, user);
-      } catch (e) {
-        if ((e as { errcode?: number }).errcode === 1555 || /UNIQUE constraint failed/.test((e as Error).message)) throw stale;
-        throw e;
-      }
-      ctx.inventory.markImported(plan.imported, importId, user);
-      audit(true);
-      return true;
-    });
+    // an id that exists by now fails its INSERT (primary key): the whole transaction is rolled back
+    await ctx.policies.insertImported(plan.rows, user);
   } catch (e) {
-    if (e === stale) return false;
+    if (isUniqueViolation(e)) throw new StalePlan();
     throw e;
   }
+  await ctx.inventory.markImported(plan.imported, row!.id, user);
+  await audit(true);
+}
+
+/** What an import answers when it writes nothing (dry run, ABORT with failures, refused as not equivalent). */
+function unwritten(plan: ImportPlan, options: ImportOptions, refusedAsDifferent: boolean): ImportOutcome {
+  const general = refusedAsDifferent
+    ? [...plan.response.errors_general, { errors: plan.verification.filter((v) => !v.equivalent).map((v) => ({
+      error_code: IMPORT_ERROR.NOT_EQUIVALENT,
+      error_message: `cluster ${v.cluster}: ${v.error ?? `${countOf(v.differences, 'connection')} would change verdict`}; nothing was imported (require_equivalent=true)`,
+    })) }]
+    : plan.response.errors_general;
+  const answer: ImportAnswer = {
+    ...plan.response,
+    success_count: options.dryRun && !refusedAsDifferent ? plan.response.success_count : 0,
+    errors_general: general,
+    verification: plan.verification,
+    ...(options.dryRun ? { dry_run: true as const, preview: { groups: plan.groups, security_policies: plan.policies } } : {}),
+  };
+  return { answer, clusters: [], committed: false };
 }
 
 /**
@@ -83,39 +99,39 @@ function commitPlan(ctx: ServerContext, plan: ImportPlan, policyGeneration: numb
  * `ctx.planImport` (a worker thread when the server runs with one); the write is one short transaction that
  * holds the audit entry too. `dryRun`: nothing is written, the answer previews the objects. `requireEquivalent`:
  * nothing is written when a cluster's verification of the planned state is not equivalent. Imports run one at a
- * time; reads and reports go on meanwhile.
+ * time (in this process by a queue, across replicas by the database's import lock); reads and reports go on
+ * meanwhile.
  */
 export async function runImport(ctx: ServerContext, req: ImportRequest, options: ImportOptions, user: string,
-  audit: (o: ImportOutcome) => void): Promise<ImportOutcome> {
+  audit: (o: ImportOutcome) => Promise<void>): Promise<ImportOutcome> {
   checkImportRequest(req);
   return ctx.importQueue.run(async () => {
     for (let attempt = 1; ; attempt++) {
       const generation = ctx.policies.generation;
-      // the last attempt plans on this thread and writes right after, with nothing in between: it cannot be stale
+      // the last attempt plans inside the write transaction, holding the import lock: it cannot be stale
       const last = attempt === MAX_ATTEMPTS;
-      const plan = last ? planImport(ctx, req, options) : await ctx.planImport(req, options);
-      const refusedAsDifferent = options.requireEquivalent === true && plan.commit && plan.verification.some((v) => !v.equivalent);
-      if (options.dryRun || !plan.commit || refusedAsDifferent) {
-        const general = refusedAsDifferent
-          ? [...plan.response.errors_general, { errors: plan.verification.filter((v) => !v.equivalent).map((v) => ({
-            error_code: IMPORT_ERROR.NOT_EQUIVALENT,
-            error_message: `cluster ${v.cluster}: ${v.error ?? `${countOf(v.differences, 'connection')} would change verdict`}; nothing was imported (require_equivalent=true)`,
-          })) }]
-          : plan.response.errors_general;
-        const answer: ImportAnswer = {
-          ...plan.response,
-          success_count: options.dryRun && !refusedAsDifferent ? plan.response.success_count : 0,
-          errors_general: general,
-          verification: plan.verification,
-          ...(options.dryRun ? { dry_run: true as const, preview: { groups: plan.groups, security_policies: plan.policies } } : {}),
-        };
-        const outcome: ImportOutcome = { answer, clusters: [], committed: false };
-        inTransaction(ctx.db, () => audit(outcome));
-        return outcome;
+      let outcome: ImportOutcome | undefined;
+      // planned before the transaction (off the request thread when a worker plans), so that it stays short
+      const early = last ? undefined : await ctx.planImport(req, options);
+      try {
+        outcome = await inTransaction(ctx.db, async () => {
+          if (last) await ctx.db.lockImports();
+          const plan = early ?? await planImport(ctx, req, options);
+          const refusedAsDifferent = options.requireEquivalent === true && plan.commit && plan.verification.some((v) => !v.equivalent);
+          if (options.dryRun || !plan.commit || refusedAsDifferent) {
+            const o = unwritten(plan, options, refusedAsDifferent);
+            await audit(o);
+            return o;
+          }
+          const clusters = [...new Set(plan.imported.map((l) => l.cluster))];
+          const o: ImportOutcome = { answer: { ...plan.response, verification: plan.verification }, clusters, committed: true };
+          await writePlan(ctx, plan, last ? ctx.policies.generation : generation, user, options.onError, () => audit(o));
+          return o;
+        });
+      } catch (e) {
+        if (!(e instanceof StalePlan)) throw e;
       }
-      const clusters = [...new Set(plan.imported.map((l) => l.cluster))];
-      const outcome: ImportOutcome = { answer: { ...plan.response, verification: plan.verification }, clusters, committed: true };
-      if (commitPlan(ctx, plan, generation, user, options.onError, () => audit(outcome))) return outcome;
+      if (outcome) return outcome;
       if (last) throw new ApiError(409, ERROR_CODES.REVISION_CONFLICT, 'the policies or the inventory changed while the import was computed; nothing was imported, try again');
     }
   });

@@ -49,9 +49,9 @@ export interface ClusterWorlds {
 }
 
 /** The two worlds of one cluster (`newlyImported` counts as imported; see verifyConfig). */
-export function clusterWorlds(inventory: InventoryStore, name: string, config: DfwConfig, newlyImported: readonly PolicyLocation[] = []): ClusterWorlds {
-  const reference: Cluster = inventory.loadCluster(name, true);
-  const imported = new Set([...inventory.importedUids(name), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
+export async function clusterWorlds(inventory: InventoryStore, name: string, config: DfwConfig, newlyImported: readonly PolicyLocation[] = []): Promise<ClusterWorlds> {
+  const reference: Cluster = await inventory.loadCluster(name, true);
+  const imported = new Set([...(await inventory.importedUids(name)), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
   const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
   return { reference, kubernetes: createKubernetesEngine(reference), state: createDfwEngine(config, reference, { remaining, name: 'dfw' }) };
 }
@@ -64,20 +64,21 @@ export function clusterWorlds(inventory: InventoryStore, name: string, config: D
  * Stored objects that could not be decoded (`undecodable`) make the verification fail, naming them; nothing here
  * throws.
  */
-export function verifyConfig(inventory: InventoryStore, clusters: readonly string[], config: DfwConfig,
-  undecodable: readonly UndecodableObject[], newlyImported: readonly PolicyLocation[], maxCounterexamples = 20): ClusterVerification[] {
+export async function verifyConfig(inventory: InventoryStore, clusters: readonly string[], config: DfwConfig,
+  undecodable: readonly UndecodableObject[], newlyImported: readonly PolicyLocation[], maxCounterexamples = 20): Promise<ClusterVerification[]> {
   const failed = (name: string, error: string): ClusterVerification =>
     ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification could not run', counterexamples: [], error });
   if (undecodable.length) {
     const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
     return clusters.map((name) => failed(name, `${countOf(undecodable.length, 'stored object')} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
-  return clusters.map((name) => {
+  const out: ClusterVerification[] = [];
+  for (const name of clusters) {
     try {
       const boundaries = dfwBoundaries(config);
-      const w = clusterWorlds(inventory, name, config, newlyImported);
+      const w = await clusterWorlds(inventory, name, config, newlyImported);
       const report = verifyEngines(w.reference, w.kubernetes, w.state, { maxCounterexamples, boundaries });
-      return {
+      out.push({
         cluster: name,
         equivalent: report.equivalent,
         differences: report.differences,
@@ -87,16 +88,17 @@ export function verifyConfig(inventory: InventoryStore, clusters: readonly strin
           kubernetes: x.reference.allowed ? 'allowed' as const : 'denied' as const, kubernetes_decided_by: decidedBy(x.reference),
           dfw: x.other.allowed ? 'allowed' as const : 'denied' as const, dfw_decided_by: decidedBy(x.other),
         })),
-      };
+      });
     } catch (e) {
-      return failed(name, `cluster ${name}: ${(e as Error).message}`);
+      out.push(failed(name, `cluster ${name}: ${(e as Error).message}`));
     }
-  });
+  }
+  return out;
 }
 
 /** Verifies the clusters' state as stored now (see verifyConfig). */
-export function verifyClusters(ctx: { inventory: InventoryStore; policies: PolicyStore }, clusters: readonly string[], maxCounterexamples = 20): ClusterVerification[] {
+export async function verifyClusters(ctx: { inventory: InventoryStore; policies: PolicyStore }, clusters: readonly string[], maxCounterexamples = 20): Promise<ClusterVerification[]> {
   if (clusters.length === 0) return [];
-  const { config, undecodable } = ctx.policies.decodedConfig();
+  const { config, undecodable } = await ctx.policies.decodedConfig();
   return verifyConfig(ctx.inventory, clusters, config, undecodable, [], maxCounterexamples);
 }

@@ -24,10 +24,10 @@ export function importRoutes(ctx: ServerContext): RouteSpec[] {
       const dryRun = queryFlag(h.query, 'dry_run');
       const requireEquivalent = queryFlag(h.query, 'require_equivalent');
       const req = validateBody<ImportRequest>(IMPORT_REQUEST_SCHEMA, h.body, 'NetworkPolicyImportRequest');
-      const outcome = await runImport(ctx, req, { onError: onError as ImportOnError, dryRun, requireEquivalent }, h.principal.name, (o) => {
+      const outcome = await runImport(ctx, req, { onError: onError as ImportOnError, dryRun, requireEquivalent }, h.principal.name, async (o) => {
         const r = o.answer;
         const mode = `on_error=${onError}${dryRun ? ', dry_run' : ''}${requireEquivalent ? ', require_equivalent' : ''}`;
-        ctx.audit.record({
+        await ctx.audit.record({
           user: h.principal.name, method: 'POST', path: h.request.url.split('?')[0], action: dryRun ? 'import.dry-run' : 'import',
           target: o.clusters.length ? `clusters ${o.clusters.join(', ')}` : 'nothing imported', status: 200,
           result: o.committed ? (r.success_count === r.request_count ? 'success' : 'failure') : dryRun ? 'success' : 'failure',
