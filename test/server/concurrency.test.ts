@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allowFrom, namespace, pod, pushInventory, startFixture, uid, type Fixture } from './server-fixture.ts';
+import { allowFrom, namespace, pod, pushInventory, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const GROUPS = '/policy/api/v1/infra/domains/default/groups';
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('concurrent imports and edits lose nothing', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     const objects: unknown[] = [];
     for (let n = 0; n < 10; n++) {
       objects.push(namespace(`ns${n}`), pod(`ns${n}`, 'a', `10.0.${n}.1`, { app: 'a' }), pod(`ns${n}`, 'b', `10.0.${n}.2`, { app: 'b' }));
@@ -66,4 +67,5 @@ describe('concurrent imports and edits lose nothing', () => {
     assert.equal(end._revision, 20);
     assert.ok(conflicts > 0, 'the clients did race');
   });
+});
 });

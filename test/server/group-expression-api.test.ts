@@ -2,14 +2,15 @@
 // field), by the same rules every evaluator applies.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startFixture, type Fixture } from './server-fixture.ts';
+import { startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const cond = (value: string) => ({ resource_type: 'Condition', member_type: 'Pod', key: 'Tag', operator: 'EQUALS', value });
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('group expressions written through the API', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -42,4 +43,5 @@ describe('group expressions written through the API', () => {
     assert.deepEqual((await f.server.context.policies.decodedConfig()).undecodable, [{ path: '/infra/domains/default/groups/g5',
       problem: 'group /infra/domains/default/groups/g5: expression[0].paths[0]: /infra/domains/default/groups/later: no such group (only groups can be members by path here)' }]);
   });
+});
 });

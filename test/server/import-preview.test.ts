@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { allowFrom, namespace, PASSWORD, pod, pushInventory, sctpPolicy, startFixture, uid, type Fixture } from './server-fixture.ts';
+import { allowFrom, namespace, PASSWORD, pod, pushInventory, sctpPolicy, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 
@@ -14,12 +14,13 @@ function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: 
   });
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('import: dry run and the equivalence gate', () => {
   let f: Fixture;
   const counts = () => f.server.context.policies.counts();
   const auditCount = async () => (await f.call('GET', '/api/v1/audit-log', { user: 'admin' })).body.result_count as number;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     await pushInventory(f, 'c1', [
       namespace('a'), pod('a', 'web', '10.0.0.1', { app: 'web' }), pod('a', 'api', '10.0.0.2', { app: 'api' }),
       allowFrom('a', 'api-from-web', uid(1), 'api', 'web', 8080), sctpPolicy('a', 'sctp', uid(2)), allowFrom('a', 'web-from-api', uid(3), 'web', 'api', 80),
@@ -94,4 +95,5 @@ describe('import: dry run and the equivalence gate', () => {
     assert.match(help.stdout, /--dry-run/);
     assert.match(help.stdout, /--require-equivalent/);
   });
+});
 });

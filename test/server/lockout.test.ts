@@ -9,17 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from '../../src/server/start-server.ts';
-import { PASSWORD, startFixture, type Fixture } from './server-fixture.ts';
+import { PASSWORD, startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 function basic(user: string, password: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('lockout and the audit of failed logins', () => {
   let f: Fixture;
   let now = Date.parse('2026-01-01T00:00:00Z');
   before(async () => {
-    f = await startFixture({ limits: { rateLimit: { perSecond: 0, burst: 0 }, clock: () => now } });
+    f = await startFixture({ backend, limits: { rateLimit: { perSecond: 0, burst: 0 }, clock: () => now } });
   });
   after(() => f.close());
   const userInfo = (headers: Record<string, string>) => fetch(`${f.url}/api/v1/aaa/user-info`, { headers });
@@ -81,7 +82,7 @@ describe('per-client rate limit', () => {
   let f: Fixture;
   let now = Date.parse('2026-01-01T00:00:00Z');
   before(async () => {
-    f = await startFixture({ limits: { rateLimit: { perSecond: 100, burst: 200 }, clock: () => now } });
+    f = await startFixture({ backend, limits: { rateLimit: { perSecond: 100, burst: 200 }, clock: () => now } });
   });
   after(() => f.close());
 
@@ -108,7 +109,7 @@ describe('per-client rate limit', () => {
 describe('password rules (NSX\'s) everywhere', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -154,4 +155,5 @@ describe('password rules (NSX\'s) everywhere', () => {
     assert.match(help.stdout.replace(/\s+/g, ' '), /other users see it in ps/);
     assert.match(help.stdout, /--password-stdin/);
   });
+});
 });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
 import { hierarchicalBody } from '../../src/convert/nsx-api-body.ts';
 import { loadClusterFromPaths } from '../../src/k8s/load-cluster.ts';
-import { startFixture, type Fixture } from './server-fixture.ts';
+import { startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const GROUPS = '/policy/api/v1/infra/domains/default/groups';
 const POLICIES = '/policy/api/v1/infra/domains/default/security-policies';
@@ -15,10 +15,11 @@ function group(n: number): Record<string, unknown> {
   };
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('policy API: groups, security policies, rules', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -200,4 +201,5 @@ describe('policy API: groups, security policies, rules', () => {
     assert.ok(doc.paths['/policy/api/v1/infra/domains/default/security-policies/{id}/rules/{ruleId}'].patch);
     assert.ok(doc.paths['/policy/api/v1/infra'].patch);
   });
+});
 });
