@@ -20,6 +20,8 @@ export class SqliteDatabase implements Database {
   #open: Promise<void> | undefined;
   /** The end of the last transaction queued. */
   #queue: Promise<void> = Promise.resolve();
+  /** Statements started and not yet run (waiting for a transaction of another context to end). */
+  #pending = 0;
 
   constructor(db: DatabaseSync, location: string) {
     this.#db = db;
@@ -37,19 +39,26 @@ export class SqliteDatabase implements Database {
     while (this.#open) await this.#open;
   }
 
-  async all<T>(sql: string, ...params: SqlValue[]): Promise<T[]> {
-    await this.#ready();
-    return this.#statements.get(sql).all(...params) as T[];
+  async #statement<T>(f: () => T): Promise<T> {
+    this.#pending++;
+    try {
+      await this.#ready();
+      return f();
+    } finally {
+      this.#pending--;
+    }
   }
 
-  async get<T>(sql: string, ...params: SqlValue[]): Promise<T | undefined> {
-    await this.#ready();
-    return this.#statements.get(sql).get(...params) as T | undefined;
+  all<T>(sql: string, ...params: SqlValue[]): Promise<T[]> {
+    return this.#statement(() => this.#statements.get(sql).all(...params) as T[]);
   }
 
-  async run(sql: string, ...params: SqlValue[]): Promise<{ changes: number }> {
-    await this.#ready();
-    return { changes: Number(this.#statements.get(sql).run(...params).changes) };
+  get<T>(sql: string, ...params: SqlValue[]): Promise<T | undefined> {
+    return this.#statement(() => this.#statements.get(sql).get(...params) as T | undefined);
+  }
+
+  run(sql: string, ...params: SqlValue[]): Promise<{ changes: number }> {
+    return this.#statement(() => ({ changes: Number(this.#statements.get(sql).run(...params).changes) }));
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -98,8 +107,10 @@ export class SqliteDatabase implements Database {
     return `${t.t}:${v.data_version}`;
   }
 
+  /** Closes the connection once the statements already started (an audit entry written at shutdown) have run. */
   async close(): Promise<void> {
     await this.#queue;
+    while (this.#pending > 0) await new Promise((r) => setImmediate(r));
     if (this.#db.isOpen) this.#db.close();
   }
 }
