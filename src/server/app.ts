@@ -95,11 +95,11 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     parseJson(request, body as string, done);
   });
   const auth = new Authenticator(ctx.users, ctx.loginGuard);
-  const flushTimer = setInterval(() => ctx.loginGuard.flush(), 60_000);
+  const flushTimer = setInterval(() => void ctx.loginGuard.flush(), 60_000);
   flushTimer.unref();
   app.addHook('onClose', async () => {
     clearInterval(flushTimer);
-    ctx.loginGuard.flush();
+    await ctx.loginGuard.flush();
   });
   // every request, /openapi.json too, counts against its client's rate, before authentication (scrypt is costly)
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

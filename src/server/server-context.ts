@@ -67,10 +67,10 @@ export class ServerContext {
     this.realization = new RealizationStore(db);
     this.policies.onPolicyChange = (id, scope, revision) => this.realization.markPending(id, scope, revision);
     this.planImport = async (req, options) => planImport(this, req, options);
-    this.loginGuard = new LoginGuard(limits.lockout ?? NSX_LOCKOUT, (f) => void this.audit.record({
+    this.loginGuard = new LoginGuard(limits.lockout ?? NSX_LOCKOUT, (f) => this.audit.record({
       user: f.user, method: '-', path: '-', action: f.action, target: `client ${f.client}`, status: f.status,
       result: 'failure', detail: f.detail, at: f.last,
-    }).catch((e: Error) => process.stderr.write(`np2dfw serve: cannot write the audit log: ${e.message}\n`)), limits.clock);
+    }).catch((e: Error) => { process.stderr.write(`np2dfw serve: cannot write the audit log: ${e.message}\n`); }), limits.clock);
     this.rateLimiter = new RateLimiter(limits.rateLimit ?? NSX_RATE_LIMIT, limits.clock);
   }
 

@@ -49,7 +49,7 @@ describe('lockout and the audit of failed logins', () => {
   });
 
   it('failed logins (reads too) are audited in aggregate: one entry per user and client, and one per lockout', async () => {
-    f.server.context.loginGuard.flush();
+    await f.server.context.loginGuard.flush();
     const lockouts = await audit('auth.lockout');
     assert.equal(lockouts.length, 1);
     assert.equal(lockouts[0].user, 'secop');
@@ -61,7 +61,7 @@ describe('lockout and the audit of failed logins', () => {
 
   it('1000 unauthenticated writes add a few audit entries, not 1000', async () => {
     const count = async () => (await f.call('GET', '/api/v1/audit-log', { user: 'admin' })).body.result_count as number;
-    f.server.context.loginGuard.flush();
+    await f.server.context.loginGuard.flush();
     const refusedSoFar = async () => (await audit('request.refused')).reduce((n: number, e: { detail: string }) => n + Number(/^(\d+) refused/.exec(e.detail)![1]), 0);
     const refused0 = await refusedSoFar();
     const before = await count();
@@ -71,7 +71,7 @@ describe('lockout and the audit of failed logins', () => {
       assert.equal(r.status, 401);
       await r.arrayBuffer();
     }
-    f.server.context.loginGuard.flush();
+    await f.server.context.loginGuard.flush();
     const added = (await count()) - before;
     assert.ok(added <= 3, `${added} audit entries`);
     assert.equal((await refusedSoFar()) - refused0, 1000);
