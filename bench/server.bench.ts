@@ -79,7 +79,10 @@ if (process.argv[2] === 'setup') {
   for (const [k, b] of ['sqlite', 'postgres'].entries()) {
     const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--backend', b], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     // a run that fails leaves its column at '-' and says so; the other column is still shown
-    if (r.status !== 0) process.stdout.write(`${b}: the run failed (exit ${r.status ?? r.signal}); its column is empty\n`);
+    if (r.status !== 0) {
+      process.stdout.write(`${b}: the run failed (exit ${r.status ?? r.signal}); its column is empty\n`);
+      process.exitCode = 1;
+    }
     for (const line of r.stdout.split('\n')) {
       const m = /^\| (.+?) \| (.+) \|$/.exec(line);
       if (m && m[1] !== 'measure' && m[1] !== '---') {
