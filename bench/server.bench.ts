@@ -1,7 +1,8 @@
 // The management-plane server under load: an import of 5000 NetworkPolicies (NSX's limit per request) through
 // the import API with 30,000 security policies stored already, while 16 clients keep sending GETs. Real HTTP on
-// 127.0.0.1 against a SQLite file. The stored state is built first by a separate process (`setup`), so that the
-// peak memory reported is the server's alone.
+// 127.0.0.1 against a SQLite file or a PostgreSQL database (`--backend sqlite|postgres|both`, default both: a
+// process each, their tables side by side). The stored state is built first by a separate process (`setup`), so
+// that the peak memory reported is the server's alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { ServerContext } from '../src/server/server-context.ts';
 import { checkInventoryObjects } from '../src/server/store/inventory-store.ts';
 import { inTransaction } from '../src/server/db/database.ts';
 import { startServer } from '../src/server/start-server.ts';
+import { testPostgres } from '../test/support/postgres.ts';
 
 const PASSWORD = 'Bench-Password-123';
 const STORED_POLICIES = 15_000; // NetworkPolicies imported before: 30,000 security policies
@@ -51,15 +53,15 @@ function clusterObjects(policies: number, base: number): { objects: unknown[]; i
 
 /** `setup DB`: registers cluster `stored` with 15,000 NetworkPolicies and imports them (in process, unverified). */
 async function setup(db: string): Promise<void> {
-  const ctx = new ServerContext(openDatabase(db));
-  ctx.inventory.register('stored', 'bench');
+  const ctx = new ServerContext(await openDatabase(db));
+  await ctx.inventory.register('stored', 'bench');
   const { objects, ids } = clusterObjects(STORED_POLICIES, 1_000_000_000);
-  inTransaction(ctx.db, () => ctx.inventory.replace('stored', checkInventoryObjects('stored', objects)));
+  await inTransaction(ctx.db, () => ctx.inventory.replace('stored', checkInventoryObjects('stored', objects)));
   for (let i = 0; i < ids.length; i += 5000) {
     const o = await runImport(ctx, { network_policy_ids: ids.slice(i, i + 5000) }, { onError: 'ABORT', verify: false }, { user: 'bench', path: '-' });
     if (o.answer.success_count !== Math.min(5000, ids.length - i)) throw new Error(JSON.stringify(o.answer.errors.slice(0, 2)));
   }
-  ctx.db.close();
+  await ctx.db.close();
 }
 
 /** Resolves once this process (the server and its import worker) has used under 5% of a core for half a second. */
@@ -75,11 +77,35 @@ async function untilIdle(): Promise<void> {
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 
+const backendAt = process.argv.indexOf('--backend');
+const backend = backendAt > 0 ? process.argv[backendAt + 1] : 'both';
+if (!['sqlite', 'postgres', 'both'].includes(backend)) throw new Error(`--backend ${backend}: use sqlite, postgres or both`);
+
 if (process.argv[2] === 'setup') {
   await setup(process.argv[3]);
+} else if (backend === 'both') {
+  // one process per backend (each its own peak memory), then one table with a column per backend
+  const rows = new Map<string, string[]>();
+  for (const [k, b] of ['sqlite', 'postgres'].entries()) {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--backend', b], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    // a run that fails leaves its column at '-' and says so; the other column is still shown
+    if (r.status !== 0) {
+      process.stdout.write(`${b}: the run failed (exit ${r.status ?? r.signal}); its column is empty\n`);
+      process.exitCode = 1;
+    }
+    for (const line of r.stdout.split('\n')) {
+      const m = /^\| (.+?) \| (.+) \|$/.exec(line);
+      if (m && m[1] !== 'measure' && m[1] !== '---') {
+        const key = m[1].replace(/\d+ security policies stored/, 'the security policies stored');
+        rows.set(key, [...(rows.get(key) ?? ['-', '-'])].map((v, i) => (i === k ? m[2] : v)));
+      } else if (!line.startsWith('|') && line.trim()) process.stdout.write(`${b}: ${line}\n`);
+    }
+  }
+  process.stdout.write('\n| measure | SQLite | PostgreSQL |\n| --- | --- | --- |\n');
+  for (const [key, [a, b]] of rows) process.stdout.write(`| ${key} | ${a} | ${b} |\n`);
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'np2dfw-bench-'));
-  const db = join(dir, 'bench.db');
+  const db = backend === 'postgres' ? await (await testPostgres()).createDatabase() : join(dir, 'bench.db');
   try {
     process.stdout.write(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
     const t0 = performance.now();
@@ -98,7 +124,7 @@ if (process.argv[2] === 'setup') {
       return text ? JSON.parse(text) : undefined;
     };
     try {
-      const counts = server.context.policies.counts();
+      const counts = (await server.context.policies.counts());
       process.stdout.write(`stored: ${counts.policies} security policies, ${counts.rules} rules, ${counts.groups} groups\n\n`);
       const { objects, ids } = clusterObjects(IMPORTED, 0);
       await call('PUT', '/api/v1/fabric/container-clusters/bench');

@@ -104,11 +104,11 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     parseJson(request, body as string, done);
   });
   const auth = new Authenticator(ctx.users, ctx.loginGuard);
-  const flushTimer = setInterval(() => ctx.loginGuard.flush(), 60_000);
+  const flushTimer = setInterval(() => void ctx.loginGuard.flush(), 60_000);
   flushTimer.unref();
   app.addHook('onClose', async () => {
     clearInterval(flushTimer);
-    ctx.loginGuard.flush();
+    await ctx.loginGuard.flush();
   });
   const lifecycle = options.lifecycle ?? new ServerLifecycle();
   app.server.on('request', (req, res) => lifecycle.track(req, res));
@@ -175,7 +175,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     return reply.code(404).type('application/json').send(JSON.stringify(errorBody(e)));
   });
 
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler(async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const e = toApiError(error);
     if (e.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
     if (e.status >= 500 && e.code !== ERROR_CODES.UNAVAILABLE) logError(`np2dfw serve: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
@@ -183,7 +183,7 @@ export function buildApp(ctx: ServerContext, options: AppOptions = {}): FastifyI
     // unauthenticated requests never write an audit entry each: the login guard audits them in aggregate
     if (action && !ctx.audited.has(request) && principals.has(request)) {
       try {
-        ctx.audit.record({
+        await ctx.audit.record({
           user: principals.get(request)?.name ?? '-', method: request.method, path: request.url.split('?')[0], action: action.action,
           target: request.url.split('?')[0], status: e.status, result: 'failure', detail: e.message.slice(0, 1000),
         });

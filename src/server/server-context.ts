@@ -71,23 +71,23 @@ export class ServerContext {
     this.loginGuard = new LoginGuard(limits.lockout ?? NSX_LOCKOUT, (f) => this.audit.record({
       user: f.user, method: '-', path: '-', action: f.action, target: `client ${f.client}`, status: f.status,
       result: 'failure', detail: f.detail, at: f.last,
-    }), limits.clock);
+    }).catch((e: Error) => { process.stderr.write(`np2dfw serve: cannot write the audit log: ${e.message}\n`); }), limits.clock);
     this.rateLimiter = new RateLimiter(limits.rateLimit ?? NSX_RATE_LIMIT, limits.clock);
   }
 
   /** Resolves when the database answers a trivial query (readiness); rejects with the driver's error otherwise. */
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1 AS ok').get();
+    await this.db.get('SELECT 1 AS ok');
   }
 
   /**
    * Runs a change in one transaction, and records it in the audit log inside the same transaction: the change
    * and its audit entry are committed together or not at all. A failure is recorded by the error handler.
    */
-  change<T>(ctx: HandlerContext, target: string, fn: () => T, detail: (result: T) => string = () => ''): T {
-    return inTransaction(this.db, () => {
-      const result = fn();
-      this.audit.record({
+  change<T>(ctx: HandlerContext, target: string, fn: () => Promise<T>, detail: (result: T) => string = () => ''): Promise<T> {
+    return inTransaction(this.db, async () => {
+      const result = await fn();
+      await this.audit.record({
         user: ctx.principal.name, method: ctx.request.method, path: ctx.request.url.split('?')[0],
         action: this.auditAction.get(ctx.request)?.action ?? 'change', target, status: this.auditAction.get(ctx.request)?.status ?? 200,
         result: 'success', detail: detail(result),

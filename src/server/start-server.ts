@@ -12,8 +12,10 @@ import { DEFAULT_GRACE_MS, ServerLifecycle, withTimeout } from './health.ts';
 
 /** Options of `np2dfw serve`. */
 export interface ServeOptions {
-  /** The SQLite database file (created when missing). */
+  /** The SQLite database file (created when missing), or a PostgreSQL URL (`postgres://USER@HOST:PORT/DB`). */
   readonly db: string;
+  /** Where the PostgreSQL password, CA and the like are read from (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Address to listen on. */
   readonly host: string;
   /** Port (0: any free port). */
@@ -58,15 +60,16 @@ export const FIRST_ADMIN = 'admin';
 
 /** Creates `admin` (Enterprise Admin) with this password when the database has no user. Returns whether it did. */
 export async function bootstrapAdmin(context: ServerContext, password: string | undefined): Promise<boolean> {
-  if (password === undefined || password === '' || context.users.count() > 0) return false;
+  if (password === undefined || password === '' || (await context.users.count()) > 0) return false;
   const weak = passwordProblem(password, 'NP2DFW_ADMIN_PASSWORD');
   if (weak) throw new Error(weak);
   const hash = await hashSecret(password);
   // replicas starting together: the first to write creates the user, the others find one and leave it alone
-  return inTransaction(context.db, () => {
-    if (context.users.count() > 0) return false;
-    context.users.upsertHashed(FIRST_ADMIN, 'enterprise_admin', undefined, hash);
-    context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
+  return inTransaction(context.db, async () => {
+    await context.db.lockImports(); // PostgreSQL: one replica at a time past the check (SQLite: one writer anyway)
+    if ((await context.users.count()) > 0) return false;
+    await context.users.upsertHashed(FIRST_ADMIN, 'enterprise_admin', undefined, hash);
+    await context.audit.record({ user: '-', method: 'START', path: '-', action: 'user.bootstrap', target: `user ${FIRST_ADMIN}`, status: 200,
       result: 'success', detail: 'first administrator from NP2DFW_ADMIN_PASSWORD' });
     return true;
   });
@@ -74,14 +77,15 @@ export async function bootstrapAdmin(context: ServerContext, password: string | 
 
 /** Opens the database, creates the first administrator when asked, and listens. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const db: Database = openDatabase(options.db);
+  const db: Database = await openDatabase(options.db, options.env);
   const context = new ServerContext(db, options.placement, options.limits);
   let app: FastifyInstance | undefined;
   try {
     const createdAdmin = await bootstrapAdmin(context, options.adminPassword);
     const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
-    // imports (conversion, verification, the write) run in a worker thread on its own connections
-    const worker = options.db === ':memory:' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
+    // imports (conversion, verification, the write) run in a worker thread on its own connections to a SQLite
+    // file; in memory and on PostgreSQL on this thread (importHere, the default)
+    const worker = options.db === ':memory:' || db.dialect !== 'sqlite' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
     if (worker) {
       context.executeImport = async (req, o, caller) => (await worker.run(req, o, caller)) ?? importHere(context, req, o, caller);
       worker.start();
@@ -104,7 +108,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         await running.close();
         // requests cut off by the close get a moment to audit their failure before the database goes (best effort)
         await new Promise((r) => setTimeout(r, 50));
-        db.close();
+        await db.close();
       })();
       return closing;
     };
@@ -129,7 +133,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return { app: running, context, lifecycle, url, createdAdmin, close, shutdown };
   } catch (e) {
     if (app) await app.close().catch(() => undefined);
-    db.close();
+    await db.close();
     throw e;
   }
 }

@@ -43,7 +43,7 @@ describe('np2dfw import against np2dfw serve', () => {
     assert.match(r.stdout, /^imported 0 of 2 NetworkPolicies \(on_error=ABORT\)$/m);
     assert.match(r.stdout, new RegExp(`^${uid(2)}  SCTP_UNSUPPORTED  `, 'm'));
     assert.match(r.stdout, /^c1 +equivalent /m);
-    assert.equal(f.server.context.policies.counts().policies, 0);
+    assert.equal((await f.server.context.policies.counts()).policies, 0);
   });
 
   it('CONTINUE with a token from the environment imports the rest and shows what the verification found', async () => {
@@ -53,7 +53,7 @@ describe('np2dfw import against np2dfw serve', () => {
     assert.match(r.stdout, /^imported 2 of 3 NetworkPolicies \(on_error=CONTINUE\)$/m);
     assert.match(r.stdout, /^c1 +DIFFERENT \(\d+ connections\)/m);
     assert.match(r.stdout, /SCTP/);
-    assert.equal(f.server.context.policies.counts().policies, 4);
+    assert.equal((await f.server.context.policies.counts()).policies, 4);
   });
 
   it('everything imported: exit 0; -o json prints the NSX response', async () => {
@@ -82,7 +82,7 @@ describe('np2dfw import against np2dfw serve', () => {
   it('the client pages through lists and reports NSX error bodies', async () => {
     const client = new NsxClient({ server: f.url, credentials: { kind: 'basic', user: 'admin', password: PASSWORD } });
     const groups = await client.listAll<{ id: string }>('/policy/api/v1/infra/domains/default/groups', 2);
-    assert.equal(groups.length, f.server.context.policies.counts().groups);
+    assert.equal(groups.length, (await f.server.context.policies.counts()).groups);
     await assert.rejects(client.request('GET', '/policy/api/v1/infra/domains/default/groups/none'), (e: unknown) =>
       e instanceof NsxApiError && e.status === 404 && e.errorCode === 10020);
   });

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { DatabaseSync } from 'node:sqlite';
+import { openDatabase } from '../../src/server/db/database.ts';
+import { testPostgres } from '../support/postgres.ts';
 import { after, before, describe, it } from 'node:test';
 import { hashSecret, verifySecret } from '../../src/server/auth/password-hash.ts';
-import { PASSWORD, startFixture, type Fixture } from './server-fixture.ts';
+import { PASSWORD, startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('authentication, users, tokens and the audit log', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -26,15 +28,16 @@ describe('authentication, users, tokens and the audit log', () => {
     const created = await f.call('POST', '/api/v1/aaa/users/auditor/tokens', { user: 'admin', body: { description: 'ci' } });
     assert.equal(created.status, 201);
     const token: string = created.body.token;
-    const db = new DatabaseSync(f.dbPath, { readOnly: true });
+    // a connection of its own to the database, as anyone who obtains a copy of it would read it
+    const db = await openDatabase(f.dbPath);
     try {
-      const dump = JSON.stringify([db.prepare('SELECT * FROM users').all(), db.prepare('SELECT * FROM tokens').all()]);
+      const dump = JSON.stringify([await db.all('SELECT * FROM users'), await db.all('SELECT * FROM tokens')]);
       assert.ok(!dump.includes(PASSWORD));
       assert.ok(!dump.includes(token.split('_')[2]));
-      const row = db.prepare('SELECT password_hash FROM users WHERE name = ?').get('admin') as { password_hash: string };
-      assert.match(row.password_hash, /^scrypt\$/);
+      const row = await db.get<{ password_hash: string }>('SELECT password_hash FROM users WHERE name = ?', 'admin');
+      assert.match(row!.password_hash, /^scrypt\$/);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 
@@ -93,9 +96,12 @@ describe('authentication, users, tokens and the audit log', () => {
   });
 
   it('np2dfw user add creates the first administrator on a database, and serve does not replace it', async () => {
-    const db = `${f.dir}/cli.db`;
-    const add = spawnSync(process.execPath, ['src/cli/main.ts', 'user', 'add', 'admin', '--role', 'enterprise_admin', '--db', db],
-      { env: { ...process.env, NP2DFW_PASSWORD: 'From-The-CLI-1x3' }, encoding: 'utf8' });
+    // SQLite: --db FILE; PostgreSQL: the URL from NP2DFW_DB_URL, as a deployment passes it
+    const db = backend === 'postgres' ? await (await testPostgres()).createDatabase() : `${f.dir}/cli.db`;
+    const dbArgs = backend === 'postgres' ? [] : ['--db', db];
+    const env = { ...process.env, ...(backend === 'postgres' ? { NP2DFW_DB_URL: db } : {}) };
+    const add = spawnSync(process.execPath, ['src/cli/main.ts', 'user', 'add', 'admin', '--role', 'enterprise_admin', ...dbArgs],
+      { env: { ...env, NP2DFW_PASSWORD: 'From-The-CLI-1x3' }, encoding: 'utf8' });
     assert.equal(add.status, 0, add.stderr);
     assert.match(add.stdout, /added user admin \(Enterprise Admin\)/);
     const { startServer } = await import('../../src/server/start-server.ts');
@@ -107,7 +113,8 @@ describe('authentication, users, tokens and the audit log', () => {
     } finally {
       await s.close();
     }
-    const bad = spawnSync(process.execPath, ['src/cli/main.ts', 'user', 'add', 'x', '--role', 'nobody', '--db', db], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, ['src/cli/main.ts', 'user', 'add', 'x', '--role', 'nobody', ...dbArgs], { env, encoding: 'utf8' });
     assert.equal(bad.status, 2);
   });
+});
 });

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { PASSWORD, startFixture, type Fixture } from './server-fixture.ts';
+import { PASSWORD, startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('bad input: a clear 4xx with an NSX error body, and the server keeps serving', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -105,4 +106,5 @@ describe('bad input: a clear 4xx with an NSX error body, and the server keeps se
     const r = await f.call('GET', '/policy/api/v1/infra/domains/default/nothing-here', { user: 'admin' });
     expectError(r, 404, /no such API/);
   });
+});
 });

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allowFrom, namespace, pod, pushInventory, startFixture, uid, type Fixture } from './server-fixture.ts';
+import { allowFrom, namespace, pod, pushInventory, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const GROUPS = '/policy/api/v1/infra/domains/default/groups';
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('concurrent imports and edits lose nothing', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     const objects: unknown[] = [];
     for (let n = 0; n < 10; n++) {
       objects.push(namespace(`ns${n}`), pod(`ns${n}`, 'a', `10.0.${n}.1`, { app: 'a' }), pod(`ns${n}`, 'b', `10.0.${n}.2`, { app: 'b' }));
@@ -28,12 +29,12 @@ describe('concurrent imports and edits lose nothing', () => {
       assert.equal(r.body.success_count, 5, JSON.stringify(r.body.errors));
     }
     for (const r of results.slice(10)) assert.equal(r.status, 200);
-    const counts = f.server.context.policies.counts();
+    const counts = (await f.server.context.policies.counts());
     assert.equal(counts.policies, 100); // 50 policies, each an allow and a drop
     const groups = (await f.call('GET', `${GROUPS}?page_size=1000`, { user: 'admin' })).body.results.map((g: { id: string }) => g.id);
     for (let i = 0; i < 100; i++) assert.ok(groups.includes(`edit-${i}`));
     // every allow policy precedes every drop policy, whatever order the imports ran in
-    const policies = f.server.context.policies.allPolicies();
+    const policies = (await f.server.context.policies.allPolicies());
     const allows = policies.filter((p) => (p.id as string).endsWith('-allow')).map((p) => p.sequence_number as number);
     const drops = policies.filter((p) => (p.id as string).endsWith('-drop')).map((p) => p.sequence_number as number);
     assert.equal(new Set([...allows, ...drops]).size, 100, 'sequence numbers are unique');
@@ -66,4 +67,5 @@ describe('concurrent imports and edits lose nothing', () => {
     assert.equal(end._revision, 20);
     assert.ok(conflicts > 0, 'the clients did race');
   });
+});
 });

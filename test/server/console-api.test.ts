@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readInventoryObjects } from '../../src/cli/commands/inventory.ts';
-import { pushInventory, startFixture, type Fixture } from './server-fixture.ts';
+import { pushInventory, startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const C = '/api/v1/console';
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('console API', () => {
   let f: Fixture;
   const get = async (path: string, user = 'auditor') => {
@@ -16,7 +17,7 @@ describe('console API', () => {
     return r.body;
   };
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     const root = new URL('../../', import.meta.url).pathname;
     await pushInventory(f, 'store', readInventoryObjects([`${root}examples/named-ports`]));
     await pushInventory(f, 'shop', readInventoryObjects([`${root}examples/shop`]));
@@ -144,4 +145,5 @@ describe('console API', () => {
       assert.equal((await fetch(`${f.url}${bad}`)).status, 404, bad);
     }
   });
+});
 });

@@ -2,14 +2,15 @@
 // field), by the same rules every evaluator applies.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startFixture, type Fixture } from './server-fixture.ts';
+import { startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const cond = (value: string) => ({ resource_type: 'Condition', member_type: 'Pod', key: 'Tag', operator: 'EQUALS', value });
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('group expressions written through the API', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -36,10 +37,11 @@ describe('group expressions written through the API', () => {
   it('child groups (PathExpression) are stored; one naming no stored group makes the stored configuration undecodable, naming the field', async () => {
     const ok = await f.call('PUT', '/policy/api/v1/infra/domains/default/groups/g4', { user: 'admin', body: { display_name: 'g4', expression: [{ resource_type: 'PathExpression', paths: ['/infra/domains/default/groups/g3'] }] } });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.deepEqual(f.server.context.policies.decodedConfig().undecodable, []);
+    assert.deepEqual((await f.server.context.policies.decodedConfig()).undecodable, []);
     const later = await f.call('PUT', '/policy/api/v1/infra/domains/default/groups/g5', { user: 'admin', body: { display_name: 'g5', expression: [{ resource_type: 'PathExpression', paths: ['/infra/domains/default/groups/later'] }] } });
     assert.equal(later.status, 200, JSON.stringify(later.body));
-    assert.deepEqual(f.server.context.policies.decodedConfig().undecodable, [{ path: '/infra/domains/default/groups/g5',
+    assert.deepEqual((await f.server.context.policies.decodedConfig()).undecodable, [{ path: '/infra/domains/default/groups/g5',
       problem: 'group /infra/domains/default/groups/g5: expression[0].paths[0]: /infra/domains/default/groups/later: no such group (only groups can be members by path here)' }]);
   });
+});
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { allowFrom, namespace, pod, pushInventory, startFixture, uid, type Fixture } from './server-fixture.ts';
+import { allowFrom, namespace, pod, pushInventory, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const DOMAIN = '/policy/api/v1/infra/domains/default';
@@ -32,10 +32,11 @@ function rawRequest(url: string, text: string): Promise<{ status: number; body: 
   });
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('finding 2: objects are decoded when written, and stored data never breaks verification', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     await pushInventory(f, 'c1', [namespace('a'), pod('a', 'web', '10.0.0.1', { app: 'web' }), pod('a', 'api', '10.0.0.2', { app: 'api' }),
       allowFrom('a', 'p1', uid(1), 'api', 'web', 80), allowFrom('a', 'p2', uid(2), 'web', 'api', 81)]);
   });
@@ -56,7 +57,7 @@ describe('finding 2: objects are decoded when written, and stored data never bre
     for (const [method, path, body, pattern] of cases) {
       nsxError(await f.call(method, path, { user: 'secadmin', body }), 400, pattern);
     }
-    assert.deepEqual(f.server.context.policies.counts(), { groups: 0, policies: 0, rules: 0 });
+    assert.deepEqual(await f.server.context.policies.counts(), { groups: 0, policies: 0, rules: 0 });
   });
 
   it('the objects of the report that are complete are stored, and an import still verifies without a raw error', async () => {
@@ -69,7 +70,7 @@ describe('finding 2: objects are decoded when written, and stored data never bre
   });
 
   it('a damaged stored row: the verification names the object instead of failing with a raw error', async () => {
-    f.server.context.db.prepare(`UPDATE dfw_rules SET body = '{"action":"DROP","source_groups":7}' WHERE policy_id = 'sp'`).run();
+    await f.server.context.db.run(`UPDATE dfw_rules SET body = '{"action":"DROP","source_groups":7}' WHERE policy_id = 'sp'`);
     const r = await f.call('POST', IMPORT, { user: 'secadmin', body: { network_policy_ids: [uid(2)] } });
     assert.equal(r.status, 200);
     const v = r.body.verification[0];
@@ -82,7 +83,7 @@ describe('finding 2: objects are decoded when written, and stored data never bre
 describe('findings 4, 7, 8: hostile requests', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     await pushInventory(f, 'c1', [namespace('a')]);
   });
   after(() => f.close());
@@ -94,7 +95,7 @@ describe('findings 4, 7, 8: hostile requests', () => {
       assert.equal(res.status, 401);
       assert.ok(!text.includes(secret) && !text.includes(secret.slice(0, 12)), text);
     }
-    const dump = JSON.stringify(f.server.context.db.prepare('SELECT * FROM audit_log').all());
+    const dump = JSON.stringify(await f.server.context.db.all('SELECT * FROM audit_log'));
     assert.ok(!dump.includes('hunter2') && !dump.includes('sekr1t'), dump);
   });
 
@@ -155,7 +156,7 @@ describe('findings 4, 7, 8: hostile requests', () => {
     nsxError(r, 400, /sequence_number_lower/);
   });
 
-  it('finding 8: database files are created 0600', () => {
+  it('finding 8: database files are created 0600', { skip: backend !== 'sqlite' && 'PostgreSQL keeps its own files' }, () => {
     for (const suffix of ['', '-wal', '-shm']) {
       const mode = statSync(`${f.dbPath}${suffix}`).mode & 0o777;
       assert.equal(mode & 0o077, 0, `${suffix || 'db'}: ${mode.toString(8)}`);
@@ -182,4 +183,5 @@ describe('findings 4, 7, 8: hostile requests', () => {
     const many = { status: 'HEALTHY', components: Array.from({ length: 5000 }, (_, i) => ({ name: `c${i}`, status: 'HEALTHY' })) };
     nsxError(await f.call('POST', `${CLUSTERS}/c1/health`, { user: 'admin', body: many }), 400);
   });
+});
 });

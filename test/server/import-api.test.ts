@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
 import { loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
 import {
-  allowFrom, namespace, networkPolicy, pod, pushInventory, sctpPolicy, startFixture, uid, type Fixture,
-} from './server-fixture.ts';
+  allowFrom, namespace, networkPolicy, pod, pushInventory, sctpPolicy, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const GROUPS = '/policy/api/v1/infra/domains/default/groups';
@@ -33,10 +32,11 @@ function sctpRefusal(): { error_code: string; error_message: string }[] {
   return r.refusals.map((x) => ({ error_code: x.code, error_message: `${x.path}: ${x.message}` }));
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('POST /policy/api/v1/infra/import-k8s-np-to-dfw', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     await pushInventory(f, 'c1', c1Objects);
     await pushInventory(f, 'c2', c2Objects);
   });
@@ -166,4 +166,5 @@ describe('POST /policy/api/v1/infra/import-k8s-np-to-dfw', () => {
     assert.equal(v.equivalent, false);
     assert.ok(v.counterexamples.every((c: { protocol: string }) => c.protocol === 'SCTP'));
   });
+});
 });

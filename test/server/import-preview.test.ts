@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { allowFrom, namespace, PASSWORD, pod, pushInventory, sctpPolicy, startFixture, uid, type Fixture } from './server-fixture.ts';
+import { allowFrom, namespace, PASSWORD, pod, pushInventory, sctpPolicy, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 
@@ -14,12 +14,13 @@ function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: 
   });
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('import: dry run and the equivalence gate', () => {
   let f: Fixture;
   const counts = () => f.server.context.policies.counts();
   const auditCount = async () => (await f.call('GET', '/api/v1/audit-log', { user: 'admin' })).body.result_count as number;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     await pushInventory(f, 'c1', [
       namespace('a'), pod('a', 'web', '10.0.0.1', { app: 'web' }), pod('a', 'api', '10.0.0.2', { app: 'api' }),
       allowFrom('a', 'api-from-web', uid(1), 'api', 'web', 8080), sctpPolicy('a', 'sctp', uid(2)), allowFrom('a', 'web-from-api', uid(3), 'web', 'api', 80),
@@ -42,7 +43,7 @@ describe('import: dry run and the equivalence gate', () => {
     assert.ok(r.body.preview.security_policies[0].rules.length > 0);
     // the verification is of the state the import would leave: the skipped SCTP policy shows up
     assert.equal(r.body.verification[0].equivalent, false);
-    assert.deepEqual(counts(), { groups: 0, policies: 0, rules: 0 });
+    assert.deepEqual(await counts(), { groups: 0, policies: 0, rules: 0 });
     assert.deepEqual((await f.call('GET', '/api/v1/fabric/container-clusters/c1/pending-removals', { user: 'admin' })).body.results, []);
     assert.equal(await auditCount(), audit0 + 1);
     const last = (await f.call('GET', '/api/v1/audit-log?action=import.dry-run', { user: 'admin' })).body.results.at(-1);
@@ -59,7 +60,7 @@ describe('import: dry run and the equivalence gate', () => {
     assert.equal(gate[0].error_code, 'NOT_EQUIVALENT');
     assert.match(gate[0].error_message, /^cluster c1: \d+ connections? would change verdict; nothing was imported/);
     assert.ok(r.body.verification[0].counterexamples.some((x: { protocol: string }) => x.protocol === 'SCTP'));
-    assert.deepEqual(counts(), { groups: 0, policies: 0, rules: 0 });
+    assert.deepEqual(await counts(), { groups: 0, policies: 0, rules: 0 });
   });
 
   it('require_equivalent=true commits an equivalent import', async () => {
@@ -68,7 +69,7 @@ describe('import: dry run and the equivalence gate', () => {
     assert.equal(r.body.success_count, 1, JSON.stringify(r.body));
     assert.deepEqual(r.body.errors_general, []);
     assert.equal(r.body.verification[0].equivalent, true);
-    assert.equal(counts().policies, 2);
+    assert.equal((await counts()).policies, 2);
   });
 
   it('dry_run and require_equivalent take true or false only, once', async () => {
@@ -85,13 +86,14 @@ describe('import: dry run and the equivalence gate', () => {
     assert.equal(dry.status, 0, dry.stderr);
     assert.match(dry.stdout, /^dry run: would import 1 of 1 NetworkPolicy \(on_error=ABORT\); nothing was written$/m);
     assert.match(dry.stdout, /^would write \d+ groups and 2 security policies/m);
-    assert.equal(counts().policies, 2);
+    assert.equal((await counts()).policies, 2);
     const gated = await cli([...base, '--require-equivalent', '--on-error', 'continue', '--ids', uid(1), uid(2)]);
     assert.equal(gated.status, 3, gated.stderr);
     assert.match(gated.stdout, /NOT_EQUIVALENT/);
-    assert.equal(counts().policies, 2);
+    assert.equal((await counts()).policies, 2);
     const help = await cli(['import', '--help']);
     assert.match(help.stdout, /--dry-run/);
     assert.match(help.stdout, /--require-equivalent/);
   });
+});
 });

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { allowFrom, namespace, PASSWORD, pod, startFixture, uid, type Fixture } from './server-fixture.ts';
+import { allowFrom, namespace, PASSWORD, pod, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const BASE = '/api/v1/fabric/container-clusters';
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('cluster inventory: snapshots, changes, counts, health', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -113,4 +114,5 @@ describe('cluster inventory: snapshots, changes, counts, health', () => {
     assert.equal(anon.status, 2);
     assert.match(anon.stderr, /no credentials/);
   });
+});
 });

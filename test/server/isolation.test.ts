@@ -2,17 +2,18 @@
 // import state. Finding 8's CONTINUE case: one bad uid fails that policy only.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allowFrom, namespace, networkPolicy, pod, pushInventory, startFixture, uid, type Fixture } from './server-fixture.ts';
+import { allowFrom, namespace, networkPolicy, pod, pushInventory, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const GROUPS = '/policy/api/v1/infra/domains/default/groups';
 const CLUSTERS = '/api/v1/fabric/container-clusters';
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('cluster isolation of imports', () => {
   let f: Fixture;
   const prodUid = uid(1);
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     // c1 plays prod, c2 staging (adapter2 is c2's adapter)
     await pushInventory(f, 'c1', [
       namespace('shop'), pod('shop', 'web', '10.0.0.1', { tier: 'web', app: 'frontend' }), pod('shop', 'api', '10.0.0.2', { app: 'api' }),
@@ -103,4 +104,5 @@ describe('cluster isolation of imports', () => {
     assert.equal(again.status, 400);
     assert.match(again.body.error_message, /is the uid of NetworkPolicy default\/x1 of cluster c2 already/);
   });
+});
 });

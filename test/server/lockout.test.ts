@@ -9,17 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from '../../src/server/start-server.ts';
-import { PASSWORD, startFixture, type Fixture } from './server-fixture.ts';
+import { PASSWORD, startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 function basic(user: string, password: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('lockout and the audit of failed logins', () => {
   let f: Fixture;
   let now = Date.parse('2026-01-01T00:00:00Z');
   before(async () => {
-    f = await startFixture({ limits: { rateLimit: { perSecond: 0, burst: 0 }, clock: () => now } });
+    f = await startFixture({ backend, limits: { rateLimit: { perSecond: 0, burst: 0 }, clock: () => now } });
   });
   after(() => f.close());
   const userInfo = (headers: Record<string, string>) => fetch(`${f.url}/api/v1/aaa/user-info`, { headers });
@@ -48,7 +49,7 @@ describe('lockout and the audit of failed logins', () => {
   });
 
   it('failed logins (reads too) are audited in aggregate: one entry per user and client, and one per lockout', async () => {
-    f.server.context.loginGuard.flush();
+    await f.server.context.loginGuard.flush();
     const lockouts = await audit('auth.lockout');
     assert.equal(lockouts.length, 1);
     assert.equal(lockouts[0].user, 'secop');
@@ -60,7 +61,7 @@ describe('lockout and the audit of failed logins', () => {
 
   it('1000 unauthenticated writes add a few audit entries, not 1000', async () => {
     const count = async () => (await f.call('GET', '/api/v1/audit-log', { user: 'admin' })).body.result_count as number;
-    f.server.context.loginGuard.flush();
+    await f.server.context.loginGuard.flush();
     const refusedSoFar = async () => (await audit('request.refused')).reduce((n: number, e: { detail: string }) => n + Number(/^(\d+) refused/.exec(e.detail)![1]), 0);
     const refused0 = await refusedSoFar();
     const before = await count();
@@ -70,7 +71,7 @@ describe('lockout and the audit of failed logins', () => {
       assert.equal(r.status, 401);
       await r.arrayBuffer();
     }
-    f.server.context.loginGuard.flush();
+    await f.server.context.loginGuard.flush();
     const added = (await count()) - before;
     assert.ok(added <= 3, `${added} audit entries`);
     assert.equal((await refusedSoFar()) - refused0, 1000);
@@ -81,7 +82,7 @@ describe('per-client rate limit', () => {
   let f: Fixture;
   let now = Date.parse('2026-01-01T00:00:00Z');
   before(async () => {
-    f = await startFixture({ limits: { rateLimit: { perSecond: 100, burst: 200 }, clock: () => now } });
+    f = await startFixture({ backend, limits: { rateLimit: { perSecond: 100, burst: 200 }, clock: () => now } });
   });
   after(() => f.close());
 
@@ -108,7 +109,7 @@ describe('per-client rate limit', () => {
 describe('password rules (NSX\'s) everywhere', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -154,4 +155,5 @@ describe('password rules (NSX\'s) everywhere', () => {
     assert.match(help.stdout.replace(/\s+/g, ' '), /other users see it in ps/);
     assert.match(help.stdout, /--password-stdin/);
   });
+});
 });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { convertCluster } from '../../src/convert/convert-cluster.ts';
 import { hierarchicalBody } from '../../src/convert/nsx-api-body.ts';
 import { loadClusterFromPaths } from '../../src/k8s/load-cluster.ts';
-import { startFixture, type Fixture } from './server-fixture.ts';
+import { startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const GROUPS = '/policy/api/v1/infra/domains/default/groups';
 const POLICIES = '/policy/api/v1/infra/domains/default/security-policies';
@@ -15,10 +15,11 @@ function group(n: number): Record<string, unknown> {
   };
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('policy API: groups, security policies, rules', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
   });
   after(() => f.close());
 
@@ -127,13 +128,13 @@ describe('policy API: groups, security policies, rules', () => {
       assert.deepEqual((await f.call('GET', `${GROUPS}/${g.id}`, { user: 'admin' })).body.expression, g.expression);
     }
     // a body with one bad object writes nothing, not even the objects before it
-    const countsBefore = f.server.context.policies.counts();
+    const countsBefore = await f.server.context.policies.counts();
     const broken = structuredClone(body) as any;
     broken.children[0].Domain.children.push({ resource_type: 'ChildSecurityPolicy', SecurityPolicy: { id: 'bad', category: 'NoSuchCategory' } });
     broken.children[0].Domain.children.push({ resource_type: 'ChildGroup', Group: { id: 'new-group-in-broken-body' } });
     const rb = await f.call('PATCH', '/policy/api/v1/infra', { user: 'admin', body: broken });
     assert.equal(rb.status, 400);
-    assert.deepEqual(f.server.context.policies.counts(), countsBefore);
+    assert.deepEqual(await f.server.context.policies.counts(), countsBefore);
     assert.equal((await f.call('GET', `${GROUPS}/new-group-in-broken-body`, { user: 'admin' })).status, 404);
     assert.equal((await f.call('GET', `${POLICIES}/${conversion.config.policies[0].id}`, { user: 'admin' })).body._revision, 0);
   });
@@ -200,4 +201,5 @@ describe('policy API: groups, security policies, rules', () => {
     assert.ok(doc.paths['/policy/api/v1/infra/domains/default/security-policies/{id}/rules/{ruleId}'].patch);
     assert.ok(doc.paths['/policy/api/v1/infra'].patch);
   });
+});
 });

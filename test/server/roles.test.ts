@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { allRoutes } from '../../src/server/app.ts';
 import type { RouteSpec } from '../../src/server/http/route.ts';
-import { pushInventory, startFixture, type Fixture } from './server-fixture.ts';
+import { pushInventory, startFixture, type Fixture, BACKENDS } from './server-fixture.ts';
 
 const READERS = ['admin', 'secadmin', 'secop', 'auditor'];
 
@@ -46,10 +46,11 @@ function bodyFor(spec: RouteSpec): unknown {
   return {};
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('roles: every role against every endpoint', () => {
   let f: Fixture;
   before(async () => {
-    f = await startFixture();
+    f = await startFixture({ backend });
     await pushInventory(f, 'c1', []);
     await pushInventory(f, 'c2', []);
   });
@@ -86,4 +87,5 @@ describe('roles: every role against every endpoint', () => {
     assert.deepEqual(failures, []);
     assert.ok(checked > 250, `${checked} checks`);
   });
+});
 });

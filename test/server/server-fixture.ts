@@ -1,11 +1,23 @@
-// A real np2dfw server for tests: a fresh SQLite file in a temporary folder, listening on 127.0.0.1 port 0,
-// with one user per role. Requests go over real HTTP with fetch.
+// A real np2dfw server for tests: a fresh database (a SQLite file in a temporary folder, or a fresh database of
+// the test process's own PostgreSQL cluster), listening on 127.0.0.1 port 0, with one user per role. Requests go
+// over real HTTP with fetch. Every server test runs on both backends: `for (const backend of BACKENDS)`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import type { Role } from '../../src/server/auth/roles.ts';
 import type { ServerLimits } from '../../src/server/server-context.ts';
+import { testPostgres } from '../support/postgres.ts';
+
+/** Where the server stores. */
+export type Backend = 'sqlite' | 'postgres';
+
+/**
+ * The backends every server test runs on: both, unless NP2DFW_TEST_BACKENDS names some (e.g. `sqlite` for a
+ * quick run while developing).
+ */
+export const BACKENDS: readonly Backend[] = (process.env.NP2DFW_TEST_BACKENDS ?? 'sqlite,postgres').split(',')
+  .map((b) => b.trim()).filter((b): b is Backend => b === 'sqlite' || b === 'postgres');
 
 /** The password every fixture user has. */
 export const PASSWORD = 'Correct-Horse-Battery-9';
@@ -25,7 +37,9 @@ export interface Fixture {
   readonly server: RunningServer;
   readonly url: string;
   readonly dir: string;
+  /** The database: the SQLite file, or the PostgreSQL URL. */
   readonly dbPath: string;
+  readonly backend: Backend;
   /** Sends a request as `user` (undefined: without credentials); the body is JSON unless `raw` is given. */
   call(method: string, path: string, options?: { user?: string; body?: unknown; raw?: string | Buffer; contentType?: string; token?: string }): Promise<{ status: number; body: any }>;
   /** Stops the server and deletes the folder. */
@@ -36,9 +50,10 @@ export interface Fixture {
  * Starts a server on a fresh database with the fixture users. Lockout and rate limits are relaxed (tests probe
  * wrong passwords on many routes and send requests quickly) unless `limits` is given: lockout.test.ts tests them.
  */
-export async function startFixture(options: { placement?: 'nsx' | 'banded'; limits?: ServerLimits } = {}): Promise<Fixture> {
+export async function startFixture(options: { backend?: Backend; placement?: 'nsx' | 'banded'; limits?: ServerLimits } = {}): Promise<Fixture> {
+  const backend = options.backend ?? 'sqlite';
   const dir = mkdtempSync(join(tmpdir(), 'np2dfw-server-'));
-  const dbPath = join(dir, 'np2dfw.db');
+  const dbPath = backend === 'postgres' ? await (await testPostgres()).createDatabase() : join(dir, 'np2dfw.db');
   const limits = options.limits ?? { lockout: { maxFailures: 0, resetSeconds: 900, lockSeconds: 900 }, rateLimit: { perSecond: 0, burst: 0 } };
   const server = await startServer({ db: dbPath, host: '127.0.0.1', port: 0, adminPassword: PASSWORD, placement: options.placement, limits });
   for (const [name, u] of Object.entries(USERS)) {
@@ -46,7 +61,7 @@ export async function startFixture(options: { placement?: 'nsx' | 'banded'; limi
   }
   const url = server.url;
   return {
-    server, url, dir, dbPath,
+    server, url, dir, dbPath, backend,
     async call(method, path, o = {}) {
       const headers: Record<string, string> = {};
       if (o.user) headers.authorization = `Basic ${Buffer.from(`${o.user}:${PASSWORD}`).toString('base64')}`;

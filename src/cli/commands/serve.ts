@@ -4,6 +4,8 @@ import { usageError } from '../cli-error.ts';
 import { keyword } from '../input-options.ts';
 import { FIRST_ADMIN, startServer } from '../../server/start-server.ts';
 import { passwordProblem } from '../../server/auth/password-policy.ts';
+import { isPostgresUrl } from '../../server/db/postgres-database.ts';
+import { databaseOf, DB_OPTION_HELP, shownDatabase } from '../db-option.ts';
 
 /** Parses `HOST:PORT` (`[::1]:8443` for IPv6). */
 export function parseListen(value: string): { host: string; port: number } {
@@ -29,18 +31,18 @@ export function parseTrustProxy(value: string): string[] {
   return items;
 }
 
-/** `np2dfw serve`: the NSX-compatible management plane on SQLite. */
+/** `np2dfw serve`: the NSX-compatible management plane on SQLite or PostgreSQL. */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the management plane: an NSX-compatible import and policy API on an embedded SQLite database')
-    .option('--db <path>', 'the SQLite database file (created when missing)', './np2dfw.db')
+    .description('run the management plane: an NSX-compatible import and policy API on an embedded SQLite database or PostgreSQL')
+    .option('--db <file|url>', DB_OPTION_HELP)
     .option('--listen <host:port>', 'where to listen', '127.0.0.1:8443')
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--placement <kind>', 'where imports place policies: nsx (as NSX\'s import API) or banded', 'nsx')
     .option('--trust-proxy <addresses>', 'load balancers (IP addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client')
-    .action(async (opts: { db: string; listen: string; tlsCert?: string; tlsKey?: string; placement: string; trustProxy?: string }) => {
+    .action(async (opts: { db?: string; listen: string; tlsCert?: string; tlsKey?: string; placement: string; trustProxy?: string }) => {
       const { host, port } = parseListen(opts.listen);
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw usageError('--tls-cert and --tls-key go together');
       opts.placement = keyword(opts.placement);
@@ -49,18 +51,19 @@ export function registerServe(program: Command): void {
       const weak = adminPassword ? passwordProblem(adminPassword, 'NP2DFW_ADMIN_PASSWORD') : undefined;
       if (weak) throw usageError(weak);
       const trustProxy = opts.trustProxy === undefined ? undefined : parseTrustProxy(opts.trustProxy);
+      const db = databaseOf(opts.db);
       const server = await startServer({
-        db: opts.db, host, port, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey, adminPassword, placement: opts.placement, trustProxy,
+        db, host, port, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey, adminPassword, placement: opts.placement, trustProxy,
       });
       const out = process.stdout;
-      out.write(`np2dfw serve: listening on ${server.url} (database ${opts.db})\n`);
+      out.write(`np2dfw serve: listening on ${server.url} (database ${shownDatabase(db)})\n`);
       out.write(`  API description: ${server.url}/openapi.json\n`);
       if (server.createdAdmin) {
         out.write(`  created user "${FIRST_ADMIN}" (Enterprise Admin) with the password in NP2DFW_ADMIN_PASSWORD\n`);
       }
-      if (server.context.users.count() === 0) {
+      if ((await server.context.users.count()) === 0) {
         out.write(`  no user yet: restart with NP2DFW_ADMIN_PASSWORD=... to create "${FIRST_ADMIN}", or run\n`);
-        out.write(`  np2dfw user add ${FIRST_ADMIN} --role enterprise_admin --db ${opts.db}\n`);
+        out.write(`  np2dfw user add ${FIRST_ADMIN} --role enterprise_admin --db ${isPostgresUrl(db) ? '<the same database>' : db}\n`);
       } else {
         out.write(`  log in with HTTP basic (e.g. curl -u ${FIRST_ADMIN} ${server.url}/api/v1/aaa/user-info) or a bearer token;\n`);
         out.write(`  clients: np2dfw import --server ${server.url} --user ${FIRST_ADMIN} (or NP2DFW_USER/NP2DFW_PASSWORD/NP2DFW_TOKEN)\n`);

@@ -52,7 +52,7 @@ export class Authenticator {
     }
     const cacheKey = createHash('sha256').update(this.#key).update(header).digest('base64');
     // read before the check: a change made while scrypt runs makes the entry stale at the next request
-    const epoch = this.#epoch();
+    const epoch = await this.#epoch();
     const hit = this.#cache.get(cacheKey);
     if (hit && hit.until > Date.now() && hit.epoch === epoch) return hit.principal;
     let principal: Principal | undefined;
@@ -77,10 +77,10 @@ export class Authenticator {
   }
 
   /** This process's generation of credentials and the database's epoch, read again when older than EPOCH_MAX_AGE_MS. */
-  #epoch(): string {
+  async #epoch(): Promise<string> {
     const now = performance.now();
     if (now - this.#dbEpochReadAt >= EPOCH_MAX_AGE_MS) {
-      this.#dbEpoch = this.#users.credentialsEpoch();
+      this.#dbEpoch = await this.#users.credentialsEpoch();
       this.#dbEpochReadAt = now;
     }
     return `${this.#users.generation}/${this.#dbEpoch}`;

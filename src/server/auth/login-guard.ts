@@ -39,11 +39,11 @@ const MAX_TRACKED = 10_000;
 export class LoginGuard {
   readonly #policy: LockoutPolicy;
   readonly #now: () => number;
-  readonly #write: (s: FailureSummary) => void;
+  readonly #write: (s: FailureSummary) => void | Promise<void>;
   readonly #accounts = new Map<string, { failures: number[]; lockedUntil: number }>();
   readonly #pending = new Map<string, { action: FailureSummary['action']; user: string; client: string; count: number; status: number; first: number; last: number; why: string }>();
 
-  constructor(policy: LockoutPolicy, write: (s: FailureSummary) => void, now: () => number = Date.now) {
+  constructor(policy: LockoutPolicy, write: (s: FailureSummary) => void | Promise<void>, now: () => number = Date.now) {
     this.#policy = policy;
     this.#write = write;
     this.#now = now;
@@ -95,18 +95,23 @@ export class LoginGuard {
       p.count++;
       p.last = now;
     } else {
-      if (this.#pending.size >= MAX_TRACKED) this.flush();
+      if (this.#pending.size >= MAX_TRACKED) void this.flush();
       this.#pending.set(key, { action, user, client, count: 1, status, first: now, last: now, why });
     }
   }
 
-  /** Writes one audit entry per (action, user, client, reason) noted since the last flush. Called every minute. */
-  flush(): void {
+  /**
+   * Writes one audit entry per (action, user, client, reason) noted since the last flush. Called every minute.
+   * Settles when the entries are written.
+   */
+  async flush(): Promise<void> {
     const entries = [...this.#pending.values()];
     this.#pending.clear();
+    const writes: (void | Promise<void>)[] = [];
     for (const p of entries) {
-      this.#write({ action: p.action, user: p.user, client: p.client, count: p.count, status: p.status, first: p.first, last: p.last,
-        detail: `${countOf(p.count, p.action === 'auth.failure' ? 'failed login' : 'refused request')} from ${p.client} between ${new Date(p.first).toISOString()} and ${new Date(p.last).toISOString()}: ${p.why}` });
+      writes.push(this.#write({ action: p.action, user: p.user, client: p.client, count: p.count, status: p.status, first: p.first, last: p.last,
+        detail: `${countOf(p.count, p.action === 'auth.failure' ? 'failed login' : 'refused request')} from ${p.client} between ${new Date(p.first).toISOString()} and ${new Date(p.last).toISOString()}: ${p.why}` }));
     }
+    await Promise.all(writes);
   }
 }

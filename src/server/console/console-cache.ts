@@ -8,7 +8,8 @@ const MAX_ENTRIES = 32;
 /**
  * What the console's reads compute from the stored state (the DFW as a config, each cluster's two worlds, the
  * heatmaps), kept while the database does not change: the key includes this connection's change counter and
- * SQLite's data_version (which moves when another connection commits), so a write makes every entry stale.
+ * SQLite's data_version (which moves when another connection commits), or PostgreSQL's current snapshot (which
+ * moves when any transaction commits, on any replica): a write makes every entry stale.
  */
 export class ConsoleCache {
   readonly #ctx: ServerContext;
@@ -20,10 +21,8 @@ export class ConsoleCache {
   }
 
   /** The value under `key` for the database as it is now, computed when missing. */
-  get<T>(key: string, compute: () => T): T {
-    const row = this.#ctx.db.prepare('SELECT total_changes() AS t').get() as { t: number };
-    const version = this.#ctx.db.prepare('PRAGMA data_version').get() as { data_version: number };
-    const stamp = `${row.t}:${version.data_version}`;
+  async get<T>(key: string, compute: () => T | Promise<T>): Promise<T> {
+    const stamp = await this.#ctx.db.changeStamp();
     if (stamp !== this.#stamp) {
       this.#entries.clear();
       this.#stamp = stamp;
@@ -35,25 +34,26 @@ export class ConsoleCache {
       this.#entries.set(key, hit);
       return hit;
     }
-    const value = compute();
+    const value = await compute();
+    if (stamp !== this.#stamp) return value;
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(key, value);
     return value;
   }
 
   /** The stored DFW with the origin of each policy and rule (objects that do not decode are left out). */
-  config(): DfwConfig {
-    return this.get('config', () => this.#ctx.policies.decodedConfig()).config;
+  async config(): Promise<DfwConfig> {
+    return (await this.get('config', () => this.#ctx.policies.decodedConfig())).config;
   }
 
   /** What the views computed on the stored DFW must say: the stored objects that could not be evaluated. */
-  warnings(): string[] {
-    const { undecodable } = this.get('config', () => this.#ctx.policies.decodedConfig());
+  async warnings(): Promise<string[]> {
+    const { undecodable } = await this.get('config', () => this.#ctx.policies.decodedConfig());
     return undecodable.slice(0, 20).map((u) => `${u.path} is left out: ${u.problem}`);
   }
 
   /** A cluster's two worlds: Kubernetes before any import, and the state now. */
-  worlds(cluster: string): ClusterWorlds {
-    return this.get(`worlds\u0000${cluster}`, () => clusterWorlds(this.#ctx.inventory, cluster, this.config()));
+  worlds(cluster: string): Promise<ClusterWorlds> {
+    return this.get(`worlds\u0000${cluster}`, async () => clusterWorlds(this.#ctx.inventory, cluster, await this.config()));
   }
 }

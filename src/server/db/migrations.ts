@@ -4,8 +4,13 @@ export interface Migration {
   readonly version: number;
   /** What it does, for the `schema_migrations` table. */
   readonly name: string;
-  /** The SQL statements. */
+  /** The SQL statements (SQLite's; PostgreSQL's too unless `postgres` is given). */
   readonly sql: string;
+  /**
+   * PostgreSQL's statements where they differ: 64-bit integers for times and counters, identity columns, and
+   * byte-order ("C") collation on text keys, so that ids sort and page as they do in SQLite.
+   */
+  readonly postgres?: string;
 }
 
 /** Every schema change, oldest first. Never edit a released migration: add a new one. */
@@ -42,6 +47,35 @@ export const MIGRATIONS: readonly Migration[] = [
         detail TEXT NOT NULL DEFAULT ''
       );
     `,
+    postgres: `
+      CREATE TABLE users (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        role TEXT NOT NULL,
+        cluster TEXT COLLATE "C",
+        password_hash TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE TABLE tokens (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        user_name TEXT COLLATE "C" NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        secret_hash TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE audit_log (
+        id BIGSERIAL PRIMARY KEY,
+        at BIGINT NOT NULL,
+        user_name TEXT COLLATE "C" NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        action TEXT COLLATE "C" NOT NULL,
+        target TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+      );
+    `,
   },
   {
     version: 2,
@@ -69,6 +103,34 @@ export const MIGRATIONS: readonly Migration[] = [
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         cluster TEXT NOT NULL REFERENCES clusters(name) ON DELETE CASCADE,
         reported_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX health_reports_cluster ON health_reports(cluster, id);
+    `,
+    postgres: `
+      CREATE TABLE clusters (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        registered_at BIGINT NOT NULL,
+        registered_by TEXT NOT NULL,
+        last_report_at BIGINT,
+        generation BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE TABLE inventory_objects (
+        cluster TEXT COLLATE "C" NOT NULL REFERENCES clusters(name) ON DELETE CASCADE,
+        kind TEXT COLLATE "C" NOT NULL,
+        namespace TEXT COLLATE "C" NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        uid TEXT COLLATE "C",
+        body TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (cluster, kind, namespace, name)
+      );
+      CREATE INDEX inventory_objects_uid ON inventory_objects(kind, uid);
+      CREATE TABLE health_reports (
+        id BIGSERIAL PRIMARY KEY,
+        cluster TEXT COLLATE "C" NOT NULL REFERENCES clusters(name) ON DELETE CASCADE,
+        reported_at BIGINT NOT NULL,
         status TEXT NOT NULL,
         body TEXT NOT NULL
       );
@@ -138,6 +200,66 @@ export const MIGRATIONS: readonly Migration[] = [
         success_count INTEGER NOT NULL
       );
     `,
+    postgres: `
+      CREATE TABLE dfw_groups (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        body TEXT NOT NULL,
+        revision BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        modified_by TEXT NOT NULL
+      );
+      CREATE TABLE dfw_policies (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        body TEXT NOT NULL,
+        revision BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        modified_by TEXT NOT NULL
+      );
+      CREATE TABLE dfw_rules (
+        policy_id TEXT COLLATE "C" NOT NULL REFERENCES dfw_policies(id) ON DELETE CASCADE,
+        id TEXT COLLATE "C" NOT NULL,
+        body TEXT NOT NULL,
+        revision BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        modified_by TEXT NOT NULL,
+        PRIMARY KEY (policy_id, id)
+      );
+      CREATE TABLE realization (
+        cluster TEXT COLLATE "C" NOT NULL,
+        policy_id TEXT COLLATE "C" NOT NULL REFERENCES dfw_policies(id) ON DELETE CASCADE,
+        revision BIGINT NOT NULL,
+        state TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (cluster, policy_id)
+      );
+      CREATE TABLE imported_policies (
+        uid TEXT COLLATE "C" PRIMARY KEY,
+        cluster TEXT COLLATE "C" NOT NULL,
+        namespace TEXT COLLATE "C" NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        import_id BIGINT NOT NULL,
+        imported_at BIGINT NOT NULL,
+        imported_by TEXT NOT NULL,
+        removal TEXT NOT NULL,
+        removed_at BIGINT
+      );
+      CREATE INDEX imported_policies_cluster ON imported_policies(cluster, removal);
+      CREATE TABLE imports (
+        id BIGSERIAL PRIMARY KEY,
+        at BIGINT NOT NULL,
+        user_name TEXT NOT NULL,
+        on_error TEXT NOT NULL,
+        request_count INTEGER NOT NULL,
+        success_count INTEGER NOT NULL
+      );
+    `,
   },
   {
     version: 4,
@@ -167,6 +289,27 @@ export const MIGRATIONS: readonly Migration[] = [
         imported_by TEXT NOT NULL,
         removal TEXT NOT NULL,
         removed_at INTEGER,
+        body TEXT,
+        PRIMARY KEY (cluster, uid)
+      );
+      INSERT INTO imported_policies_v6 (cluster, uid, namespace, name, import_id, imported_at, imported_by, removal, removed_at, body)
+        SELECT cluster, uid, namespace, name, import_id, imported_at, imported_by, removal, removed_at, body FROM imported_policies;
+      DROP TABLE imported_policies;
+      ALTER TABLE imported_policies_v6 RENAME TO imported_policies;
+      CREATE INDEX imported_policies_cluster ON imported_policies(cluster, removal);
+      CREATE INDEX inventory_objects_cluster_uid ON inventory_objects(cluster, kind, uid);
+    `,
+    postgres: `
+      CREATE TABLE imported_policies_v6 (
+        cluster TEXT COLLATE "C" NOT NULL,
+        uid TEXT COLLATE "C" NOT NULL,
+        namespace TEXT COLLATE "C" NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        import_id BIGINT NOT NULL,
+        imported_at BIGINT NOT NULL,
+        imported_by TEXT NOT NULL,
+        removal TEXT NOT NULL,
+        removed_at BIGINT,
         body TEXT,
         PRIMARY KEY (cluster, uid)
       );

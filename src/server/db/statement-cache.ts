@@ -1,12 +1,11 @@
-import type { StatementSync } from 'node:sqlite';
-import type { Database } from './database.ts';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
-/** Prepares each SQL text once per connection and hands out the prepared statement from then on. */
+/** Prepares each SQL text once per SQLite connection and hands out the prepared statement from then on. */
 export class StatementCache {
-  readonly #db: Database;
+  readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
 
-  constructor(db: Database) {
+  constructor(db: DatabaseSync) {
     this.#db = db;
   }
 

@@ -1,5 +1,5 @@
 // The computing half of an import: locate, convert, check ownership, and verify the state the import would leave,
-// all on a read-only view of the database. Nothing here writes: commit-import.ts writes a plan in one short
+// all on a read-only view of the database. Nothing here writes: import-service.ts writes a plan in one short
 // transaction. A plan is plain data (structured-clonable), so that it can be computed in a worker thread.
 import { ConversionError } from '../../convert/conversion-error.ts';
 import { convertCluster } from '../../convert/convert-cluster.ts';
@@ -98,11 +98,11 @@ export interface ImportSource {
   readonly policies: PolicyStore;
   readonly placement: 'nsx' | 'banded';
   /** The stored DFW objects decoded, when the caller keeps them (the worker does); else they are read and decoded. */
-  readonly decoded?: () => DecodedDfw;
+  readonly decoded?: () => Promise<DecodedDfw>;
 }
 
 /** The stored DFW objects, decoded (PolicyStore.decodedConfig). */
-export type DecodedDfw = ReturnType<PolicyStore['decodedConfig']>;
+export type DecodedDfw = Awaited<ReturnType<PolicyStore['decodedConfig']>>;
 
 function refusalError(r: Refusal): ImportErrorItem {
   return { error_code: r.code, error_message: r.path ? `${r.path}: ${r.message}` : r.message };
@@ -124,7 +124,7 @@ function byOwner<T extends { readonly id: string }>(objects: readonly T[]): Map<
  * already is an error of its policy (never replaced). ABORT: any failure and nothing is to be written. The
  * verification is of the state the plan leaves, computed in memory (stored DFW plus the plan).
  */
-export function planImport(src: ImportSource, req: ImportRequest, options: ImportOptions, maxCounterexamples = 20): ImportPlan {
+export async function planImport(src: ImportSource, req: ImportRequest, options: ImportOptions, maxCounterexamples = 20): Promise<ImportPlan> {
   const errors = new Map<string, ImportErrorItem[]>();
   const fail = (id: string, item: ImportErrorItem) => errors.set(id, [...(errors.get(id) ?? []), item]);
   const byCluster = new Map<string, PolicyLocation[]>();
@@ -133,7 +133,7 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
       fail(id, { error_code: IMPORT_ERROR.INVALID_ID, error_message: `"${id.slice(0, 80)}" is not a NetworkPolicy uid (an RFC 4122 UUID as Kubernetes issues them)` });
       continue;
     }
-    const found = src.inventory.locatePolicies(id);
+    const found = await src.inventory.locatePolicies(id);
     if (found.length === 0) {
       fail(id, { error_code: IMPORT_ERROR.NOT_FOUND, error_message: `no registered cluster reported a NetworkPolicy with uid ${id}` });
       continue;
@@ -143,7 +143,7 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
       continue;
     }
     const loc = found[0];
-    const done = src.inventory.importedPolicy(loc.cluster, id) ?? src.inventory.importedAnywhere(id);
+    const done = (await src.inventory.importedPolicy(loc.cluster, id)) ?? (await src.inventory.importedAnywhere(id));
     if (done) {
       fail(id, { error_code: IMPORT_ERROR.ALREADY_IMPORTED,
         error_message: `NetworkPolicy ${loc.namespace}/${loc.name} of cluster ${loc.cluster}: uid ${id} was imported at ${new Date(done.imported_at).toISOString()}` });
@@ -151,7 +151,7 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
     }
     byCluster.set(loc.cluster, [...(byCluster.get(loc.cluster) ?? []), loc]);
   }
-  const stored = src.decoded ? src.decoded() : src.policies.decodedConfig();
+  const stored = src.decoded ? await src.decoded() : await src.policies.decodedConfig();
   const placed: SecurityPolicy[] = [];
   const groups: Group[] = [];
   const imported: PolicyLocation[] = [];
@@ -160,7 +160,7 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
   for (const [clusterName, locations] of byCluster) {
     let cluster;
     try {
-      cluster = src.inventory.loadCluster(clusterName);
+      cluster = await src.inventory.loadCluster(clusterName);
       loaded.set(clusterName, cluster);
     } catch (e) {
       general.push({ errors: [{ error_code: 'INVENTORY_UNREADABLE', error_message: (e as Error).message }] });
@@ -184,8 +184,9 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
     for (const loc of locations) {
       if (!converted.has(loc.uid)) continue;
       const mine = { groups: groupsOf.get(loc.uid) ?? [], policies: policiesOf.get(loc.uid) ?? [] };
-      const clash = [...mine.groups.filter((g) => src.policies.hasGroup(g.id)).map((g) => g.path),
-        ...mine.policies.filter((p) => src.policies.hasPolicy(p.id)).map((p) => p.path)];
+      const clash: string[] = [];
+      for (const g of mine.groups) if (await src.policies.hasGroup(g.id)) clash.push(g.path);
+      for (const p of mine.policies) if (await src.policies.hasPolicy(p.id)) clash.push(p.path);
       if (clash.length) {
         fail(loc.uid, { error_code: IMPORT_ERROR.OBJECT_EXISTS,
           error_message: `NetworkPolicy ${loc.namespace}/${loc.name} of cluster ${loc.cluster}: ${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ` and ${clash.length - 3} more` : ''} exist${clash.length === 1 ? 's' : ''} already; an import never replaces an object` });
@@ -210,7 +211,7 @@ export function planImport(src: ImportSource, req: ImportRequest, options: Impor
     ? { groups: [...stored.config.groups, ...groups], policies: [...stored.config.policies, ...placed], origins: new Map() }
     : stored.config;
   const newlyImported = commit ? imported : [];
-  const verification = options.verify === false ? [] : verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples, loaded);
+  const verification = options.verify === false ? [] : await verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples, loaded);
   return {
     response, commit, rows: importRows(commit ? groups : [], commit ? placed : []),
     groups: commit && options.dryRun ? groups : [], policies: commit && options.dryRun ? placed : [], imported: newlyImported, affected, verification,

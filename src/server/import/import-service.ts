@@ -1,7 +1,7 @@
 import type { Group } from '../../model/group.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
-import { inTransaction, type Database } from '../db/database.ts';
-import { badRequest } from '../http/api-error.ts';
+import { inTransaction, isUniqueViolation, type Database } from '../db/database.ts';
+import { ApiError, badRequest, ERROR_CODES } from '../http/api-error.ts';
 import type { ServerContext } from '../server-context.ts';
 import type { AuditEntry, AuditStore } from '../store/audit-store.ts';
 import {
@@ -95,63 +95,91 @@ export function settlePlan(plan: ImportPlan, options: ImportOptions): { outcome:
 }
 
 /** Records an outcome that writes nothing (dry run, refusal) in the audit log. */
-export function recordUnwritten(stores: ImportStores, outcome: ImportOutcome, options: ImportOptions, caller: ImportCaller): void {
-  inTransaction(stores.db, () => stores.audit.record(importAuditEntry(outcome, options, caller)));
+export async function recordUnwritten(stores: ImportStores, outcome: ImportOutcome, options: ImportOptions, caller: ImportCaller): Promise<void> {
+  await inTransaction(stores.db, () => stores.audit.record(importAuditEntry(outcome, options, caller)));
 }
 
+/** Thrown inside the write transaction when the plan no longer holds: the transaction is rolled back. */
+class StalePlan extends Error {}
+
 /**
- * Writes a plan in one transaction (BEGIN IMMEDIATE), with the import's record, its imported marks, the pending
- * realization of its policies and the audit entry, after checking that it still holds: `fresh()` (nothing the plan
- * read changed since: see import-worker.ts), every policy still in the inventory as converted and not imported,
- * no object it writes exists. Returns false, writing nothing, when the plan is stale.
+ * Writes a plan in one transaction (joining the caller's when there is one), with the import's record, its
+ * imported marks, the pending realization of its policies and the audit entry, holding the import lock (imports
+ * of every replica sharing the database are serialized), after checking that it still holds: `fresh()` (nothing
+ * the plan read changed since: the DFW epoch, see import-worker.ts), every policy still in the inventory as
+ * converted and not imported, no object it writes exists. Returns false, writing nothing, when the plan is stale.
  */
-export function writePlan(stores: ImportStores, plan: ImportPlan, outcome: ImportOutcome, options: ImportOptions, caller: ImportCaller,
-  fresh: () => boolean): boolean {
-  const stale = new Error('stale plan');
+export async function writePlan(stores: ImportStores, plan: ImportPlan, outcome: ImportOutcome, options: ImportOptions, caller: ImportCaller,
+  fresh: () => Promise<boolean>): Promise<boolean> {
   try {
-    return inTransaction(stores.db, () => {
-      if (!fresh()) return false;
+    return await inTransaction(stores.db, async () => {
+      await stores.db.lockImports();
+      if (!(await fresh())) throw new StalePlan();
       for (const loc of plan.imported) {
-        if (!stores.inventory.policyUnchanged(loc) || stores.inventory.importedAnywhere(loc.uid)) return false;
+        if (!(await stores.inventory.policyUnchanged(loc)) || (await stores.inventory.importedAnywhere(loc.uid))) throw new StalePlan();
       }
-      const importId = Number(stores.db.prepare(`INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?)`)
-        .run(Date.now(), caller.user, options.onError, plan.response.request_count, plan.imported.length).lastInsertRowid);
+      const row = await stores.db.get<{ id: number }>('INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?) RETURNING id',
+        Date.now(), caller.user, options.onError, plan.response.request_count, plan.imported.length);
       try {
         // an id that exists by now fails its INSERT (primary key): the whole transaction is rolled back
-        stores.policies.insertImported(plan.rows, caller.user);
+        await stores.policies.insertImported(plan.rows, caller.user);
       } catch (e) {
-        if ((e as { errcode?: number }).errcode === 1555 || /UNIQUE constraint failed/.test((e as Error).message)) throw stale;
+        if (isUniqueViolation(e)) throw new StalePlan();
         throw e;
       }
-      stores.inventory.markImported(plan.imported, importId, caller.user);
-      stores.audit.record(importAuditEntry(outcome, options, caller));
+      await stores.inventory.markImported(plan.imported, row!.id, caller.user);
+      await stores.audit.record(importAuditEntry(outcome, options, caller));
       return true;
     });
   } catch (e) {
-    if (e === stale) return false;
+    if (e instanceof StalePlan) return false;
     throw e;
   }
 }
 
+/** How many times an import is planned on the request thread: twice before the write transaction, then once inside it. */
+const ATTEMPTS = 3;
+
 /**
- * Plans and writes an import on this thread, with nothing in between (it cannot be stale). The server runs
- * imports in its worker (import-worker.ts); this is for a database in memory, which no other connection can
- * open, and the last resort when the worker's plans keep going stale.
+ * Plans and writes an import on this thread: for a database in memory (no other connection can open it), for
+ * PostgreSQL (no worker), and as the last resort when the worker's plans keep going stale. A plan is made on one
+ * snapshot and written if the DFW epoch it was made on is still the database's (read locked in the write
+ * transaction: no DFW write of any replica commits in between) and the inventory checks hold; after two stale
+ * plans the third is made inside the write transaction, holding the import lock. 409 if even that one fails.
  */
-export function importHere(stores: ImportStores, req: ImportRequest, options: ImportOptions, caller: ImportCaller): ImportOutcome {
-  const plan = planImport(stores, req, options);
-  const { outcome, write } = settlePlan(plan, options);
-  if (!write) recordUnwritten(stores, outcome, options, caller);
-  else if (!writePlan(stores, plan, outcome, options, caller, () => true)) throw new Error('an import planned and written at once was stale');
-  return outcome;
+export async function importHere(stores: ImportStores, req: ImportRequest, options: ImportOptions, caller: ImportCaller): Promise<ImportOutcome> {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const last = attempt === ATTEMPTS;
+    const settled = async (plan: ImportPlan, fresh: () => Promise<boolean>): Promise<ImportOutcome | undefined> => {
+      const { outcome, write } = settlePlan(plan, options);
+      if (!write) {
+        await recordUnwritten(stores, outcome, options, caller);
+        return outcome;
+      }
+      return (await writePlan(stores, plan, outcome, options, caller, fresh)) ? outcome : undefined;
+    };
+    let outcome: ImportOutcome | undefined;
+    if (last) {
+      outcome = await inTransaction(stores.db, async () => {
+        await stores.db.lockImports();
+        return settled(await planImport(stores, req, options), async () => true);
+      });
+    } else {
+      const { epoch, plan } = await stores.db.snapshot(async () => ({ epoch: await stores.policies.dfwEpoch(), plan: await planImport(stores, req, options) }));
+      outcome = await settled(plan, async () => (await stores.policies.dfwEpoch(true)) === epoch);
+    }
+    if (outcome) return outcome;
+  }
+  throw new ApiError(409, ERROR_CODES.REVISION_CONFLICT, 'the policies or the inventory changed while the import was computed; nothing was imported, try again');
 }
 
 /**
  * Imports NetworkPolicies as NSX's import API does: `ctx.executeImport` plans (conversion, ownership checks,
- * verification) and writes in one short transaction that holds the audit entry too; the server does both in its
- * import worker, so that requests keep being served. `dryRun`: nothing is written, the answer previews the
- * objects. `requireEquivalent`: nothing is written when a cluster's verification of the planned state is not
- * equivalent. Imports run one at a time.
+ * verification) and writes in one short transaction that holds the audit entry too; on a SQLite file the server
+ * does both in its import worker, so that requests keep being served. `dryRun`: nothing is written, the answer
+ * previews the objects. `requireEquivalent`: nothing is written when a cluster's verification of the planned state
+ * is not equivalent. Imports run one at a time (in this process by a queue, across replicas by the database's
+ * import lock).
  */
 export async function runImport(ctx: Pick<ServerContext, 'importQueue' | 'executeImport'>, req: ImportRequest, options: ImportOptions,
   caller: ImportCaller): Promise<ImportOutcome> {

@@ -6,9 +6,10 @@
 // transaction (PolicyStore.dfwEpoch). The worker takes its read snapshot while it holds the write lock and reads
 // the epoch inside it; it writes the plan only if, inside its write transaction, the epoch is still that one.
 // Otherwise it plans again (the decoded DFW objects, kept between imports, are read again only when the epoch
-// moved).
+// moved). The stores are the server's async ones, on a SqliteDatabase of each of the worker's connections.
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteDatabase } from '../db/sqlite-database.ts';
 import { AuditStore } from '../store/audit-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { PolicyStore } from '../store/policy-store.ts';
@@ -52,7 +53,9 @@ function connect(path: string, readOnly: boolean): DatabaseSync {
 
 interface Connections {
   /** Plans read here, in one read transaction each. */
-  readonly read: DatabaseSync;
+  readonly read: SqliteDatabase;
+  /** The write connection (its lock is taken for the instant a read snapshot starts). */
+  readonly writeDb: SqliteDatabase;
   readonly reading: { readonly inventory: InventoryStore; readonly policies: PolicyStore };
   /** Imports are written here. */
   readonly write: ImportStores;
@@ -64,13 +67,14 @@ let open: Connections | undefined;
 
 function connections(data: ImportWorkerData): Connections {
   if (open) return open;
-  const read = connect(data.dbPath, true);
-  const db = connect(data.dbPath, false);
+  const read = new SqliteDatabase(connect(data.dbPath, true), data.dbPath);
+  const db = new SqliteDatabase(connect(data.dbPath, false), data.dbPath);
   const policies = new PolicyStore(db);
   const realization = new RealizationStore(db);
   policies.onPolicyChange = (id, scope, revision) => realization.markPending(id, scope, revision);
   open = {
     read,
+    writeDb: db,
     reading: { inventory: new InventoryStore(read), policies: new PolicyStore(read) },
     write: { db, policies, inventory: new InventoryStore(db), audit: new AuditStore(db), placement: data.placement },
   };
@@ -78,26 +82,40 @@ function connections(data: ImportWorkerData): Connections {
 }
 
 /**
- * Opens a read transaction on `c.read` whose snapshot is the state of the generation returned: taken while this
- * worker holds the write lock, when no other writer is inside a transaction. The lock is held for that instant only.
+ * Runs `fn` in a read transaction on `c.read` whose snapshot is the state of the generation given to it: taken
+ * while this worker holds the write lock, when no other writer is inside a transaction. The lock is held for
+ * that instant only. The worker's connections are used by one task at a time (`serially`).
  */
-function snapshot(c: Connections): number {
-  c.write.db.exec('BEGIN IMMEDIATE');
-  try {
-    c.read.exec('BEGIN');
-    return c.reading.policies.dfwEpoch(); // the first read fixes the snapshot
-  } finally {
-    c.write.db.exec('ROLLBACK');
-  }
+function inSnapshot<T>(c: Connections, fn: (generation: number) => Promise<T>): Promise<T> {
+  return c.read.snapshot(async () => {
+    const writer = c.writeDb.connection;
+    writer.exec('BEGIN IMMEDIATE');
+    let generation: number;
+    try {
+      generation = await c.reading.policies.dfwEpoch(); // the first read fixes the snapshot
+    } finally {
+      writer.exec('ROLLBACK');
+    }
+    return fn(generation);
+  });
 }
 
 /** The stored DFW objects of `generation`, decoded (again only when the generation moved); inside its snapshot. */
-function decodedAt(c: Connections, generation: number): DecodedDfw {
+async function decodedAt(c: Connections, generation: number): Promise<DecodedDfw> {
   if (c.decoded?.generation !== generation) {
     c.decoded = undefined; // the old objects can go before the new ones are made
-    c.decoded = { generation, dfw: c.reading.policies.decodedConfig() };
+    c.decoded = { generation, dfw: await c.reading.policies.decodedConfig() };
   }
   return c.decoded.dfw;
+}
+
+/** The end of the worker's last task: imports and the idle decoding use the connections one at a time. */
+let tail: Promise<unknown> = Promise.resolve();
+
+function serially<T>(task: () => Promise<T>): Promise<T> {
+  const run = tail.then(task, task);
+  tail = run.catch(() => undefined);
+  return run;
 }
 
 /**
@@ -109,44 +127,33 @@ function keepDecoded(data: ImportWorkerData): void {
   const QUIET_MS = 1000;
   let seen = -1;
   let since = 0;
-  const tick = () => {
+  const tick = async () => {
     const c = connections(data);
-    const now = c.write.policies.dfwEpoch();
+    const now = await c.write.policies.dfwEpoch();
     if (c.decoded && now !== seen) { seen = now; since = Date.now(); return; }
     if (c.decoded?.generation === now || (c.decoded && Date.now() - since < QUIET_MS)) return;
-    try {
-      decodedAt(c, snapshot(c));
-    } finally {
-      if (c.read.isTransaction) c.read.exec('COMMIT');
-    }
+    await inSnapshot(c, (generation) => decodedAt(c, generation));
   };
   setInterval(() => {
-    try {
-      tick();
-    } catch {
+    serially(tick).catch(() => {
       // an unreadable state now is read (and reported) by the next import
-    }
+    });
   }, QUIET_MS / 4).unref();
 }
 
-function importInWorker(data: ImportWorkerData, m: ImportMessage): ImportReply {
+async function importInWorker(data: ImportWorkerData, m: ImportMessage): Promise<ImportReply> {
   const c = connections(data);
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    let generation: number;
-    let plan;
-    try {
-      generation = snapshot(c);
+    const { generation, plan } = await inSnapshot(c, async (generation) => {
       const decoded = () => decodedAt(c, generation);
-      plan = planImport({ ...c.reading, placement: data.placement, decoded }, m.req, m.options);
-    } finally {
-      if (c.read.isTransaction) c.read.exec('COMMIT');
-    }
+      return { generation, plan: await planImport({ ...c.reading, placement: data.placement, decoded }, m.req, m.options) };
+    });
     const { outcome, write } = settlePlan(plan, m.options);
     if (!write) {
-      recordUnwritten(c.write, outcome, m.options, m.caller);
+      await recordUnwritten(c.write, outcome, m.options, m.caller);
       return { id: m.id, outcome };
     }
-    if (writePlan(c.write, plan, outcome, m.options, m.caller, () => c.write.policies.dfwEpoch() === generation)) {
+    if (await writePlan(c.write, plan, outcome, m.options, m.caller, async () => (await c.write.policies.dfwEpoch(true)) === generation)) {
       return { id: m.id, outcome };
     }
   }
@@ -156,11 +163,13 @@ function importInWorker(data: ImportWorkerData, m: ImportMessage): ImportReply {
 if (parentPort) keepDecoded(workerData as ImportWorkerData);
 
 parentPort?.on('message', (m: ImportMessage) => {
-  let reply: ImportReply;
-  try {
-    reply = importInWorker(workerData as ImportWorkerData, m);
-  } catch (e) {
-    reply = { id: m.id, error: (e as Error).message ?? String(e) };
-  }
-  parentPort!.postMessage(reply);
+  void serially(async () => {
+    let reply: ImportReply;
+    try {
+      reply = await importInWorker(workerData as ImportWorkerData, m);
+    } catch (e) {
+      reply = { id: m.id, error: (e as Error).message ?? String(e) };
+    }
+    parentPort!.postMessage(reply);
+  });
 });

@@ -53,15 +53,15 @@ export interface ClusterWorlds {
  * Whether every NetworkPolicy imported from the cluster is still reported by it (queued for removal): then the
  * cluster as Kubernetes enforced it before any import is the cluster as reported.
  */
-function noneRemoved(inventory: InventoryStore, name: string): boolean {
-  return inventory.importedUids(name).length === inventory.pendingRemovals(name).length;
+async function noneRemoved(inventory: InventoryStore, name: string): Promise<boolean> {
+  return (await inventory.importedUids(name)).length === (await inventory.pendingRemovals(name)).length;
 }
 
 /** The two worlds of one cluster (`newlyImported` counts as imported; see verifyConfig). */
-export function clusterWorlds(inventory: InventoryStore, name: string, config: DfwConfig, newlyImported: readonly PolicyLocation[] = [],
-  loaded?: Cluster): ClusterWorlds {
-  const reference: Cluster = loaded && noneRemoved(inventory, name) ? loaded : inventory.loadCluster(name, true);
-  const imported = new Set([...inventory.importedUids(name), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
+export async function clusterWorlds(inventory: InventoryStore, name: string, config: DfwConfig, newlyImported: readonly PolicyLocation[] = [],
+  loaded?: Cluster): Promise<ClusterWorlds> {
+  const reference: Cluster = loaded && (await noneRemoved(inventory, name)) ? loaded : await inventory.loadCluster(name, true);
+  const imported = new Set([...(await inventory.importedUids(name)), ...newlyImported.filter((l) => l.cluster === name).map((l) => l.uid)]);
   const remaining = createKubernetesEngine(reference, { policies: reference.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
   return { reference, kubernetes: createKubernetesEngine(reference), state: createDfwEngine(config, reference, { remaining, name: 'dfw' }) };
 }
@@ -74,9 +74,9 @@ export function clusterWorlds(inventory: InventoryStore, name: string, config: D
  * Stored objects that could not be decoded (`undecodable`) make the verification fail, naming them; nothing here
  * throws.
  */
-export function verifyConfig(inventory: InventoryStore, clusters: readonly string[], config: DfwConfig,
+export async function verifyConfig(inventory: InventoryStore, clusters: readonly string[], config: DfwConfig,
   undecodable: readonly UndecodableObject[], newlyImported: readonly PolicyLocation[], maxCounterexamples = 20,
-  loaded: ReadonlyMap<string, Cluster> = new Map()): ClusterVerification[] {
+  loaded: ReadonlyMap<string, Cluster> = new Map()): Promise<ClusterVerification[]> {
   const failed = (name: string, error: string): ClusterVerification =>
     ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification could not run', counterexamples: [], error });
   if (undecodable.length) {
@@ -84,14 +84,15 @@ export function verifyConfig(inventory: InventoryStore, clusters: readonly strin
     return clusters.map((name) => failed(name, `${countOf(undecodable.length, 'stored object')} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
   const groupsByPath = clusters.length > 1 ? new Map(config.groups.map((g) => [g.path, g])) : undefined;
-  return clusters.map((name) => {
+  const out: ClusterVerification[] = [];
+  for (const name of clusters) {
     try {
       // only what can apply in the cluster: the same verdicts, without evaluating every other cluster's objects
       const own = configForCluster(config, name, groupsByPath);
       const boundaries = dfwBoundaries(own);
-      const w = clusterWorlds(inventory, name, own, newlyImported, loaded.get(name));
+      const w = await clusterWorlds(inventory, name, own, newlyImported, loaded.get(name));
       const report = verifyEngines(w.reference, w.kubernetes, w.state, { maxCounterexamples, boundaries });
-      return {
+      out.push({
         cluster: name,
         equivalent: report.equivalent,
         differences: report.differences,
@@ -101,16 +102,17 @@ export function verifyConfig(inventory: InventoryStore, clusters: readonly strin
           kubernetes: x.reference.allowed ? 'allowed' as const : 'denied' as const, kubernetes_decided_by: decidedBy(x.reference),
           dfw: x.other.allowed ? 'allowed' as const : 'denied' as const, dfw_decided_by: decidedBy(x.other),
         })),
-      };
+      });
     } catch (e) {
-      return failed(name, `cluster ${name}: ${(e as Error).message}`);
+      out.push(failed(name, `cluster ${name}: ${(e as Error).message}`));
     }
-  });
+  }
+  return out;
 }
 
 /** Verifies the clusters' state as stored now (see verifyConfig). */
-export function verifyClusters(ctx: { inventory: InventoryStore; policies: PolicyStore }, clusters: readonly string[], maxCounterexamples = 20): ClusterVerification[] {
+export async function verifyClusters(ctx: { inventory: InventoryStore; policies: PolicyStore }, clusters: readonly string[], maxCounterexamples = 20): Promise<ClusterVerification[]> {
   if (clusters.length === 0) return [];
-  const { config, undecodable } = ctx.policies.decodedConfig();
+  const { config, undecodable } = await ctx.policies.decodedConfig();
   return verifyConfig(ctx.inventory, clusters, config, undecodable, [], maxCounterexamples);
 }

@@ -15,20 +15,20 @@ export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
   const users = ctx.users;
   return [
     { method: 'GET', url: '/api/v1/aaa/user-info', summary: 'Who am I: the caller\'s name and role', permission: 'authenticated',
-      handler: (h) => ({ user_name: h.principal.name, role: h.principal.role, role_name: ROLE_NAMES[h.principal.role], ...(h.principal.cluster ? { cluster: h.principal.cluster } : {}),
+      handler: async (h) => ({ user_name: h.principal.name, role: h.principal.role, role_name: ROLE_NAMES[h.principal.role], ...(h.principal.cluster ? { cluster: h.principal.cluster } : {}),
         permissions: PERMISSIONS.filter((p) => roleAllows(h.principal.role, p)) }) },
     { method: 'GET', url: '/api/v1/aaa/roles', summary: 'The roles', permission: 'users.manage',
-      handler: () => ({ results: ROLES.map((r) => ({ role: r, name: ROLE_NAMES[r] })), result_count: ROLES.length }) },
+      handler: async () => ({ results: ROLES.map((r) => ({ role: r, name: ROLE_NAMES[r] })), result_count: ROLES.length }) },
     { method: 'GET', url: '/api/v1/aaa/users', summary: 'List users', permission: 'users.manage', response: LIST_RESULT_SCHEMA,
-      handler: () => {
-        const results = users.list();
+      handler: async () => {
+        const results = await users.list();
         return { results, result_count: results.length };
       } },
     { method: 'GET', url: '/api/v1/aaa/users/:name', summary: 'Read a user and its tokens', permission: 'users.manage',
-      handler: (h) => {
-        const u = users.get(h.params.name);
+      handler: async (h) => {
+        const u = await users.get(h.params.name);
         if (!u) throw notFound(`user ${h.params.name} does not exist`);
-        return { ...u, tokens: users.tokensOf(u.name) };
+        return { ...u, tokens: await users.tokensOf(u.name) };
       } },
     { method: 'PUT', url: '/api/v1/aaa/users/:name', summary: 'Add or change a user (role, adapter cluster, password)', permission: 'users.manage',
       audit: 'user.put', body: USER_SCHEMA, handler: async (h) => {
@@ -48,35 +48,35 @@ export function aaaRoutes(ctx: ServerContext): RouteSpec[] {
         const weak = body.password === undefined ? undefined : passwordProblem(body.password);
         if (weak) throw badRequest(`password: ${weak}`);
         const hash = body.password === undefined ? null : await hashSecret(body.password);
-        const existed = users.get(name) !== undefined;
+        const existed = (await users.get(name)) !== undefined;
         return ctx.change(h, `user ${name}`, () => users.upsertHashed(name, role, body.cluster, hash),
           () => `${existed ? 'changed' : 'added'}, role ${role}${hash ? ', password set' : ''}`);
       } },
     { method: 'DELETE', url: '/api/v1/aaa/users/:name', summary: 'Remove a user and its tokens', permission: 'users.manage', audit: 'user.delete',
-      handler: (h) => {
+      handler: async (h) => {
         if (h.params.name === h.principal.name) throw badRequest('you cannot remove yourself');
-        ctx.change(h, `user ${h.params.name}`, () => users.remove(h.params.name), (existed) => (existed ? 'removed' : 'did not exist'));
+        await ctx.change(h, `user ${h.params.name}`, () => users.remove(h.params.name), (existed) => (existed ? 'removed' : 'did not exist'));
         return undefined;
       } },
     { method: 'POST', url: '/api/v1/aaa/users/:name/tokens', summary: 'Create an API token for a user (shown once)', permission: 'users.manage',
       audit: 'token.create', body: TOKEN_REQUEST_SCHEMA, status: 201, handler: async (h) => {
         const body = validateBody<{ description?: string }>(TOKEN_REQUEST_SCHEMA, h.body ?? {});
-        if (!users.get(h.params.name)) throw notFound(`user ${h.params.name} does not exist`);
+        if (!(await users.get(h.params.name))) throw notFound(`user ${h.params.name} does not exist`);
         const t = await newToken();
-        ctx.change(h, `user ${h.params.name}`, () => users.storeToken(h.params.name, body.description ?? '', t), () => `token ${t.id}`);
+        await ctx.change(h, `user ${h.params.name}`, () => users.storeToken(h.params.name, body.description ?? '', t), () => `token ${t.id}`);
         return { id: t.id, token: t.token };
       } },
     { method: 'DELETE', url: '/api/v1/aaa/users/:name/tokens/:id', summary: 'Revoke a token', permission: 'users.manage', audit: 'token.revoke',
-      handler: (h) => {
-        ctx.change(h, `user ${h.params.name}`, () => users.revokeToken(h.params.name, h.params.id), (existed) => (existed ? `token ${h.params.id} revoked` : 'no such token'));
+      handler: async (h) => {
+        await ctx.change(h, `user ${h.params.name}`, () => users.revokeToken(h.params.name, h.params.id), (existed) => (existed ? `token ${h.params.id} revoked` : 'no such token'));
         return undefined;
       } },
     { method: 'GET', url: '/api/v1/audit-log', summary: 'The audit log, oldest first', permission: 'audit.read',
       query: { cursor: 'opaque cursor from the previous page', page_size: 'entries per page, 1-1000', user: 'only this user', action: 'only this action' },
-      response: LIST_RESULT_SCHEMA, handler: (h) => {
+      response: LIST_RESULT_SCHEMA, handler: async (h) => {
         const page = idPageRequest(h.query);
         const after = page.after === '' ? 0 : Number(page.after);
-        const { entries, total } = ctx.audit.page(after, page.size + 1, { user: queryString(h.query, 'user'), action: queryString(h.query, 'action') });
+        const { entries, total } = await ctx.audit.page(after, page.size + 1, { user: queryString(h.query, 'user'), action: queryString(h.query, 'action') });
         const results = entries.slice(0, page.size);
         return { results, result_count: total, ...(entries.length > page.size ? { cursor: cursorAfter(String(results[results.length - 1].id)) } : {}) };
       } },

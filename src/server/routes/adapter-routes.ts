@@ -24,8 +24,8 @@ import type { DfwConfig } from '../../model/dfw-config.ts';
  * The stored DFW configuration, decoded (never cast). An adapter must realize all of it or nothing: a stored
  * object that does not decode is an error naming it, not a smaller firewall.
  */
-function storedDfwConfig(ctx: ServerContext): DfwConfig {
-  const { config, undecodable } = ctx.policies.decodedConfig();
+async function storedDfwConfig(ctx: ServerContext): Promise<DfwConfig> {
+  const { config, undecodable } = await ctx.policies.decodedConfig();
   if (undecodable.length) {
     const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
     throw new ApiError(500, ERROR_CODES.INTERNAL, `${undecodable.length} stored object(s) cannot be decoded: ${names}`);
@@ -110,9 +110,9 @@ function stateOf(ctx: ServerContext): AdapterState {
 }
 
 /** The model's answer for a traceflow: the stored DFW policies, then the NetworkPolicies not imported. */
-function modelAnswer(ctx: ServerContext, t: Traceflow): { verdict: 'delivered' | 'dropped'; egress: string; ingress: string } | { error: string } {
+async function modelAnswer(ctx: ServerContext, t: Traceflow): Promise<{ verdict: 'delivered' | 'dropped'; egress: string; ingress: string } | { error: string }> {
   try {
-    const cluster = ctx.inventory.loadCluster(t.cluster);
+    const cluster = await ctx.inventory.loadCluster(t.cluster);
     const src = cluster.pods.find((p) => p.namespace === t.source.namespace && p.name === t.source.pod);
     if (!src || src.ips.length === 0) return { error: `pod ${t.source.namespace}/${t.source.pod} is not in the inventory with an address` };
     let dst: Endpoint;
@@ -128,9 +128,9 @@ function modelAnswer(ctx: ServerContext, t: Traceflow): { verdict: 'delivered' |
     }
     const srcIp = src.ips.find((ip) => familyOf(ip) === dst.family) ?? src.ips[0];
     const source = podEndpoint(src, srcIp, familyOf(srcIp)!);
-    const imported = new Set(ctx.inventory.importedUids(t.cluster));
+    const imported = new Set(await ctx.inventory.importedUids(t.cluster));
     const remaining = createKubernetesEngine(cluster, { policies: cluster.policies.filter((p) => !imported.has(p.uid)), name: 'kubernetes (not imported)' });
-    const engine = createDfwEngine(storedDfwConfig(ctx), cluster, { remaining, name: 'dfw' });
+    const engine = createDfwEngine(await storedDfwConfig(ctx), cluster, { remaining, name: 'dfw' });
     if (t.protocol === 'ICMP') return { error: 'the model evaluates TCP and UDP connections only' };
     const d = engine.decide({ src: source, dst, protocol: t.protocol, port: t.port ?? 0 });
     return { verdict: d.allowed ? 'delivered' : 'dropped', egress: d.egress.by, ingress: d.ingress.by };
@@ -139,8 +139,8 @@ function modelAnswer(ctx: ServerContext, t: Traceflow): { verdict: 'delivered' |
   }
 }
 
-function view(ctx: ServerContext, t: Traceflow): Record<string, unknown> {
-  const model = modelAnswer(ctx, t);
+async function view(ctx: ServerContext, t: Traceflow): Promise<Record<string, unknown>> {
+  const model = await modelAnswer(ctx, t);
   const live = t.result;
   const comparable = live && live.verdict !== 'unknown' && 'verdict' in model;
   const agree = comparable ? live.verdict === model.verdict : undefined;
@@ -155,29 +155,29 @@ function view(ctx: ServerContext, t: Traceflow): Record<string, unknown> {
 export function adapterRoutes(ctx: ServerContext): RouteSpec[] {
   const own = { param: 'cluster' } as const;
   const ownOrRead = { param: 'cluster', alsoPermission: 'policy.read' } as const;
-  const requireCluster = (name: string): void => {
-    if (!ctx.inventory.has(name)) throw notFound(`cluster ${name} is not registered`);
+  const requireCluster = async (name: string): Promise<void> => {
+    if (!(await ctx.inventory.has(name))) throw notFound(`cluster ${name} is not registered`);
   };
   const s = stateOf(ctx);
   return [
     { method: 'GET', url: `${BASE}/:cluster/dfw`, summary: 'The DFW policies spanned to the cluster and every group, for its adapter to realize',
-      permission: 'inventory.report', ownCluster: ownOrRead, handler: (h) => {
-        requireCluster(h.params.cluster);
-        const config = storedDfwConfig(ctx);
+      permission: 'inventory.report', ownCluster: ownOrRead, handler: async (h) => {
+        await requireCluster(h.params.cluster);
+        const config = await storedDfwConfig(ctx);
         const path = clusterControlPlanePath(h.params.cluster);
         return { groups: config.groups, policies: config.policies.filter((p) => p.scope.includes(path)) };
       } },
     { method: 'POST', url: `${BASE}/:cluster/statistics`, summary: 'Report per-rule statistics of the cluster (from Antrea\'s stats API)',
-      permission: 'inventory.report', ownCluster: own, audit: 'statistics.report', body: STATISTICS_SCHEMA, bodyLimit: 64 * 1024 * 1024, handler: (h) => {
-        requireCluster(h.params.cluster);
+      permission: 'inventory.report', ownCluster: own, audit: 'statistics.report', body: STATISTICS_SCHEMA, bodyLimit: 64 * 1024 * 1024, handler: async (h) => {
+        await requireCluster(h.params.cluster);
         const body = validateBody<{ policies: PolicyStats[] }>(STATISTICS_SCHEMA, h.body);
         s.statistics.set(h.params.cluster, { reported_at: Date.now(), policies: new Map(body.policies.map((p) => [p.policy_id, p])) });
         return { accepted: body.policies.length };
       } },
     { method: 'GET', url: '/policy/api/v1/infra/domains/default/security-policies/:id/statistics', summary: 'Rule statistics of a security policy, per cluster (NSX SecurityPolicyStatisticsListResult)',
-      permission: 'policy.read', handler: (h) => {
+      permission: 'policy.read', handler: async (h) => {
         const id = h.params.id;
-        if (!ctx.policies.getPolicy(id, false)) throw notFound(`security policy ${id} not found`);
+        if (!(await ctx.policies.getPolicy(id, false))) throw notFound(`security policy ${id} not found`);
         const results = [...s.statistics].filter(([, r]) => r.policies.has(id)).map(([cluster, r]) => {
           const p = r.policies.get(id)!;
           return {
@@ -195,8 +195,8 @@ export function adapterRoutes(ctx: ServerContext): RouteSpec[] {
         return { results, result_count: results.length };
       } },
     { method: 'POST', url: `${BASE}/:cluster/traceflows`, summary: 'Ask the cluster\'s adapter for a traceflow (Antrea Traceflow)',
-      permission: 'policy.read', audit: 'traceflow.request', body: TRACEFLOW_REQUEST_SCHEMA, status: 201, handler: (h) => {
-        requireCluster(h.params.cluster);
+      permission: 'policy.read', audit: 'traceflow.request', body: TRACEFLOW_REQUEST_SCHEMA, status: 201, handler: async (h) => {
+        await requireCluster(h.params.cluster);
         const body = validateBody<TraceflowRequestBody>(TRACEFLOW_REQUEST_SCHEMA, h.body);
         const d = body.destination;
         if (d.ip !== undefined ? d.pod !== undefined || d.namespace !== undefined || isIP(d.ip) === 0 : d.pod === undefined || d.namespace === undefined) {
@@ -208,20 +208,20 @@ export function adapterRoutes(ctx: ServerContext): RouteSpec[] {
         return t;
       } },
     { method: 'GET', url: `${BASE}/:cluster/traceflows`, summary: 'Traceflows of the cluster (state=PENDING: those the adapter should run)',
-      permission: 'inventory.report', ownCluster: { param: 'cluster', alsoPermission: 'inventory.read' }, query: { state: 'PENDING or DONE' }, handler: (h) => {
+      permission: 'inventory.report', ownCluster: { param: 'cluster', alsoPermission: 'inventory.read' }, query: { state: 'PENDING or DONE' }, handler: async (h) => {
         const state = h.query.state as string | undefined;
         if (state !== undefined && state !== 'PENDING' && state !== 'DONE') throw badRequest('state: use PENDING or DONE');
         const results = [...s.traceflows.values()].filter((t) => t.cluster === h.params.cluster && (!state || t.state === state));
         return { results, result_count: results.length };
       } },
     { method: 'GET', url: `${BASE}/:cluster/traceflows/:id`, summary: 'A traceflow: the live observations beside the model\'s answer, and whether they agree',
-      permission: 'inventory.read', handler: (h) => {
+      permission: 'inventory.read', handler: async (h) => {
         const t = s.traceflows.get(h.params.id);
         if (!t || t.cluster !== h.params.cluster) throw notFound(`traceflow ${h.params.id} not found`);
         return view(ctx, t);
       } },
     { method: 'POST', url: `${BASE}/:cluster/traceflows/:id/result`, summary: 'The adapter reports a traceflow\'s result',
-      permission: 'inventory.report', ownCluster: own, audit: 'traceflow.result', body: TRACEFLOW_RESULT_SCHEMA, handler: (h) => {
+      permission: 'inventory.report', ownCluster: own, audit: 'traceflow.result', body: TRACEFLOW_RESULT_SCHEMA, handler: async (h) => {
         const t = s.traceflows.get(h.params.id);
         if (!t || t.cluster !== h.params.cluster) throw notFound(`traceflow ${h.params.id} not found`);
         const body = validateBody<{ phase: string; verdict: string; message?: string; observations: Record<string, string>[] }>(TRACEFLOW_RESULT_SCHEMA, h.body);

@@ -76,27 +76,27 @@ function familyParam(query: Readonly<Record<string, unknown>>): Family | undefin
 export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
   const queries = new ConsoleQueries(ctx.db);
   const cache = new ConsoleCache(ctx);
-  const requireCluster = (name: string) => {
-    if (!ctx.inventory.has(name)) throw notFound(`cluster ${name} is not registered`);
+  const requireCluster = async (name: string) => {
+    if (!(await ctx.inventory.has(name))) throw notFound(`cluster ${name} is not registered`);
   };
   return [
     { method: 'GET', url: `${BASE}/security-policies`, summary: 'Console: security policies of a category in evaluation order, filtered and windowed',
       permission: 'policy.read', query: { category: 'default Application', ...FILTER, ...WINDOW }, response: CONSOLE_POLICY_TABLE_SCHEMA,
-      handler: (h) => {
+      handler: async (h) => {
         const w = windowOf(h.query);
         const category = text(h.query, 'category') ?? 'Application';
         const filter = filterOf(h.query);
-        const index = cache.get('policy-index', () => queries.policyIndex());
-        const matching = cache.get(`policies\u0000${category}\u0000${JSON.stringify(filter)}`,
+        const index = await cache.get('policy-index', () => queries.policyIndex());
+        const matching = await cache.get(`policies\u0000${category}\u0000${JSON.stringify(filter)}`,
           () => index.filter((p) => p.category === category && rowMatches(p, filter)));
         const page = matching.slice(w.offset, w.offset + w.limit);
-        const realization = ctx.realization.ofPolicies(page.map((p) => p.id));
+        const realization = await ctx.realization.ofPolicies(page.map((p) => p.id));
         const results = page.map((p, i) => ({ position: w.offset + i + 1, ...p, realization: realization.get(p.id) ?? [] }));
         return { results, result_count: matching.length, offset: w.offset };
       } },
     { method: 'GET', url: `${BASE}/security-policies/:id`, summary: 'Console: a security policy with its rules, where each came from, and its realization',
-      permission: 'policy.read', response: CONSOLE_POLICY_SCHEMA, handler: (h) => {
-        const p = ctx.policies.getPolicy(h.params.id);
+      permission: 'policy.read', response: CONSOLE_POLICY_SCHEMA, handler: async (h) => {
+        const p = await ctx.policies.getPolicy(h.params.id);
         if (!p) throw notFound(`security policy ${h.params.id} does not exist`);
         const origin = originOfTags(p.tags as Tag[] | undefined);
         const rules = (p.rules as JsonObject[]).map((r) => {
@@ -110,53 +110,58 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
         const groupNames: Record<string, string> = {};
         for (const x of paths) {
           if (!x.startsWith(prefix)) continue;
-          const g = ctx.policies.getGroup(x.slice(prefix.length));
+          const g = await ctx.policies.getGroup(x.slice(prefix.length));
           if (g) groupNames[x] = String(g.display_name);
         }
-        return { ...p, rules, ...(origin ? { origin } : {}), realization: ctx.realization.ofPolicy(h.params.id), group_names: groupNames };
+        return { ...p, rules, ...(origin ? { origin } : {}), realization: await ctx.realization.ofPolicy(h.params.id), group_names: groupNames };
       } },
     { method: 'GET', url: `${BASE}/groups`, summary: 'Console: groups, filtered and windowed', permission: 'policy.read',
-      query: { ...FILTER, ...WINDOW }, response: CONSOLE_GROUP_TABLE_SCHEMA, handler: (h) => {
+      query: { ...FILTER, ...WINDOW }, response: CONSOLE_GROUP_TABLE_SCHEMA, handler: async (h) => {
         const w = windowOf(h.query);
         const filter = filterOf(h.query);
-        const index = cache.get('group-index', () => queries.groupIndex());
-        const matching = cache.get(`groups\u0000${JSON.stringify(filter)}`, () => index.filter((g) => rowMatches(g, filter)));
+        const index = await cache.get('group-index', () => queries.groupIndex());
+        const matching = await cache.get(`groups\u0000${JSON.stringify(filter)}`, () => index.filter((g) => rowMatches(g, filter)));
         return { results: matching.slice(w.offset, w.offset + w.limit), result_count: matching.length, offset: w.offset };
       } },
     { method: 'GET', url: `${BASE}/groups/:id/members`, summary: 'Console: a group\'s effective members (pods with namespace, labels, IPs) and addresses',
       permission: 'policy.read', query: { cluster: 'only this cluster (default: the cluster its tags name, else every cluster)', q: 'namespace/name, address or key=value substring', ...WINDOW },
-      response: CONSOLE_MEMBERS_SCHEMA, handler: (h) => {
-        const g = ctx.policies.getGroup(h.params.id);
+      response: CONSOLE_MEMBERS_SCHEMA, handler: async (h) => {
+        const g = await ctx.policies.getGroup(h.params.id);
         if (!g) throw notFound(`group ${h.params.id} does not exist`);
         const group = g as unknown as Group;
         const asked = text(h.query, 'cluster');
-        if (asked) requireCluster(asked);
+        if (asked) await requireCluster(asked);
         const tagged = originOfTags(group.tags)?.cluster;
-        const clusters = asked ? [asked] : tagged && ctx.inventory.has(tagged) ? [tagged] : allClusters(ctx);
+        const clusters = asked ? [asked] : tagged && (await ctx.inventory.has(tagged)) ? [tagged] : await allClusters(ctx);
         const q = text(h.query, 'q') ?? '';
-        const members = clusters.flatMap((c) => cache.get(`members\u0000${c}\u0000${group.id}`, () => podMembers(group, cache.worlds(c).reference, (p) => cache.get('stored-groups', () => new Map(ctx.policies.decodedConfig().config.groups.map((x) => [x.path, x]))).get(p))))
-          .filter((m) => memberMatches(m, q));
+        const stored = await cache.get('stored-groups', async () => new Map((await ctx.policies.decodedConfig()).config.groups.map((x) => [x.path, x])));
+        const found = [];
+        for (const c of clusters) {
+          const reference = (await cache.worlds(c)).reference;
+          found.push(...await cache.get(`members\u0000${c}\u0000${group.id}`, () => podMembers(group, reference, (p) => stored.get(p))));
+        }
+        const members = found.filter((m) => memberMatches(m, q));
         const w = windowOf(h.query);
         return { group: g, clusters, ip_addresses: addressMembers(group), results: members.slice(w.offset, w.offset + w.limit), result_count: members.length, offset: w.offset };
       } },
     { method: 'GET', url: `${BASE}/clusters/:cluster/network-policies`, summary: 'Console: a cluster\'s NetworkPolicies as YAML and in words',
       permission: 'inventory.read', query: { namespace: 'only this namespace', ...WINDOW }, response: CONSOLE_NETWORK_POLICIES_SCHEMA,
-      handler: (h) => {
-        requireCluster(h.params.cluster);
+      handler: async (h) => {
+        await requireCluster(h.params.cluster);
         const w = windowOf(h.query);
         const ns = text(h.query, 'namespace');
         // the inventory's own paging, by cluster/namespace/name, then this window of it
         const all = [];
         let page = { after: '', size: 1000 };
         for (;;) {
-          const r = ctx.inventory.listObjects('NetworkPolicy', { cluster: h.params.cluster, namespace: ns }, page);
+          const r = await ctx.inventory.listObjects('NetworkPolicy', { cluster: h.params.cluster, namespace: ns }, page);
           all.push(...r.results);
           if (!r.cursor || all.length >= w.offset + w.limit) break;
           const last = r.results[r.results.length - 1];
           page = { after: `${last.cluster}\u0000${last.namespace ?? ''}\u0000${last.name}`, size: 1000 };
         }
-        const total = ctx.inventory.namespaces(h.params.cluster).filter((n) => ns === undefined || n.name === ns).reduce((s, n) => s + n.network_policy_count, 0);
-        const decoded = cache.worlds(h.params.cluster).reference.policies;
+        const total = (await ctx.inventory.namespaces(h.params.cluster)).filter((n) => ns === undefined || n.name === ns).reduce((s, n) => s + n.network_policy_count, 0);
+        const decoded = (await cache.worlds(h.params.cluster)).reference.policies;
         const results = all.slice(w.offset, w.offset + w.limit).map((o) => {
           const model = decoded.find((p) => p.uid === o.uid);
           return {
@@ -173,11 +178,11 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
         source_namespace: 'with destination_namespace: pod by pod between the two', destination_namespace: 'see source_namespace',
         row_offset: 'first row (default 0)', column_offset: 'first column (default 0)', size: 'rows and columns per page, 1-100 (default 30)',
       },
-      handler: (h) => {
+      handler: async (h) => {
         const cluster = h.params.cluster;
-        requireCluster(cluster);
+        await requireCluster(cluster);
         const q = portQuery(h.query);
-        const worlds = cache.worlds(cluster);
+        const worlds = await cache.worlds(cluster);
         const family = familyParam(h.query) ?? defaultFamily(worlds.reference);
         const win = { rowOffset: integer(h.query, 'row_offset', 0, 0, 1_000_000), colOffset: integer(h.query, 'column_offset', 0, 0, 1_000_000), size: integer(h.query, 'size', 30, 1, 100) };
         const src = text(h.query, 'source_namespace');
@@ -187,21 +192,21 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
           cluster, protocol: q.protocol, port: q.port, family,
           before: 'the NetworkPolicies as Kubernetes enforced them before any import',
           after: 'the stored DFW policies, then the NetworkPolicies not imported',
-          warnings: cache.warnings(),
+          warnings: await cache.warnings(),
         };
         if (src !== undefined && dst !== undefined) {
           return { ...head, level: 'pods', source_namespace: src, destination_namespace: dst, ...podPage(worlds.reference, worlds.kubernetes, worlds.state, q, family, src, dst, win) };
         }
-        const table = cache.get(`heatmap\u0000${cluster}\u0000${family}\u0000${q.protocol}\u0000${q.port}`,
+        const table = await cache.get(`heatmap\u0000${cluster}\u0000${family}\u0000${q.protocol}\u0000${q.port}`,
           () => namespaceTable(worlds.reference, worlds.kubernetes, worlds.state, q, family));
         return { ...head, level: 'namespaces', ...namespacePage(table, win) };
       } },
     { method: 'GET', url: `${BASE}/clusters/:cluster/trace`, summary: 'Console: one connection\'s verdict in both worlds, with the deciding DFW rule and the Kubernetes rule',
       permission: 'policy.read', response: CONSOLE_TRACE_SCHEMA,
       query: { source: 'NAMESPACE/POD or an IP address', destination: 'NAMESPACE/POD or an IP address', port: 'destination port', protocol: 'TCP (default), UDP or SCTP', family: '4 or 6' },
-      handler: (h) => {
+      handler: async (h) => {
         const cluster = h.params.cluster;
-        requireCluster(cluster);
+        await requireCluster(cluster);
         const source = text(h.query, 'source');
         const destination = text(h.query, 'destination');
         if (!source || !destination) throw badRequest('source and destination: give each as NAMESPACE/POD or an IP address');
@@ -210,18 +215,18 @@ export function consoleRoutes(ctx: ServerContext): RouteSpec[] {
           available: false,
           reason: `a live traceflow needs the adapter of cluster ${cluster} to run one; np2dfw's adapter API has no traceflow operation yet, so only the computed verdicts are shown`,
         };
-        const trace = traceConnection(cache.worlds(cluster), { source, destination, ...q, family: familyParam(h.query) }, traceflow, (m) => badRequest(m));
-        return { ...trace, warnings: cache.warnings() };
+        const trace = traceConnection(await cache.worlds(cluster), { source, destination, ...q, family: familyParam(h.query) }, traceflow, (m) => badRequest(m));
+        return { ...trace, warnings: await cache.warnings() };
       } },
   ];
 }
 
 /** The names of every registered cluster. */
-function allClusters(ctx: ServerContext): string[] {
+async function allClusters(ctx: ServerContext): Promise<string[]> {
   const out: string[] = [];
   let page = { after: '', size: 1000 };
   for (;;) {
-    const r = ctx.inventory.list(page);
+    const r = await ctx.inventory.list(page);
     out.push(...r.results.map((c) => c.name));
     if (!r.cursor) return out;
     page = { after: out[out.length - 1], size: 1000 };

@@ -15,7 +15,7 @@ export interface InfraPatchCounts {
  * deletions (`marked_for_delete`) of policies before groups. The caller runs it in one transaction, so a failure
  * anywhere leaves nothing written.
  */
-export function applyInfraPatch(store: PolicyStore, infra: JsonObject, user: string): InfraPatchCounts {
+export async function applyInfraPatch(store: PolicyStore, infra: JsonObject, user: string): Promise<InfraPatchCounts> {
   const groups: JsonObject[] = [];
   const policies: JsonObject[] = [];
   const deleteGroups: string[] = [];
@@ -38,11 +38,11 @@ export function applyInfraPatch(store: PolicyStore, infra: JsonObject, user: str
       }
     }
   }
-  for (const g of groups) store.writeGroup(g.id as string, g, user, 'patch');
-  for (const p of policies) store.writePolicy(p.id as string, p, user, 'patch');
+  for (const g of groups) await store.writeGroup(g.id as string, g, user, 'patch');
+  for (const p of policies) await store.writePolicy(p.id as string, p, user, 'patch');
   let deleted = 0;
-  for (const id of deletePolicies) if (store.deletePolicy(id)) deleted++;
-  for (const id of deleteGroups) if (store.deleteGroup(id)) deleted++;
+  for (const id of deletePolicies) if (await store.deletePolicy(id)) deleted++;
+  for (const id of deleteGroups) if (await store.deleteGroup(id)) deleted++;
   return { groups: groups.length, policies: policies.length, deleted };
 }
 

@@ -31,22 +31,22 @@ export class AuditStore {
   }
 
   /** Appends an entry. */
-  record(e: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): void {
-    this.#db.prepare(`INSERT INTO audit_log (at, user_name, method, path, action, target, status, result, detail)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(e.at ?? Date.now(), e.user, e.method, e.path, e.action, e.target, e.status, e.result, e.detail);
+  async record(e: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): Promise<void> {
+    await this.#db.run(`INSERT INTO audit_log (at, user_name, method, path, action, target, status, result, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      e.at ?? Date.now(), e.user, e.method, e.path, e.action, e.target, e.status, e.result, e.detail);
   }
 
   /** Entries after `afterId`, oldest first, at most `limit`; and the total count. */
-  page(afterId: number, limit: number, filter: { user?: string; action?: string } = {}): { entries: AuditEntry[]; total: number } {
+  async page(afterId: number, limit: number, filter: { user?: string; action?: string } = {}): Promise<{ entries: AuditEntry[]; total: number }> {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.user) { where.push('user_name = ?'); args.push(filter.user); }
     if (filter.action) { where.push('action = ?'); args.push(filter.action); }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${w}`).get(...args) as { n: number }).n;
-    const rows = this.#db.prepare(`SELECT * FROM audit_log ${w ? `${w} AND` : 'WHERE'} id > ? ORDER BY id LIMIT ?`)
-      .all(...args, afterId, limit) as unknown as (Omit<AuditEntry, 'user'> & { user_name: string })[];
+    const total = (await this.#db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${w}`, ...args))!.n;
+    const rows = await this.#db.all<Omit<AuditEntry, 'user'> & { user_name: string }>(
+      `SELECT * FROM audit_log ${w ? `${w} AND` : 'WHERE'} id > ? ORDER BY id LIMIT ?`, ...args, afterId, limit);
     return {
       total,
       entries: rows.map((r) => ({

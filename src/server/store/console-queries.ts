@@ -1,4 +1,3 @@
-import type { StatementSync } from 'node:sqlite';
 import { originOfTags } from '../../convert/stored-origins.ts';
 import { TAG_SCOPE } from '../../convert/tags.ts';
 import type { Origin } from '../../model/dfw-config.ts';
@@ -6,7 +5,6 @@ import { clusterControlPlanePath, groupPath, securityPolicyPath } from '../../mo
 import type { Tag } from '../../model/tag.ts';
 import { CATEGORIES, type Category } from '../../model/security-policy.ts';
 import type { Database } from '../db/database.ts';
-import { StatementCache } from '../db/statement-cache.ts';
 
 /** Filters of the console's tables (every one optional). */
 export interface TableFilter {
@@ -74,24 +72,20 @@ export function rowMatches(row: { id: string; display_name: string; tags: readon
  * in one query; the caller keeps them while the database does not change, and filters and windows in memory.
  */
 export class ConsoleQueries {
-  readonly #statements: StatementCache;
+  readonly #db: Database;
 
   constructor(db: Database) {
-    this.#statements = new StatementCache(db);
-  }
-
-  #q(sql: string): StatementSync {
-    return this.#statements.get(sql);
+    this.#db = db;
   }
 
   /**
    * Every security policy as a table row, in evaluation order (category, sequence number, id): one read of the
    * table, which the caller keeps while the database does not change; filtering and windowing are then in memory.
    */
-  policyIndex(): PolicyRow[] {
+  async policyIndex(): Promise<PolicyRow[]> {
     const counts = new Map<string, number>();
-    for (const r of this.#q('SELECT policy_id, COUNT(*) AS n FROM dfw_rules GROUP BY policy_id').all() as { policy_id: string; n: number }[]) counts.set(r.policy_id, r.n);
-    const rows = (this.#q('SELECT id, body, revision FROM dfw_policies').all() as { id: string; body: string; revision: number }[]).map((r): PolicyRow => {
+    for (const r of await this.#db.all<{ policy_id: string; n: number }>('SELECT policy_id, COUNT(*) AS n FROM dfw_rules GROUP BY policy_id')) counts.set(r.policy_id, r.n);
+    const rows = (await this.#db.all<{ id: string; body: string; revision: number }>('SELECT id, body, revision FROM dfw_policies')).map((r): PolicyRow => {
       const body = JSON.parse(r.body) as Record<string, unknown>;
       const tags = Array.isArray(body.tags) ? (body.tags as Tag[]) : [];
       const origin = originOfTags(tags);
@@ -106,8 +100,8 @@ export class ConsoleQueries {
   }
 
   /** Every group as a table row, by id (read once per database state, like policyIndex). */
-  groupIndex(): GroupRow[] {
-    return (this.#q('SELECT id, body, revision FROM dfw_groups ORDER BY id').all() as { id: string; body: string; revision: number }[]).map((r): GroupRow => {
+  async groupIndex(): Promise<GroupRow[]> {
+    return (await this.#db.all<{ id: string; body: string; revision: number }>('SELECT id, body, revision FROM dfw_groups ORDER BY id')).map((r): GroupRow => {
       const body = JSON.parse(r.body) as Record<string, unknown>;
       const tags = Array.isArray(body.tags) ? (body.tags as Tag[]) : [];
       const origin = originOfTags(tags);

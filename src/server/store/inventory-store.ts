@@ -1,4 +1,3 @@
-import type { StatementSync } from 'node:sqlite';
 import type { Cluster } from '../../k8s/cluster.ts';
 import { formatProblem, type InputProblem } from '../../k8s/invalid-input.ts';
 import { decodeObjects } from '../../k8s/load-cluster.ts';
@@ -7,7 +6,6 @@ import { deterministicPolicyUid, isKubernetesUid } from '../../k8s/policy-uid.ts
 import type { Database } from '../db/database.ts';
 import { ApiError, ERROR_CODES, notFound } from '../http/api-error.ts';
 import { listResult, type ListResult, type PageRequest } from '../http/paging.ts';
-import { StatementCache } from '../db/statement-cache.ts';
 import { countOf } from '../../evaluate/counts.ts';
 
 /** The kinds a cluster reports, with the apiVersions accepted. Namespace, Pod and NetworkPolicy are validated fully. */
@@ -157,47 +155,40 @@ export function checkInventoryObjects(cluster: string, objects: readonly unknown
   return out;
 }
 
-/** Clusters and the Kubernetes objects they report, and the NetworkPolicies imported from them. Synchronous. */
+/** Clusters and the Kubernetes objects they report, and the NetworkPolicies imported from them. */
 export class InventoryStore {
   readonly #db: Database;
-  readonly #statements: StatementCache;
 
   constructor(db: Database) {
     this.#db = db;
-    this.#statements = new StatementCache(db);
-  }
-
-  #q(sql: string): StatementSync {
-    return this.#statements.get(sql);
   }
 
   /** Registers a cluster (nothing happens when it is registered already). Returns whether it was new. */
-  register(name: string, user: string): boolean {
-    const r = this.#q('INSERT INTO clusters (name, registered_at, registered_by) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING')
-      .run(name, Date.now(), user);
+  async register(name: string, user: string): Promise<boolean> {
+    const r = (await this.#db.run('INSERT INTO clusters (name, registered_at, registered_by) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING', name, Date.now(), user));
     return Number(r.changes) > 0;
   }
 
   /** Whether a cluster is registered. */
-  has(name: string): boolean {
-    return this.#q('SELECT 1 AS x FROM clusters WHERE name = ?').get(name) !== undefined;
+  async has(name: string): Promise<boolean> {
+    return (await this.#db.get('SELECT 1 AS x FROM clusters WHERE name = ?', name)) !== undefined;
   }
 
-  #require(name: string): void {
-    if (!this.has(name)) throw notFound(`cluster ${name} is not registered`);
+  async #require(name: string): Promise<void> {
+    if (!(await this.has(name))) throw notFound(`cluster ${name} is not registered`);
   }
 
   /** A cluster with its counts and latest health. */
-  get(name: string): ClusterView | undefined {
-    const row = this.#q('SELECT * FROM clusters WHERE name = ?').get(name) as
-      { name: string; registered_at: number; registered_by: string; last_report_at: number | null; generation: number } | undefined;
+  async get(name: string): Promise<ClusterView | undefined> {
+    const row = await this.#db.get<{ name: string; registered_at: number; registered_by: string; last_report_at: number | null; generation: number }>(
+      'SELECT * FROM clusters WHERE name = ?', name);
     if (!row) return undefined;
     const counts: Record<string, number> = {};
     for (const k of Object.keys(INVENTORY_KINDS)) counts[k] = 0;
-    for (const c of this.#q('SELECT kind, COUNT(*) AS n FROM inventory_objects WHERE cluster = ? GROUP BY kind').all(name) as { kind: string; n: number }[]) {
+    for (const c of (await this.#db.all<{ kind: string; n: number }>('SELECT kind, COUNT(*) AS n FROM inventory_objects WHERE cluster = ? GROUP BY kind', name))) {
       counts[c.kind] = c.n;
     }
-    const health = this.latestHealth(name);
+    const health = await this.latestHealth(name);
     return {
       name: row.name, registered_at: row.registered_at, registered_by: row.registered_by,
       ...(row.last_report_at !== null ? { last_report_at: row.last_report_at } : {}),
@@ -206,74 +197,77 @@ export class InventoryStore {
   }
 
   /** One page of clusters, by name. */
-  list(page: PageRequest): ListResult<ClusterView> {
-    const total = (this.#q('SELECT COUNT(*) AS n FROM clusters').get() as { n: number }).n;
-    const names = this.#q('SELECT name FROM clusters WHERE name > ? ORDER BY name LIMIT ?').all(page.after, page.size + 1) as { name: string }[];
-    return listResult(names.map((n) => this.get(n.name)!), total, page, (c) => c.name);
+  async list(page: PageRequest): Promise<ListResult<ClusterView>> {
+    const total = (await this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM clusters'))!.n;
+    const names = (await this.#db.all<{ name: string }>('SELECT name FROM clusters WHERE name > ? ORDER BY name LIMIT ?', page.after, page.size + 1));
+    const views: ClusterView[] = [];
+    for (const n of names) views.push((await this.get(n.name))!);
+    return listResult(views, total, page, (c) => c.name);
   }
 
   /**
    * Replaces a cluster's whole inventory with a snapshot (checked with checkInventoryObjects). NetworkPolicies
    * imported earlier that the snapshot no longer holds have been removed from the cluster: their removal is done.
    */
-  replace(cluster: string, objects: readonly CheckedObject[]): void {
-    this.#require(cluster);
+  async replace(cluster: string, objects: readonly CheckedObject[]): Promise<void> {
+    await this.#require(cluster);
     const now = Date.now();
-    this.#q('DELETE FROM inventory_objects WHERE cluster = ?').run(cluster);
-    for (const o of objects) this.#upsert(cluster, o, now);
-    this.#q(`UPDATE imported_policies SET removal = 'removed', removed_at = ? WHERE cluster = ? AND removal = 'queued'
-      AND uid NOT IN (SELECT uid FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy')`).run(now, cluster, cluster);
-    this.#q('UPDATE clusters SET last_report_at = ?, generation = generation + 1 WHERE name = ?').run(now, cluster);
+    (await this.#db.run('DELETE FROM inventory_objects WHERE cluster = ?', cluster));
+    for (const o of objects) await this.#upsert(cluster, o, now);
+    (await this.#db.run(`UPDATE imported_policies SET removal = 'removed', removed_at = ? WHERE cluster = ? AND removal = 'queued'
+      AND uid NOT IN (SELECT uid FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy')`, now, cluster, cluster));
+    (await this.#db.run('UPDATE clusters SET last_report_at = ?, generation = generation + 1 WHERE name = ?', now, cluster));
   }
 
   /** Applies incremental changes: objects added or changed, objects deleted (by kind, namespace, name). */
-  applyChanges(cluster: string, upserts: readonly CheckedObject[], deletes: readonly { kind: string; namespace?: string; name: string }[]): { upserted: number; deleted: number } {
-    this.#require(cluster);
+  async applyChanges(cluster: string, upserts: readonly CheckedObject[], deletes: readonly { kind: string; namespace?: string; name: string }[]): Promise<{ upserted: number; deleted: number }> {
+    await this.#require(cluster);
     const now = Date.now();
-    for (const o of upserts) this.#upsert(cluster, o, now);
+    for (const o of upserts) await this.#upsert(cluster, o, now);
     let deleted = 0;
     for (const d of deletes) {
       const namespace = NAMESPACED.has(d.kind) ? (d.namespace || 'default') : '';
-      const row = this.#q('SELECT uid FROM inventory_objects WHERE cluster = ? AND kind = ? AND namespace = ? AND name = ?')
-        .get(cluster, d.kind, namespace, d.name) as { uid: string | null } | undefined;
+      const row = (await this.#db.get<{ uid: string | null }>('SELECT uid FROM inventory_objects WHERE cluster = ? AND kind = ? AND namespace = ? AND name = ?', cluster, d.kind, namespace, d.name));
       if (!row) continue;
-      this.#q('DELETE FROM inventory_objects WHERE cluster = ? AND kind = ? AND namespace = ? AND name = ?').run(cluster, d.kind, namespace, d.name);
+      (await this.#db.run('DELETE FROM inventory_objects WHERE cluster = ? AND kind = ? AND namespace = ? AND name = ?', cluster, d.kind, namespace, d.name));
       deleted++;
       if (d.kind === 'NetworkPolicy' && row.uid) {
-        this.#q(`UPDATE imported_policies SET removal = 'removed', removed_at = ? WHERE cluster = ? AND uid = ? AND removal = 'queued'`).run(now, cluster, row.uid);
+        (await this.#db.run(`UPDATE imported_policies SET removal = 'removed', removed_at = ? WHERE cluster = ? AND uid = ? AND removal = 'queued'`, now, cluster, row.uid));
       }
     }
-    this.#q('UPDATE clusters SET last_report_at = ?, generation = generation + 1 WHERE name = ?').run(now, cluster);
+    (await this.#db.run('UPDATE clusters SET last_report_at = ?, generation = generation + 1 WHERE name = ?', now, cluster));
     return { upserted: upserts.length, deleted };
   }
 
-  #upsert(cluster: string, o: CheckedObject, now: number): void {
+  async #upsert(cluster: string, o: CheckedObject, now: number): Promise<void> {
     if (o.kind === 'NetworkPolicy' && o.uid) {
-      const holder = this.#q(`SELECT namespace, name FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy' AND uid = ?
-        AND NOT (namespace = ? AND name = ?) LIMIT 1`).get(cluster, o.uid, o.namespace, o.name) as { namespace: string; name: string } | undefined;
+      const holder = (await this.#db.get<{ namespace: string; name: string }>(`SELECT namespace, name FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy' AND uid = ?
+        AND NOT (namespace = ? AND name = ?) LIMIT 1`, cluster, o.uid, o.namespace, o.name));
       if (holder) {
         throw new ApiError(400, ERROR_CODES.INVALID_INVENTORY,
           `NetworkPolicy ${o.namespace}/${o.name}: metadata.uid ${o.uid} is the uid of NetworkPolicy ${holder.namespace}/${holder.name} of cluster ${cluster} already`);
       }
     }
-    this.#q(`INSERT INTO inventory_objects (cluster, kind, namespace, name, uid, body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(cluster, kind, namespace, name) DO UPDATE SET uid = excluded.uid, body = excluded.body, updated_at = excluded.updated_at`)
-      .run(cluster, o.kind, o.namespace, o.name, o.uid, JSON.stringify(o.body), now);
+    (await this.#db.run(`INSERT INTO inventory_objects (cluster, kind, namespace, name, uid, body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(cluster, kind, namespace, name) DO UPDATE SET uid = excluded.uid, body = excluded.body, updated_at = excluded.updated_at`, cluster, o.kind, o.namespace, o.name, o.uid, JSON.stringify(o.body), now));
   }
 
   /** One page of a kind's objects, optionally of one cluster and namespace, by cluster/namespace/name. */
-  listObjects(kind: string, filter: { cluster?: string; namespace?: string }, page: PageRequest): ListResult<InventoryObjectView> {
+  async listObjects(kind: string, filter: { cluster?: string; namespace?: string }, page: PageRequest): Promise<ListResult<InventoryObjectView>> {
     const where = ['o.kind = ?'];
     const args: string[] = [kind];
     if (filter.cluster) { where.push('o.cluster = ?'); args.push(filter.cluster); }
     if (filter.namespace !== undefined) { where.push('o.namespace = ?'); args.push(filter.namespace); }
     const w = where.join(' AND ');
-    const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM inventory_objects o WHERE ${w}`).get(...args) as { n: number }).n;
-    const rows = this.#db.prepare(`SELECT o.*, i.imported_at, i.imported_by, i.removal FROM inventory_objects o
+    const total = (await this.#db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM inventory_objects o WHERE ${w}`, ...args))!.n;
+    // the cursor is cluster, namespace and name joined by NUL (which PostgreSQL's text cannot hold): compared as a row
+    const [afterCluster = '', afterNamespace = '', afterName = ''] = page.after === '' ? [] : page.after.split('\u0000');
+    const after = page.after === '' ? '' : 'AND (o.cluster, o.namespace, o.name) > (?, ?, ?)';
+    const rows = await this.#db.all<ObjectRow & { imported_at: number | null; imported_by: string | null; removal: string | null }>(
+      `SELECT o.*, i.imported_at, i.imported_by, i.removal FROM inventory_objects o
       LEFT JOIN imported_policies i ON o.kind = 'NetworkPolicy' AND i.cluster = o.cluster AND i.uid = o.uid
-      WHERE ${w} AND (o.cluster || char(0) || o.namespace || char(0) || o.name) > ?
-      ORDER BY o.cluster, o.namespace, o.name LIMIT ?`).all(...args, page.after, page.size + 1) as unknown as
-      (ObjectRow & { imported_at: number | null; imported_by: string | null; removal: string | null })[];
+      WHERE ${w} ${after}
+      ORDER BY o.cluster, o.namespace, o.name LIMIT ?`, ...args, ...(page.after === '' ? [] : [afterCluster, afterNamespace, afterName]), page.size + 1);
     const views = rows.map((r) => ({
       key: `${r.cluster}\u0000${r.namespace}\u0000${r.name}`,
       view: {
@@ -290,23 +284,23 @@ export class InventoryStore {
    * A cluster's namespaces (reported, or used by a pod or a policy) with the number of NetworkPolicies in each:
    * the number `kubectl get networkpolicies -n <ns>` lists (imported policies count until the cluster removes them).
    */
-  namespaces(cluster: string): { cluster: string; name: string; declared: boolean; labels: Record<string, string>; network_policy_count: number; pod_count: number }[] {
-    this.#require(cluster);
+  async namespaces(cluster: string): Promise<{ cluster: string; name: string; declared: boolean; labels: Record<string, string>; network_policy_count: number; pod_count: number }[]> {
+    await this.#require(cluster);
     const names = new Map<string, { declared: boolean; labels: Record<string, string> }>();
-    for (const r of this.#q(`SELECT name, body FROM inventory_objects WHERE cluster = ? AND kind = 'Namespace'`).all(cluster) as { name: string; body: string }[]) {
+    for (const r of (await this.#db.all<{ name: string; body: string }>(`SELECT name, body FROM inventory_objects WHERE cluster = ? AND kind = 'Namespace'`, cluster))) {
       const meta = (JSON.parse(r.body) as { metadata?: { labels?: Record<string, string> } }).metadata;
       names.set(r.name, { declared: true, labels: { ...(meta?.labels ?? {}), 'kubernetes.io/metadata.name': r.name } });
     }
-    const count = (kind: string) => {
+    const count = async (kind: string) => {
       const m = new Map<string, number>();
-      for (const r of this.#q('SELECT namespace, COUNT(*) AS n FROM inventory_objects WHERE cluster = ? AND kind = ? GROUP BY namespace').all(cluster, kind) as { namespace: string; n: number }[]) {
+      for (const r of (await this.#db.all<{ namespace: string; n: number }>('SELECT namespace, COUNT(*) AS n FROM inventory_objects WHERE cluster = ? AND kind = ? GROUP BY namespace', cluster, kind))) {
         m.set(r.namespace, r.n);
         if (!names.has(r.namespace)) names.set(r.namespace, { declared: false, labels: { 'kubernetes.io/metadata.name': r.namespace } });
       }
       return m;
     };
-    const policies = count('NetworkPolicy');
-    const pods = count('Pod');
+    const policies = await count('NetworkPolicy');
+    const pods = await count('Pod');
     return [...names.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, ns]) => ({
       cluster, name, declared: ns.declared, labels: ns.labels,
       network_policy_count: policies.get(name) ?? 0, pod_count: pods.get(name) ?? 0,
@@ -314,49 +308,46 @@ export class InventoryStore {
   }
 
   /** The NetworkPolicies with this uid, in every cluster (more than one when clusters report the same uid). */
-  locatePolicies(uid: string): PolicyLocation[] {
-    return this.#q(`SELECT uid, cluster, namespace, name, body FROM inventory_objects WHERE kind = 'NetworkPolicy' AND uid = ? ORDER BY cluster LIMIT 10`)
-      .all(uid) as unknown as PolicyLocation[];
+  async locatePolicies(uid: string): Promise<PolicyLocation[]> {
+    return (await this.#db.all<PolicyLocation>(`SELECT uid, cluster, namespace, name, body FROM inventory_objects WHERE kind = 'NetworkPolicy' AND uid = ? ORDER BY cluster LIMIT 10`, uid));
   }
 
   /** Whether a cluster's NetworkPolicy uid has been imported, and when. */
-  importedPolicy(cluster: string, uid: string): { imported_at: number; removal: string } | undefined {
-    return this.#q('SELECT imported_at, removal FROM imported_policies WHERE cluster = ? AND uid = ?').get(cluster, uid) as { imported_at: number; removal: string } | undefined;
+  async importedPolicy(cluster: string, uid: string): Promise<{ imported_at: number; removal: string } | undefined> {
+    return (await this.#db.get<{ imported_at: number; removal: string }>('SELECT imported_at, removal FROM imported_policies WHERE cluster = ? AND uid = ?', cluster, uid));
   }
 
   /** Whether any cluster's NetworkPolicy of this uid has been imported (DFW ids are made of the uid alone). */
-  importedAnywhere(uid: string): { cluster: string; imported_at: number } | undefined {
-    return this.#q('SELECT cluster, imported_at FROM imported_policies WHERE uid = ? LIMIT 1').get(uid) as { cluster: string; imported_at: number } | undefined;
+  async importedAnywhere(uid: string): Promise<{ cluster: string; imported_at: number } | undefined> {
+    return (await this.#db.get<{ cluster: string; imported_at: number }>('SELECT cluster, imported_at FROM imported_policies WHERE uid = ? LIMIT 1', uid));
   }
 
   /** The uids imported from a cluster (queued for removal or removed). */
-  importedUids(cluster: string): string[] {
-    return (this.#q('SELECT uid FROM imported_policies WHERE cluster = ? ORDER BY uid').all(cluster) as { uid: string }[]).map((r) => r.uid);
+  async importedUids(cluster: string): Promise<string[]> {
+    return ((await this.#db.all<{ uid: string }>('SELECT uid FROM imported_policies WHERE cluster = ? ORDER BY uid', cluster))).map((r) => r.uid);
   }
 
   /** Whether a cluster's NetworkPolicy is still stored exactly as `body`. */
-  policyUnchanged(p: PolicyLocation): boolean {
-    const row = this.#q(`SELECT body FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy' AND namespace = ? AND name = ? AND uid = ?`)
-      .get(p.cluster, p.namespace, p.name, p.uid) as { body: string } | undefined;
+  async policyUnchanged(p: PolicyLocation): Promise<boolean> {
+    const row = (await this.#db.get<{ body: string }>(`SELECT body FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy' AND namespace = ? AND name = ? AND uid = ?`, p.cluster, p.namespace, p.name, p.uid));
     return row !== undefined && row.body === p.body;
   }
 
   /** Marks NetworkPolicies as imported and queues their removal from their cluster. */
-  markImported(policies: readonly PolicyLocation[], importId: number, user: string): void {
+  async markImported(policies: readonly PolicyLocation[], importId: number, user: string): Promise<void> {
     const now = Date.now();
     for (const p of policies) {
-      this.#q(`INSERT INTO imported_policies (uid, cluster, namespace, name, import_id, imported_at, imported_by, removal, body)
-        SELECT ?, ?, ?, ?, ?, ?, ?, 'queued', body FROM inventory_objects
-        WHERE cluster = ? AND kind = 'NetworkPolicy' AND namespace = ? AND name = ?`)
-        .run(p.uid, p.cluster, p.namespace, p.name, importId, now, user, p.cluster, p.namespace, p.name);
+      (await this.#db.run(`INSERT INTO imported_policies (uid, cluster, namespace, name, import_id, imported_at, imported_by, removal, body)
+        SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), 'queued', body FROM inventory_objects
+        WHERE cluster = ? AND kind = 'NetworkPolicy' AND namespace = ? AND name = ?`, p.uid, p.cluster, p.namespace, p.name, importId, now, user, p.cluster, p.namespace, p.name));
     }
   }
 
   /** The removals queued for a cluster: imported NetworkPolicies its adapter should delete. */
-  pendingRemovals(cluster: string): { uid: string; namespace: string; name: string; imported_at: number }[] {
-    this.#require(cluster);
-    return this.#q(`SELECT uid, namespace, name, imported_at FROM imported_policies WHERE cluster = ? AND removal = 'queued'
-      ORDER BY namespace, name`).all(cluster) as { uid: string; namespace: string; name: string; imported_at: number }[];
+  async pendingRemovals(cluster: string): Promise<{ uid: string; namespace: string; name: string; imported_at: number }[]> {
+    await this.#require(cluster);
+    return (await this.#db.all<{ uid: string; namespace: string; name: string; imported_at: number }>(`SELECT uid, namespace, name, imported_at FROM imported_policies WHERE cluster = ? AND removal = 'queued'
+      ORDER BY namespace, name`, cluster));
   }
 
   /**
@@ -364,13 +355,13 @@ export class InventoryStore {
    * `withRemovedImports`, the NetworkPolicies imported and since removed from the cluster are added back as they
    * were when imported: the cluster as Kubernetes enforced it before the import (the reference of verification).
    */
-  loadCluster(cluster: string, withRemovedImports = false): Cluster {
-    const rows = this.#q(`SELECT kind, body FROM inventory_objects WHERE cluster = ? AND kind IN ('Namespace', 'Pod', 'NetworkPolicy')
-      ORDER BY kind, namespace, name`).all(cluster) as { kind: string; body: string }[];
+  async loadCluster(cluster: string, withRemovedImports = false): Promise<Cluster> {
+    const rows = (await this.#db.all<{ kind: string; body: string }>(`SELECT kind, body FROM inventory_objects WHERE cluster = ? AND kind IN ('Namespace', 'Pod', 'NetworkPolicy')
+      ORDER BY kind, namespace, name`, cluster));
     if (withRemovedImports) {
-      rows.push(...this.#q(`SELECT 'NetworkPolicy' AS kind, body FROM imported_policies WHERE cluster = ? AND removal = 'removed'
+      rows.push(...(await this.#db.all<{ kind: string; body: string }>(`SELECT 'NetworkPolicy' AS kind, body FROM imported_policies WHERE cluster = ? AND removal = 'removed'
         AND body IS NOT NULL AND uid NOT IN (SELECT uid FROM inventory_objects WHERE cluster = ? AND kind = 'NetworkPolicy' AND uid IS NOT NULL)
-        ORDER BY namespace, name`).all(cluster, cluster) as { kind: string; body: string }[]);
+        ORDER BY namespace, name`, cluster, cluster)));
     }
     const raws: RawObject[] = rows.map((r, i) => {
       const body = JSON.parse(r.body) as Record<string, unknown>;
@@ -383,28 +374,25 @@ export class InventoryStore {
   }
 
   /** Keeps an adapter's health report. */
-  addHealth(cluster: string, report: Record<string, unknown>): HealthView {
-    this.#require(cluster);
+  async addHealth(cluster: string, report: Record<string, unknown>): Promise<HealthView> {
+    await this.#require(cluster);
     const now = Date.now();
-    this.#q('INSERT INTO health_reports (cluster, reported_at, status, body) VALUES (?, ?, ?, ?)')
-      .run(cluster, now, String(report.status), JSON.stringify(report));
+    (await this.#db.run('INSERT INTO health_reports (cluster, reported_at, status, body) VALUES (?, ?, ?, ?)', cluster, now, String(report.status), JSON.stringify(report)));
     return { reported_at: now, status: String(report.status), report };
   }
 
   /** The latest health report of a cluster. */
-  latestHealth(cluster: string): HealthView | undefined {
-    const r = this.#q('SELECT * FROM health_reports WHERE cluster = ? ORDER BY id DESC LIMIT 1').get(cluster) as
-      { reported_at: number; status: string; body: string } | undefined;
+  async latestHealth(cluster: string): Promise<HealthView | undefined> {
+    const r = await this.#db.get<{ reported_at: number; status: string; body: string }>('SELECT * FROM health_reports WHERE cluster = ? ORDER BY id DESC LIMIT 1', cluster);
     return r ? { reported_at: r.reported_at, status: r.status, report: JSON.parse(r.body) as Record<string, unknown> } : undefined;
   }
 
   /** One page of a cluster's health reports, newest first. */
-  healthHistory(cluster: string, page: PageRequest): ListResult<HealthView & { id: number }> {
-    this.#require(cluster);
-    const total = (this.#q('SELECT COUNT(*) AS n FROM health_reports WHERE cluster = ?').get(cluster) as { n: number }).n;
+  async healthHistory(cluster: string, page: PageRequest): Promise<ListResult<HealthView & { id: number }>> {
+    await this.#require(cluster);
+    const total = (await this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM health_reports WHERE cluster = ?', cluster))!.n;
     const before = page.after === '' ? Number.MAX_SAFE_INTEGER : Number(page.after); // idPageRequest checked it
-    const rows = this.#q('SELECT * FROM health_reports WHERE cluster = ? AND id < ? ORDER BY id DESC LIMIT ?')
-      .all(cluster, before, page.size + 1) as { id: number; reported_at: number; status: string; body: string }[];
+    const rows = (await this.#db.all<{ id: number; reported_at: number; status: string; body: string }>('SELECT * FROM health_reports WHERE cluster = ? AND id < ? ORDER BY id DESC LIMIT ?', cluster, before, page.size + 1));
     return listResult(rows.map((r) => ({ id: r.id, reported_at: r.reported_at, status: r.status, report: JSON.parse(r.body) as Record<string, unknown> })),
       total, page, (r) => String(r.id));
   }

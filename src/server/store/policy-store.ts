@@ -1,11 +1,9 @@
-import type { StatementSync } from 'node:sqlite';
-import type { Database } from '../db/database.ts';
+import type { Database, SqlValue } from '../db/database.ts';
 import { ApiError, badRequest, ERROR_CODES, notFound } from '../http/api-error.ts';
 import { listResult, type ListResult, type PageRequest } from '../http/paging.ts';
 import { GROUP_SCHEMA, RULE_SCHEMA, SECURITY_POLICY_SCHEMA } from '../http/schemas.ts';
 import { validateBody } from '../http/validate-body.ts';
 import { DOMAIN_PATH, groupPath, rulePath, securityPolicyPath } from '../../model/paths.ts';
-import { StatementCache } from '../db/statement-cache.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { Group } from '../../model/group.ts';
 import type { Rule } from '../../model/rule.ts';
@@ -22,14 +20,16 @@ export type WriteMode = 'put' | 'patch';
 
 /** What happened to an object written. */
 export interface WriteResult {
-  /** The object as now stored, with its metadata (read when asked for: imports write thousands and read none). */
-  readonly object: JsonObject;
+  /** Reads the object as now stored, with its metadata (read when asked for: imports write thousands and read none). */
+  readonly object: () => Promise<JsonObject>;
   /** Whether it was created (else updated). */
   readonly created: boolean;
+  /** Its `_revision` after the write. */
+  readonly revision: number;
 }
 
 /** Called after a security policy or one of its rules changed, with the policy's id (realization tracking). */
-export type PolicyChangeListener = (policyId: string, scope: readonly string[], revision: number) => void;
+export type PolicyChangeListener = (policyId: string, scope: readonly string[], revision: number) => Promise<void>;
 
 interface Row {
   id: string;
@@ -40,6 +40,9 @@ interface Row {
   modified_at: number;
   modified_by: string;
 }
+
+/** Rows per INSERT statement of an import. */
+const IMPORT_BATCH = 200;
 
 /** Fields the server sets: ignored when a client sends them. */
 const READ_ONLY = new Set([
@@ -78,6 +81,11 @@ function clean(body: JsonObject): JsonObject {
   return out;
 }
 
+/** 412 when another writer created or changed the object between this write's read and its write. */
+function changedMeanwhile(what: string): ApiError {
+  return new ApiError(412, ERROR_CODES.REVISION_CONFLICT, `${what} was changed by someone else meanwhile; GET it again and retry`);
+}
+
 function checkRevision(existing: Row | undefined, given: unknown, mode: WriteMode, what: string): void {
   if (!existing) return;
   if (given === undefined) {
@@ -90,17 +98,6 @@ function checkRevision(existing: Row | undefined, given: unknown, mode: WriteMod
   if (given !== existing.revision) {
     throw new ApiError(412, ERROR_CODES.REVISION_CONFLICT,
       `${what} was changed by someone else: _revision ${String(given)} is stale, the current one is ${existing.revision}; GET it again and retry`);
-  }
-}
-
-/**
- * Checks that a conditional write (an UPDATE of the revision read, or an INSERT that does nothing when the row
- * exists) changed its row: the database decides between concurrent writers (other replicas), whatever its
- * isolation level. 412 otherwise, and the caller's transaction is rolled back.
- */
-function written(result: { changes: number | bigint }, what: string): void {
-  if (Number(result.changes) !== 1) {
-    throw new ApiError(412, ERROR_CODES.REVISION_CONFLICT, `${what} was changed by someone else meanwhile; GET it again and retry`);
   }
 }
 
@@ -141,12 +138,13 @@ export function clustersInScope(scope: readonly string[]): string[] {
 
 /**
  * Groups, security policies and their rules in domain `default`, each with a `_revision` that grows by one on
- * every change (optimistic concurrency: a write naming a stale `_revision` is refused with 412). All methods are
- * synchronous: callers wrap them in one transaction (inTransaction) per request.
+ * every change (optimistic concurrency: a write naming a stale `_revision` is refused with 412). Callers wrap the
+ * writes of a request in one transaction (inTransaction). Across processes sharing one database, the database
+ * decides: a write reads the row it changes locked (PostgreSQL's FOR UPDATE; SQLite has one writer at a time),
+ * updates it only at the revision it read, and creates it only when no one else did.
  */
 export class PolicyStore {
   readonly #db: Database;
-  readonly #statements: StatementCache;
   /** Told about every change of a security policy or its rules. */
   onPolicyChange?: PolicyChangeListener;
   /** Told about every deleted security policy. */
@@ -154,83 +152,84 @@ export class PolicyStore {
 
   constructor(db: Database) {
     this.#db = db;
-    this.#statements = new StatementCache(db);
   }
 
-  #q(sql: string): StatementSync {
-    return this.#statements.get(sql);
+  /** ` FOR UPDATE` where the database has it: the row read stays locked until the transaction ends. */
+  get #forUpdate(): string {
+    return this.#db.dialect === 'postgres' ? ' FOR UPDATE' : '';
   }
 
   /**
    * The database's DFW epoch: grows, in the same transaction, with every write of a group, security policy or
    * rule by any replica. An import planned on an older epoch is planned again (its placement and verification
-   * depend on every stored object).
+   * depend on every stored object). `lock`: inside a write transaction, the epoch stays this one until it ends
+   * (PostgreSQL: the row is locked; SQLite has one writer at a time).
    */
-  dfwEpoch(): number {
-    const value = this.#q("SELECT value FROM epochs WHERE name = 'dfw'").get()?.value;
-    if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error('the database has no DFW epoch (table epochs): its schema is damaged');
+  async dfwEpoch(lock = false): Promise<number> {
+    const value = (await this.#db.get<{ value: unknown }>(`SELECT value FROM epochs WHERE name = 'dfw'${lock ? this.#forUpdate : ''}`))?.value;
+    if (typeof value !== 'number' && typeof value !== 'bigint' && !(typeof value === 'string' && /^[0-9]+$/.test(value))) {
+      throw new Error('the database has no DFW epoch (table epochs): its schema is damaged');
+    }
     return Number(value);
   }
 
-  #changed(): void {
-    this.#q("UPDATE epochs SET value = value + 1 WHERE name = 'dfw'").run();
+  async #changed(): Promise<void> {
+    await this.#db.run("UPDATE epochs SET value = value + 1 WHERE name = 'dfw'");
   }
 
   // ---- groups ----
 
   /** A group with its metadata, or undefined. */
-  getGroup(id: string): JsonObject | undefined {
-    const row = this.#q('SELECT * FROM dfw_groups WHERE id = ?').get(id) as Row | undefined;
+  async getGroup(id: string): Promise<JsonObject | undefined> {
+    const row = (await this.#db.get<Row>('SELECT * FROM dfw_groups WHERE id = ?', id));
     return row ? this.#groupView(row) : undefined;
   }
 
   /** Whether a group exists. */
-  hasGroup(id: string): boolean {
-    return this.#q('SELECT 1 AS x FROM dfw_groups WHERE id = ?').get(id) !== undefined;
+  async hasGroup(id: string): Promise<boolean> {
+    return (await this.#db.get('SELECT 1 AS x FROM dfw_groups WHERE id = ?', id)) !== undefined;
   }
 
   /** One page of groups, by id. */
-  listGroups(page: PageRequest): ListResult<JsonObject> {
-    const total = (this.#q('SELECT COUNT(*) AS n FROM dfw_groups').get() as { n: number }).n;
-    const rows = this.#q('SELECT * FROM dfw_groups WHERE id > ? ORDER BY id LIMIT ?').all(page.after, page.size + 1) as unknown as Row[];
+  async listGroups(page: PageRequest): Promise<ListResult<JsonObject>> {
+    const total = (await this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM dfw_groups'))!.n;
+    const rows = (await this.#db.all<Row>('SELECT * FROM dfw_groups WHERE id > ? ORDER BY id LIMIT ?', page.after, page.size + 1));
     return listResult(rows.map((r) => this.#groupView(r)), total, page, (g) => g.id as string);
   }
 
   /** Creates or changes a group. */
-  writeGroup(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+  async writeGroup(id: string, input: JsonObject, user: string, mode: WriteMode): Promise<WriteResult> {
     checkId(id, 'group');
     validateBody(GROUP_SCHEMA, input, `group ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
-    const existing = this.#q('SELECT * FROM dfw_groups WHERE id = ?').get(id) as Row | undefined;
+    const existing = await this.#db.get<Row>(`SELECT * FROM dfw_groups WHERE id = ?${this.#forUpdate}`, id);
     checkRevision(existing, input._revision, mode, `group ${id}`);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
     const body = { ...base, ...clean(input), resource_type: 'Group', id };
     decoded(`group ${id}`, () => decodeGroup(body, id));
     const now = Date.now();
-    if (existing) {
-      written(this.#q('UPDATE dfw_groups SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ? AND revision = ?')
-        .run(JSON.stringify(body), now, user, id, existing.revision), `group ${id}`);
-    } else {
-      written(this.#q(`INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
-        ON CONFLICT (id) DO NOTHING`).run(id, JSON.stringify(body), now, user, now, user), `group ${id}`);
-    }
-    this.#changed();
-    const store = this;
-    return { created: !existing, get object() { return store.getGroup(id)!; } };
+    const written = existing
+      ? await this.#db.run('UPDATE dfw_groups SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ? AND revision = ?',
+        JSON.stringify(body), now, user, id, existing.revision)
+      : await this.#db.run(`INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING`, id, JSON.stringify(body), now, user, now, user);
+    if (written.changes !== 1) throw changedMeanwhile(`group ${id}`);
+    await this.#changed();
+    return { created: !existing, revision: existing ? existing.revision + 1 : 0, object: async () => (await this.getGroup(id))! };
   }
 
   /** Deletes a group; refused (400) while a policy or rule refers to it. Returns whether it existed. */
-  deleteGroup(id: string): boolean {
-    if (!this.hasGroup(id)) return false;
+  async deleteGroup(id: string): Promise<boolean> {
+    if (!(await this.hasGroup(id))) return false;
     const needle = `%${JSON.stringify(groupPath(id)).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const rule = this.#q(`SELECT policy_id, id FROM dfw_rules WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { policy_id: string; id: string } | undefined;
-    const policy = this.#q(`SELECT id FROM dfw_policies WHERE body LIKE ? ESCAPE '\\' LIMIT 1`).get(needle) as { id: string } | undefined;
+    const rule = (await this.#db.get<{ policy_id: string; id: string }>(`SELECT policy_id, id FROM dfw_rules WHERE body LIKE ? ESCAPE '\\' LIMIT 1`, needle));
+    const policy = (await this.#db.get<{ id: string }>(`SELECT id FROM dfw_policies WHERE body LIKE ? ESCAPE '\\' LIMIT 1`, needle));
     if (rule || policy) {
       const by = rule ? rulePath(rule.policy_id, rule.id) : securityPolicyPath(policy!.id);
       throw new ApiError(400, ERROR_CODES.IN_USE, `group ${id} is referenced by ${by}; remove the reference first`);
     }
-    this.#q('DELETE FROM dfw_groups WHERE id = ?').run(id);
-    this.#changed();
+    await this.#db.run('DELETE FROM dfw_groups WHERE id = ?', id);
+    await this.#changed();
     return true;
   }
 
@@ -241,30 +240,30 @@ export class PolicyStore {
   // ---- security policies ----
 
   /** A security policy with its metadata (and its rules unless `withRules` is false), or undefined. */
-  getPolicy(id: string, withRules = true): JsonObject | undefined {
-    const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as Row | undefined;
+  async getPolicy(id: string, withRules = true): Promise<JsonObject | undefined> {
+    const row = (await this.#db.get<Row>('SELECT * FROM dfw_policies WHERE id = ?', id));
     if (!row) return undefined;
     const view = this.#policyView(row);
-    if (withRules) view.rules = this.#rulesOf(id);
+    if (withRules) view.rules = await this.#rulesOf(id);
     return view;
   }
 
   /** One page of security policies, by id, without their rules (GET one policy for its rules). */
-  listPolicies(page: PageRequest): ListResult<JsonObject> {
-    const total = (this.#q('SELECT COUNT(*) AS n FROM dfw_policies').get() as { n: number }).n;
-    const rows = this.#q('SELECT * FROM dfw_policies WHERE id > ? ORDER BY id LIMIT ?').all(page.after, page.size + 1) as unknown as Row[];
+  async listPolicies(page: PageRequest): Promise<ListResult<JsonObject>> {
+    const total = (await this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM dfw_policies'))!.n;
+    const rows = (await this.#db.all<Row>('SELECT * FROM dfw_policies WHERE id > ? ORDER BY id LIMIT ?', page.after, page.size + 1));
     return listResult(rows.map((r) => this.#policyView(r)), total, page, (p) => p.id as string);
   }
 
   /** Every security policy with its rules (for placement of new ones). */
-  allPolicies(): JsonObject[] {
+  async allPolicies(): Promise<JsonObject[]> {
     const rules = new Map<string, JsonObject[]>();
-    for (const r of this.#q('SELECT * FROM dfw_rules ORDER BY policy_id').all() as unknown as (Row & { policy_id: string })[]) {
+    for (const r of (await this.#db.all<Row & { policy_id: string }>('SELECT * FROM dfw_rules ORDER BY policy_id'))) {
       const list = rules.get(r.policy_id) ?? [];
       list.push(this.#ruleView(r.policy_id, r));
       rules.set(r.policy_id, list);
     }
-    return (this.#q('SELECT * FROM dfw_policies ORDER BY id').all() as unknown as Row[]).map((row) => {
+    return ((await this.#db.all<Row>('SELECT * FROM dfw_policies ORDER BY id'))).map((row) => {
       const v = this.#policyView(row);
       v.rules = sortRules(rules.get(row.id) ?? []);
       return v;
@@ -272,34 +271,34 @@ export class PolicyStore {
   }
 
   /** The number of security policies, groups and rules stored. */
-  counts(): { groups: number; policies: number; rules: number } {
-    const n = (t: string) => (this.#q(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
-    return { groups: n('dfw_groups'), policies: n('dfw_policies'), rules: n('dfw_rules') };
+  async counts(): Promise<{ groups: number; policies: number; rules: number }> {
+    const n = async (t: string) => (await this.#db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))!.n;
+    return { groups: await n('dfw_groups'), policies: await n('dfw_policies'), rules: await n('dfw_rules') };
   }
 
   /**
    * Creates or changes a security policy. With `rules`: PUT makes them the policy's only rules, PATCH adds or
    * changes the rules given and keeps the others. Every group a rule or the scope refers to must exist.
    */
-  writePolicy(id: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
+  async writePolicy(id: string, input: JsonObject, user: string, mode: WriteMode): Promise<WriteResult> {
     checkId(id, 'security policy');
     validateBody(SECURITY_POLICY_SCHEMA, input, `security policy ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`security policy ${id}: the body's id "${String(input.id)}" differs from the path's`);
-    const existing = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as Row | undefined;
+    const existing = await this.#db.get<Row>(`SELECT * FROM dfw_policies WHERE id = ?${this.#forUpdate}`, id);
     checkRevision(existing, input._revision, mode, `security policy ${id}`);
     const { rules, ...rest } = clean(input);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
     const body: JsonObject = { category: 'Application', sequence_number: 0, scope: ['ANY'], stateful: true, ...base, ...rest, resource_type: 'SecurityPolicy', id };
     decoded(`security policy ${id}`, () => decodeSecurityPolicy(body, id, []));
-    this.#checkGroupRefs(body.scope as string[], `security policy ${id}: scope`);
+    await this.#checkGroupRefs(body.scope as string[], `security policy ${id}: scope`);
     const now = Date.now();
-    if (existing) {
-      written(this.#q('UPDATE dfw_policies SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ? AND revision = ?')
-        .run(JSON.stringify(body), now, user, id, existing.revision), `security policy ${id}`);
-    } else {
-      written(this.#q(`INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
-        ON CONFLICT (id) DO NOTHING`).run(id, JSON.stringify(body), now, user, now, user), `security policy ${id}`);
-    }
+    const written = existing
+      ? await this.#db.run('UPDATE dfw_policies SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE id = ? AND revision = ?',
+        JSON.stringify(body), now, user, id, existing.revision)
+      : await this.#db.run(`INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING`, id, JSON.stringify(body), now, user, now, user);
+    if (written.changes !== 1) throw changedMeanwhile(`security policy ${id}`);
+    await this.#changed();
     if (Array.isArray(rules)) {
       const given = rules as JsonObject[];
       const ids = new Set<string>();
@@ -309,24 +308,22 @@ export class PolicyStore {
         ids.add(r.id);
       }
       if (mode === 'put') {
-        for (const old of this.#q('SELECT id FROM dfw_rules WHERE policy_id = ?').all(id) as { id: string }[]) {
-          if (!ids.has(old.id)) this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(id, old.id);
+        for (const old of (await this.#db.all<{ id: string }>('SELECT id FROM dfw_rules WHERE policy_id = ?', id))) {
+          if (!ids.has(old.id)) (await this.#db.run('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?', id, old.id));
         }
       }
-      for (const r of given) this.#writeRuleRow(id, r.id as string, r, user, 'patch', now);
+      for (const r of given) await this.#writeRuleRow(id, r.id as string, r, user, 'patch', now);
     }
-    this.#changed();
-    const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(id) as unknown as Row;
-    this.onPolicyChange?.(id, body.scope as string[], row.revision);
-    const store = this;
-    return { created: !existing, get object() { return store.getPolicy(id)!; } };
+    const revision = existing ? existing.revision + 1 : 0;
+    await this.onPolicyChange?.(id, body.scope as string[], revision);
+    return { created: !existing, revision, object: async () => (await this.getPolicy(id))! };
   }
 
   /** Deletes a security policy and its rules. Returns whether it existed. */
-  deletePolicy(id: string): boolean {
-    const r = this.#q('DELETE FROM dfw_policies WHERE id = ?').run(id);
+  async deletePolicy(id: string): Promise<boolean> {
+    const r = (await this.#db.run('DELETE FROM dfw_policies WHERE id = ?', id));
     if (Number(r.changes) > 0) {
-      this.#changed();
+      await this.#changed();
       this.onPolicyDelete?.(id);
     }
     return Number(r.changes) > 0;
@@ -339,49 +336,47 @@ export class PolicyStore {
   // ---- rules ----
 
   /** One rule of a policy, or undefined (404 when the policy does not exist). */
-  getRule(policyId: string, ruleId: string): JsonObject | undefined {
-    this.#requirePolicy(policyId);
-    const row = this.#q('SELECT * FROM dfw_rules WHERE policy_id = ? AND id = ?').get(policyId, ruleId) as Row | undefined;
+  async getRule(policyId: string, ruleId: string): Promise<JsonObject | undefined> {
+    await this.#requirePolicy(policyId);
+    const row = (await this.#db.get<Row>('SELECT * FROM dfw_rules WHERE policy_id = ? AND id = ?', policyId, ruleId));
     return row ? this.#ruleView(policyId, row) : undefined;
   }
 
   /** One page of a policy's rules, by id. */
-  listRules(policyId: string, page: PageRequest): ListResult<JsonObject> {
-    this.#requirePolicy(policyId);
-    const total = (this.#q('SELECT COUNT(*) AS n FROM dfw_rules WHERE policy_id = ?').get(policyId) as { n: number }).n;
-    const rows = this.#q('SELECT * FROM dfw_rules WHERE policy_id = ? AND id > ? ORDER BY id LIMIT ?')
-      .all(policyId, page.after, page.size + 1) as unknown as Row[];
+  async listRules(policyId: string, page: PageRequest): Promise<ListResult<JsonObject>> {
+    await this.#requirePolicy(policyId);
+    const total = (await this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM dfw_rules WHERE policy_id = ?', policyId))!.n;
+    const rows = (await this.#db.all<Row>('SELECT * FROM dfw_rules WHERE policy_id = ? AND id > ? ORDER BY id LIMIT ?', policyId, page.after, page.size + 1));
     return listResult(rows.map((r) => this.#ruleView(policyId, r)), total, page, (r) => r.id as string);
   }
 
   /** Creates or changes one rule of an existing policy. */
-  writeRule(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode): WriteResult {
-    const policy = this.#requirePolicy(policyId);
-    const created = this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
+  async writeRule(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode): Promise<WriteResult> {
+    const policy = await this.#requirePolicy(policyId);
+    const { created, revision } = await this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
     const body = JSON.parse(policy.body) as JsonObject;
-    this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
-    const store = this;
-    return { created, get object() { return store.getRule(policyId, ruleId)!; } };
+    await this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
+    return { created, revision, object: async () => (await this.getRule(policyId, ruleId))! };
   }
 
   /** Deletes one rule. Returns whether it existed. */
-  deleteRule(policyId: string, ruleId: string): boolean {
-    const policy = this.#requirePolicy(policyId);
-    const r = this.#q('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?').run(policyId, ruleId);
+  async deleteRule(policyId: string, ruleId: string): Promise<boolean> {
+    const policy = await this.#requirePolicy(policyId);
+    const r = (await this.#db.run('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?', policyId, ruleId));
     if (Number(r.changes) > 0) {
-      this.#changed();
+      await this.#changed();
       const body = JSON.parse(policy.body) as JsonObject;
-      this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
+      await this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
     }
     return Number(r.changes) > 0;
   }
 
-  #writeRuleRow(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode, now: number): boolean {
+  async #writeRuleRow(policyId: string, ruleId: string, input: JsonObject, user: string, mode: WriteMode, now: number): Promise<{ created: boolean; revision: number }> {
     const what = `rule ${ruleId} of security policy ${policyId}`;
     checkId(ruleId, 'rule');
     validateBody(RULE_SCHEMA, input, what);
     if (input.id !== undefined && input.id !== ruleId) throw badRequest(`${what}: the body's id "${String(input.id)}" differs from the path's`);
-    const existing = this.#q('SELECT * FROM dfw_rules WHERE policy_id = ? AND id = ?').get(policyId, ruleId) as Row | undefined;
+    const existing = await this.#db.get<Row>(`SELECT * FROM dfw_rules WHERE policy_id = ? AND id = ?${this.#forUpdate}`, policyId, ruleId);
     checkRevision(existing, input._revision, mode, what);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
     const body: JsonObject = {
@@ -390,35 +385,34 @@ export class PolicyStore {
       ...base, ...clean(input), resource_type: 'Rule', id: ruleId,
     };
     const rule = decoded(what, () => decodeRule(body, policyId, ruleId));
-    for (const field of ['source_groups', 'destination_groups', 'scope'] as const) this.#checkGroupRefs(rule[field], `${what}: ${field}`);
-    if (existing) {
-      written(this.#q('UPDATE dfw_rules SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE policy_id = ? AND id = ? AND revision = ?')
-        .run(JSON.stringify(body), now, user, policyId, ruleId, existing.revision), what);
-    } else {
-      written(this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
-        VALUES (?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (policy_id, id) DO NOTHING`).run(policyId, ruleId, JSON.stringify(body), now, user, now, user), what);
-    }
-    this.#changed();
-    return !existing;
+    for (const field of ['source_groups', 'destination_groups', 'scope'] as const) await this.#checkGroupRefs(rule[field], `${what}: ${field}`);
+    const written = existing
+      ? await this.#db.run('UPDATE dfw_rules SET body = ?, revision = revision + 1, modified_at = ?, modified_by = ? WHERE policy_id = ? AND id = ? AND revision = ?',
+        JSON.stringify(body), now, user, policyId, ruleId, existing.revision)
+      : await this.#db.run(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
+        VALUES (?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (policy_id, id) DO NOTHING`, policyId, ruleId, JSON.stringify(body), now, user, now, user);
+    if (written.changes !== 1) throw changedMeanwhile(what);
+    await this.#changed();
+    return { created: !existing, revision: existing ? existing.revision + 1 : 0 };
   }
 
-  #checkGroupRefs(paths: readonly string[] | undefined, what: string): void {
+  async #checkGroupRefs(paths: readonly string[] | undefined, what: string): Promise<void> {
     const prefix = `${DOMAIN_PATH}/groups/`;
     for (const p of groupPathsOf(paths ?? [])) {
-      if (!this.hasGroup(p.slice(prefix.length))) throw badRequest(`${what}: the group ${p} does not exist`);
+      if (!(await this.hasGroup(p.slice(prefix.length)))) throw badRequest(`${what}: the group ${p} does not exist`);
     }
   }
 
   /** Whether a security policy exists. */
-  hasPolicy(id: string): boolean {
-    return this.#q('SELECT 1 AS x FROM dfw_policies WHERE id = ?').get(id) !== undefined;
+  async hasPolicy(id: string): Promise<boolean> {
+    return (await this.#db.get('SELECT 1 AS x FROM dfw_policies WHERE id = ?', id)) !== undefined;
   }
 
   /**
    * Every stored group and security policy decoded into the model (what verification evaluates). Stored rows are
    * decoded, never cast: an object that does not decode is left out and named in `undecodable`.
    */
-  decodedConfig(): { config: DfwConfig; undecodable: UndecodableObject[] } {
+  async decodedConfig(): Promise<{ config: DfwConfig; undecodable: UndecodableObject[] }> {
     const undecodable: UndecodableObject[] = [];
     const attempt = <T>(path: string, f: () => T): T | undefined => {
       try {
@@ -429,7 +423,7 @@ export class PolicyStore {
       }
     };
     const groups: Group[] = [];
-    for (const r of this.#q('SELECT id, body FROM dfw_groups ORDER BY id').all() as { id: string; body: string }[]) {
+    for (const r of (await this.#db.all<{ id: string; body: string }>('SELECT id, body FROM dfw_groups ORDER BY id'))) {
       const g = attempt(groupPath(r.id), () => decodeGroup(JSON.parse(r.body), r.id));
       if (g) groups.push(g);
     }
@@ -439,7 +433,7 @@ export class PolicyStore {
     for (const g of groups) attempt(g.path, () => groupMembership(g, (p) => byGroupPath.get(p)));
     const rules = new Map<string, Rule[]>();
     const broken = new Set<string>();
-    for (const r of this.#q('SELECT policy_id, id, body FROM dfw_rules ORDER BY policy_id').all() as { policy_id: string; id: string; body: string }[]) {
+    for (const r of (await this.#db.all<{ policy_id: string; id: string; body: string }>('SELECT policy_id, id, body FROM dfw_rules ORDER BY policy_id'))) {
       const rule = attempt(rulePath(r.policy_id, r.id), () => decodeRule(JSON.parse(r.body), r.policy_id, r.id));
       if (!rule) { broken.add(r.policy_id); continue; }
       const list = rules.get(r.policy_id) ?? [];
@@ -447,7 +441,7 @@ export class PolicyStore {
       rules.set(r.policy_id, list);
     }
     const policies: SecurityPolicy[] = [];
-    for (const r of this.#q('SELECT id, body FROM dfw_policies ORDER BY id').all() as { id: string; body: string }[]) {
+    for (const r of (await this.#db.all<{ id: string; body: string }>('SELECT id, body FROM dfw_policies ORDER BY id'))) {
       const list = (rules.get(r.id) ?? []).sort((a, b) => a.sequence_number - b.sequence_number || (a.id < b.id ? -1 : 1));
       const p = attempt(securityPolicyPath(r.id), () => decodeSecurityPolicy(JSON.parse(r.body), r.id, list));
       if (p && !broken.has(r.id)) policies.push(p);
@@ -458,31 +452,35 @@ export class PolicyStore {
   /**
    * Inserts the rows of an import (importRows: groups and security policies made by the converter, serialized).
    * The caller has checked, in the same transaction, that none of their ids exists: an import never replaces an
-   * object.
+   * object (an id that exists by now fails its INSERT, and with it the transaction). Rows go in batches: one
+   * statement per 200 rows rather than one per row (a round trip each on PostgreSQL).
    */
-  insertImported(rows: ImportRows, user: string): void {
+  async insertImported(rows: ImportRows, user: string): Promise<void> {
     const now = Date.now();
-    const insertGroup = this.#q('INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
-    const insertPolicy = this.#q('INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)');
-    const insertRule = this.#q(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
-      VALUES (?, ?, ?, 0, ?, ?, ?, ?)`);
-    for (const g of rows.groups) insertGroup.run(g.id, g.body, now, user, now, user);
-    for (const p of rows.policies) {
-      insertPolicy.run(p.id, p.body, now, user, now, user);
-      for (const r of p.rules) insertRule.run(p.id, r.id, r.body, now, user, now, user);
-      this.onPolicyChange?.(p.id, p.scope, 0);
-    }
-    this.#changed();
+    const insert = async (table: string, columns: string, values: SqlValue[][]) => {
+      for (let i = 0; i < values.length; i += IMPORT_BATCH) {
+        const batch = values.slice(i, i + IMPORT_BATCH);
+        const row = `(${batch[0].map(() => '?').join(', ')})`;
+        await this.#db.run(`INSERT INTO ${table} (${columns}) VALUES ${batch.map(() => row).join(', ')}`, ...batch.flat());
+      }
+    };
+    const meta = [0, now, user, now, user];
+    await insert('dfw_groups', 'id, body, revision, created_at, created_by, modified_at, modified_by', rows.groups.map((g) => [g.id, g.body, ...meta]));
+    await insert('dfw_policies', 'id, body, revision, created_at, created_by, modified_at, modified_by', rows.policies.map((p) => [p.id, p.body, ...meta]));
+    await insert('dfw_rules', 'policy_id, id, body, revision, created_at, created_by, modified_at, modified_by',
+      rows.policies.flatMap((p) => p.rules.map((r) => [p.id, r.id, r.body, ...meta])));
+    await this.#changed();
+    for (const p of rows.policies) await this.onPolicyChange?.(p.id, p.scope, 0);
   }
 
-  #requirePolicy(policyId: string): Row {
-    const row = this.#q('SELECT * FROM dfw_policies WHERE id = ?').get(policyId) as Row | undefined;
+  async #requirePolicy(policyId: string): Promise<Row> {
+    const row = (await this.#db.get<Row>('SELECT * FROM dfw_policies WHERE id = ?', policyId));
     if (!row) throw notFound(`security policy ${policyId} does not exist`);
     return row;
   }
 
-  #rulesOf(policyId: string): JsonObject[] {
-    const rows = this.#q('SELECT * FROM dfw_rules WHERE policy_id = ?').all(policyId) as unknown as Row[];
+  async #rulesOf(policyId: string): Promise<JsonObject[]> {
+    const rows = (await this.#db.all<Row>('SELECT * FROM dfw_rules WHERE policy_id = ?', policyId));
     return sortRules(rows.map((r) => this.#ruleView(policyId, r)));
   }
 

@@ -1,4 +1,3 @@
-import type { StatementSync } from 'node:sqlite';
 import type { Database } from '../db/database.ts';
 import { badRequest } from '../http/api-error.ts';
 import { clustersInScope } from './policy-store.ts';
@@ -25,61 +24,59 @@ export interface RealizationView {
  */
 export class RealizationStore {
   readonly #db: Database;
-  readonly #delete: StatementSync;
-  readonly #insert: StatementSync;
   constructor(db: Database) {
     this.#db = db;
-    this.#delete = db.prepare('DELETE FROM realization WHERE policy_id = ?');
-    this.#insert = db.prepare(`INSERT INTO realization (cluster, policy_id, revision, state, message, updated_at) VALUES (?, ?, ?, 'pending', '', ?)`);
   }
 
   /** A policy changed: every cluster of its scope has it pending again (others are dropped). */
-  markPending(policyId: string, scope: readonly string[], revision: number): void {
+  async markPending(policyId: string, scope: readonly string[], revision: number): Promise<void> {
     const now = Date.now();
-    this.#delete.run(policyId);
-    for (const c of clustersInScope(scope)) this.#insert.run(c, policyId, revision, now);
+    await this.#db.run('DELETE FROM realization WHERE policy_id = ?', policyId);
+    for (const c of clustersInScope(scope)) {
+      await this.#db.run(`INSERT INTO realization (cluster, policy_id, revision, state, message, updated_at) VALUES (?, ?, ?, 'pending', '', ?)`,
+        c, policyId, revision, now);
+    }
   }
 
   /**
    * The adapter of `cluster` reports states. A report for a policy not spanned to the cluster, or about an older
    * revision than the current one, is refused (400).
    */
-  report(cluster: string, statuses: readonly { policy_id: string; revision?: number; state: 'REALIZED' | 'ERROR' | 'PENDING'; message?: string }[]): number {
+  async report(cluster: string, statuses: readonly { policy_id: string; revision?: number; state: 'REALIZED' | 'ERROR' | 'PENDING'; message?: string }[]): Promise<number> {
     const now = Date.now();
-    const get = this.#db.prepare('SELECT revision FROM realization WHERE cluster = ? AND policy_id = ?');
-    const upd = this.#db.prepare('UPDATE realization SET state = ?, message = ?, updated_at = ? WHERE cluster = ? AND policy_id = ?');
     for (const [i, s] of statuses.entries()) {
-      const row = get.get(cluster, s.policy_id) as { revision: number } | undefined;
+      const row = await this.#db.get<{ revision: number }>('SELECT revision FROM realization WHERE cluster = ? AND policy_id = ?', cluster, s.policy_id);
       if (!row) throw badRequest(`statuses[${i}]: security policy ${s.policy_id} is not spanned to cluster ${cluster}`);
       if (s.revision !== undefined && s.revision !== row.revision) {
         throw badRequest(`statuses[${i}]: security policy ${s.policy_id} is at _revision ${row.revision}, not ${s.revision}`);
       }
-      upd.run(s.state.toLowerCase(), s.message ?? '', now, cluster, s.policy_id);
+      await this.#db.run('UPDATE realization SET state = ?, message = ?, updated_at = ? WHERE cluster = ? AND policy_id = ?',
+        s.state.toLowerCase(), s.message ?? '', now, cluster, s.policy_id);
     }
     return statuses.length;
   }
 
   /** A policy's states in every cluster of its scope. */
-  ofPolicy(policyId: string): RealizationView[] {
-    return this.#db.prepare('SELECT * FROM realization WHERE policy_id = ? ORDER BY cluster').all(policyId) as unknown as RealizationView[];
+  ofPolicy(policyId: string): Promise<RealizationView[]> {
+    return this.#db.all<RealizationView>('SELECT * FROM realization WHERE policy_id = ? ORDER BY cluster', policyId);
   }
 
   /** The states of several policies (in every cluster of their scope), by policy id. */
-  ofPolicies(policyIds: readonly string[]): Map<string, RealizationView[]> {
+  async ofPolicies(policyIds: readonly string[]): Promise<Map<string, RealizationView[]>> {
     const out = new Map<string, RealizationView[]>(policyIds.map((id) => [id, []]));
     for (let i = 0; i < policyIds.length; i += 500) {
       const chunk = policyIds.slice(i, i + 500);
-      const rows = this.#db.prepare(`SELECT * FROM realization WHERE policy_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY policy_id, cluster`)
-        .all(...chunk) as unknown as RealizationView[];
+      const rows = await this.#db.all<RealizationView>(
+        `SELECT * FROM realization WHERE policy_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY policy_id, cluster`, ...chunk);
       for (const r of rows) out.get(r.policy_id)?.push(r);
     }
     return out;
   }
 
   /** Every policy's state in one cluster, optionally only one state. */
-  ofCluster(cluster: string, state?: RealizationState): RealizationView[] {
-    return (state
-      ? this.#db.prepare('SELECT * FROM realization WHERE cluster = ? AND state = ? ORDER BY policy_id').all(cluster, state)
-      : this.#db.prepare('SELECT * FROM realization WHERE cluster = ? ORDER BY policy_id').all(cluster)) as unknown as RealizationView[];
+  ofCluster(cluster: string, state?: RealizationState): Promise<RealizationView[]> {
+    return state
+      ? this.#db.all<RealizationView>('SELECT * FROM realization WHERE cluster = ? AND state = ? ORDER BY policy_id', cluster, state)
+      : this.#db.all<RealizationView>('SELECT * FROM realization WHERE cluster = ? ORDER BY policy_id', cluster);
   }
 }

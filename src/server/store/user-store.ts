@@ -54,32 +54,34 @@ export class UserStore {
   }
 
   /** Notes a change of credentials: in this process, and in the database for the other replicas. */
-  #changed(): void {
-    this.#db.prepare("UPDATE epochs SET value = value + 1 WHERE name = 'credentials'").run();
+  async #changed(): Promise<void> {
+    await this.#db.run("UPDATE epochs SET value = value + 1 WHERE name = 'credentials'");
     this.generation++;
   }
 
   /** The database's credentials epoch: grows with every change of a user or token, by any replica. */
-  credentialsEpoch(): number {
-    const value = this.#db.prepare("SELECT value FROM epochs WHERE name = 'credentials'").get()?.value;
-    if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error('the database has no credentials epoch (table epochs): its schema is damaged');
+  async credentialsEpoch(): Promise<number> {
+    const value = (await this.#db.get<{ value: unknown }>("SELECT value FROM epochs WHERE name = 'credentials'"))?.value;
+    if (typeof value !== 'number' && typeof value !== 'bigint' && !(typeof value === 'string' && /^[0-9]+$/.test(value))) {
+      throw new Error('the database has no credentials epoch (table epochs): its schema is damaged');
+    }
     return Number(value);
   }
 
   /** Every user, by name. */
-  list(): UserView[] {
-    return (this.#db.prepare('SELECT * FROM users ORDER BY name').all() as unknown as UserRow[]).map(view);
+  async list(): Promise<UserView[]> {
+    return (await this.#db.all<UserRow>('SELECT * FROM users ORDER BY name')).map(view);
   }
 
   /** One user, or undefined. */
-  get(name: string): UserView | undefined {
-    const row = this.#db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
+  async get(name: string): Promise<UserView | undefined> {
+    const row = await this.#db.get<UserRow>('SELECT * FROM users WHERE name = ?', name);
     return row ? view(row) : undefined;
   }
 
   /** The number of users. */
-  count(): number {
-    return (this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM users'))!.n;
   }
 
   /** Adds or replaces a user; the password is hashed first (undefined: no password login). */
@@ -89,55 +91,55 @@ export class UserStore {
 
   /**
    * Adds or replaces a user with a password hash made by hashSecret (null: keep the present one, or none).
-   * Synchronous, so that a caller can write it in one transaction with its audit entry.
+   * No hashing here, so that a caller can write it in one short transaction with its audit entry.
    */
-  upsertHashed(name: string, role: Role, cluster: string | undefined, hash: string | null): UserView {
+  async upsertHashed(name: string, role: Role, cluster: string | undefined, hash: string | null): Promise<UserView> {
     const now = Date.now();
-    this.#db.prepare(`INSERT INTO users (name, role, cluster, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    await this.#db.run(`INSERT INTO users (name, role, cluster, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT(name) DO UPDATE SET role = excluded.role, cluster = excluded.cluster,
-        password_hash = COALESCE(excluded.password_hash, users.password_hash), updated_at = excluded.updated_at`)
-      .run(name, role, cluster ?? null, hash, now, now);
-    this.#changed();
-    return this.get(name)!;
+        password_hash = COALESCE(excluded.password_hash, users.password_hash), updated_at = excluded.updated_at`,
+    name, role, cluster ?? null, hash, now, now);
+    await this.#changed();
+    return (await this.get(name))!;
   }
 
   /** Removes a user and its tokens. Returns whether it existed. */
-  remove(name: string): boolean {
-    const r = this.#db.prepare('DELETE FROM users WHERE name = ?').run(name);
-    this.#changed();
+  async remove(name: string): Promise<boolean> {
+    const r = await this.#db.run('DELETE FROM users WHERE name = ?', name);
+    await this.#changed();
     return Number(r.changes) > 0;
   }
 
   /** Creates a token for a user; returns the token, shown only this once: `np2dfw_<id>_<secret>`. */
   async createToken(userName: string, description: string): Promise<{ id: string; token: string }> {
     const t = await newToken();
-    this.storeToken(userName, description, t);
+    await this.storeToken(userName, description, t);
     return { id: t.id, token: t.token };
   }
 
-  /** Stores a token made by newToken (synchronous: one transaction with its audit entry). */
-  storeToken(userName: string, description: string, t: NewToken): void {
-    this.#db.prepare('INSERT INTO tokens (id, user_name, secret_hash, description, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(t.id, userName, t.hash, description, Date.now());
-    this.#changed();
+  /** Stores a token made by newToken (no hashing here: one short transaction with its audit entry). */
+  async storeToken(userName: string, description: string, t: NewToken): Promise<void> {
+    await this.#db.run('INSERT INTO tokens (id, user_name, secret_hash, description, created_at) VALUES (?, ?, ?, ?, ?)',
+      t.id, userName, t.hash, description, Date.now());
+    await this.#changed();
   }
 
   /** Lists a user's tokens (ids and descriptions, never secrets). */
-  tokensOf(userName: string): { id: string; description: string; created_at: number }[] {
-    return this.#db.prepare('SELECT id, description, created_at FROM tokens WHERE user_name = ? ORDER BY created_at, id')
-      .all(userName) as unknown as { id: string; description: string; created_at: number }[];
+  tokensOf(userName: string): Promise<{ id: string; description: string; created_at: number }[]> {
+    return this.#db.all<{ id: string; description: string; created_at: number }>(
+      'SELECT id, description, created_at FROM tokens WHERE user_name = ? ORDER BY created_at, id', userName);
   }
 
   /** Revokes a token. Returns whether it existed. */
-  revokeToken(userName: string, id: string): boolean {
-    const r = this.#db.prepare('DELETE FROM tokens WHERE id = ? AND user_name = ?').run(id, userName);
-    this.#changed();
+  async revokeToken(userName: string, id: string): Promise<boolean> {
+    const r = await this.#db.run('DELETE FROM tokens WHERE id = ? AND user_name = ?', id, userName);
+    await this.#changed();
     return Number(r.changes) > 0;
   }
 
   /** Checks a user name and password; the principal when they match. */
   async checkPassword(name: string, password: string): Promise<Principal | undefined> {
-    const row = this.#db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
+    const row = await this.#db.get<UserRow>('SELECT * FROM users WHERE name = ?', name);
     if (!row || row.password_hash === null) {
       // spend the same scrypt work, so that the answer's timing does not tell which users exist
       await verifySecret(password, await this.#dummyHash());
@@ -156,8 +158,8 @@ export class UserStore {
   async checkToken(token: string): Promise<Principal | undefined> {
     const m = /^np2dfw_([0-9a-f]{12})_([A-Za-z0-9_-]+)$/.exec(token);
     if (!m) return undefined;
-    const row = this.#db.prepare(`SELECT t.secret_hash AS secret_hash, u.* FROM tokens t JOIN users u ON u.name = t.user_name
-      WHERE t.id = ?`).get(m[1]) as (UserRow & { secret_hash: string }) | undefined;
+    const row = await this.#db.get<UserRow & { secret_hash: string }>(`SELECT t.secret_hash AS secret_hash, u.* FROM tokens t JOIN users u ON u.name = t.user_name
+      WHERE t.id = ?`, m[1]);
     if (!row || !(await verifySecret(m[2], row.secret_hash))) return undefined;
     return principalOf(row);
   }
