@@ -2,9 +2,8 @@
 // clean shutdown: not ready at once, no new connection, requests in flight finished, a bound on the wait.
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
-import { allowFrom, namespace, PASSWORD, pod, pushInventory, startFixture, uid, type Fixture } from './server-fixture.ts';
+import { allowFrom, BACKENDS, namespace, PASSWORD, pod, pushInventory, row, startFixture, uid, type Fixture } from './server-fixture.ts';
 
 const AUTH = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`;
 const GROUP = '/policy/api/v1/infra/domains/default/groups';
@@ -35,9 +34,10 @@ async function untilInFlight(f: Fixture, n: number): Promise<void> {
   assert.equal(f.server.lifecycle.inFlight, n, 'the half-sent request is in flight');
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('health probes', () => {
   it('/healthz and /readyz answer without credentials, write no audit entry and are not rate limited', async () => {
-    const f = await startFixture({ limits: { rateLimit: { perSecond: 1, burst: 3 }, lockout: { maxFailures: 0, resetSeconds: 900, lockSeconds: 900 } } });
+    const f = await startFixture({ backend, limits: { rateLimit: { perSecond: 1, burst: 3 }, lockout: { maxFailures: 0, resetSeconds: 900, lockSeconds: 900 } } });
     try {
       const before = await auditCount(f);
       for (let i = 0; i < 20; i++) {
@@ -60,7 +60,7 @@ describe('health probes', () => {
   });
 
   it('/readyz is 503 in NSX\'s error shape when the database does not answer in time, /healthz stays 200', async () => {
-    const f = await startFixture();
+    const f = await startFixture({ backend });
     try {
       // the database "hangs": the trivial query never answers
       f.server.context.ping = () => new Promise<void>(() => undefined);
@@ -79,7 +79,7 @@ describe('health probes', () => {
   });
 
   it('/readyz is 503 when the database fails, without the driver\'s message', async () => {
-    const f = await startFixture();
+    const f = await startFixture({ backend });
     try {
       f.server.context.ping = async () => { throw new Error('connect ECONNREFUSED db.internal:5432 user=np2dfw'); };
       const r = await f.call('GET', '/readyz');
@@ -94,7 +94,7 @@ describe('health probes', () => {
 
 describe('clean shutdown', () => {
   it('stops being ready and accepting at once, finishes the request in flight, then closes the database', async () => {
-    const f = await startFixture();
+    const f = await startFixture({ backend });
     try {
       const inflight = await halfSentPut(f.url, 'late-group');
       await untilInFlight(f, 1);
@@ -114,19 +114,14 @@ describe('clean shutdown', () => {
       assert.match(answer, /^HTTP\/1\.1 200 /);
       assert.match(answer, /connection: close/i);
       assert.deepEqual(await stopping, { finished: true });
-      const db = new DatabaseSync(f.dbPath, { readOnly: true });
-      try {
-        assert.ok(db.prepare('SELECT 1 AS x FROM dfw_groups WHERE id = ?').get('late-group'), 'the group was written');
-      } finally {
-        db.close();
-      }
+      assert.ok(await row(backend, f.dbPath, 'SELECT 1 AS x FROM dfw_groups WHERE id = ?', 'late-group'), 'the group was written');
     } finally {
       await f.close();
     }
   });
 
   it('abandons an import still running after the grace period: nothing of it is written', async () => {
-    const f = await startFixture();
+    const f = await startFixture({ backend });
     try {
       const objects: unknown[] = [namespace('big')];
       for (let p = 0; p < 4; p++) objects.push(pod('big', `p${p}`, `10.0.0.${p + 1}`, { app: `a${p}` }));
@@ -138,22 +133,17 @@ describe('clean shutdown', () => {
       await untilInFlight(f, 1);
       const { finished } = await f.server.shutdown(30);
       const status = await importing;
-      const marks = new DatabaseSync(f.dbPath, { readOnly: true });
-      try {
-        const n = (marks.prepare('SELECT COUNT(*) AS n FROM imported_policies').get() as { n: number }).n;
-        const policies = (marks.prepare('SELECT COUNT(*) AS n FROM dfw_policies').get() as { n: number }).n;
-        if (finished) assert.ok(status === 200 && n === 300, 'finished in time: fully imported');
-        else assert.deepEqual({ status, n, policies }, { status: 0, n: 0, policies: 0 }, 'cut off: no answer and nothing written');
-      } finally {
-        marks.close();
-      }
+      const n = (await row<{ n: number }>(backend, f.dbPath, 'SELECT COUNT(*) AS n FROM imported_policies')).n;
+      const policies = (await row<{ n: number }>(backend, f.dbPath, 'SELECT COUNT(*) AS n FROM dfw_policies')).n;
+      if (finished) assert.ok(status === 200 && n === 300, 'finished in time: fully imported');
+      else assert.deepEqual({ status, n, policies }, { status: 0, n: 0, policies: 0 }, 'cut off: no answer and nothing written');
     } finally {
       await f.close();
     }
   });
 
   it('cuts off a request that does not finish within the grace period', async () => {
-    const f = await startFixture();
+    const f = await startFixture({ backend });
     try {
       const inflight = await halfSentPut(f.url, 'never-group');
       await untilInFlight(f, 1);
@@ -162,14 +152,10 @@ describe('clean shutdown', () => {
       assert.ok(performance.now() - t0 < 5000, 'the wait is bounded');
       const answer = await inflight.answer;
       assert.doesNotMatch(answer, /^HTTP\/1\.1 200/);
-      const db = new DatabaseSync(f.dbPath, { readOnly: true });
-      try {
-        assert.equal(db.prepare('SELECT 1 AS x FROM dfw_groups WHERE id = ?').get('never-group'), undefined);
-      } finally {
-        db.close();
-      }
+      assert.equal(await row(backend, f.dbPath, 'SELECT 1 AS x FROM dfw_groups WHERE id = ?', 'never-group'), undefined);
     } finally {
       await f.close();
     }
   });
+});
 });

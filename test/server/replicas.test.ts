@@ -1,14 +1,15 @@
 // Two `np2dfw serve` processes on one database behave as one manager: `_revision` conflicts, imports, a replica
 // killed in the middle of an import, credentials changed through the other replica, the audit log of both, and a
-// clean stop with SIGTERM while the other replica keeps serving.
+// clean stop with SIGTERM while the other replica keeps serving. Both backends: one SQLite file, one PostgreSQL
+// database.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
-import { allowFrom, namespace, PASSWORD, pod, uid } from './server-fixture.ts';
+import { testPostgres } from '../support/postgres.ts';
+import { allowFrom, BACKENDS, namespace, PASSWORD, pod, row, rows, uid, type Backend } from './server-fixture.ts';
 
 const GROUPS = '/policy/api/v1/infra/domains/default/groups';
 const POLICIES = '/policy/api/v1/infra/domains/default/security-policies';
@@ -72,13 +73,9 @@ async function timeUntil(probe: () => Promise<boolean>, limitMs: number): Promis
   return Infinity;
 }
 
-function readDb<T>(path: string, f: (db: DatabaseSync) => T): T {
-  const db = new DatabaseSync(path, { readOnly: true });
-  try {
-    return f(db);
-  } finally {
-    db.close();
-  }
+/** A fresh database of the backend: a SQLite file in `dir`, or a PostgreSQL database. */
+async function freshDatabase(backend: Backend, dir: string): Promise<string> {
+  return backend === 'sqlite' ? join(dir, 'np2dfw.db') : (await testPostgres()).createDatabase();
 }
 
 const BATCH = 30;
@@ -86,21 +83,23 @@ function batchUids(b: number): string[] {
   return Array.from({ length: BATCH }, (_, j) => uid(b * 1000 + j));
 }
 
+for (const backend of BACKENDS) describe(backend, () => {
 describe('replicas starting together on an empty database', () => {
   it('migrate it once and create one administrator', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'np2dfw-replicas-start-'));
-    const dbPath = join(dir, 'np2dfw.db');
+    const dbPath = await freshDatabase(backend, dir);
     const started = await Promise.allSettled([0, 1, 2].map(() => startReplica(dbPath)));
     try {
       for (const s of started) assert.equal(s.status, 'fulfilled', s.status === 'rejected' ? String(s.reason) : '');
       const replicas = started.map((s) => (s as PromiseFulfilledResult<Replica>).value);
       for (const r of replicas) assert.equal((await call(r, 'GET', '/api/v1/aaa/user-info')).status, 200);
-      const seen = readDb(dbPath, (db) => ({
-        users: (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n,
-        bootstraps: (db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.bootstrap'").get() as { n: number }).n,
-        migrations: (db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n,
-      }));
-      assert.deepEqual(seen, { users: 1, bootstraps: 1, migrations: readDb(dbPath, (db) => (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v) });
+      const count = async (sql: string) => (await row<{ n: number }>(backend, dbPath, sql)).n;
+      const seen = {
+        users: await count('SELECT COUNT(*) AS n FROM users'),
+        bootstraps: await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.bootstrap'"),
+        migrations: await count('SELECT COUNT(*) AS n FROM schema_migrations'),
+      };
+      assert.deepEqual(seen, { users: 1, bootstraps: 1, migrations: (await row<{ v: number }>(backend, dbPath, 'SELECT MAX(version) AS v FROM schema_migrations')).v });
       assert.equal(replicas.filter((r) => /created user "admin"/.test(r.output())).length, 1);
     } finally {
       await Promise.all(started.filter((s) => s.status === 'fulfilled').map((s) => kill((s as PromiseFulfilledResult<Replica>).value)));
@@ -111,7 +110,7 @@ describe('replicas starting together on an empty database', () => {
 
 describe('two replicas on one database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'np2dfw-replicas-'));
-  const dbPath = join(dir, 'np2dfw.db');
+  let dbPath: string;
   let a: Replica;
   let b: Replica;
   const batches = 12;
@@ -120,6 +119,7 @@ describe('two replicas on one database', () => {
 
   before(async () => {
     // the first start creates the schema and the administrator; the second replica finds both
+    dbPath = await freshDatabase(backend, dir);
     a = await startReplica(dbPath);
     b = await startReplica(dbPath);
     const objects: unknown[] = [];
@@ -158,9 +158,9 @@ describe('two replicas on one database', () => {
         assert.equal(now.body.display_name, winner);
       }
       // the audit log holds the success and every refusal, from both replicas
-      const rows = readDb(dbPath, (db) => db.prepare('SELECT result, status FROM audit_log WHERE path = ? AND method = ?').all(path, 'PUT')) as { result: string; status: number }[];
-      assert.equal(rows.filter((x) => x.result === 'success').length, 2, 'the creation and the winner');
-      assert.equal(rows.filter((x) => x.result === 'failure' && x.status === 412).length, 29);
+      const entries = await rows<{ result: string; status: number }>(backend, dbPath, 'SELECT result, status FROM audit_log WHERE path = ? AND method = ?', path, 'PUT');
+      assert.equal(entries.filter((x) => x.result === 'success').length, 2, 'the creation and the winner');
+      assert.equal(entries.filter((x) => x.result === 'failure' && x.status === 412).length, 29);
     }
   });
 
@@ -175,10 +175,10 @@ describe('two replicas on one database', () => {
       assert.equal(lose.body.success_count, 0);
       assert.equal(lose.body.errors.length, BATCH);
       assert.ok(lose.body.errors.every((e: any) => e.errors[0].error_code === 'ALREADY_IMPORTED'), JSON.stringify(lose.body.errors[0]));
-      const seen = readDb(dbPath, (db) => ({
-        imports: (db.prepare('SELECT COUNT(*) AS n FROM imports WHERE success_count > 0 AND id IN (SELECT import_id FROM imported_policies WHERE uid = ?)').get(ids[0]) as { n: number }).n,
-        marks: (db.prepare(`SELECT COUNT(*) AS n FROM imported_policies WHERE uid IN (${ids.map(() => '?').join(',')})`).get(...ids) as { n: number }).n,
-      }));
+      const seen = {
+        imports: (await row<{ n: number }>(backend, dbPath, 'SELECT COUNT(*) AS n FROM imports WHERE success_count > 0 AND id IN (SELECT import_id FROM imported_policies WHERE uid = ?)', ids[0])).n,
+        marks: (await row<{ n: number }>(backend, dbPath, `SELECT COUNT(*) AS n FROM imported_policies WHERE uid IN (${ids.map(() => '?').join(',')})`, ...ids)).n,
+      };
       assert.deepEqual(seen, { imports: 1, marks: BATCH });
     }
   });
@@ -189,12 +189,13 @@ describe('two replicas on one database', () => {
     assert.equal(rx.body.success_count, BATCH, JSON.stringify(rx.body.errors_general));
     assert.equal(ry.body.success_count, BATCH, JSON.stringify(ry.body.errors_general));
     // NSX places an import after every existing policy: the second one written must have seen the first
-    const range = (ids: string[]) => readDb(dbPath, (db) => {
-      const seqs = ids.flatMap((u) => (db.prepare('SELECT body FROM dfw_policies WHERE id IN (?, ?)').all(`${u}-allow`, `${u}-drop`) as { body: string }[])
-        .map((r) => (JSON.parse(r.body) as { sequence_number: number }).sequence_number));
+    const range = async (ids: string[]) => {
+      const bodies = await rows<{ body: string }>(backend, dbPath, `SELECT body FROM dfw_policies WHERE id IN (${ids.map(() => '?, ?').join(', ')})`,
+        ...ids.flatMap((u) => [`${u}-allow`, `${u}-drop`]));
+      const seqs = bodies.map((r) => (JSON.parse(r.body) as { sequence_number: number }).sequence_number);
       return { min: Math.min(...seqs), max: Math.max(...seqs), n: seqs.length };
-    });
-    const [sx, sy] = [range(x), range(y)];
+    };
+    const [sx, sy] = [await range(x), await range(y)];
     assert.ok(sx.n > 0 && sy.n > 0);
     assert.ok(sx.max < sy.min || sy.max < sx.min, `the two imports' sequence numbers interleave: ${JSON.stringify({ sx, sy })}`);
   });
@@ -226,11 +227,12 @@ describe('two replicas on one database', () => {
       stop = true;
       await reader;
       assert.ok(reads.length > 0 && reads.every((s) => s === 200), `reads on the other replica: ${reads.join(',')}`);
-      const there = readDb(dbPath, (db) => ({
-        policies: (db.prepare(`SELECT COUNT(*) AS n FROM dfw_policies WHERE id IN (${ids.map(() => '?').join(',')})`).get(...ids.map((x) => `${x}-allow`)) as { n: number }).n,
-        marks: (db.prepare(`SELECT COUNT(*) AS n FROM imported_policies WHERE uid IN (${ids.map(() => '?').join(',')})`).get(...ids) as { n: number }).n,
-        integrity: (db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check,
-      }));
+      const there = {
+        policies: (await row<{ n: number }>(backend, dbPath, `SELECT COUNT(*) AS n FROM dfw_policies WHERE id IN (${ids.map(() => '?').join(',')})`, ...ids.map((x) => `${x}-allow`))).n,
+        marks: (await row<{ n: number }>(backend, dbPath, `SELECT COUNT(*) AS n FROM imported_policies WHERE uid IN (${ids.map(() => '?').join(',')})`, ...ids)).n,
+        // PostgreSQL's recovery is its own: SQLite's file is checked
+        integrity: backend === 'sqlite' ? (await row<{ integrity_check: string }>(backend, dbPath, 'PRAGMA integrity_check')).integrity_check : 'ok',
+      };
       assert.equal(there.integrity, 'ok');
       const full = there.policies === BATCH && there.marks === BATCH;
       const none = there.policies === 0 && there.marks === 0;
@@ -294,4 +296,5 @@ describe('two replicas on one database', () => {
     assert.equal((await fetch(`${b.url}/readyz`)).status, 200);
     assert.equal((await call(b, 'GET', GROUPS)).status, 200);
   });
+});
 });

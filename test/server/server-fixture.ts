@@ -2,11 +2,13 @@
 // the test process's own PostgreSQL cluster), listening on 127.0.0.1 port 0, with one user per role. Requests go
 // over real HTTP with fetch. Every server test runs on both backends: `for (const backend of BACKENDS)`.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import type { Role } from '../../src/server/auth/roles.ts';
 import type { ServerLimits } from '../../src/server/server-context.ts';
+import pg from 'pg';
 import { testPostgres } from '../support/postgres.ts';
 
 /** Where the server stores. */
@@ -18,6 +20,31 @@ export type Backend = 'sqlite' | 'postgres';
  */
 export const BACKENDS: readonly Backend[] = (process.env.NP2DFW_TEST_BACKENDS ?? 'sqlite,postgres').split(',')
   .map((b) => b.trim()).filter((b): b is Backend => b === 'sqlite' || b === 'postgres');
+
+/** Every row of a query on a server's database (`?` placeholders), read on a connection of its own (for checks from outside). */
+export async function rows<T>(backend: Backend, db: string, sql: string, ...params: (string | number)[]): Promise<T[]> {
+  if (backend === 'sqlite') {
+    const conn = new DatabaseSync(db, { readOnly: true });
+    try {
+      return conn.prepare(sql).all(...params) as T[];
+    } finally {
+      conn.close();
+    }
+  }
+  let n = 0;
+  const client = new pg.Client({ connectionString: db, types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser } });
+  await client.connect();
+  try {
+    return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** The first row of a query (see rows). */
+export async function row<T>(backend: Backend, db: string, sql: string, ...params: (string | number)[]): Promise<T> {
+  return (await rows<T>(backend, db, sql, ...params))[0];
+}
 
 /** The password every fixture user has. */
 export const PASSWORD = 'Correct-Horse-Battery-9';
