@@ -173,6 +173,12 @@ export class PolicyStore {
     return Number(value);
   }
 
+  /**
+   * Grows the DFW epoch. Every DFW write calls it before it reads or locks its own rows: on PostgreSQL the epoch's
+   * row is then the first lock of every DFW-writing transaction, so writers (and an import checking the epoch
+   * FOR UPDATE) queue on it instead of deadlocking on each other's rows; a write that fails rolls it back with
+   * the rest of its transaction.
+   */
   async #changed(): Promise<void> {
     await this.#db.run("UPDATE epochs SET value = value + 1 WHERE name = 'dfw'");
   }
@@ -202,6 +208,7 @@ export class PolicyStore {
     checkId(id, 'group');
     validateBody(GROUP_SCHEMA, input, `group ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
+    await this.#changed(); // first: see #changed
     const existing = await this.#db.get<Row>(`SELECT * FROM dfw_groups WHERE id = ?${this.#forUpdate}`, id);
     checkRevision(existing, input._revision, mode, `group ${id}`);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
@@ -214,7 +221,6 @@ export class PolicyStore {
       : await this.#db.run(`INSERT INTO dfw_groups (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
         ON CONFLICT (id) DO NOTHING`, id, JSON.stringify(body), now, user, now, user);
     if (written.changes !== 1) throw changedMeanwhile(`group ${id}`);
-    await this.#changed();
     return { created: !existing, revision: existing ? existing.revision + 1 : 0, object: async () => (await this.getGroup(id))! };
   }
 
@@ -228,8 +234,8 @@ export class PolicyStore {
       const by = rule ? rulePath(rule.policy_id, rule.id) : securityPolicyPath(policy!.id);
       throw new ApiError(400, ERROR_CODES.IN_USE, `group ${id} is referenced by ${by}; remove the reference first`);
     }
+    await this.#changed(); // first: see #changed
     await this.#db.run('DELETE FROM dfw_groups WHERE id = ?', id);
-    await this.#changed();
     return true;
   }
 
@@ -284,6 +290,7 @@ export class PolicyStore {
     checkId(id, 'security policy');
     validateBody(SECURITY_POLICY_SCHEMA, input, `security policy ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`security policy ${id}: the body's id "${String(input.id)}" differs from the path's`);
+    await this.#changed(); // first: see #changed
     const existing = await this.#db.get<Row>(`SELECT * FROM dfw_policies WHERE id = ?${this.#forUpdate}`, id);
     checkRevision(existing, input._revision, mode, `security policy ${id}`);
     const { rules, ...rest } = clean(input);
@@ -298,7 +305,6 @@ export class PolicyStore {
       : await this.#db.run(`INSERT INTO dfw_policies (id, body, revision, created_at, created_by, modified_at, modified_by) VALUES (?, ?, 0, ?, ?, ?, ?)
         ON CONFLICT (id) DO NOTHING`, id, JSON.stringify(body), now, user, now, user);
     if (written.changes !== 1) throw changedMeanwhile(`security policy ${id}`);
-    await this.#changed();
     if (Array.isArray(rules)) {
       const given = rules as JsonObject[];
       const ids = new Set<string>();
@@ -321,11 +327,9 @@ export class PolicyStore {
 
   /** Deletes a security policy and its rules. Returns whether it existed. */
   async deletePolicy(id: string): Promise<boolean> {
+    await this.#changed(); // first: see #changed
     const r = (await this.#db.run('DELETE FROM dfw_policies WHERE id = ?', id));
-    if (Number(r.changes) > 0) {
-      await this.#changed();
-      this.onPolicyDelete?.(id);
-    }
+    if (Number(r.changes) > 0) this.onPolicyDelete?.(id);
     return Number(r.changes) > 0;
   }
 
@@ -362,9 +366,9 @@ export class PolicyStore {
   /** Deletes one rule. Returns whether it existed. */
   async deleteRule(policyId: string, ruleId: string): Promise<boolean> {
     const policy = await this.#requirePolicy(policyId);
+    await this.#changed(); // first: see #changed
     const r = (await this.#db.run('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?', policyId, ruleId));
     if (Number(r.changes) > 0) {
-      await this.#changed();
       const body = JSON.parse(policy.body) as JsonObject;
       await this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
     }
@@ -376,6 +380,7 @@ export class PolicyStore {
     checkId(ruleId, 'rule');
     validateBody(RULE_SCHEMA, input, what);
     if (input.id !== undefined && input.id !== ruleId) throw badRequest(`${what}: the body's id "${String(input.id)}" differs from the path's`);
+    await this.#changed(); // first: see #changed
     const existing = await this.#db.get<Row>(`SELECT * FROM dfw_rules WHERE policy_id = ? AND id = ?${this.#forUpdate}`, policyId, ruleId);
     checkRevision(existing, input._revision, mode, what);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
@@ -392,7 +397,6 @@ export class PolicyStore {
       : await this.#db.run(`INSERT INTO dfw_rules (policy_id, id, body, revision, created_at, created_by, modified_at, modified_by)
         VALUES (?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (policy_id, id) DO NOTHING`, policyId, ruleId, JSON.stringify(body), now, user, now, user);
     if (written.changes !== 1) throw changedMeanwhile(what);
-    await this.#changed();
     return { created: !existing, revision: existing ? existing.revision + 1 : 0 };
   }
 
@@ -464,12 +468,12 @@ export class PolicyStore {
         await this.#db.run(`INSERT INTO ${table} (${columns}) VALUES ${batch.map(() => row).join(', ')}`, ...batch.flat());
       }
     };
+    await this.#changed(); // first: see #changed
     const meta = [0, now, user, now, user];
     await insert('dfw_groups', 'id, body, revision, created_at, created_by, modified_at, modified_by', rows.groups.map((g) => [g.id, g.body, ...meta]));
     await insert('dfw_policies', 'id, body, revision, created_at, created_by, modified_at, modified_by', rows.policies.map((p) => [p.id, p.body, ...meta]));
     await insert('dfw_rules', 'policy_id, id, body, revision, created_at, created_by, modified_at, modified_by',
       rows.policies.flatMap((p) => p.rules.map((r) => [p.id, r.id, r.body, ...meta])));
-    await this.#changed();
     for (const p of rows.policies) await this.onPolicyChange?.(p.id, p.scope, 0);
   }
 
