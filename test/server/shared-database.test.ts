@@ -71,6 +71,17 @@ describe('two servers on one database behave as one manager', () => {
     assert.equal(removals.result_count, 3);
   });
 
+  it('concurrent writes of a policy with its rules and of one of its rules, over both servers: all succeed (no deadlock)', async () => {
+    const path = `${POLICIES}/busy`;
+    const rule = (id: string, n: number) => ({ id, action: 'ALLOW', sequence_number: n, display_name: `${id} ${n}` });
+    assert.equal((await call(a.url, 'PUT', path, { rules: [rule('r1', 1), rule('r2', 2)] })).status, 200);
+    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => i % 2
+      ? call(i % 4 === 1 ? a.url : b.url, 'PATCH', path, { rules: [rule('r1', 1), rule('r2', 2)] })
+      : call(i % 4 === 0 ? a.url : b.url, 'PATCH', `${path}/rules/r2`, rule('r2', 2))));
+    assert.deepEqual(rs.map((r) => r.status), Array(20).fill(200), JSON.stringify(rs.filter((r) => r.status !== 200).map((r) => r.body)));
+    assert.equal((await call(b.url, 'GET', `${path}/rules/r2`)).body._revision, 20);
+  });
+
   it('a change made through one server is read, and its realization reported, through the other', async () => {
     const path = `${POLICIES}/spanned`;
     const scope = ['/infra/sites/default/enforcement-points/default/cluster-control-planes/c1'];
