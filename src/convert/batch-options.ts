@@ -2,8 +2,10 @@
 // and sequence numbers), and what a target says of a policy it cannot express. Conversion decides both; realize,
 // evaluate, the target registry, the server and the CLI use these types.
 
-/** How a batch treats a policy that a target cannot express (the import API's `on_error`). */
-export type OnError = 'abort' | 'continue';
+import type { BatchOnError } from '../model/batch-selection.ts';
+
+/** How a batch treats a policy that a target cannot express (the import API's `on_error`; decided in model/batch-selection.ts). */
+export type OnError = BatchOnError;
 
 /** The options of one batch, understood by every target; each target reads the ones that apply to it. */
 export interface BatchOptions {
