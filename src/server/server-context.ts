@@ -66,7 +66,7 @@ export class ServerContext {
     this.inventory = new InventoryStore(db);
     this.policies = new PolicyStore(db);
     this.realization = new RealizationStore(db);
-    this.policies.onPolicyChange = (id, scope, revision) => this.realization.markPending(id, scope, revision);
+    this.policies.onPolicyChange = (changes) => this.realization.markPending(changes);
     this.executeImport = async (req, options, caller) => importHere(this, req, options, caller);
     this.loginGuard = new LoginGuard(limits.lockout ?? NSX_LOCKOUT, (f) => this.audit.record({
       user: f.user, method: '-', path: '-', action: f.action, target: `client ${f.client}`, status: f.status,

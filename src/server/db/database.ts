@@ -4,7 +4,7 @@ import type { Database } from './sql.ts';
 import { openSqlite } from './sqlite-database.ts';
 
 export type { Database, SqlValue, SqlDialect } from './sql.ts';
-export { isUniqueViolation } from './sql.ts';
+export { isUniqueViolation, chunked, placeholders, IDS_PER_STATEMENT, ROWS_PER_INSERT } from './sql.ts';
 
 /** The schema version a database is at after `openDatabase`. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

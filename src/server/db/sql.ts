@@ -40,6 +40,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Ids per statement of the batched look-ups (`IN (?, ...)`): well under both databases' limits on bound parameters. */
+export const IDS_PER_STATEMENT = 500;
+
+/** Rows per multi-row INSERT (`VALUES (...), (...)`): one round trip per batch rather than per row. */
+export const ROWS_PER_INSERT = 200;
+
+/** `items` in consecutive slices of at most `size`. */
+export function chunked<T>(items: readonly T[], size: number = IDS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One `?` per value, comma-separated (an `IN (...)` list). */
+export function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
 /** Whether an error is the database refusing a duplicate key (SQLite or PostgreSQL). */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { errcode?: number; code?: string; message?: string };

@@ -128,12 +128,16 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
   const errors = new Map<string, ImportErrorItem[]>();
   const fail = (id: string, item: ImportErrorItem) => errors.set(id, [...(errors.get(id) ?? []), item]);
   const byCluster = new Map<string, PolicyLocation[]>();
+  // one query per 500 uids for the locations and the imports, rather than two or three per uid
+  const uids = [...new Set(req.network_policy_ids.filter(isKubernetesUid))];
+  const locations = await src.inventory.locatePolicies(uids);
+  const imports = await src.inventory.importsOf(uids);
   for (const id of req.network_policy_ids) {
     if (!isKubernetesUid(id)) {
       fail(id, { error_code: IMPORT_ERROR.INVALID_ID, error_message: `"${id.slice(0, 80)}" is not a NetworkPolicy uid (an RFC 4122 UUID as Kubernetes issues them)` });
       continue;
     }
-    const found = await src.inventory.locatePolicies(id);
+    const found = locations.get(id) ?? [];
     if (found.length === 0) {
       fail(id, { error_code: IMPORT_ERROR.NOT_FOUND, error_message: `no registered cluster reported a NetworkPolicy with uid ${id}` });
       continue;
@@ -143,7 +147,8 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
       continue;
     }
     const loc = found[0];
-    const done = (await src.inventory.importedPolicy(loc.cluster, id)) ?? (await src.inventory.importedAnywhere(id));
+    const importsOfId = imports.get(id) ?? [];
+    const done = importsOfId.find((i) => i.cluster === loc.cluster) ?? importsOfId[0];
     if (done) {
       fail(id, { error_code: IMPORT_ERROR.ALREADY_IMPORTED,
         error_message: `NetworkPolicy ${loc.namespace}/${loc.name} of cluster ${loc.cluster}: uid ${id} was imported at ${new Date(done.imported_at).toISOString()}` });
@@ -157,7 +162,7 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
   const imported: PolicyLocation[] = [];
   const general: ImportErrorMessage[] = [];
   const loaded = new Map<string, Cluster>();
-  for (const [clusterName, locations] of byCluster) {
+  for (const [clusterName, clusterLocations] of byCluster) {
     let cluster;
     try {
       cluster = await src.inventory.loadCluster(clusterName);
@@ -169,7 +174,7 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
     let result;
     try {
       result = convertCluster(cluster, {
-        onError: 'continue', only: locations.map((l) => l.uid), existing: [...stored.config.policies, ...placed], placement: src.placement,
+        onError: 'continue', only: clusterLocations.map((l) => l.uid), existing: [...stored.config.policies, ...placed], placement: src.placement,
         sequenceUpper: req.sequence_number_upper, sequenceLower: req.sequence_number_lower,
       });
     } catch (e) {
@@ -181,12 +186,13 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
     const converted = new Set(result.convertedUids);
     const groupsOf = byOwner(result.config.groups);
     const policiesOf = byOwner(result.config.policies);
-    for (const loc of locations) {
+    const exists = await src.policies.existing({ groups: result.config.groups.map((g) => g.id), policies: result.config.policies.map((p) => p.id) });
+    for (const loc of clusterLocations) {
       if (!converted.has(loc.uid)) continue;
       const mine = { groups: groupsOf.get(loc.uid) ?? [], policies: policiesOf.get(loc.uid) ?? [] };
       const clash: string[] = [];
-      for (const g of mine.groups) if (await src.policies.hasGroup(g.id)) clash.push(g.path);
-      for (const p of mine.policies) if (await src.policies.hasPolicy(p.id)) clash.push(p.path);
+      for (const g of mine.groups) if (exists.groups.has(g.id)) clash.push(g.path);
+      for (const p of mine.policies) if (exists.policies.has(p.id)) clash.push(p.path);
       if (clash.length) {
         fail(loc.uid, { error_code: IMPORT_ERROR.OBJECT_EXISTS,
           error_message: `NetworkPolicy ${loc.namespace}/${loc.name} of cluster ${loc.cluster}: ${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ` and ${clash.length - 3} more` : ''} exist${clash.length === 1 ? 's' : ''} already; an import never replaces an object` });

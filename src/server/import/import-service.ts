@@ -115,9 +115,8 @@ export async function writePlan(stores: ImportStores, plan: ImportPlan, outcome:
     return await inTransaction(stores.db, async () => {
       await stores.db.lockImports();
       if (!(await fresh())) throw new StalePlan();
-      for (const loc of plan.imported) {
-        if (!(await stores.inventory.policyUnchanged(loc)) || (await stores.inventory.importedAnywhere(loc.uid))) throw new StalePlan();
-      }
+      const uids = plan.imported.map((l) => l.uid);
+      if (!(await stores.inventory.policiesUnchanged(plan.imported)) || (await stores.inventory.importsOf(uids)).size > 0) throw new StalePlan();
       const row = await stores.db.get<{ id: number }>('INSERT INTO imports (at, user_name, on_error, request_count, success_count) VALUES (?, ?, ?, ?, ?) RETURNING id',
         Date.now(), caller.user, options.onError, plan.response.request_count, plan.imported.length);
       try {

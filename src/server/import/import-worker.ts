@@ -71,7 +71,7 @@ function connections(data: ImportWorkerData): Connections {
   const db = new SqliteDatabase(connect(data.dbPath, false), data.dbPath);
   const policies = new PolicyStore(db);
   const realization = new RealizationStore(db);
-  policies.onPolicyChange = (id, scope, revision) => realization.markPending(id, scope, revision);
+  policies.onPolicyChange = (changes) => realization.markPending(changes);
   open = {
     read,
     writeDb: db,

@@ -1,4 +1,4 @@
-import type { Database, SqlValue } from '../db/database.ts';
+import { chunked, placeholders, ROWS_PER_INSERT, type Database, type SqlValue } from '../db/database.ts';
 import { ApiError, badRequest, ERROR_CODES, notFound } from '../http/api-error.ts';
 import { listResult, type ListResult, type PageRequest } from '../http/paging.ts';
 import { GROUP_SCHEMA, RULE_SCHEMA, SECURITY_POLICY_SCHEMA } from '../http/schemas.ts';
@@ -28,8 +28,15 @@ export interface WriteResult {
   readonly revision: number;
 }
 
-/** Called after a security policy or one of its rules changed, with the policy's id (realization tracking). */
-export type PolicyChangeListener = (policyId: string, scope: readonly string[], revision: number) => Promise<void>;
+/** A security policy that changed (itself or one of its rules): its id, scope and `_revision` after the change. */
+export interface PolicyChange {
+  readonly policyId: string;
+  readonly scope: readonly string[];
+  readonly revision: number;
+}
+
+/** Called after security policies or their rules changed (realization tracking); an import tells all of its policies at once. */
+export type PolicyChangeListener = (changes: readonly PolicyChange[]) => Promise<void>;
 
 interface Row {
   id: string;
@@ -40,9 +47,6 @@ interface Row {
   modified_at: number;
   modified_by: string;
 }
-
-/** Rows per INSERT statement of an import. */
-const IMPORT_BATCH = 200;
 
 /** Fields the server sets: ignored when a client sends them. */
 const READ_ONLY = new Set([
@@ -321,7 +325,7 @@ export class PolicyStore {
       for (const r of given) await this.#writeRuleRow(id, r.id as string, r, user, 'patch', now);
     }
     const revision = existing ? existing.revision + 1 : 0;
-    await this.onPolicyChange?.(id, body.scope as string[], revision);
+    await this.onPolicyChange?.([{ policyId: id, scope: body.scope as string[], revision }]);
     return { created: !existing, revision, object: async () => (await this.getPolicy(id))! };
   }
 
@@ -359,7 +363,7 @@ export class PolicyStore {
     const policy = await this.#requirePolicy(policyId);
     const { created, revision } = await this.#writeRuleRow(policyId, ruleId, input, user, mode, Date.now());
     const body = JSON.parse(policy.body) as JsonObject;
-    await this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
+    await this.onPolicyChange?.([{ policyId, scope: (body.scope as string[]) ?? [], revision: policy.revision }]);
     return { created, revision, object: async () => (await this.getRule(policyId, ruleId))! };
   }
 
@@ -370,7 +374,7 @@ export class PolicyStore {
     const r = (await this.#db.run('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?', policyId, ruleId));
     if (Number(r.changes) > 0) {
       const body = JSON.parse(policy.body) as JsonObject;
-      await this.onPolicyChange?.(policyId, (body.scope as string[]) ?? [], policy.revision);
+      await this.onPolicyChange?.([{ policyId, scope: (body.scope as string[]) ?? [], revision: policy.revision }]);
     }
     return Number(r.changes) > 0;
   }
@@ -410,6 +414,18 @@ export class PolicyStore {
   /** Whether a security policy exists. */
   async hasPolicy(id: string): Promise<boolean> {
     return (await this.#db.get('SELECT 1 AS x FROM dfw_policies WHERE id = ?', id)) !== undefined;
+  }
+
+  /** Which of these ids are stored groups and security policies: one query per table and 500 ids. */
+  async existing(ids: { readonly groups: readonly string[]; readonly policies: readonly string[] }): Promise<{ groups: Set<string>; policies: Set<string> }> {
+    const found = async (table: string, wanted: readonly string[]) => {
+      const out = new Set<string>();
+      for (const chunk of chunked(wanted)) {
+        for (const r of await this.#db.all<{ id: string }>(`SELECT id FROM ${table} WHERE id IN (${placeholders(chunk)})`, ...chunk)) out.add(r.id);
+      }
+      return out;
+    };
+    return { groups: await found('dfw_groups', ids.groups), policies: await found('dfw_policies', ids.policies) };
   }
 
   /**
@@ -462,8 +478,7 @@ export class PolicyStore {
   async insertImported(rows: ImportRows, user: string): Promise<void> {
     const now = Date.now();
     const insert = async (table: string, columns: string, values: SqlValue[][]) => {
-      for (let i = 0; i < values.length; i += IMPORT_BATCH) {
-        const batch = values.slice(i, i + IMPORT_BATCH);
+      for (const batch of chunked(values, ROWS_PER_INSERT)) {
         const row = `(${batch[0].map(() => '?').join(', ')})`;
         await this.#db.run(`INSERT INTO ${table} (${columns}) VALUES ${batch.map(() => row).join(', ')}`, ...batch.flat());
       }
@@ -474,7 +489,7 @@ export class PolicyStore {
     await insert('dfw_policies', 'id, body, revision, created_at, created_by, modified_at, modified_by', rows.policies.map((p) => [p.id, p.body, ...meta]));
     await insert('dfw_rules', 'policy_id, id, body, revision, created_at, created_by, modified_at, modified_by',
       rows.policies.flatMap((p) => p.rules.map((r) => [p.id, r.id, r.body, ...meta])));
-    for (const p of rows.policies) await this.onPolicyChange?.(p.id, p.scope, 0);
+    await this.onPolicyChange?.(rows.policies.map((p) => ({ policyId: p.id, scope: p.scope, revision: 0 })));
   }
 
   async #requirePolicy(policyId: string): Promise<Row> {

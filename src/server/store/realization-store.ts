@@ -1,6 +1,6 @@
-import type { Database } from '../db/database.ts';
+import { chunked, placeholders, ROWS_PER_INSERT, type Database } from '../db/database.ts';
 import { badRequest } from '../http/api-error.ts';
-import { clustersInScope } from './policy-store.ts';
+import { clustersInScope, type PolicyChange } from './policy-store.ts';
 
 /** Where a security policy stands in one cluster. */
 export type RealizationState = 'pending' | 'realized' | 'error';
@@ -28,13 +28,18 @@ export class RealizationStore {
     this.#db = db;
   }
 
-  /** A policy changed: every cluster of its scope has it pending again (others are dropped). */
-  async markPending(policyId: string, scope: readonly string[], revision: number): Promise<void> {
+  /**
+   * Policies changed: every cluster of each one's scope has it pending again (others are dropped). One DELETE per
+   * 500 policies and one INSERT per 200 rows, whatever the number of policies (an import tells thousands at once).
+   */
+  async markPending(changes: readonly PolicyChange[]): Promise<void> {
     const now = Date.now();
-    await this.#db.run('DELETE FROM realization WHERE policy_id = ?', policyId);
-    for (const c of clustersInScope(scope)) {
-      await this.#db.run(`INSERT INTO realization (cluster, policy_id, revision, state, message, updated_at) VALUES (?, ?, ?, 'pending', '', ?)`,
-        c, policyId, revision, now);
+    const ids = [...new Set(changes.map((c) => c.policyId))];
+    for (const chunk of chunked(ids)) await this.#db.run(`DELETE FROM realization WHERE policy_id IN (${placeholders(chunk)})`, ...chunk);
+    const rows = changes.flatMap((c) => [...new Set(clustersInScope(c.scope))].map((cluster) => [cluster, c.policyId, c.revision, now]));
+    for (const batch of chunked(rows, ROWS_PER_INSERT)) {
+      await this.#db.run(`INSERT INTO realization (cluster, policy_id, revision, state, message, updated_at) VALUES ${batch.map(() => "(?, ?, ?, 'pending', '', ?)").join(', ')}`,
+        ...batch.flat());
     }
   }
 
@@ -64,10 +69,9 @@ export class RealizationStore {
   /** The states of several policies (in every cluster of their scope), by policy id. */
   async ofPolicies(policyIds: readonly string[]): Promise<Map<string, RealizationView[]>> {
     const out = new Map<string, RealizationView[]>(policyIds.map((id) => [id, []]));
-    for (let i = 0; i < policyIds.length; i += 500) {
-      const chunk = policyIds.slice(i, i + 500);
+    for (const chunk of chunked(policyIds)) {
       const rows = await this.#db.all<RealizationView>(
-        `SELECT * FROM realization WHERE policy_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY policy_id, cluster`, ...chunk);
+        `SELECT * FROM realization WHERE policy_id IN (${placeholders(chunk)}) ORDER BY policy_id, cluster`, ...chunk);
       for (const r of rows) out.get(r.policy_id)?.push(r);
     }
     return out;
