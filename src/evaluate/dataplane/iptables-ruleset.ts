@@ -2,10 +2,13 @@
 // `iptables-restore` texts themselves (not the plan they came from) and walks a packet through them as the kernel
 // does: FORWARD jumps to the top chain (as `apply` installs it), chains in order, `-j` and `-g`, RETURN, marks,
 // set membership, ports and ranges, conntrack state, DROP and REJECT, and FORWARD's policy ACCEPT at the end.
+// The walk itself is the evaluator core's (core/chain-walk.ts): `iptablesProgram` gives it the ruleset.
 // Anything it cannot read is an error naming the line, never a guess.
 import { parseAddressRange, rangeCidrs, type AddressRange } from '../../net/address-range.ts';
 import { addressValue, familyOf, type Family } from '../../net/ip-address.ts';
+import type { PortQuery } from '../connection.ts';
 import { RulesetError, type MatchedRule, type NodeVerdict, type Packet, type RulesetBoundaries } from './packet.ts';
+import { AddressSets, packetVerdict, type AddressTest, type ProgramAction, type ProgramRule, type RulesetProgram } from './ruleset-program.ts';
 
 /** One node's ipset and iptables-restore inputs, as `renderIptablesRuleset` returns them. */
 export interface IptablesTexts {
@@ -14,11 +17,11 @@ export interface IptablesTexts {
   readonly v6: string;
 }
 
-type IpSet =
+export type IpSet =
   | { readonly type: 'hash:ip' | 'hash:net'; readonly family: Family; readonly ranges: AddressRange[]; readonly texts: string[] }
   | { readonly type: 'hash:ip,port'; readonly family: Family; readonly pairs: Set<string>; readonly texts: string[] };
 
-type Match =
+export type IptMatch =
   | { readonly m: 'addr'; readonly dir: 'src' | 'dst'; readonly range: AddressRange; readonly neg: boolean }
   | { readonly m: 'proto'; readonly protocol: string }
   | { readonly m: 'ctstate'; readonly states: readonly string[] }
@@ -31,8 +34,8 @@ type Target =
   | { readonly t: 'MARK'; readonly value: number; readonly mask: number }
   | { readonly t: 'jump' | 'goto'; readonly chain: string };
 
-interface IptRule {
-  readonly matches: readonly Match[];
+export interface IptRule {
+  readonly matches: readonly IptMatch[];
   readonly target: Target;
   readonly where: MatchedRule;
 }
@@ -104,7 +107,7 @@ function parseIpset(text: string): Map<string, IpSet> {
 function parseRule(w: string[], where: MatchedRule): { chain: string; rule: IptRule } {
   const at = `${where.source} line ${where.line}`;
   const chain = w[1];
-  const matches: Match[] = [];
+  const matches: IptMatch[] = [];
   let target: Target | undefined;
   let protocol: string | undefined;
   let i = 2;
@@ -212,61 +215,87 @@ export function parseIptablesRuleset(texts: IptablesTexts, top = 'NP2DFW'): Ipta
   return { sets, chains, top };
 }
 
-function inRange(r: AddressRange, family: Family, v: bigint): boolean {
-  return r.family === family && v >= r.start && v <= r.end;
+/** The address memberships of the ipsets: per hash:ip/hash:net set its ranges, per hash:ip,port set and protocol and port its addresses. */
+function ipsetMemberships(sets: ReadonlyMap<string, IpSet>, into: AddressSets): { ranges: Map<string, number>; byPort: Map<string, Map<string, number>> } {
+  const ranges = new Map<string, number>();
+  const byPort = new Map<string, Map<string, number>>();
+  for (const [name, s] of sets) {
+    if (s.type !== 'hash:ip,port') {
+      ranges.set(name, into.add(s.ranges));
+      continue;
+    }
+    const groups = new Map<string, AddressRange[]>();
+    for (const pair of s.pairs) {
+      const [value, protocol, port] = pair.split(' ');
+      const key = `${protocol} ${port}`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push({ family: s.family, start: BigInt(value), end: BigInt(value) });
+    }
+    byPort.set(name, new Map([...groups].map(([k, list]) => [k, into.add(list)])));
+  }
+  return { ranges, byPort };
 }
 
-function matches(m: Match, p: Packet, mark: number, sets: ReadonlyMap<string, IpSet>): boolean {
-  switch (m.m) {
-    case 'addr': return inRange(m.range, p.family, m.dir === 'src' ? p.src : p.dst) !== m.neg;
-    case 'proto': return m.protocol === p.protocol;
-    case 'ctstate': return m.states.includes('NEW');
-    case 'ports': return m.ranges.some(([a, b]) => p.dport >= a && p.dport <= b);
-    case 'mark': return ((mark & m.mask) >>> 0) === m.value;
-    case 'set': {
-      const s = sets.get(m.name)!;
-      if (s.family !== p.family) return false;
-      if (s.type === 'hash:ip,port') return s.pairs.has(`${p.dst} ${p.protocol} ${p.dport}`);
-      const v = m.flags === 'src' ? p.src : p.dst;
-      return s.ranges.some((r) => inRange(r, p.family, v));
+/** One iptables rule as a program rule: addresses and plain sets decide the classes, the rest the query. */
+function programRule(r: IptRule, sets: ReturnType<typeof ipsetMemberships>, into: AddressSets, chainIndex: (name: string) => number): ProgramRule {
+  const addresses: AddressTest[] = [];
+  const query: ((q: PortQuery) => boolean)[] = [];
+  const byPort: Map<string, number>[] = [];
+  const marks: { value: number; mask: number }[] = [];
+  let opening = true;
+  for (const m of r.matches) {
+    if (m.m === 'addr') addresses.push({ dir: m.dir, set: into.add([m.range]), neg: m.neg });
+    else if (m.m === 'proto') query.push((q) => q.protocol.toLowerCase() === m.protocol);
+    else if (m.m === 'ports') query.push((q) => m.ranges.some(([a, b]) => q.port >= a && q.port <= b));
+    else if (m.m === 'ctstate') opening &&= m.states.includes('NEW');
+    else if (m.m === 'mark') marks.push({ value: m.value, mask: m.mask });
+    else if (sets.ranges.has(m.name)) addresses.push({ dir: m.flags === 'src' ? 'src' : 'dst', set: sets.ranges.get(m.name)!, neg: false });
+    else byPort.push(sets.byPort.get(m.name)!);
+  }
+  const t = r.target;
+  const action: ProgramAction = t.t === 'MARK' ? { kind: 'mark', value: t.value, mask: t.mask }
+    : t.t === 'jump' || t.t === 'goto' ? { kind: t.t, chain: chainIndex(t.chain) }
+    : { kind: t.t === 'ACCEPT' ? 'accept' : t.t === 'DROP' ? 'drop' : t.t === 'REJECT' ? 'reject' : 'return' };
+  const services = (q: PortQuery): false | number[] => {
+    if (!query.every((f) => f(q))) return false;
+    const key = `${q.protocol.toLowerCase()} ${q.port}`;
+    const need: number[] = [];
+    for (const m of byPort) {
+      const id = m.get(key);
+      if (id === undefined) return false;
+      need.push(id);
+    }
+    return need;
+  };
+  return { where: r.where, addresses, opening, services, marks, action };
+}
+
+/** The ruleset as a program of the evaluator core: both families' chains; FORWARD jumps to the top chain, then its policy ACCEPT. */
+export function iptablesProgram(rs: IptablesRuleset): RulesetProgram {
+  const into = new AddressSets();
+  const sets = ipsetMemberships(rs.sets, into);
+  const names: string[] = [];
+  const index = { 4: new Map<string, number>(), 6: new Map<string, number>() };
+  for (const family of [4, 6] as const) for (const name of rs.chains[family].keys()) index[family].set(name, names.push(name) - 1);
+  const chains: ProgramRule[][] = names.map(() => []);
+  for (const family of [4, 6] as const) {
+    for (const [name, rules] of rs.chains[family]) {
+      chains[index[family].get(name)!] = rules.map((r) => programRule(r, sets, into, (n) => index[family].get(n)!));
     }
   }
+  return {
+    dialect: 'iptables',
+    sets: into.lists,
+    names,
+    chains,
+    stages: (family) => (index[family].has(rs.top) ? [{ chain: index[family].get(rs.top)!, name: rs.top, policy: 'accept' }] : []),
+    maxDepth: 64,
+  };
 }
 
 /** Walks the opening packet through FORWARD: `-j <top>` first, then FORWARD's policy ACCEPT. */
 export function evaluateIptables(rs: IptablesRuleset, p: Packet): NodeVerdict {
-  const chains = rs.chains[p.family];
-  const matched: MatchedRule[] = [];
-  const allowing: MatchedRule[] = [];
-  let mark = 0;
-  type Result = { readonly verdict?: 'ACCEPT' | 'DROP' | 'REJECT'; readonly by?: MatchedRule };
-  const run = (chain: string, depth: number): Result => {
-    if (depth > 64) throw new RulesetError(`chain ${chain}: jumps nest deeper than 64`);
-    for (const r of chains.get(chain) ?? []) {
-      if (!r.matches.every((m) => matches(m, p, mark, rs.sets))) continue;
-      matched.push(r.where);
-      const t = r.target;
-      switch (t.t) {
-        case 'ACCEPT': case 'DROP': case 'REJECT': return { verdict: t.t, by: r.where };
-        case 'RETURN': return {};
-        case 'MARK':
-          mark = ((mark & ~t.mask) ^ t.value) >>> 0;
-          if (t.value !== 0) allowing.push(r.where);
-          break;
-        case 'jump': {
-          const sub = run(t.chain, depth + 1);
-          if (sub.verdict) return sub;
-          break;
-        }
-        case 'goto': return run(t.chain, depth + 1);
-      }
-    }
-    return {};
-  };
-  const r = chains.has(rs.top) ? run(rs.top, 0) : {};
-  if (r.verdict === 'DROP' || r.verdict === 'REJECT') return { allowed: false, deciding: [r.by!], matched, end: r.verdict };
-  if (r.verdict === 'ACCEPT') return { allowed: true, deciding: [r.by!], matched, end: 'ACCEPT' };
-  return { allowed: true, deciding: allowing, matched, end: 'FORWARD policy ACCEPT' };
+  return packetVerdict(iptablesProgram(rs), p);
 }
 
 /** Ports and addresses the ruleset names: multiport and --dport values, set elements, -s/-d addresses. */

@@ -2,17 +2,20 @@
 // packet through it as the kernel does: the base chains of the forward hook by priority (accept ends one base
 // chain, drop and reject end everything), sets, interval sets, concatenations, verdict maps, jump, goto and
 // return, port sets and ranges, conntrack state, and each base chain's policy. Anything it cannot read is an error
-// naming the line, never a guess.
+// naming the line, never a guess. The walk itself is the evaluator core's (core/chain-walk.ts): `nftProgram`
+// gives it the ruleset.
 import { parseAddressRange, rangeCidrs, type AddressRange } from '../../net/address-range.ts';
 import { addressValue, familyOf, type Family } from '../../net/ip-address.ts';
+import type { PortQuery } from '../connection.ts';
 import { RulesetError, type MatchedRule, type NodeVerdict, type Packet, type RulesetBoundaries } from './packet.ts';
+import { AddressSets, packetVerdict, type AddressTest, type ProgramAction, type ProgramRule, type ProgramStage, type RulesetProgram } from './ruleset-program.ts';
 
-type NftSet =
+export type NftSet =
   | { readonly kind: 'addr'; readonly family: Family; readonly ranges: AddressRange[]; readonly texts: string[] }
   | { readonly kind: 'addr-port'; readonly family: Family; readonly pairs: Set<string>; readonly texts: string[] }
   | { readonly kind: 'vmap'; readonly family: Family; readonly entries: Map<bigint, string> };
 
-type Cond =
+export type NftCond =
   | { readonly c: 'addr'; readonly family: Family; readonly dir: 'src' | 'dst'; readonly set?: string; readonly range?: AddressRange }
   | { readonly c: 'addr-port'; readonly family: Family; readonly protocol: string; readonly set: string }
   | { readonly c: 'l4proto'; readonly protocol: string }
@@ -24,8 +27,8 @@ type Verdict =
   | { readonly v: 'jump' | 'goto'; readonly chain: string }
   | { readonly v: 'vmap'; readonly family: Family; readonly dir: 'src' | 'dst'; readonly map: string };
 
-interface NftRule {
-  readonly conds: readonly Cond[];
+export interface NftRule {
+  readonly conds: readonly NftCond[];
   readonly verdict: Verdict;
   readonly where: MatchedRule;
 }
@@ -60,7 +63,7 @@ function familyOfKey(k: string): Family | undefined {
 function parseRule(text: string, where: MatchedRule): NftRule {
   const at = `${where.source} line ${where.line}`;
   const w = text.replace(/\{\s*/g, '{ ').replace(/\s*\}/g, ' }').split(/\s+/).filter((x) => x);
-  const conds: Cond[] = [];
+  const conds: NftCond[] = [];
   let verdict: Verdict | undefined;
   let i = 0;
   while (i < w.length) {
@@ -276,58 +279,73 @@ export function parseNftRuleset(text: string, source = 'nft'): NftRuleset {
   return { sets, chains, forward };
 }
 
-function condHolds(c: Cond, p: Packet, sets: ReadonlyMap<string, NftSet>): boolean {
-  switch (c.c) {
-    case 'addr': {
-      if (c.family !== p.family) return false;
-      const v = c.dir === 'src' ? p.src : p.dst;
-      const ranges = c.range ? [c.range] : (sets.get(c.set!) as Extract<NftSet, { kind: 'addr' }>).ranges;
-      return ranges.some((r) => r.family === p.family && v >= r.start && v <= r.end);
+/** The address memberships of the sets: per address set its ranges, per address . port set and port its addresses, per verdict map and target chain its keys. */
+function nftMemberships(sets: ReadonlyMap<string, NftSet>, into: AddressSets): { ranges: Map<string, number>; byPort: Map<string, Map<number, number>>; maps: Map<string, Map<string, number>> } {
+  const ranges = new Map<string, number>();
+  const byPort = new Map<string, Map<number, number>>();
+  const maps = new Map<string, Map<string, number>>();
+  const grouped = <K>(entries: Iterable<[K, bigint]>, family: Family): Map<K, number> => {
+    const groups = new Map<K, AddressRange[]>();
+    for (const [k, v] of entries) {
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k)!.push({ family, start: v, end: v });
     }
-    case 'addr-port':
-      return c.family === p.family && c.protocol === p.protocol && (sets.get(c.set) as Extract<NftSet, { kind: 'addr-port' }>).pairs.has(`${p.dst} ${p.dport}`);
-    case 'l4proto': return c.protocol === p.protocol;
-    case 'ports': return c.protocol === p.protocol && c.ranges.some(([a, b]) => p.dport >= a && p.dport <= b);
-    case 'ct': return c.states.includes('new');
+    return new Map([...groups].map(([k, list]) => [k, into.add(list)]));
+  };
+  for (const [name, s] of sets) {
+    if (s.kind === 'addr') ranges.set(name, into.add(s.ranges));
+    else if (s.kind === 'vmap') maps.set(name, grouped([...s.entries].map(([v, chain]): [string, bigint] => [chain, v]), s.family));
+    else byPort.set(name, grouped([...s.pairs].map((pair): [number, bigint] => [Number(pair.split(' ')[1]), BigInt(pair.split(' ')[0])]), s.family));
   }
+  return { ranges, byPort, maps };
+}
+
+/** One nft rule as a program rule: addresses and address sets decide the classes, the rest the query. */
+function programRule(r: NftRule, sets: ReturnType<typeof nftMemberships>, into: AddressSets, chainIndex: (name: string) => number): ProgramRule {
+  const addresses: AddressTest[] = [];
+  const query: ((q: PortQuery) => boolean)[] = [];
+  const byPort: Map<number, number>[] = [];
+  let opening = true;
+  for (const c of r.conds) {
+    if (c.c === 'addr') addresses.push({ dir: c.dir, set: c.range ? into.add([c.range]) : sets.ranges.get(c.set!)!, neg: false });
+    else if (c.c === 'addr-port') {
+      query.push((q) => q.protocol.toLowerCase() === c.protocol);
+      byPort.push(sets.byPort.get(c.set)!);
+    } else if (c.c === 'l4proto') query.push((q) => q.protocol.toLowerCase() === c.protocol);
+    else if (c.c === 'ports') query.push((q) => q.protocol.toLowerCase() === c.protocol && c.ranges.some(([a, b]) => q.port >= a && q.port <= b));
+    else opening &&= c.states.includes('new');
+  }
+  const v = r.verdict;
+  const action: ProgramAction = v.v === 'vmap'
+    ? { kind: 'dispatch', entries: [...sets.maps.get(v.map)!].map(([chain, set]) => ({ dir: v.dir, set, chain: chainIndex(chain) })) }
+    : v.v === 'jump' || v.v === 'goto' ? { kind: v.v, chain: chainIndex(v.chain) } : { kind: v.v };
+  const services = (q: PortQuery): false | number[] => {
+    if (!query.every((f) => f(q))) return false;
+    const need: number[] = [];
+    for (const m of byPort) {
+      const id = m.get(q.port);
+      if (id === undefined) return false;
+      need.push(id);
+    }
+    return need;
+  };
+  return { where: r.where, addresses, opening, services, marks: [], action };
+}
+
+/** The ruleset as a program of the evaluator core: the forward hook's base chains by priority, each with its policy. */
+export function nftProgram(rs: NftRuleset): RulesetProgram {
+  const into = new AddressSets();
+  const sets = nftMemberships(rs.sets, into);
+  const names = [...rs.chains.keys()];
+  const index = new Map(names.map((n, i) => [n, i]));
+  const chains = [...rs.chains.values()].map((c) => c.rules.map((r) => programRule(r, sets, into, (n) => index.get(n)!)));
+  const stages: ProgramStage[] = rs.forward.map((name) => ({ chain: index.get(name)!, name, policy: rs.chains.get(name)!.base!.policy }));
+  return { dialect: 'nft', sets: into.lists, names, chains, stages: () => stages, maxDepth: 16 };
 }
 
 /** Walks the opening packet through the forward hook's base chains in priority order. */
 export function evaluateNft(rs: NftRuleset, p: Packet): NodeVerdict {
-  const matched: MatchedRule[] = [];
-  const accepting: MatchedRule[] = [];
-  type Result = { readonly verdict?: 'accept' | 'drop' | 'reject'; readonly by?: MatchedRule };
-  const run = (name: string, depth: number): Result => {
-    if (depth > 16) throw new RulesetError(`chain ${name}: jumps nest deeper than 16`);
-    for (const r of rs.chains.get(name)!.rules) {
-      if (!r.conds.every((c) => condHolds(c, p, rs.sets))) continue;
-      const v = r.verdict;
-      let target: { chain: string; goto: boolean } | undefined;
-      if (v.v === 'vmap') {
-        if (v.family !== p.family) continue;
-        const m = rs.sets.get(v.map) as Extract<NftSet, { kind: 'vmap' }>;
-        const chain = m.entries.get(v.dir === 'src' ? p.src : p.dst);
-        if (!chain) continue;
-        target = { chain, goto: false };
-      }
-      matched.push(r.where);
-      if (v.v === 'accept' || v.v === 'drop' || v.v === 'reject') return { verdict: v.v, by: r.where };
-      if (v.v === 'return') return {};
-      if (v.v === 'jump' || v.v === 'goto') target = { chain: v.chain, goto: v.v === 'goto' };
-      if (target) {
-        const sub = run(target.chain, depth + 1);
-        if (sub.verdict || target.goto) return sub;
-      }
-    }
-    return {};
-  };
-  for (const base of rs.forward) {
-    const r = run(base, 0);
-    if (r.verdict === 'drop' || r.verdict === 'reject') return { allowed: false, deciding: [r.by!], matched, end: r.verdict };
-    if (r.verdict === 'accept') { accepting.push(r.by!); continue; }
-    if (rs.chains.get(base)!.base!.policy === 'drop') return { allowed: false, deciding: [], matched, end: `chain ${base}: policy drop` };
-  }
-  return { allowed: true, deciding: accepting, matched, end: 'every base chain of the forward hook let it pass' };
+  return packetVerdict(nftProgram(rs), p);
 }
 
 /** Ports and addresses the ruleset names: port sets and ranges, set and map elements, literal addresses. */
