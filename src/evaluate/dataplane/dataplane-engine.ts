@@ -175,17 +175,20 @@ function onePodPerAddress(endpoints: readonly Endpoint[], groups: readonly numbe
   return groups.every((g) => g.every((i) => endpoints[i].kind === 'pod' && endpoints[i].id === endpoints[g[0]].id));
 }
 
-/** The decision of one side of a connection: outside every node, a node without np2dfw's ruleset, or a node's walk. */
-function nodeDecision(np: NodePrograms, k: Classes, node: string | undefined, c: Connection): Decision {
+/** The decision of one side of a connection: outside every node, a node without np2dfw's ruleset, or its verdict there. */
+function sideDecision(node: string | undefined, judge: (node: string) => NodeVerdict | undefined): Decision {
   if (node === undefined) return { allowed: true, by: 'outside every node: no ruleset on this side', notes: [] };
-  const i = np.index.get(node);
-  if (i === undefined) return { allowed: true, by: `node ${node}: np2dfw loads no ruleset there`, notes: [] };
-  const p = k.partition;
-  return describe(node, traceNode(np.nodes[i].program, compiledOf(np, k, i), programPortsOf(p, np.offsets[i], c), c.src.family, p.classOf[0], p.classOf[1], p.size));
+  const v = judge(node);
+  if (!v) return { allowed: true, by: `node ${node}: np2dfw loads no ruleset there`, notes: [] };
+  return describe(node, v);
 }
 
-/** Both sides of one connection, as its opening packet crosses them (a connection to its own address crosses none). */
-function decideConnection(np: NodePrograms, c: Connection, remaining: ReachabilityEngine | undefined): ConnectionDecision {
+/**
+ * One connection as its opening packet crosses the nodes (a connection to its own address crosses none): the
+ * source's node, then the destination's when it is another one, each judged by `judge` (undefined: no ruleset
+ * there), with the NetworkPolicies left (`remaining`) beside.
+ */
+export function decideCrossing(c: Connection, judge: (node: string) => NodeVerdict | undefined, remaining: ReachabilityEngine | undefined): ConnectionDecision {
   const self = c.src.ip === c.dst.ip;
   let egress: Decision;
   let ingress: Decision;
@@ -193,13 +196,12 @@ function decideConnection(np: NodePrograms, c: Connection, remaining: Reachabili
     egress = { allowed: true, by: 'a connection to its own address never crosses a node\'s FORWARD hook', notes: [] };
     ingress = egress;
   } else {
-    const k = classesOf(np, [c.src, c.dst]);
     const from = nodeOf(c.src);
     const to = nodeOf(c.dst);
-    egress = nodeDecision(np, k, from, c);
+    egress = sideDecision(from, judge);
     ingress = to !== undefined && to === from
       ? { allowed: true, by: `same node ${to}: its one pass through FORWARD decided (see egress)`, notes: [] }
-      : nodeDecision(np, k, to, c);
+      : sideDecision(to, judge);
   }
   if (remaining && !self) {
     const r = remaining.decide(c);
@@ -207,6 +209,18 @@ function decideConnection(np: NodePrograms, c: Connection, remaining: Reachabili
     if (!r.ingress.allowed) ingress = { allowed: false, by: `${r.ingress.by} (NetworkPolicy not converted)`, notes: [ingress.by, ...r.ingress.notes] };
   }
   return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+}
+
+/** One connection on the core: its two ends as classes, each node it crosses walked for that one pair. */
+function decideConnection(np: NodePrograms, c: Connection, remaining: ReachabilityEngine | undefined): ConnectionDecision {
+  let k: Classes | undefined;
+  return decideCrossing(c, (node) => {
+    const i = np.index.get(node);
+    if (i === undefined) return undefined;
+    k ??= classesOf(np, [c.src, c.dst]);
+    const p = k.partition;
+    return traceNode(np.nodes[i].program, compiledOf(np, k, i), programPortsOf(p, np.offsets[i], c), c.src.family, p.classOf[0], p.classOf[1], p.size);
+  }, remaining);
 }
 
 /**

@@ -1,19 +1,20 @@
 // The test oracle of the dataplane evaluators: the per-packet reading of the rendered rulesets as np2dfw did it
 // before the rulesets went on the evaluator core (src/evaluate/core/chain-walk.ts): the opening packet of one
 // connection walked rule by rule through each node's parsed chains. It shares no evaluation code with the core
-// path (only the parsers, which read the texts for both); test/evaluate/dataplane/core-vs-packet.test.ts checks
-// that both agree on every connection.
+// path (only the parsers, which read the texts for both, and `decideCrossing`, which says which nodes a
+// connection crosses and words the decision; the core's matrices decide the crossing on their own);
+// test/evaluate/dataplane/core-vs-packet.test.ts checks that both agree on every connection.
 import { addressValue, type Family } from '../../../src/net/ip-address.ts';
-import { nodeOfPod } from '../../../src/realize/iptables/node-plan.ts';
+import { decideCrossing } from '../../../src/evaluate/dataplane/dataplane-engine.ts';
 import { BitMatrix } from '../../../src/evaluate/bit-matrix.ts';
 import type { Connection, PortQuery } from '../../../src/evaluate/connection.ts';
-import type { ConnectionDecision, Decision } from '../../../src/evaluate/decision.ts';
+import type { ConnectionDecision } from '../../../src/evaluate/decision.ts';
 import type { Endpoint } from '../../../src/evaluate/endpoint.ts';
 import type { ReachabilityEngine } from '../../../src/evaluate/engine.ts';
 import type { AddressRange } from '../../../src/net/address-range.ts';
 import type { IptablesRuleset, IptMatch, IpSet } from '../../../src/evaluate/dataplane/iptables-ruleset.ts';
 import type { NftRuleset, NftCond, NftSet } from '../../../src/evaluate/dataplane/nft-ruleset.ts';
-import { formatMatched, RulesetError, type MatchedRule, type NodeVerdict, type Packet } from '../../../src/evaluate/dataplane/packet.ts';
+import { RulesetError, type MatchedRule, type NodeVerdict, type Packet } from '../../../src/evaluate/dataplane/packet.ts';
 
 function inRange(r: AddressRange, family: Family, v: bigint): boolean {
   return r.family === family && v >= r.start && v <= r.end;
@@ -126,19 +127,6 @@ export function oracleNft(rs: NftRuleset, p: Packet): NodeVerdict {
   return { allowed: true, deciding: accepting, matched, end: 'every base chain of the forward hook let it pass' };
 }
 
-function describe(node: string, v: NodeVerdict): Decision {
-  const rules = v.deciding.map(formatMatched);
-  const by = v.allowed
-    ? `node ${node}: passed${rules.length ? ` (allowed by ${rules.join('; ')})` : ' (no rule of np2dfw matched)'}; ${v.end}`
-    : `node ${node}: ${v.end === 'REJECT' || v.end === 'reject' ? 'rejected' : 'dropped'} by ${rules.length ? rules.join('; ') : v.end}`;
-  return { allowed: v.allowed, by, notes: v.matched.map((r) => `matched ${formatMatched(r)}`) };
-}
-
-/** Where an endpoint's traffic meets a ruleset: its pod's node, or none (outside addresses, hostNetwork pods). */
-function nodeOf(e: Endpoint): string | undefined {
-  return e.kind === 'pod' && !e.pod.hostNetwork ? nodeOfPod(e.pod) : undefined;
-}
-
 /** One node's parsed ruleset for the oracle: a packet's verdict there. */
 export interface OracleNode {
   readonly node: string;
@@ -161,34 +149,9 @@ export function oracleNftNode(node: string, rs: NftRuleset): OracleNode {
  */
 export function createPacketOracle(name: string, nodes: readonly OracleNode[], remaining?: ReachabilityEngine): ReachabilityEngine {
   const byNode = new Map(nodes.map((n) => [n.node, n]));
-  const pass = (node: string | undefined, p: Packet): Decision => {
-    if (node === undefined) return { allowed: true, by: 'outside every node: no ruleset on this side', notes: [] };
-    const rs = byNode.get(node);
-    if (!rs) return { allowed: true, by: `node ${node}: np2dfw loads no ruleset there`, notes: [] };
-    return describe(node, rs.decide(p));
-  };
   const decide = (c: Connection): ConnectionDecision => {
-    const self = c.src.ip === c.dst.ip;
-    let egress: Decision;
-    let ingress: Decision;
-    if (self) {
-      egress = { allowed: true, by: 'a connection to its own address never crosses a node\'s FORWARD hook', notes: [] };
-      ingress = egress;
-    } else {
-      const p: Packet = { family: c.src.family, src: addressValue(c.src.ip, c.src.family), dst: addressValue(c.dst.ip, c.dst.family), protocol: c.protocol.toLowerCase() as Packet['protocol'], dport: c.port };
-      const from = nodeOf(c.src);
-      const to = nodeOf(c.dst);
-      egress = pass(from, p);
-      ingress = to !== undefined && to === from
-        ? { allowed: true, by: `same node ${to}: its one pass through FORWARD decided (see egress)`, notes: [] }
-        : pass(to, p);
-    }
-    if (remaining && !self) {
-      const k = remaining.decide(c);
-      if (!k.egress.allowed) egress = { allowed: false, by: `${k.egress.by} (NetworkPolicy not converted)`, notes: [egress.by, ...k.egress.notes] };
-      if (!k.ingress.allowed) ingress = { allowed: false, by: `${k.ingress.by} (NetworkPolicy not converted)`, notes: [ingress.by, ...k.ingress.notes] };
-    }
-    return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+    const p: Packet = { family: c.src.family, src: addressValue(c.src.ip, c.src.family), dst: addressValue(c.dst.ip, c.dst.family), protocol: c.protocol.toLowerCase() as Packet['protocol'], dport: c.port };
+    return decideCrossing(c, (node) => byNode.get(node)?.decide(p), remaining);
   };
   return {
     name,
