@@ -159,6 +159,7 @@ export function walkChain<R>(ctx: WalkContext<R>, chain: number, input: Marked, 
     const later: Marked = new Map();
     for (const [mark, pairs] of active) {
       if (r.marks && !r.marks.every((m) => ((mark & m.mask) >>> 0) === m.value)) continue;
+      if (!ctx.trail && leavesAlone(r.action, mark)) continue;
       const hit = takePairs(pairs, r.src, dst, ctx.words);
       if (hit.size > 0) applyAction(ctx, r, mark, hit, depth, result, later);
     }
@@ -166,6 +167,11 @@ export function walkChain<R>(ctx: WalkContext<R>, chain: number, input: Marked, 
   }
   mergeMarked(result.back, active);
   return result;
+}
+
+/** Whether a rule changes nothing for the pairs it matches (a mark they already carry, no verdict): only a trail sees it. */
+function leavesAlone(a: ChainAction, mark: number): boolean {
+  return a.kind === 'continue' || (a.kind === 'mark' && ((mark & ~a.mask) ^ a.value) >>> 0 === mark);
 }
 
 /** Gives the pairs a rule matched their fate (and puts the rule on the trail unless a dispatch misses). */
