@@ -60,7 +60,22 @@ export function loadClusterFromTexts(inputs: readonly InputText[], options: Load
  * Live pods sharing an address are refused; then pods to be get their addresses.
  */
 export function loadObjects(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
-  const objects: RawObject[] = [...(options.objects ?? [])];
+  const objects = parseInputs(inputs, problems, options);
+  // Each parsed object is dropped as soon as it is decoded, so the parsed tree and the model are never both whole.
+  const cluster = decodeEach(objects.length, (i) => {
+    const raw = objects[i]!;
+    objects[i] = undefined;
+    return raw;
+  }, problems, options);
+  if (problems.length) return cluster;
+  checkUniqueAddresses(cluster.pods, problems);
+  if (problems.length) return cluster;
+  return { ...cluster, pods: assignAddresses(cluster.pods, options.assign ?? {}, problems) };
+}
+
+/** The objects of every input (after options.objects), in order; a folder's file without any object is skipped. */
+function parseInputs(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): (RawObject | undefined)[] {
+  const objects: (RawObject | undefined)[] = [...(options.objects ?? [])];
   for (const input of inputs) {
     const found: InputProblem[] = [];
     const parsed = parseDocuments(input, found);
@@ -76,11 +91,7 @@ export function loadObjects(inputs: readonly InputText[], problems: InputProblem
       problems.push({ file: input.name, path: [], message: `the input holds no Kubernetes object${isEmptyInput(input) ? ' (it is empty)' : ''}` });
     }
   }
-  const cluster = decodeObjects(objects, problems, options);
-  if (problems.length) return cluster;
-  checkUniqueAddresses(cluster.pods, problems);
-  if (problems.length) return cluster;
-  return { ...cluster, pods: assignAddresses(cluster.pods, options.assign ?? {}, problems) };
+  return objects;
 }
 
 function loadReporting(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
@@ -111,13 +122,20 @@ function checkUniqueAddresses(pods: readonly Pod[], problems: InputProblem[]): v
 
 /** Validates and decodes parsed objects; problems are appended. */
 export function decodeObjects(objects: readonly RawObject[], problems: InputProblem[], options: LoadOptions = {}): Cluster {
+  return decodeEach(objects.length, (i) => objects[i], problems, options);
+}
+
+/** decodeObjects on `count` objects, each taken once, in order, from `take` (which may let go of it). */
+function decodeEach(count: number, take: (i: number) => RawObject, problems: InputProblem[], options: LoadOptions): Cluster {
   const clusterName = options.cluster ?? DEFAULT_CLUSTER_NAME;
   const namespaces: Namespace[] = [];
   const pods: Pod[] = [];
   const policies: NetworkPolicy[] = [];
   const skipped = new Map<string, number>();
-  const seen = new Map<string, RawObject>();
-  for (const raw of objects) {
+  // Where each object was defined: its source only, so that the parsed object itself can be let go.
+  const seen = new Map<string, RawObject['source']>();
+  for (let i = 0; i < count; i++) {
+    const raw = take(i);
     const versions = KINDS[raw.kind];
     if (!versions) {
       const key = `${raw.kind} (${raw.apiVersion})`;
@@ -140,10 +158,10 @@ export function decodeObjects(objects: readonly RawObject[], problems: InputProb
     const identity = `${raw.kind} ${name}`;
     const earlier = seen.get(identity);
     if (earlier) {
-      problems.push(problemAt(raw.source, name, ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier.source)}`));
+      problems.push(problemAt(raw.source, name, ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier)}`));
       continue;
     }
-    seen.set(identity, raw);
+    seen.set(identity, raw.source);
     switch (raw.kind) {
       case 'Namespace': namespaces.push(decodeNamespace(raw)); break;
       case 'Pod': pods.push(decodePod(raw)); break;
