@@ -39,12 +39,23 @@ export interface LoadOptions {
   readonly assign?: AssignPlan;
   /** Objects read elsewhere (a live cluster's lists), loaded with the files exactly as if they had been in one. */
   readonly objects?: readonly RawObject[];
+  /**
+   * Told how far loading got (`done` of `total` in the phase `what`: reading, parsing, checking and decoding): the
+   * shape of evaluate/progress.ts's ProgressCallback, which the CLI renders.
+   */
+  readonly onProgress?: (event: { readonly done: number; readonly total: number; readonly what: string }) => void;
 }
+
+/** Objects checked and decoded between two progress reports. */
+const PROGRESS_EVERY = 4096;
 
 /** Reads `-f` paths like kubectl and builds the cluster. Throws InvalidInputError listing every problem. */
 export function loadClusterFromPaths(paths: readonly string[], options: LoadOptions = {}, stdin?: () => string | Uint8Array): Cluster {
   const problems: InputProblem[] = [];
+  const what = 'reading the input';
+  options.onProgress?.({ done: 0, total: 1, what });
   const inputs = readInputsReporting(paths, problems, stdin, { recursive: options.recursive });
+  options.onProgress?.({ done: 1, total: 1, what });
   return loadReporting(inputs, problems, options);
 }
 
@@ -76,7 +87,9 @@ export function loadObjects(inputs: readonly InputText[], problems: InputProblem
 /** The objects of every input (after options.objects), in order; a folder's file without any object is skipped. */
 function parseInputs(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): (RawObject | undefined)[] {
   const objects: (RawObject | undefined)[] = [...(options.objects ?? [])];
-  for (const input of inputs) {
+  const what = 'parsing the input';
+  for (const [i, input] of inputs.entries()) {
+    options.onProgress?.({ done: i, total: inputs.length, what });
     const found: InputProblem[] = [];
     const parsed = parseDocuments(input, found);
     if (input.inFolder && parsed.length === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
@@ -86,6 +99,7 @@ function parseInputs(inputs: readonly InputText[], problems: InputProblem[], opt
     problems.push(...found);
     for (const raw of parsed) objects.push(raw);
   }
+  options.onProgress?.({ done: inputs.length, total: inputs.length, what });
   if (objects.length === 0 && problems.length === 0) {
     for (const input of inputs) {
       problems.push({ file: input.name, path: [], message: `the input holds no Kubernetes object${isEmptyInput(input) ? ' (it is empty)' : ''}` });
@@ -134,7 +148,9 @@ function decodeEach(count: number, take: (i: number) => RawObject, problems: Inp
   const skipped = new Map<string, number>();
   // Where each object was defined: its source only, so that the parsed object itself can be let go.
   const seen = new Map<string, RawObject['source']>();
+  const what = 'checking and decoding the objects';
   for (let i = 0; i < count; i++) {
+    if (i % PROGRESS_EVERY === 0) options.onProgress?.({ done: i, total: count, what });
     const raw = take(i);
     const versions = KINDS[raw.kind];
     if (!versions) {
@@ -169,6 +185,7 @@ function decodeEach(count: number, take: (i: number) => RawObject, problems: Inp
       default: if (isWorkloadKind(raw.kind)) pods.push(decodeWorkload(raw, raw.kind));
     }
   }
+  options.onProgress?.({ done: count, total: count, what });
   if (skipped.size && options.onSkipped) {
     const parts = [...skipped.entries()].sort().map(([k, n]) => `${n} ${k}`);
     options.onSkipped(`skipped ${parts.join(', ')}: np2dfw reads Namespace, Pod, NetworkPolicy and the workload kinds (${WORKLOAD_KINDS.join(', ')})`);
