@@ -11,7 +11,7 @@ import { familyOf, type Family } from '../../net/ip-address.ts';
 import { countOf } from '../../evaluate/counts.ts';
 import { addressAtoms } from '../../evaluate/verify/address-atoms.ts';
 import { portClasses } from '../../evaluate/verify/port-classes.ts';
-import { atomEndpoints, connectionList, formatConnlist } from '../../report/connlist.ts';
+import { atomEndpoints, connectionList, connlistChunks, type ConnlistRow } from '../../report/connlist.ts';
 import { groupedReachability, groupMatrices, type GroupedReachability } from '../../report/grouped-reachability.ts';
 import { matrixCsvChunks } from '../../report/matrix-csv.ts';
 import { matrixJsonChunks } from '../../report/matrix-json.ts';
@@ -122,8 +122,8 @@ export function registerReach(program: Command): void {
       if (skipped.length) process.stderr.write(`np2dfw: not shown with IPv${fam}: --external ${skipped.join(', ')} (use --family ${fam === 4 ? 6 : 4})\n`);
       const seen = new Set<string>();
       if (format === 'connlist') {
-        const text = await reachConnlist(cluster, fam, explicitPorts, externals, opts.via, onError, opts, progress);
-        await inPhase(progress, WRITING, () => writeChunks([text]));
+        const rows = await reachConnlist(cluster, fam, explicitPorts, externals, opts.via, onError, opts, progress);
+        await inPhase(progress, WRITING, () => writeChunks(connlistChunks(rows)));
         return;
       }
       const ports = explicitPorts.length
@@ -205,13 +205,13 @@ address outside the cluster, as the ranges the policies' ipBlocks tell apart (0.
 traffic to itself and traffic between two outside addresses are left out.`;
 
 /** `reach -o connlist`: every port class (or the --port ones) and every ipBlock atom (or the --external addresses). */
-async function reachConnlist(cluster: Cluster, family: Family, ports: readonly PortQuery[], externals: readonly string[], via: string | undefined, onError: OnError, target: TargetFlags, progress: ProgressReporter): Promise<string> {
+async function reachConnlist(cluster: Cluster, family: Family, ports: readonly PortQuery[], externals: readonly string[], via: string | undefined, onError: OnError, target: TargetFlags, progress: ProgressReporter): Promise<ConnlistRow[]> {
   const engine = await reachEngine(cluster, via, onError, target, progress);
   const classes: PortRange[] = ports.length
     ? ports.map((q) => ({ protocol: q.protocol, first: q.port, last: q.port })).filter(isPortRange)
     : portClasses(cluster).filter(isPortRange);
   const pods = endpointsOf(cluster, family);
-  if (externals.length) return formatConnlist(connectionList(engine, endpointsOf(cluster, family, externals), classes));
+  if (externals.length) return connectionList(engine, endpointsOf(cluster, family, externals), classes);
   const atoms = atomEndpoints(addressAtoms(cluster, family));
-  return formatConnlist(connectionList(engine, [...pods, ...atoms.map((a) => a.endpoint)], classes, atoms.map((a) => a.atom)));
+  return connectionList(engine, [...pods, ...atoms.map((a) => a.endpoint)], classes, atoms.map((a) => a.atom));
 }
