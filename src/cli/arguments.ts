@@ -42,6 +42,7 @@ export function parseOnErrorArgument(value: string | undefined): OnError {
  * already an endpoint). Duplicates are dropped; the order is kept.
  */
 export function parseExternals(values: readonly string[] | undefined, cluster: Cluster): string[] {
+  if (!values?.length) return [];
   const podByIp = new Map<string, string>();
   for (const pod of cluster.pods) if (podIsLive(pod)) for (const ip of pod.ips) podByIp.set(ip, podId(pod));
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_CLUSTER_NAME, type Cluster } from '../k8s/cluster.ts';
 import { checkAssignCidrs, DEFAULT_ASSIGN_CIDRS } from '../k8s/assign-addresses.ts';
-import { loadClusterFromPaths } from '../k8s/load-cluster.ts';
+import { loadClusterFromPaths, type LoadOptions } from '../k8s/load-cluster.ts';
 import { dns1123LabelErrors } from '../k8s/validate/names.ts';
 import { usageError } from './cli-error.ts';
 import { DEFAULT_CHUNK_SIZE, kubeSourceOf, readLiveObjects } from './kube-input.ts';
@@ -46,7 +46,7 @@ export function checkClusterName(name: string): string {
  * Reads the cluster the options name: the `-f` inputs, and a live cluster with `--kubeconfig`/`--context` (or
  * KUBECONFIG without `-f`). Skipped kinds are summarised on stderr.
  */
-export async function loadClusterFromOptions(opts: InputOptions): Promise<Cluster> {
+export async function loadClusterFromOptions(opts: InputOptions, onProgress?: LoadOptions['onProgress']): Promise<Cluster> {
   const cluster = checkClusterName(opts.cluster ?? DEFAULT_CLUSTER_NAME);
   const assigned = opts.assignCidr?.length ? checkAssignCidrs(opts.assignCidr) : undefined;
   if (assigned && 'error' in assigned) throw usageError(`--assign-cidr ${assigned.error}`);
@@ -63,6 +63,7 @@ export async function loadClusterFromOptions(opts: InputOptions): Promise<Cluste
     assign: { cidrs: assigned?.cidrs, reserved: (opts.external ?? []).map((ip) => ip.trim()) },
     onSkipped: (line) => process.stderr.write(`np2dfw: ${line}\n`),
     onWarning: (line) => process.stderr.write(`warning: ${line}\n`),
+    ...(onProgress ? { onProgress } : {}),
   });
 }
 

@@ -1,6 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { loadKubeConfig } from '../adapter/adapter.ts';
-import { KubeApiError, listAll, type ResourceRef } from '../adapter/kube-http.ts';
+import type { ResourceRef } from '../adapter/kube-http.ts';
 import type { RawObject } from '../k8s/parse-documents.ts';
 import { CliError, usageError } from './cli-error.ts';
 import { EXIT } from './exit-codes.ts';
@@ -42,6 +41,8 @@ export function kubeSourceOf(opts: { filename?: string[]; kubeconfig?: string; c
  * error (exit 2); a cluster that cannot be reached or refuses the lists is exit 1, with the API server's message.
  */
 export async function readLiveObjects(source: KubeSource): Promise<{ objects: RawObject[]; context: string }> {
+  // Loaded here, not with the command: @kubernetes/client-node is large, and most runs read files only.
+  const [{ loadKubeConfig }, { KubeApiError, listAll }] = await Promise.all([import('../adapter/adapter.ts'), import('../adapter/kube-http.ts')]);
   let kc: KubeConfig;
   try {
     kc = loadKubeConfig(source.kubeconfig, source.context);

@@ -1,29 +1,50 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { InvalidInputError } from '../k8s/invalid-input.ts';
 import { GroupExpressionError } from '../model/group-expression.ts';
 import { CliError } from './cli-error.ts';
 import { endQuietlyOnClosedPipe } from './closed-pipe.ts';
 import { endWithNpmParent } from './npm-parent.ts';
 import { EXIT } from './exit-codes.ts';
-import { registerCommands } from './commands/index.ts';
+import { commandTerm, registerCommands } from './commands/index.ts';
 import { registerHelp } from './help-command.ts';
 
-/** Builds the `np2dfw` program with every command. */
-export function buildProgram(): Command {
+/** Builds the `np2dfw` program with every command loaded (for tests and tools that inspect the commands). */
+export async function buildProgram(): Promise<Command> {
+  return programWith(undefined);
+}
+
+/**
+ * The program with only the commands `argv` invokes loaded (`reach ...`, `help reach`, `reach --help`): the others
+ * are listed by name and summary, so `np2dfw --help` and an unknown command's message stay the same while a command
+ * compiles only its own modules.
+ */
+async function programFor(argv: readonly string[]): Promise<Command> {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const load = new Set(words[0] === 'help' ? words.slice(0, 2) : words.slice(0, 1));
+  return programWith(load);
+}
+
+async function programWith(load: ReadonlySet<string> | undefined): Promise<Command> {
   const program = new Command('np2dfw')
     .description('Move Kubernetes NetworkPolicies into distributed firewalls without changing what traffic flows, and prove it.')
     .version('0.1.0')
     .showHelpAfterError('(np2dfw --help lists the commands)')
     .exitOverride();
-  registerCommands(program);
+  program.configureHelp({
+    subcommandTerm(cmd: Command): string {
+      const term = cmd.parent === program ? commandTerm(cmd.name()) : undefined;
+      return term ?? Help.prototype.subcommandTerm.call(this, cmd);
+    },
+  });
+  await registerCommands(program, load);
   registerHelp(program);
   return program;
 }
 
 /** Runs the CLI; every failure becomes one paragraph on stderr and an exit code, never a stack trace. */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await programFor(argv);
   if (argv.length === 0) {
     // As git does: a bare `np2dfw` is a usage error; the help goes to stderr so that stdout stays empty.
     process.stderr.write(program.helpInformation());

@@ -1,9 +1,4 @@
 import type { Command } from 'commander';
-import { EXISTING_TARGETS } from '../targets/registry.ts';
-import type { ExistingTarget } from '../targets/target.ts';
-import type { ReachabilityEngine } from '../evaluate/engine.ts';
-import type { Cluster } from '../k8s/cluster.ts';
-import { readInputs } from '../k8s/read-inputs.ts';
 import { AntreaVersionError, DEFAULT_ANTREA_VERSION, formatAntreaVersion, parseAntreaVersion, SUPPORTED_ANTREA_VERSIONS, type AntreaVersion } from '../realize/antrea/antrea-version.ts';
 import { usageError } from './cli-error.ts';
 import { repeatable } from './input-options.ts';
@@ -35,19 +30,4 @@ export function addTargetFlags(cmd: Command, flag: string): Command {
   return cmd
     .option('--against <file>', `with ${flag}: evaluate this existing configuration of the target instead of converting (repeatable; - for stdin)`, repeatable)
     .option('--antrea-version <X.Y>', ANTREA_VERSION_HELP);
-}
-
-/**
- * The engine of an existing configuration (`--against`): the files are read and decoded as the target's input;
- * every problem is reported with its file, object and field (exit 2). Warnings go to stderr.
- */
-export function existingTarget(cluster: Cluster, target: string | undefined, against: readonly string[], version: AntreaVersion | undefined, flag: string): ExistingTarget {
-  if (target === undefined) throw usageError(`--against needs ${flag} (the target whose configuration the file holds: ${[...EXISTING_TARGETS.keys()].join(', ')})`);
-  const build = EXISTING_TARGETS.get(target);
-  if (!build) throw usageError(`--against: ${flag} ${target} has no configuration np2dfw reads; use one of ${[...EXISTING_TARGETS.keys()].join(', ')}`);
-  const inputs = readInputs(against);
-  return build(cluster, inputs, {
-    ...(version ? { antreaVersion: version } : {}),
-    onWarning: (line) => process.stderr.write(`warning: ${line}\n`),
-  });
 }

@@ -8,7 +8,8 @@ import { CliError, usageError } from './cli-error.ts';
 import { EXIT } from './exit-codes.ts';
 import { keyword } from './input-options.ts';
 import { formatRefusals, refusedPolicies } from './output/refusals.ts';
-import { antreaVersionOption, existingTarget } from './target-flags.ts';
+import { existingTarget } from './existing-target.ts';
+import { antreaVersionOption } from './target-flags.ts';
 
 /** `--against` and `--antrea-version` as given on the command line. */
 export interface TargetFlags {

@@ -39,12 +39,23 @@ export interface LoadOptions {
   readonly assign?: AssignPlan;
   /** Objects read elsewhere (a live cluster's lists), loaded with the files exactly as if they had been in one. */
   readonly objects?: readonly RawObject[];
+  /**
+   * Told how far loading got (`done` of `total` in the phase `what`: reading, parsing, checking and decoding): the
+   * shape of evaluate/progress.ts's ProgressCallback, which the CLI renders.
+   */
+  readonly onProgress?: (event: { readonly done: number; readonly total: number; readonly what: string }) => void;
 }
+
+/** Objects checked and decoded between two progress reports. */
+const PROGRESS_EVERY = 4096;
 
 /** Reads `-f` paths like kubectl and builds the cluster. Throws InvalidInputError listing every problem. */
 export function loadClusterFromPaths(paths: readonly string[], options: LoadOptions = {}, stdin?: () => string | Uint8Array): Cluster {
   const problems: InputProblem[] = [];
+  const what = 'reading the input';
+  options.onProgress?.({ done: 0, total: 1, what });
   const inputs = readInputsReporting(paths, problems, stdin, { recursive: options.recursive });
+  options.onProgress?.({ done: 1, total: 1, what });
   return loadReporting(inputs, problems, options);
 }
 
@@ -60,8 +71,25 @@ export function loadClusterFromTexts(inputs: readonly InputText[], options: Load
  * Live pods sharing an address are refused; then pods to be get their addresses.
  */
 export function loadObjects(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
-  const objects: RawObject[] = [...(options.objects ?? [])];
-  for (const input of inputs) {
+  const objects = parseInputs(inputs, problems, options);
+  // Each parsed object is dropped as soon as it is decoded, so the parsed tree and the model are never both whole.
+  const cluster = decodeEach(objects.length, (i) => {
+    const raw = objects[i]!;
+    objects[i] = undefined;
+    return raw;
+  }, problems, options);
+  if (problems.length) return cluster;
+  checkUniqueAddresses(cluster.pods, problems);
+  if (problems.length) return cluster;
+  return { ...cluster, pods: assignAddresses(cluster.pods, options.assign ?? {}, problems) };
+}
+
+/** The objects of every input (after options.objects), in order; a folder's file without any object is skipped. */
+function parseInputs(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): (RawObject | undefined)[] {
+  const objects: (RawObject | undefined)[] = [...(options.objects ?? [])];
+  const what = 'parsing the input';
+  for (const [i, input] of inputs.entries()) {
+    options.onProgress?.({ done: i, total: inputs.length, what });
     const found: InputProblem[] = [];
     const parsed = parseDocuments(input, found);
     if (input.inFolder && parsed.length === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
@@ -71,16 +99,13 @@ export function loadObjects(inputs: readonly InputText[], problems: InputProblem
     problems.push(...found);
     for (const raw of parsed) objects.push(raw);
   }
+  options.onProgress?.({ done: inputs.length, total: inputs.length, what });
   if (objects.length === 0 && problems.length === 0) {
     for (const input of inputs) {
       problems.push({ file: input.name, path: [], message: `the input holds no Kubernetes object${isEmptyInput(input) ? ' (it is empty)' : ''}` });
     }
   }
-  const cluster = decodeObjects(objects, problems, options);
-  if (problems.length) return cluster;
-  checkUniqueAddresses(cluster.pods, problems);
-  if (problems.length) return cluster;
-  return { ...cluster, pods: assignAddresses(cluster.pods, options.assign ?? {}, problems) };
+  return objects;
 }
 
 function loadReporting(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
@@ -111,13 +136,22 @@ function checkUniqueAddresses(pods: readonly Pod[], problems: InputProblem[]): v
 
 /** Validates and decodes parsed objects; problems are appended. */
 export function decodeObjects(objects: readonly RawObject[], problems: InputProblem[], options: LoadOptions = {}): Cluster {
+  return decodeEach(objects.length, (i) => objects[i], problems, options);
+}
+
+/** decodeObjects on `count` objects, each taken once, in order, from `take` (which may let go of it). */
+function decodeEach(count: number, take: (i: number) => RawObject, problems: InputProblem[], options: LoadOptions): Cluster {
   const clusterName = options.cluster ?? DEFAULT_CLUSTER_NAME;
   const namespaces: Namespace[] = [];
   const pods: Pod[] = [];
   const policies: NetworkPolicy[] = [];
   const skipped = new Map<string, number>();
-  const seen = new Map<string, RawObject>();
-  for (const raw of objects) {
+  // Where each object was defined: its source only, so that the parsed object itself can be let go.
+  const seen = new Map<string, RawObject['source']>();
+  const what = 'checking and decoding the objects';
+  for (let i = 0; i < count; i++) {
+    if (i % PROGRESS_EVERY === 0) options.onProgress?.({ done: i, total: count, what });
+    const raw = take(i);
     const versions = KINDS[raw.kind];
     if (!versions) {
       const key = `${raw.kind} (${raw.apiVersion})`;
@@ -140,10 +174,10 @@ export function decodeObjects(objects: readonly RawObject[], problems: InputProb
     const identity = `${raw.kind} ${name}`;
     const earlier = seen.get(identity);
     if (earlier) {
-      problems.push(problemAt(raw.source, name, ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier.source)}`));
+      problems.push(problemAt(raw.source, name, ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier)}`));
       continue;
     }
-    seen.set(identity, raw);
+    seen.set(identity, raw.source);
     switch (raw.kind) {
       case 'Namespace': namespaces.push(decodeNamespace(raw)); break;
       case 'Pod': pods.push(decodePod(raw)); break;
@@ -151,6 +185,7 @@ export function decodeObjects(objects: readonly RawObject[], problems: InputProb
       default: if (isWorkloadKind(raw.kind)) pods.push(decodeWorkload(raw, raw.kind));
     }
   }
+  options.onProgress?.({ done: count, total: count, what });
   if (skipped.size && options.onSkipped) {
     const parts = [...skipped.entries()].sort().map(([k, n]) => `${n} ${k}`);
     options.onSkipped(`skipped ${parts.join(', ')}: np2dfw reads Namespace, Pod, NetworkPolicy and the workload kinds (${WORKLOAD_KINDS.join(', ')})`);

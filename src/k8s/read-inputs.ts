@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InvalidInputError, type InputProblem } from './invalid-input.ts';
@@ -138,17 +139,21 @@ function manifestsOfFolder(folder: string, recursive: boolean, problems: InputPr
   return walk(folder, true) ? { files, subFolders } : undefined;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const UTF16LE = new TextDecoder('utf-16le', { fatal: true });
 const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
 
-/** Bytes into text: UTF-8 (its BOM dropped) or UTF-16 with a BOM; anything else is refused as not text. */
+/**
+ * Bytes into text: UTF-8 (its BOM dropped) or UTF-16 with a BOM; anything else is refused as not text. UTF-8 is
+ * checked whole first (isUtf8), then decoded by Buffer, which is several times faster than a fatal TextDecoder on
+ * large inputs and gives the same text for valid UTF-8.
+ */
 function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[]): string | undefined {
   let text: string;
   try {
     if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) text = UTF16LE.decode(bytes.subarray(2));
     else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) text = UTF16BE.decode(bytes.subarray(2));
-    else text = UTF8.decode(bytes);
+    else if (isUtf8(bytes)) text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    else throw new TypeError('not UTF-8');
   } catch {
     problems.push({ file: name, path: [], message: 'refused: not UTF-8 text (a binary file?); np2dfw reads YAML and JSON' });
     return undefined;

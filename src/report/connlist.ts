@@ -100,7 +100,17 @@ export function connectionList(
   return pairRows(pairs, endpoints, atoms);
 }
 
-/** `ns/a => ns/b : TCP 8080,9090`, one line per row, in endpoint order (pods by name, then addresses in order). */
-export function formatConnlist(rows: readonly ConnlistRow[]): string {
-  return rows.map((r) => `${r.src} => ${r.dst} : ${formatPortRanges(r.ports)}\n`).join('');
+/** Rows per chunk of connlistChunks. */
+const ROWS_PER_CHUNK = 4096;
+
+/**
+ * `ns/a => ns/b : TCP 8080,9090`, one line per row, in endpoint order (pods by name, then addresses in order), in
+ * chunks of rows: written as they are made rather than joined into one string.
+ */
+export function* connlistChunks(rows: readonly ConnlistRow[]): Generator<string> {
+  for (let k = 0; k < rows.length; k += ROWS_PER_CHUNK) {
+    let chunk = '';
+    for (const r of rows.slice(k, k + ROWS_PER_CHUNK)) chunk += `${r.src} => ${r.dst} : ${formatPortRanges(r.ports)}\n`;
+    yield chunk;
+  }
 }

@@ -63,8 +63,8 @@ async function sameAsFile(args: readonly string[]): Promise<CliRun> {
 }
 
 describe('--kubeconfig', () => {
-  it('every command that takes -f takes --kubeconfig, --context and --chunk-size', () => {
-    const withFiles = buildProgram().commands.filter((c) => c.options.some((o) => o.long === '--filename'));
+  it('every command that takes -f takes --kubeconfig, --context and --chunk-size', async () => {
+    const withFiles = (await buildProgram()).commands.filter((c) => c.options.some((o) => o.long === '--filename'));
     assert.deepEqual(withFiles.map((c) => c.name()).sort(), ['apply', 'convert', 'diff', 'explain', 'lab', 'reach', 'verify']);
     for (const c of withFiles) {
       for (const flag of ['--kubeconfig', '--context', '--chunk-size']) assert.ok(c.options.some((o) => o.long === flag), `${c.name()} ${flag}`);

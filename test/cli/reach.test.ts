@@ -214,10 +214,20 @@ describe('reach --progress', () => {
     assert.equal(loud.stdout, quiet.stdout);
     assert.equal(quiet.stderr, '');
     assert.deepEqual(loud.stderr.split('\n').filter(Boolean).map((l) => l.replace(/\d[\d,]* endpoints/, 'N endpoints')), [
-      'np2dfw: reading and checking the input: 0 of 1',
-      'np2dfw: reading and checking the input: 1 of 1',
+      'np2dfw: reading the input: 0 of 1',
+      'np2dfw: reading the input: 1 of 1',
+      'np2dfw: parsing the input: 0 of 3',
+      'np2dfw: parsing the input: 1 of 3',
+      'np2dfw: parsing the input: 2 of 3',
+      'np2dfw: parsing the input: 3 of 3',
+      'np2dfw: checking and decoding the objects: 0 of 9',
+      'np2dfw: checking and decoding the objects: 9 of 9',
+      'np2dfw: compiling the policies: 0 of 1',
+      'np2dfw: compiling the policies: 1 of 1',
       'np2dfw: counting the connections of N endpoints per namespace pair and port: 0 of 1',
       'np2dfw: counting the connections of N endpoints per namespace pair and port: 1 of 1',
+      'np2dfw: writing the output: 0 of 1',
+      'np2dfw: writing the output: 1 of 1',
     ]);
   });
 });

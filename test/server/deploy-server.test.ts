@@ -12,8 +12,8 @@ const dir = new URL('../../deploy/server/', import.meta.url);
 const text = (name: string) => readFileSync(new URL(name, dir), 'utf8');
 
 /** The long options `np2dfw serve` takes. */
-function serveFlags(): Set<string> {
-  const serve = buildProgram().commands.find((c) => c.name() === 'serve');
+async function serveFlags(): Promise<Set<string>> {
+  const serve = (await buildProgram()).commands.find((c) => c.name() === 'serve');
   assert.ok(serve);
   return new Set(serve.options.map((o) => o.long).filter((l): l is string => l !== undefined));
 }
@@ -39,13 +39,13 @@ function checkDbUrl(url: unknown): void {
 }
 
 describe('deploy/server', () => {
-  it('compose.yaml: three serve replicas on PostgreSQL, the password from a secret file, health-checked on /readyz', () => {
+  it('compose.yaml: three serve replicas on PostgreSQL, the password from a secret file, health-checked on /readyz', async () => {
     const compose = parse(text('compose.yaml')) as any;
     const svc = compose.services.np2dfw;
     assert.equal(svc.deploy.replicas, 3);
     assert.equal(svc.command[0], 'serve');
     const flags = flagsOf(svc.command.slice(1));
-    const known = serveFlags();
+    const known = await serveFlags();
     for (const f of flags.keys()) assert.ok(known.has(f), `serve takes ${f}`);
     const { port } = parseListen(flags.get('--listen')!);
     assert.ok(parseTrustProxy(flags.get('--trust-proxy')!).includes(compose.networks.backend.ipam.config[0].subnet));
@@ -69,14 +69,14 @@ describe('deploy/server', () => {
     assert.match(haproxy, /option forwardfor/);
   });
 
-  it('kubernetes.yaml: a Deployment of three, probes on /readyz and /healthz, a grace period longer than the server\'s', () => {
+  it('kubernetes.yaml: a Deployment of three, probes on /readyz and /healthz, a grace period longer than the server\'s', async () => {
     const docs = parseAllDocuments(text('kubernetes.yaml')).map((d) => d.toJS() as any);
     const deployment = docs.find((d) => d.kind === 'Deployment');
     assert.equal(deployment.spec.replicas, 3);
     const pod = deployment.spec.template.spec;
     const c = pod.containers[0];
     assert.equal(c.args[0], 'serve');
-    const known = serveFlags();
+    const known = await serveFlags();
     for (const f of flagsOf(c.args.slice(1)).keys()) assert.ok(known.has(f), `serve takes ${f}`);
     assert.equal(c.readinessProbe.httpGet.path, '/readyz');
     assert.equal(c.livenessProbe.httpGet.path, '/healthz');

@@ -11,7 +11,7 @@ import { familyOf, type Family } from '../../net/ip-address.ts';
 import { countOf } from '../../evaluate/counts.ts';
 import { addressAtoms } from '../../evaluate/verify/address-atoms.ts';
 import { portClasses } from '../../evaluate/verify/port-classes.ts';
-import { atomEndpoints, connectionList, formatConnlist } from '../../report/connlist.ts';
+import { atomEndpoints, connectionList, connlistChunks, type ConnlistRow } from '../../report/connlist.ts';
 import { groupedReachability, groupMatrices, type GroupedReachability } from '../../report/grouped-reachability.ts';
 import { matrixCsvChunks } from '../../report/matrix-csv.ts';
 import { matrixJsonChunks } from '../../report/matrix-json.ts';
@@ -26,10 +26,10 @@ import { groupByWorkload, mayGroupByWorkload } from '../../report/workload-group
 import { parseExternals, parseFamilyArgument, parseOnErrorArgument, parsePortArgument } from '../arguments.ts';
 import { usageError } from '../cli-error.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat, repeatable } from '../input-options.ts';
-import { addProgressOption, inPhase, progressReporter } from '../output/progress.ts';
+import { addProgressOption, inPhase, progressReporter, type ProgressReporter } from '../output/progress.ts';
 import { writeChunks } from '../output/write-output.ts';
 import { addTargetFlags } from '../target-flags.ts';
-import { engineFor, type TargetFlags } from '../via-engine.ts';
+import type { TargetFlags } from '../via-engine.ts';
 
 /** Computes the matrix of every port, reporting progress per port. */
 export function computeReachability(engine: ReachabilityEngine, endpoints: readonly Endpoint[], ports: readonly PortQuery[], progress?: ProgressCallback): Reachability {
@@ -110,21 +110,27 @@ export function registerReach(program: Command): void {
       const onError = parseOnErrorArgument(opts.onError);
       const explicitPorts = (opts.port ?? []).map((p) => parsePortArgument(p));
       const progress = progressReporter(opts.progress);
-      const cluster = await inPhase(progress, 'reading and checking the input', () => loadClusterFromOptions(opts));
+      let cluster: Cluster;
+      try {
+        cluster = await loadClusterFromOptions(opts, progress.report);
+      } finally {
+        progress.done();
+      }
       const externals = parseExternals(opts.external, cluster);
       const fam = family ?? defaultFamily(cluster, externals);
       const skipped = externals.filter((ip) => familyOf(ip) !== fam);
       if (skipped.length) process.stderr.write(`np2dfw: not shown with IPv${fam}: --external ${skipped.join(', ')} (use --family ${fam === 4 ? 6 : 4})\n`);
       const seen = new Set<string>();
       if (format === 'connlist') {
-        writeChunks([reachConnlist(cluster, fam, explicitPorts, externals, opts.via, onError, opts)]);
+        const rows = await reachConnlist(cluster, fam, explicitPorts, externals, opts.via, onError, opts, progress);
+        await inPhase(progress, WRITING, () => writeChunks(connlistChunks(rows)));
         return;
       }
       const ports = explicitPorts.length
         ? explicitPorts.filter((q) => !seen.has(formatPort(q)) && seen.add(formatPort(q)))
         : defaultPorts(cluster);
       if (ports.length === 0) throw usageError('no port to show: no pod declares a container port and no policy names a port number; give --port (e.g. --port 80/TCP)');
-      const engine = engineFor(cluster, opts.via, onError, opts);
+      const engine = await reachEngine(cluster, opts.via, onError, opts, progress);
       const endpoints = endpointsOf(cluster, fam, externals);
       const summary = opts.summary || filter !== 'all'
         || (format === 'table' && group === 'auto' && endpoints.length * ports.length > SUMMARY_MIN_CELLS);
@@ -147,27 +153,49 @@ export function registerReach(program: Command): void {
           process.stderr.write(`np2dfw: ${countOf(endpoints.length, 'endpoint')} x ${countOf(ports.length, 'port')}: the summary per namespace pair (--group pod or --group namespace prints the per-port grids)\n`);
         }
         const g = grouped ?? groupMatrices(computed!);
-        const rows = reachSummary(g, filter);
-        switch (format) {
-          case 'json': writeChunks([formatSummaryJson(rows)]); break;
-          case 'csv': writeChunks([formatSummaryCsv(rows)]); break;
-          case 'md': writeChunks([formatSummaryMarkdown(rows)]); break;
-          default: writeChunks([formatSummaryTable(g, rows, filter)]); break;
-        }
-        return;
-      }
-      if (grouped) {
-        writeChunks([format === 'md' ? formatGroupedMarkdown(grouped) : formatGroupedTable(grouped)]);
-        return;
-      }
-      const r = byWorkload ? groupByWorkload(computed!) : computed!;
-      switch (format) {
-        case 'json': writeChunks(matrixJsonChunks(r)); break;
-        case 'csv': writeChunks(matrixCsvChunks(r)); break;
-        case 'md': writeChunks([formatMatrixMarkdown(r, { gridMaxEndpoints })]); break;
-        case 'table': writeChunks([formatMatrixTable(r, { gridMaxEndpoints })]); break;
+        await inPhase(progress, WRITING, () => writeSummary(format, g, reachSummary(g, filter), filter));
+      } else if (grouped) {
+        await inPhase(progress, WRITING, () => writeChunks([format === 'md' ? formatGroupedMarkdown(grouped) : formatGroupedTable(grouped)]));
+      } else {
+        const r = byWorkload ? groupByWorkload(computed!) : computed!;
+        await inPhase(progress, WRITING, () => writeMatrices(format, r, gridMaxEndpoints));
       }
     });
+}
+
+/**
+ * The engine `reach` evaluates with: the NetworkPolicies' own, or (with --via, --against or --antrea-version) what
+ * via-engine.ts decides, loaded only then, since it brings every target's conversion with it.
+ */
+async function reachEngine(cluster: Cluster, via: string | undefined, onError: OnError, target: TargetFlags, progress: ProgressReporter): Promise<ReachabilityEngine> {
+  if (via === undefined && target.against === undefined && target.antreaVersion === undefined) {
+    const engine = createKubernetesEngine(cluster);
+    await inPhase(progress, 'compiling the policies', () => engine.compiled());
+    return engine;
+  }
+  return (await import('../via-engine.ts')).engineFor(cluster, via, onError, target);
+}
+
+const WRITING = 'writing the output';
+
+/** Writes the summary per namespace pair in the format. */
+function writeSummary(format: (typeof FORMATS)[number], g: GroupedReachability, rows: ReturnType<typeof reachSummary>, filter: SummaryFilter): void {
+  switch (format) {
+    case 'json': writeChunks([formatSummaryJson(rows)]); break;
+    case 'csv': writeChunks([formatSummaryCsv(rows)]); break;
+    case 'md': writeChunks([formatSummaryMarkdown(rows)]); break;
+    default: writeChunks([formatSummaryTable(g, rows, filter)]); break;
+  }
+}
+
+/** Writes the matrices (per port, pod by pod or per workload) in the format. */
+function writeMatrices(format: (typeof FORMATS)[number], r: Reachability, gridMaxEndpoints: number): void {
+  switch (format) {
+    case 'json': writeChunks(matrixJsonChunks(r)); break;
+    case 'csv': writeChunks(matrixCsvChunks(r)); break;
+    case 'md': writeChunks([formatMatrixMarkdown(r, { gridMaxEndpoints })]); break;
+    case 'table': writeChunks([formatMatrixTable(r, { gridMaxEndpoints })]); break;
+  }
 }
 
 const CONNLIST_HELP = `
@@ -177,13 +205,13 @@ address outside the cluster, as the ranges the policies' ipBlocks tell apart (0.
 traffic to itself and traffic between two outside addresses are left out.`;
 
 /** `reach -o connlist`: every port class (or the --port ones) and every ipBlock atom (or the --external addresses). */
-function reachConnlist(cluster: Cluster, family: Family, ports: readonly PortQuery[], externals: readonly string[], via: string | undefined, onError: OnError, target: TargetFlags): string {
-  const engine = engineFor(cluster, via, onError, target);
+async function reachConnlist(cluster: Cluster, family: Family, ports: readonly PortQuery[], externals: readonly string[], via: string | undefined, onError: OnError, target: TargetFlags, progress: ProgressReporter): Promise<ConnlistRow[]> {
+  const engine = await reachEngine(cluster, via, onError, target, progress);
   const classes: PortRange[] = ports.length
     ? ports.map((q) => ({ protocol: q.protocol, first: q.port, last: q.port })).filter(isPortRange)
     : portClasses(cluster).filter(isPortRange);
   const pods = endpointsOf(cluster, family);
-  if (externals.length) return formatConnlist(connectionList(engine, endpointsOf(cluster, family, externals), classes));
+  if (externals.length) return connectionList(engine, endpointsOf(cluster, family, externals), classes);
   const atoms = atomEndpoints(addressAtoms(cluster, family));
-  return formatConnlist(connectionList(engine, [...pods, ...atoms.map((a) => a.endpoint)], classes, atoms.map((a) => a.atom)));
+  return connectionList(engine, [...pods, ...atoms.map((a) => a.endpoint)], classes, atoms.map((a) => a.atom));
 }

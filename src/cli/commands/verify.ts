@@ -8,7 +8,8 @@ import { usageError } from '../cli-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addInputOptions, keyword, loadClusterFromOptions, outputFormat } from '../input-options.ts';
 import { addProgressOption, inPhase, progressReporter } from '../output/progress.ts';
-import { addTargetFlags, antreaVersionOption, existingTarget } from '../target-flags.ts';
+import { existingTarget } from '../existing-target.ts';
+import { addTargetFlags, antreaVersionOption } from '../target-flags.ts';
 import { addBatchOptions, batchOptions, buildTargetForCli, checkOnlyUids, type BatchCliOptions } from './convert.ts';
 
 interface VerifyCliOptions extends BatchCliOptions {
