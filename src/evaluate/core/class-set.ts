@@ -75,3 +75,18 @@ export function classSetOf(ids: Int32Array, size: number): ClassSet {
   for (let k = 0; k < ids.length; k++) setBit(s, ids[k]);
   return s;
 }
+
+/** The sorted ids held by both sorted lists. */
+export function intersectIds(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let n = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      out[n++] = a[i];
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return out.slice(0, n);
+}
