@@ -76,17 +76,11 @@ export function classSetOf(ids: Int32Array, size: number): ClassSet {
   return s;
 }
 
-/** The sorted ids held by both sorted lists. */
+/** The sorted ids held by both sorted lists (the shorter one walked, the longer searched). */
 export function intersectIds(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(Math.min(a.length, b.length));
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const out = new Int32Array(short.length);
   let n = 0;
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] === b[j]) {
-      out[n++] = a[i];
-      i++;
-      j++;
-    } else if (a[i] < b[j]) i++;
-    else j++;
-  }
-  return out.slice(0, n);
+  for (let i = 0; i < short.length; i++) if (sortedHas(long, short[i])) out[n++] = short[i];
+  return n === out.length ? out : out.slice(0, n);
 }

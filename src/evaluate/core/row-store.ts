@@ -5,12 +5,14 @@
 import { bitsetWords, forEachBit, popcount, type Bitset } from '../bit-matrix.ts';
 import { sortedHas } from './class-set.ts';
 
-/** A hash of a bitset's words (FNV-1a over the words). */
+/** A hash of a bitset's words (FNV-1a over the non-zero words and their positions). */
 export function hashWords(row: Bitset): number {
   let h = 0x811c9dc5;
   for (let w = 0; w < row.length; w++) {
     const x = row[w];
-    if (x !== 0) h = Math.imul(h ^ x ^ w, 16777619);
+    if (x === 0) continue;
+    h = Math.imul(h ^ w, 16777619);
+    h = Math.imul(h ^ x, 16777619);
   }
   return h >>> 0;
 }

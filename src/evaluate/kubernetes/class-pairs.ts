@@ -43,3 +43,34 @@ export function kubernetesClassMatrix(compiled: CompiledPolicies, present: Retur
   }
   return { classOf: present.classOf, size, pairs };
 }
+
+/**
+ * Which port list matches at which port signature for a query: queries with the same answer have the same class
+ * matrix (most port classes of a cluster share one).
+ */
+export function portSignature(compiled: CompiledPolicies, query: PortQuery): string {
+  const reach = new PortReachability(compiled, query);
+  let out = '';
+  for (let list = 0; list < compiled.portLists.length; list++) {
+    for (let sig = 0; sig < compiled.signatures.length; sig++) out += reach.portsMatch(list, sig) ? '1' : '0';
+  }
+  return out;
+}
+
+/** How many class matrices per endpoint list are kept for queries that share a port signature. */
+const KEPT_MATRICES = 16;
+
+/** `kubernetesClassMatrix` with the matrices of recent port signatures kept per endpoint list. */
+export function sharedClassMatrices(compiled: () => CompiledPolicies, presentOf: (endpoints: readonly Endpoint[]) => ReturnType<typeof presentClasses>) {
+  const kept = new WeakMap<readonly Endpoint[], Map<string, ClassMatrix | undefined>>();
+  return (endpoints: readonly Endpoint[], query: PortQuery): ClassMatrix | undefined => {
+    let byPorts = kept.get(endpoints);
+    if (!byPorts) kept.set(endpoints, (byPorts = new Map()));
+    const key = portSignature(compiled(), query);
+    if (byPorts.has(key)) return byPorts.get(key);
+    const m = kubernetesClassMatrix(compiled(), presentOf(endpoints), query);
+    if (byPorts.size >= KEPT_MATRICES) byPorts.delete(byPorts.keys().next().value!);
+    byPorts.set(key, m);
+    return m;
+  };
+}
