@@ -3,6 +3,7 @@
 // full one), and most of those that do not repeat hold few bits. A row is interned from a scratch bitset, found
 // again by a hash of its words, and kept dense when it holds many members, as its sorted members when few.
 import { bitsetWords, forEachBit, popcount, type Bitset } from '../bit-matrix.ts';
+import type { ClassRows } from '../engine.ts';
 import { sortedHas } from './class-set.ts';
 
 /** A hash of a bitset's words (FNV-1a over the non-zero words and their positions). */
@@ -18,7 +19,7 @@ export function hashWords(row: Bitset): number {
 }
 
 /** Distinct rows of `width` bits. */
-export class RowStore {
+export class RowStore implements ClassRows {
   readonly width: number;
   readonly #words: number;
   readonly #dense: (Bitset | undefined)[] = [];
@@ -77,6 +78,22 @@ export class RowStore {
     const d = this.#dense[id];
     if (d) forEachBit(d, f);
     else for (const i of this.#sparse[id]!) f(i);
+  }
+
+  /** Writes row `id` into `target` (its other bits cleared). */
+  copyInto(target: Bitset, id: number): void {
+    const d = this.#dense[id];
+    if (d) {
+      target.set(d);
+      return;
+    }
+    target.fill(0);
+    for (const i of this.#sparse[id]!) target[i >>> 5] |= 1 << (i & 31);
+  }
+
+  /** Whether row `id` holds no member. */
+  isEmpty(id: number): boolean {
+    return this.#sparse[id]?.length === 0;
   }
 
   /** `target &= row id`. */

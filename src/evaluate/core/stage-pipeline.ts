@@ -8,7 +8,7 @@ import type { PolicyType } from '../../k8s/network-policy.ts';
 import { BitMatrix, emptyBitset, fullBitset, hasBit, type Bitset } from '../bit-matrix.ts';
 import type { PortQuery } from '../connection.ts';
 import type { StageVerdict } from '../decision.ts';
-import { forEachClass, hasClass, isClassIds, type ClassSet } from './class-set.ts';
+import { classSetOf, forEachClass, hasClass, isClassIds, type ClassSet } from './class-set.ts';
 import { RowStore } from './row-store.ts';
 
 /** What a matching rule does: allow, deny, or end its stage undecided (Antrea's Pass). */
@@ -195,19 +195,51 @@ export function directionAllowed<T>(pipeline: DirectionPipeline<T>, size: number
   return { size, rowOf, rows };
 }
 
-/** Row s: the destination classes source class s may reach (its egress allows and their ingress allows). */
-export function pairsAllowed(egress: DirectionRows, ingress: DirectionRows, size: number): BitMatrix {
-  const pairs = new BitMatrix(size, size);
-  // ingress row d holds sources: transpose it into pairs, then keep what egress allows
-  const stride = pairs.stride;
-  const words = pairs.words;
-  for (let d = 0; d < size; d++) {
-    const w = d >>> 5;
-    const bit = 1 << (d & 31);
-    ingress.rows.forEachMember(ingress.rowOf[d], (s) => { words[s * stride + w] |= bit; });
+/** Per source class, the distinct ingress rows that hold it (offsets into one flat list). */
+function ingressRowsBySource(ingress: DirectionRows, size: number): { start: Int32Array; list: Int32Array } {
+  const start = new Int32Array(size + 1);
+  for (let r = 0; r < ingress.rows.size; r++) ingress.rows.forEachMember(r, (s) => { start[s + 1]++; });
+  for (let s = 0; s < size; s++) start[s + 1] += start[s];
+  const list = new Int32Array(start[size]);
+  const fill = start.slice(0, size);
+  for (let r = 0; r < ingress.rows.size; r++) ingress.rows.forEachMember(r, (s) => { list[fill[s]++] = r; });
+  return { start, list };
+}
+
+/** Per distinct ingress row, the destination classes that have it. */
+function destinationsByRow(ingress: DirectionRows, size: number): ClassSet[] {
+  const lists: number[][] = Array.from({ length: ingress.rows.size }, () => []);
+  for (let d = 0; d < size; d++) lists[ingress.rowOf[d]].push(d);
+  return lists.map((l) => classSetOf(Int32Array.from(l), size));
+}
+
+/**
+ * Row s: the destination classes source class s may reach (its egress allows and their ingress allows). The
+ * ingress rows are turned around per distinct row (the destinations that have it), never bit by bit; a source
+ * whose egress allows nothing has the empty row at once. Equal rows are kept once.
+ */
+export function pairsAllowed(egress: DirectionRows, ingress: DirectionRows, size: number): { readonly rowOf: Int32Array; readonly rows: RowStore } {
+  const bySource = ingressRowsBySource(ingress, size);
+  const destinations = destinationsByRow(ingress, size);
+  const rows = new RowStore(size);
+  const rowOf = new Int32Array(size);
+  const scratch = emptyBitset(size);
+  const empty = rows.intern(scratch);
+  for (let s = 0; s < size; s++) {
+    if (egress.rows.isEmpty(egress.rowOf[s])) {
+      rowOf[s] = empty;
+      continue;
+    }
+    scratch.fill(0);
+    for (let k = bySource.start[s]; k < bySource.start[s + 1]; k++) {
+      const to = destinations[bySource.list[k]];
+      if (isClassIds(to)) for (const d of to.ids) scratch[d >>> 5] |= 1 << (d & 31);
+      else for (let w = 0; w < scratch.length; w++) scratch[w] |= to[w];
+    }
+    egress.rows.andInto(scratch, egress.rowOf[s]);
+    rowOf[s] = rows.intern(scratch);
   }
-  for (let s = 0; s < size; s++) egress.rows.andInto(pairs.row(s), egress.rowOf[s]);
-  return pairs;
+  return { rowOf, rows };
 }
 
 /** What decided one direction of one pair: the rules that passed it on, then the deciding stage and rule. */

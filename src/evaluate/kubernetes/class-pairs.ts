@@ -4,6 +4,7 @@ import { BitMatrix } from '../bit-matrix.ts';
 import type { PortQuery } from '../connection.ts';
 import type { Endpoint } from '../endpoint.ts';
 import type { ClassMatrix } from '../engine.ts';
+import { RowStore } from '../core/row-store.ts';
 import type { CompiledPolicies } from './compiled-policies.ts';
 import { PortReachability } from './port-reachability.ts';
 
@@ -41,7 +42,9 @@ export function kubernetesClassMatrix(compiled: CompiledPolicies, present: Retur
     const all = reach.forEachAllowedSource(present.compiledOf[d], (s) => pairs.set(localOf[s], d), weight);
     if (all) for (let s = 0; s < size; s++) pairs.set(s, d);
   }
-  return { classOf: present.classOf, size, pairs };
+  const rows = new RowStore(size);
+  const rowOf = Int32Array.from({ length: size }, (_, s) => rows.intern(pairs.row(s)));
+  return { classOf: present.classOf, size, rowOf, rows };
 }
 
 /**

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BitMatrix, bitsOf, countBits, fullBitset } from '../../../src/evaluate/bit-matrix.ts';
 import { directionAllowed, pairsAllowed, traceDirection, type ClassRule } from '../../../src/evaluate/core/stage-pipeline.ts';
 import type { Endpoint } from '../../../src/evaluate/endpoint.ts';
 import { endpointsOf } from '../../../src/evaluate/endpoints.ts';
@@ -90,6 +89,8 @@ describe('evaluator core', () => {
     assert.deepEqual([t.passedBy.map((r) => r.rule), t.stage, t.verdict], [['pass-1'], 1, 'Deny']);
     assert.equal(traceDirection(pipeline, 0, 2, () => true, q).rule?.rule, 'deny-2');
     const ingressAll = directionAllowed({ direction: 'Ingress', stages: [] }, 3, () => true, q);
-    assert.equal(countBits(pairsAllowed(allowed, ingressAll, 3).words), 3);
+    const pairs = pairsAllowed(allowed, ingressAll, 3);
+    const reached = [0, 1, 2].map((s) => { let n = 0; pairs.rows.forEachMember(pairs.rowOf[s], () => n++); return n; });
+    assert.deepEqual(reached, [0, 0, 3]); // 0 and 1 reach nothing, 2 reaches every class
   });
 });
