@@ -2,7 +2,7 @@
 // once: most classes' rows repeat (every pod of a default-deny namespace has the empty row, every external the
 // full one), and most of those that do not repeat hold few bits. A row is interned from a scratch bitset, found
 // again by a hash of its words, and kept dense when it holds many members, as its sorted members when few.
-import { bitsetWords, forEachBit, popcount, type Bitset } from '../bit-matrix.ts';
+import { bitsetWords, countBits, forEachBit, type Bitset } from '../bit-matrix.ts';
 import type { ClassRows } from '../engine.ts';
 import { sortedHas } from './class-set.ts';
 
@@ -42,8 +42,7 @@ export class RowStore implements ClassRows {
     const same = this.#byHash.get(h);
     if (same) for (const id of same) if (this.#equals(id, row)) return id;
     const id = this.#dense.length;
-    let count = 0;
-    for (let w = 0; w < row.length; w++) count += popcount(row[w]);
+    const count = countBits(row);
     if (count < this.#words) {
       const ids = new Int32Array(count);
       let k = 0;
@@ -66,11 +65,15 @@ export class RowStore implements ClassRows {
       return true;
     }
     const ids = this.#sparse[id]!;
-    let count = 0;
-    for (let w = 0; w < row.length; w++) count += popcount(row[w]);
-    if (count !== ids.length) return false;
-    for (let k = 0; k < ids.length; k++) if ((row[ids[k] >>> 5] & (1 << (ids[k] & 31))) === 0) return false;
-    return true;
+    let k = 0;
+    for (let w = 0; w < row.length; w++) {
+      let x = row[w];
+      while (x !== 0) {
+        if (k === ids.length || ids[k++] !== w * 32 + (31 - Math.clz32(x & -x))) return false;
+        x &= x - 1;
+      }
+    }
+    return k === ids.length;
   }
 
   /** Calls `f` for every member of row `id`, ascending. */

@@ -97,30 +97,39 @@ interface Scratch {
   readonly taken: Bitset;
 }
 
-/** Applies one rule to the subject's scratch rows: it takes the pairs its stage has not taken yet. */
-function applyRule<T>(x: Scratch, p: PlannedRule<T>, taken: Bitset, hasPass: boolean, direction: PolicyType, every: Bitset): void {
-  const action = p.r.action;
+/**
+ * Applies one rule to the subject's scratch rows: it takes the pairs its stage has not taken yet. Says whether
+ * every pair is decided now (a rule for every peer on every port that allows or denies, in a stage without Pass
+ * rules: nothing after it counts).
+ */
+function applyRule<T>(x: Scratch, p: PlannedRule<T>, taken: Bitset, hasPass: boolean, direction: PolicyType, every: Bitset): boolean {
+  const { decided, allowed } = x;
+  const pass = p.r.action === 'Pass';
+  const accept = p.r.action === 'Accept';
   const mask = direction === 'Egress' && p.ports !== true ? (p.ports as Bitset) : undefined;
-  const take = (w: number, bits: number) => {
-    taken[w] |= bits;
-    if (action === 'Pass') return;
-    if (hasPass) x.decided[w] |= bits;
-    if (action === 'Accept') x.allowed[w] |= bits;
-  };
   const peers = p.r.peers ?? every;
   if (isClassIds(peers)) {
     for (const c of peers.ids) {
       const w = c >>> 5;
       const bit = 1 << (c & 31);
-      if ((taken[w] & bit) === 0 && (!mask || (mask[w] & bit) !== 0)) take(w, bit);
+      if ((taken[w] & bit) !== 0 || (mask && (mask[w] & bit) === 0)) continue;
+      taken[w] |= bit;
+      if (pass) continue;
+      if (hasPass) decided[w] |= bit;
+      if (accept) allowed[w] |= bit;
     }
-    return;
+    return false;
   }
   for (let w = 0; w < taken.length; w++) {
     let bits = peers[w] & ~taken[w];
     if (mask) bits &= mask[w];
-    if (bits !== 0) take(w, bits);
+    if (bits === 0) continue;
+    taken[w] |= bits;
+    if (pass) continue;
+    if (hasPass) decided[w] |= bits;
+    if (accept) allowed[w] |= bits;
   }
+  return peers === every && !mask && !pass && !hasPass;
 }
 
 /** Runs a class-level stage over the subject's pairs still undecided. */
@@ -144,17 +153,21 @@ function subjectRow<T>(pipeline: DirectionPipeline<T>, planned: readonly Planned
   x.decided.fill(0);
   x.allowed.fill(0);
   let k = 0;
-  pipeline.stages.forEach((stage, index) => {
-    if (stage.kind === 'classes') return applyClassStage(x, stage, subject, every, query);
+  for (let index = 0; index < pipeline.stages.length; index++) {
+    const stage = pipeline.stages[index];
+    if (stage.kind === 'classes') {
+      applyClassStage(x, stage, subject, every, query);
+      continue;
+    }
     const first = k;
     while (k < mine.length && planned[mine[k]].stage === index) k++;
-    if (k === first) return;
     let hasPass = false;
     for (let i = first; i < k; i++) if (planned[mine[i]].r.action === 'Pass') hasPass = true;
     const taken = hasPass ? x.taken : x.decided;
     if (hasPass) x.taken.set(x.decided);
-    for (let i = first; i < k; i++) applyRule(x, planned[mine[i]], taken, hasPass, pipeline.direction, every);
-  });
+    // once every pair is decided, neither the later rules nor the default change the row
+    for (let i = first; i < k; i++) if (applyRule(x, planned[mine[i]], taken, hasPass, pipeline.direction, every)) return x.allowed;
+  }
   for (let w = 0; w < every.length; w++) x.allowed[w] |= ~x.decided[w] & every[w];
   return x.allowed;
 }
