@@ -1,4 +1,4 @@
-import type { BitMatrix } from './bit-matrix.ts';
+import type { BitMatrix, Bitset } from './bit-matrix.ts';
 import type { ClassReachability } from './class-reachability.ts';
 import type { Connection, PortQuery } from './connection.ts';
 import type { ConnectionDecision } from './decision.ts';
@@ -26,14 +26,30 @@ export interface ReachabilityEngine {
 }
 
 /**
- * Reachability between classes of endpoints: endpoints i and j (not the same pod) are allowed when
- * pairs.get(classOf[i], classOf[j]); a pod's traffic to itself is always allowed.
+ * Reachability between classes of endpoints: endpoints i and j (not the same pod) are allowed when the row of
+ * classOf[i] holds classOf[j]; a pod's traffic to itself is always allowed. Source classes that reach the same
+ * destination classes share one row (on large clusters most rows repeat: every pod of a default-deny namespace
+ * has the empty one).
  */
 export interface ClassMatrix {
   /** The class of each endpoint. */
   readonly classOf: Int32Array;
   /** The number of classes. */
   readonly size: number;
-  /** Row = source class, column = destination class. */
-  readonly pairs: BitMatrix;
+  /** Per source class, its row in `rows`. */
+  readonly rowOf: Int32Array;
+  /** The distinct rows, each a set of destination classes. */
+  readonly rows: ClassRows;
+}
+
+/** Distinct rows of destination classes. */
+export interface ClassRows {
+  /** How many distinct rows. */
+  readonly size: number;
+  /** Calls `f` for every destination class of row `row`, ascending. */
+  forEachMember(row: number, f: (col: number) => void): void;
+  /** Whether row `row` holds destination class `col`. */
+  has(row: number, col: number): boolean;
+  /** Writes row `row` into a bitset over the classes (its other bits cleared). */
+  copyInto(target: Bitset, row: number): void;
 }

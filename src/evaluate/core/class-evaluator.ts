@@ -2,7 +2,7 @@
 // partition's classes, and says where each rule's services match for a query; the core does the rest: classes,
 // the rule walk per pair of classes, sharing across port classes, the endpoint matrix and explanations.
 import type { PolicyType } from '../../k8s/network-policy.ts';
-import { BitMatrix, forEachBit } from '../bit-matrix.ts';
+import { BitMatrix } from '../bit-matrix.ts';
 import type { Connection, PortQuery } from '../connection.ts';
 import type { StageVerdict } from '../decision.ts';
 import type { Endpoint } from '../endpoint.ts';
@@ -84,7 +84,7 @@ export function expandClassMatrix(c: ClassMatrix, endpoints: readonly Endpoint[]
     const own = members[s];
     if (own.length === 0) continue;
     const base = own[0] * stride;
-    forEachBit(c.pairs.row(s), (d) => {
+    c.rows.forEachMember(c.rowOf[s], (d) => {
       const list = members[d];
       if (list) for (let k = 0; k < list.length; k++) words[base + (list[k] >>> 5)] |= 1 << (list[k] & 31);
     });
@@ -98,7 +98,7 @@ export function expandClassMatrix(c: ClassMatrix, endpoints: readonly Endpoint[]
 interface Prepared<T> {
   readonly partition: EndpointPartition;
   readonly pipelines: FormPipelines<T>;
-  readonly matrices: Map<string, BitMatrix>;
+  readonly matrices: Map<string, Pick<ClassMatrix, 'rowOf' | 'rows'>>;
   readonly samePod: readonly (readonly number[])[];
 }
 
@@ -155,7 +155,7 @@ export function createClassEvaluator<T, S>(form: FirewallForm<T, S>): ClassEvalu
       if (p.matrices.size >= KEPT_MATRICES) p.matrices.delete(p.matrices.keys().next().value!);
       p.matrices.set(signature, pairs);
     }
-    return { classOf: p.partition.classOf, size, pairs };
+    return { classOf: p.partition.classOf, size, rowOf: pairs.rowOf, rows: pairs.rows };
   }
 
   function matrix(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix {

@@ -4,7 +4,7 @@
 // address (ipBlocks, address groups), and those that need the endpoint itself.
 import type { AddressRange } from '../../net/address-range.ts';
 import { addressValue } from '../../net/ip-address.ts';
-import { emptyBitset, setBit, type Bitset } from '../bit-matrix.ts';
+import { bitsetFrom, type Bitset } from '../bit-matrix.ts';
 import type { Endpoint } from '../endpoint.ts';
 
 /** A membership decided by an endpoint's key: tested once per key, on its first endpoint's subject. */
@@ -30,6 +30,18 @@ export interface Memberships<S> {
   readonly byAddress: readonly (readonly AddressRange[])[];
   /** Memberships that need the endpoint itself (tested on every endpoint). */
   readonly byEndpoint: readonly ((e: Endpoint) => boolean)[];
+  /**
+   * The form reads its memberships as class ids only (`EndpointPartition.ids`): the bitsets (classes x
+   * memberships bits, too many on a large cluster with many groups) are then not built and stay empty.
+   */
+  readonly idsOnly?: boolean;
+}
+
+/** Each membership's classes as sorted class ids. */
+export interface MembershipIds {
+  readonly byKey: readonly Int32Array[];
+  readonly byAddress: readonly Int32Array[];
+  readonly byEndpoint: readonly Int32Array[];
 }
 
 /** The endpoints of a list in classes, and each membership as a set of classes. */
@@ -48,6 +60,8 @@ export interface EndpointPartition {
   readonly byAddress: readonly Bitset[];
   /** Per `byEndpoint` membership, its classes. */
   readonly byEndpoint: readonly Bitset[];
+  /** The same memberships as sorted class ids (always built). */
+  readonly ids: MembershipIds;
 }
 
 /** Endpoints by key: the key class of each endpoint and the first endpoint of each key class. */
@@ -130,14 +144,14 @@ export function partitionEndpoints<S>(endpoints: readonly Endpoint[], m: Members
   const byAddress = addressMemberships(endpoints, m.byAddress);
   const byEndpoint: number[][] = endpoints.map((e) => m.byEndpoint.flatMap((f, tag) => (f(e) ? [tag] : [])));
   const classOf = new Int32Array(n);
-  const ids = new Map<string, number>();
+  const classIds = new Map<string, number>();
   const representative: number[] = [];
   const members: number[][] = [];
   for (let i = 0; i < n; i++) {
     const key = `${keys.of[i]}:${byAddress[i].join(',')}:${byEndpoint[i].join(',')}`;
-    let c = ids.get(key);
+    let c = classIds.get(key);
     if (c === undefined) {
-      ids.set(key, (c = representative.length));
+      classIds.set(key, (c = representative.length));
       representative.push(i);
       members.push([]);
     }
@@ -145,19 +159,21 @@ export function partitionEndpoints<S>(endpoints: readonly Endpoint[], m: Members
     members[c].push(i);
   }
   const size = representative.length;
-  const sets = (count: number, of: (c: number) => readonly number[]): Bitset[] => {
-    const out = Array.from({ length: count }, () => emptyBitset(size));
-    for (let c = 0; c < size; c++) for (const tag of of(c)) setBit(out[tag], c);
-    return out;
-  };
   const keyed = keyMemberships(endpoints, m, keys.first);
-  return {
-    classOf,
-    representative,
-    members,
-    size,
-    byKey: sets(m.byKey.length, (c) => keyed[keys.of[representative[c]]]),
-    byAddress: sets(m.byAddress.length, (c) => byAddress[representative[c]]),
-    byEndpoint: sets(m.byEndpoint.length, (c) => byEndpoint[representative[c]]),
-  };
+  const ofKey = (c: number) => keyed[keys.of[representative[c]]];
+  const ofAddress = (c: number) => byAddress[representative[c]];
+  const ofEndpoint = (c: number) => byEndpoint[representative[c]];
+  const ids = { byKey: idLists(size, m.byKey.length, ofKey), byAddress: idLists(size, m.byAddress.length, ofAddress), byEndpoint: idLists(size, m.byEndpoint.length, ofEndpoint) };
+  const dense = (lists: readonly Int32Array[]) => (m.idsOnly ? [] : lists.map((l) => bitsetFrom(l, size)));
+  return { classOf, representative, members, size, byKey: dense(ids.byKey), byAddress: dense(ids.byAddress), byEndpoint: dense(ids.byEndpoint), ids };
+}
+
+/** Per membership (of `count`), its classes ascending, from each class's memberships. */
+function idLists(size: number, count: number, of: (c: number) => readonly number[]): Int32Array[] {
+  const lengths = new Int32Array(count);
+  for (let c = 0; c < size; c++) for (const tag of of(c)) lengths[tag]++;
+  const out = Array.from(lengths, (n) => new Int32Array(n));
+  const fill = new Int32Array(count);
+  for (let c = 0; c < size; c++) for (const tag of of(c)) out[tag][fill[tag]++] = c;
+  return out;
 }

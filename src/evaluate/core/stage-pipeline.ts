@@ -5,9 +5,11 @@
 // of classes (the Kubernetes NetworkPolicies left in a mixed state). Everything is computed per pair of endpoint
 // classes (see endpoint-partition.ts), with the classes' sets as bitsets.
 import type { PolicyType } from '../../k8s/network-policy.ts';
-import { BitMatrix, emptyBitset, forEachBit, fullBitset, hasBit, type Bitset } from '../bit-matrix.ts';
+import { BitMatrix, emptyBitset, fullBitset, hasBit, type Bitset } from '../bit-matrix.ts';
 import type { PortQuery } from '../connection.ts';
 import type { StageVerdict } from '../decision.ts';
+import { classSetOf, forEachClass, hasClass, isClassIds, type ClassSet } from './class-set.ts';
+import { RowStore } from './row-store.ts';
 
 /** What a matching rule does: allow, deny, or end its stage undecided (Antrea's Pass). */
 export type RuleAction = 'Accept' | 'Deny' | 'Pass';
@@ -21,9 +23,9 @@ export interface ClassRule<T> {
   readonly rule: T;
   readonly action: RuleAction;
   /** The classes the rule is enforced at (the source for egress, the destination for ingress). */
-  readonly subjects: Bitset;
+  readonly subjects: ClassSet;
   /** The classes of the other end it matches; undefined for every class. */
-  readonly peers: Bitset | undefined;
+  readonly peers: ClassSet | undefined;
 }
 
 /** An ordered rule list: the first rule that matches decides. */
@@ -51,91 +53,206 @@ export type PortsOf<T> = (rule: ClassRule<T>) => PortMatch;
 
 /** Whether a rule matches a pair of classes (subject, peer) for the query. */
 export function ruleMatches<T>(r: ClassRule<T>, subject: number, peer: number, direction: PolicyType, ports: PortMatch): boolean {
-  if (ports === false || !hasBit(r.subjects, subject)) return false;
-  if (r.peers && !hasBit(r.peers, peer)) return false;
+  if (ports === false || !hasClass(r.subjects, subject)) return false;
+  if (r.peers && !hasClass(r.peers, peer)) return false;
   if (ports === true) return true;
   return hasBit(ports, direction === 'Egress' ? peer : subject);
 }
 
-/** Per subject class (row), the bits of the other end that are decided (Accept or Deny) and those allowed. */
-interface Rows {
-  readonly decided: BitMatrix;
-  readonly allowed: BitMatrix;
+/** One direction for every subject class: its row (the classes of the other end it lets through), shared. */
+export interface DirectionRows {
+  readonly size: number;
+  /** Per subject class, its row in `rows`. */
+  readonly rowOf: Int32Array;
+  readonly rows: RowStore;
 }
 
-/** Runs one rule list over the rows: each rule takes the pairs its stage has not decided yet. */
-function runRules<T>(rows: Rows, stage: RuleStage<T>, direction: PolicyType, portsOf: PortsOf<T>, every: Bitset): void {
-  const hasPass = stage.rules.some((r) => r.action === 'Pass');
-  const decided = rows.decided.words;
-  const allowed = rows.allowed.words;
-  // A Pass ends the stage for a pair without deciding it: the stage keeps its own "taken" bits.
-  const taken = hasPass ? decided.slice() : decided;
-  const W = every.length;
-  for (const r of stage.rules) {
-    const ports = portsOf(r);
-    if (ports === false) continue;
-    const peers = r.peers ?? every;
-    const mask = direction === 'Egress' && ports !== true ? ports : undefined;
-    forEachBit(r.subjects, (s) => {
-      if (direction === 'Ingress' && ports !== true && !hasBit(ports, s)) return;
-      const base = s * W;
-      for (let w = 0; w < W; w++) {
-        let bits = peers[w] & ~taken[base + w];
-        if (mask) bits &= mask[w];
-        if (bits === 0) continue;
-        taken[base + w] |= bits;
-        if (r.action === 'Pass') continue;
-        if (hasPass) decided[base + w] |= bits;
-        if (r.action === 'Accept') allowed[base + w] |= bits;
-      }
-    });
-  }
-}
-
-/** Runs a class-level stage over the pairs still undecided. */
-function runClassStage(rows: Rows, stage: ClassStage, size: number, query: PortQuery): void {
-  const undecided = emptyBitset(size);
-  for (let s = 0; s < size; s++) {
-    const decided = rows.decided.row(s);
-    for (let w = 0; w < undecided.length; w++) undecided[w] = ~decided[w];
-    forEachBit(undecided, (p) => {
-      if (p >= size) return;
-      const v = stage.verdict(s, p, query);
-      if (v === 'Next') return;
-      rows.decided.set(s, p);
-      if (v === 'Accept') rows.allowed.set(s, p);
-    });
-  }
+/** A rule with its services resolved for one query, and the stage it belongs to. */
+interface PlannedRule<T> {
+  readonly r: ClassRule<T>;
+  readonly ports: PortMatch;
+  readonly stage: number;
 }
 
 /**
- * One direction for every pair of classes: row s holds the classes of the other end that the subject class s
- * lets through (for egress: destinations of source s; for ingress: sources of destination s).
+ * The rules that can apply per subject class, in evaluation order (indexes into `planned`), as one flat list with
+ * per-subject offsets: subject s has `list[start[s] .. start[s + 1])`.
  */
-export function directionAllowed<T>(pipeline: DirectionPipeline<T>, size: number, portsOf: PortsOf<T>, query: PortQuery): BitMatrix {
-  const rows: Rows = { decided: new BitMatrix(size, size), allowed: new BitMatrix(size, size) };
-  const every = fullBitset(size);
-  for (const stage of pipeline.stages) {
-    if (stage.kind === 'rules') runRules(rows, stage, pipeline.direction, portsOf, every);
-    else runClassStage(rows, stage, size, query);
-  }
-  // the default: what no stage decided is allowed
-  const a = rows.allowed.words;
-  const d = rows.decided.words;
-  const W = every.length;
-  for (let i = 0; i < a.length; i++) a[i] |= ~d[i] & every[i % W];
-  return rows.allowed;
+function rulesBySubject<T>(planned: readonly PlannedRule<T>[], size: number, direction: PolicyType): { start: Int32Array; list: Int32Array } {
+  const start = new Int32Array(size + 1);
+  const applies = (p: PlannedRule<T>, s: number) => direction === 'Egress' || p.ports === true || hasBit(p.ports as Bitset, s);
+  for (const p of planned) forEachClass(p.r.subjects, (s) => { if (applies(p, s)) start[s + 1]++; });
+  for (let s = 0; s < size; s++) start[s + 1] += start[s];
+  const list = new Int32Array(start[size]);
+  const fill = start.slice(0, size);
+  planned.forEach((p, k) => forEachClass(p.r.subjects, (s) => { if (applies(p, s)) list[fill[s]++] = k; }));
+  return { start, list };
 }
 
-/** Row s: the destination classes source class s may reach (its egress allows and their ingress allows). */
-export function pairsAllowed(egress: BitMatrix, ingress: BitMatrix, size: number): BitMatrix {
-  const pairs = new BitMatrix(size, size);
-  // ingress row d holds sources: transpose it into pairs, then keep what egress allows
-  for (let d = 0; d < size; d++) forEachBit(ingress.row(d), (s) => pairs.set(s, d));
-  const p = pairs.words;
-  const e = egress.words;
-  for (let i = 0; i < p.length; i++) p[i] &= e[i];
-  return pairs;
+/** The scratch rows of one subject while its stages run. */
+interface Scratch {
+  readonly decided: Bitset;
+  readonly allowed: Bitset;
+  /** The pairs a stage with Pass rules has taken (a Pass ends its stage for a pair without deciding it). */
+  readonly taken: Bitset;
+}
+
+/**
+ * Applies one rule to the subject's scratch rows: it takes the pairs its stage has not taken yet. Says whether
+ * every pair is decided now (a rule for every peer on every port that allows or denies, in a stage without Pass
+ * rules: nothing after it counts).
+ */
+function applyRule<T>(x: Scratch, p: PlannedRule<T>, taken: Bitset, hasPass: boolean, direction: PolicyType, every: Bitset): boolean {
+  const { decided, allowed } = x;
+  const pass = p.r.action === 'Pass';
+  const accept = p.r.action === 'Accept';
+  const mask = direction === 'Egress' && p.ports !== true ? (p.ports as Bitset) : undefined;
+  const peers = p.r.peers ?? every;
+  if (isClassIds(peers)) {
+    for (const c of peers.ids) {
+      const w = c >>> 5;
+      const bit = 1 << (c & 31);
+      if ((taken[w] & bit) !== 0 || (mask && (mask[w] & bit) === 0)) continue;
+      taken[w] |= bit;
+      if (pass) continue;
+      if (hasPass) decided[w] |= bit;
+      if (accept) allowed[w] |= bit;
+    }
+    return false;
+  }
+  for (let w = 0; w < taken.length; w++) {
+    let bits = peers[w] & ~taken[w];
+    if (mask) bits &= mask[w];
+    if (bits === 0) continue;
+    taken[w] |= bits;
+    if (pass) continue;
+    if (hasPass) decided[w] |= bits;
+    if (accept) allowed[w] |= bits;
+  }
+  return peers === every && !mask && !pass && !hasPass;
+}
+
+/** Runs a class-level stage over the subject's pairs still undecided. */
+function applyClassStage(x: Scratch, stage: ClassStage, subject: number, every: Bitset, query: PortQuery): void {
+  for (let w = 0; w < x.decided.length; w++) {
+    let open = ~x.decided[w] & every[w];
+    while (open !== 0) {
+      const low = open & -open;
+      open = (open ^ low) | 0;
+      const p = w * 32 + (31 - Math.clz32(low));
+      const v = stage.verdict(subject, p, query);
+      if (v === 'Next') continue;
+      x.decided[w] |= low;
+      if (v === 'Accept') x.allowed[w] |= low;
+    }
+  }
+}
+
+/** One subject's row: its rules stage by stage, the class stages, then the default (allow what is undecided). */
+function subjectRow<T>(pipeline: DirectionPipeline<T>, planned: readonly PlannedRule<T>[], mine: Int32Array, subject: number, x: Scratch, every: Bitset, query: PortQuery): Bitset {
+  x.decided.fill(0);
+  x.allowed.fill(0);
+  let k = 0;
+  for (let index = 0; index < pipeline.stages.length; index++) {
+    const stage = pipeline.stages[index];
+    if (stage.kind === 'classes') {
+      applyClassStage(x, stage, subject, every, query);
+      continue;
+    }
+    const first = k;
+    while (k < mine.length && planned[mine[k]].stage === index) k++;
+    let hasPass = false;
+    for (let i = first; i < k; i++) if (planned[mine[i]].r.action === 'Pass') hasPass = true;
+    const taken = hasPass ? x.taken : x.decided;
+    if (hasPass) x.taken.set(x.decided);
+    // once every pair is decided, neither the later rules nor the default change the row
+    for (let i = first; i < k; i++) if (applyRule(x, planned[mine[i]], taken, hasPass, pipeline.direction, every)) return x.allowed;
+  }
+  for (let w = 0; w < every.length; w++) x.allowed[w] |= ~x.decided[w] & every[w];
+  return x.allowed;
+}
+
+/**
+ * One direction for every subject class: row s holds the classes of the other end that subject class s lets
+ * through (for egress: destinations of source s; for ingress: sources of destination s). Subjects that the same
+ * rules apply to share their row, computed once (unless a class stage answers per pair); every distinct row is
+ * kept once.
+ */
+export function directionAllowed<T>(pipeline: DirectionPipeline<T>, size: number, portsOf: PortsOf<T>, query: PortQuery): DirectionRows {
+  const planned: PlannedRule<T>[] = [];
+  pipeline.stages.forEach((stage, index) => {
+    if (stage.kind !== 'rules') return;
+    for (const r of stage.rules) {
+      const ports = portsOf(r);
+      if (ports !== false) planned.push({ r, ports, stage: index });
+    }
+  });
+  const { start, list } = rulesBySubject(planned, size, pipeline.direction);
+  const perPair = pipeline.stages.some((st) => st.kind === 'classes');
+  const every = fullBitset(size);
+  const x: Scratch = { decided: emptyBitset(size), allowed: emptyBitset(size), taken: emptyBitset(size) };
+  const rows = new RowStore(size);
+  const rowOf = new Int32Array(size);
+  const shared = new Map<string, number>();
+  for (let s = 0; s < size; s++) {
+    const mine = list.subarray(start[s], start[s + 1]);
+    const key = perPair ? undefined : mine.join(',');
+    const known = key === undefined ? undefined : shared.get(key);
+    if (known !== undefined) {
+      rowOf[s] = known;
+      continue;
+    }
+    rowOf[s] = rows.intern(subjectRow(pipeline, planned, mine, s, x, every, query));
+    if (key !== undefined) shared.set(key, rowOf[s]);
+  }
+  return { size, rowOf, rows };
+}
+
+/** Per source class, the distinct ingress rows that hold it (offsets into one flat list). */
+function ingressRowsBySource(ingress: DirectionRows, size: number): { start: Int32Array; list: Int32Array } {
+  const start = new Int32Array(size + 1);
+  for (let r = 0; r < ingress.rows.size; r++) ingress.rows.forEachMember(r, (s) => { start[s + 1]++; });
+  for (let s = 0; s < size; s++) start[s + 1] += start[s];
+  const list = new Int32Array(start[size]);
+  const fill = start.slice(0, size);
+  for (let r = 0; r < ingress.rows.size; r++) ingress.rows.forEachMember(r, (s) => { list[fill[s]++] = r; });
+  return { start, list };
+}
+
+/** Per distinct ingress row, the destination classes that have it. */
+function destinationsByRow(ingress: DirectionRows, size: number): ClassSet[] {
+  const lists: number[][] = Array.from({ length: ingress.rows.size }, () => []);
+  for (let d = 0; d < size; d++) lists[ingress.rowOf[d]].push(d);
+  return lists.map((l) => classSetOf(Int32Array.from(l), size));
+}
+
+/**
+ * Row s: the destination classes source class s may reach (its egress allows and their ingress allows). The
+ * ingress rows are turned around per distinct row (the destinations that have it), never bit by bit; a source
+ * whose egress allows nothing has the empty row at once. Equal rows are kept once.
+ */
+export function pairsAllowed(egress: DirectionRows, ingress: DirectionRows, size: number): { readonly rowOf: Int32Array; readonly rows: RowStore } {
+  const bySource = ingressRowsBySource(ingress, size);
+  const destinations = destinationsByRow(ingress, size);
+  const rows = new RowStore(size);
+  const rowOf = new Int32Array(size);
+  const scratch = emptyBitset(size);
+  const empty = rows.intern(scratch);
+  for (let s = 0; s < size; s++) {
+    if (egress.rows.isEmpty(egress.rowOf[s])) {
+      rowOf[s] = empty;
+      continue;
+    }
+    scratch.fill(0);
+    for (let k = bySource.start[s]; k < bySource.start[s + 1]; k++) {
+      const to = destinations[bySource.list[k]];
+      if (isClassIds(to)) for (const d of to.ids) scratch[d >>> 5] |= 1 << (d & 31);
+      else for (let w = 0; w < scratch.length; w++) scratch[w] |= to[w];
+    }
+    egress.rows.andInto(scratch, egress.rowOf[s]);
+    rowOf[s] = rows.intern(scratch);
+  }
+  return { rowOf, rows };
 }
 
 /** What decided one direction of one pair: the rules that passed it on, then the deciding stage and rule. */

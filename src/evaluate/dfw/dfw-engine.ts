@@ -8,7 +8,8 @@
 import type { Cluster } from '../../k8s/cluster.ts';
 import type { PolicyType } from '../../k8s/network-policy.ts';
 import type { DfwConfig } from '../../model/dfw-config.ts';
-import { emptyBitset, orInto, setBit, type Bitset } from '../bit-matrix.ts';
+import { emptyBitset, setBit, type Bitset } from '../bit-matrix.ts';
+import { classSetOf, intersectIds, unionIds, type ClassSet } from '../core/class-set.ts';
 import type { Connection, PortQuery } from '../connection.ts';
 import type { ConnectionDecision, Decision } from '../decision.ts';
 import type { Endpoint } from '../endpoint.ts';
@@ -57,36 +58,35 @@ function dfwMemberships(groups: readonly CompiledGroup[], cluster: Cluster, with
     subject: (e) => subjectOf(e, cluster.namespaces),
     namespaceOf: (e) => (e.kind === 'pod' && isSelectable(e) ? e.pod.namespace : undefined),
     ...m,
+    idsOnly: true,
   };
   return { memberships, slots };
 }
 
-/** The DFW rules of one direction over a partition's classes. */
+/** The DFW rules of one direction over a partition's classes (groups as class ids: most are small). */
 function directionRules(rules: readonly FlatRule[], p: EndpointPartition, slots: readonly GroupSlot[], endpoints: readonly Endpoint[], direction: PolicyType): ClassRule<FlatRule>[] {
-  const memo = new Map<string, Bitset>();
-  const union = (list: readonly number[]): Bitset => {
+  const ids = new Map<string, Int32Array>();
+  const union = (list: readonly number[]): Int32Array => {
     const key = list.join(',');
-    let s = memo.get(key);
-    if (!s) {
-      s = emptyBitset(p.size);
-      for (const g of list) {
-        const slot = slots[g];
-        if (slot) orInto(s, p[slot.kind][slot.index]);
-      }
-      memo.set(key, s);
-    }
+    let s = ids.get(key);
+    if (!s) ids.set(key, (s = unionIds(list.flatMap((g) => { const slot = slots[g]; return slot ? [p.ids[slot.kind][slot.index]] : []; }))));
     return s;
   };
-  const selectable = emptyBitset(p.size);
-  for (let c = 0; c < p.size; c++) if (isSelectable(endpoints[p.representative[c]])) setBit(selectable, c);
+  const sets = new Map<Int32Array, ClassSet>();
+  const setOf = (members: Int32Array): ClassSet => {
+    let s = sets.get(members);
+    if (!s) sets.set(members, (s = classSetOf(members, p.size)));
+    return s;
+  };
+  const selectable = Int32Array.from(p.representative.flatMap((e, c) => (isSelectable(endpoints[e]) ? [c] : [])));
   const out: ClassRule<FlatRule>[] = [];
   for (const r of rules) {
     if (direction === 'Egress' ? !r.outbound : !r.inbound) continue;
     const subjectGroups = direction === 'Egress' ? r.sources : r.destinations;
     const peerGroups = direction === 'Egress' ? r.destinations : r.sources;
-    const subjects = (r.appliedTo ? union(r.appliedTo) : selectable).slice();
-    for (let w = 0; w < subjects.length; w++) subjects[w] &= selectable[w] & (subjectGroups ? union(subjectGroups)[w] : 0xffffffff);
-    out.push({ rule: r, action: r.allow ? 'Accept' : 'Deny', subjects, peers: peerGroups ? union(peerGroups) : undefined });
+    let subjects = r.appliedTo ? intersectIds(union(r.appliedTo), selectable) : selectable;
+    if (subjectGroups) subjects = intersectIds(subjects, union(subjectGroups));
+    out.push({ rule: r, action: r.allow ? 'Accept' : 'Deny', subjects: setOf(subjects), peers: peerGroups ? setOf(union(peerGroups)) : undefined });
   }
   return out;
 }

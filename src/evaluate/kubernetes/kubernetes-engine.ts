@@ -10,7 +10,7 @@ import { compilePolicies, type CompiledPolicies } from './compiled-policies.ts';
 import { toDecision, type ConnectionExplanation, type DirectionExplanation } from './direction-explanation.ts';
 import { explainDirectionLiterally, isolatingPoliciesOf, matrixOfConnections, policiesByNamespace } from './literal-explanation.ts';
 import { classMatrix, countAllowedPairs } from './endpoint-reachability.ts';
-import { kubernetesClassMatrix, presentClasses } from './class-pairs.ts';
+import { presentClasses, sharedClassMatrices } from './class-pairs.ts';
 import { classReachability } from './class-reachability.ts';
 import type { ClassReachability } from '../class-reachability.ts';
 import { PortReachability } from './port-reachability.ts';
@@ -142,7 +142,7 @@ export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngi
     explain,
     isolatingPolicies,
     matrix: (endpoints, query) => classMatrix(compiled(), endpoints, query, slowPair(query)),
-    classMatrix: (endpoints, query) => kubernetesClassMatrix(compiled(), presentOf(endpoints), query),
+    classMatrix: sharedClassMatrices(compiled, presentOf),
     matrixByConnection: (endpoints, query) => matrixOfConnections(endpoints, query, allowedByConnection),
     countAllowed: (endpoints, query) => countAllowedPairs(compiled(), endpoints, query, slowPair(query)),
     classReachability: (endpoints, query) => classReachability(compiled(), endpoints, query, slowPair(query)),
