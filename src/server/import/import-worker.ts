@@ -13,6 +13,7 @@ import { SqliteDatabase } from '../db/sqlite-database.ts';
 import { AuditStore } from '../store/audit-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { PolicyStore } from '../store/policy-store.ts';
+import { DecodedDfwState } from '../store/decoded-dfw.ts';
 import { RealizationStore } from '../store/realization-store.ts';
 import { planImport, type DecodedDfw, type ImportOptions, type ImportRequest } from './import-plan.ts';
 import { recordUnwritten, settlePlan, writePlan, type ImportCaller, type ImportOutcome, type ImportStores } from './import-service.ts';
@@ -60,7 +61,7 @@ interface Connections {
   /** Imports are written here. */
   readonly write: ImportStores;
   /** The stored DFW objects decoded, and the generation they are of. */
-  decoded?: { readonly generation: number; readonly dfw: DecodedDfw };
+  decoded?: { generation: number; readonly state: DecodedDfwState };
 }
 
 let open: Connections | undefined;
@@ -100,13 +101,23 @@ function inSnapshot<T>(c: Connections, fn: (generation: number) => Promise<T>): 
   });
 }
 
-/** The stored DFW objects of `generation`, decoded (again only when the generation moved); inside its snapshot. */
+/**
+ * The stored DFW objects of `generation`, decoded; inside its snapshot. When the generation moved, only the
+ * objects the change log names are read and decoded again; everything when the log does not reach back.
+ */
 async function decodedAt(c: Connections, generation: number): Promise<DecodedDfw> {
-  if (c.decoded?.generation !== generation) {
-    c.decoded = undefined; // the old objects can go before the new ones are made
-    c.decoded = { generation, dfw: await c.reading.policies.decodedConfig() };
+  const policies = c.reading.policies;
+  if (c.decoded && c.decoded.generation !== generation) {
+    const changed = c.decoded.generation < generation ? await policies.dfwChangesSince(c.decoded.generation) : undefined;
+    if (changed) {
+      c.decoded.state.apply(changed, await policies.dfwRows(changed));
+      c.decoded.generation = generation;
+    } else {
+      c.decoded = undefined; // the old objects can go before the new ones are made
+    }
   }
-  return c.decoded.dfw;
+  c.decoded ??= { generation, state: DecodedDfwState.of(await policies.dfwRows()) };
+  return c.decoded.state.result();
 }
 
 /** The end of the worker's last task: imports and the idle decoding use the connections one at a time. */
