@@ -14,6 +14,7 @@ import { AuditStore } from '../store/audit-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { PolicyStore } from '../store/policy-store.ts';
 import { DecodedDfwState } from '../store/decoded-dfw.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
 import { RealizationStore } from '../store/realization-store.ts';
 import { planImport, type DecodedDfw, type ImportOptions, type ImportRequest } from './import-plan.ts';
 import { recordUnwritten, settlePlan, writePlan, type ImportCaller, type ImportOutcome, type ImportStores } from './import-service.ts';
@@ -171,7 +172,10 @@ async function importInWorker(data: ImportWorkerData, m: ImportMessage): Promise
   return { id: m.id, stale: true };
 }
 
-if (parentPort) keepDecoded(workerData as ImportWorkerData);
+if (parentPort) {
+  lowerThreadPriority(); // the request thread first (thread-priority.ts)
+  keepDecoded(workerData as ImportWorkerData);
+}
 
 parentPort?.on('message', (m: ImportMessage) => {
   void serially(async () => {
