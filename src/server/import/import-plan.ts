@@ -224,7 +224,10 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
     ? { groups: [...stored.config.groups, ...groups], policies: [...stored.config.policies, ...placed], origins: new Map() }
     : stored.config;
   const newlyImported = commit ? imported : [];
-  const verification = options.verify === false ? [] : await verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples, loaded);
+  // the groups of `config` by path: the stored ones' index, kept with them, and the new ones (ids never clash: see OBJECT_EXISTS)
+  const added = new Map(commit ? groups.map((g) => [g.path, g]) : []);
+  const groupsOf = { get: (path: string) => added.get(path) ?? stored.groupsByPath.get(path) };
+  const verification = options.verify === false ? [] : await verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples, loaded, groupsOf);
   return {
     response, commit, rows: importRows(commit ? groups : [], commit ? placed : []),
     groups: commit && options.dryRun ? groups : [], policies: commit && options.dryRun ? placed : [], imported: newlyImported, affected, verification,
