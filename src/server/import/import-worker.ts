@@ -5,8 +5,8 @@
 // Freshness: every write of a DFW object, by any thread or replica, grows the database's DFW epoch in the same
 // transaction (PolicyStore.dfwEpoch). The worker takes its read snapshot while it holds the write lock and reads
 // the epoch inside it; it writes the plan only if, inside its write transaction, the epoch is still that one.
-// Otherwise it plans again (the decoded DFW objects, kept between imports, are read again only when the epoch
-// moved). The stores are the server's async ones, on a SqliteDatabase of each of the worker's connections.
+// Otherwise it plans again (the decoded DFW objects are kept between imports; of those the epochs since changed,
+// only they are read and decoded again: the DFW change log). The stores are the server's async ones, on a SqliteDatabase of each of the worker's connections.
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteDatabase } from '../db/sqlite-database.ts';
@@ -131,26 +131,22 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Decodes the stored DFW objects ahead of the next import: at once when the worker starts, and again when they
- * changed and then stayed unchanged for a second (after an import, after edits): work the worker does while
- * idle instead of in an import.
+ * Keeps the decoded DFW objects current ahead of the next import: at once when the worker starts, then whenever
+ * the epoch moved (checked every quarter second; after an edit only the objects it changed are decoded again, see
+ * decodedAt): work the worker does while idle instead of in an import.
  */
 function keepDecoded(data: ImportWorkerData): void {
-  const QUIET_MS = 1000;
-  let seen = -1;
-  let since = 0;
+  const TICK_MS = 250;
   const tick = async () => {
     const c = connections(data);
-    const now = await c.write.policies.dfwEpoch();
-    if (c.decoded && now !== seen) { seen = now; since = Date.now(); return; }
-    if (c.decoded?.generation === now || (c.decoded && Date.now() - since < QUIET_MS)) return;
+    if (c.decoded && c.decoded.generation === (await c.write.policies.dfwEpoch())) return;
     await inSnapshot(c, (generation) => decodedAt(c, generation));
   };
   setInterval(() => {
     serially(tick).catch(() => {
       // an unreadable state now is read (and reported) by the next import
     });
-  }, QUIET_MS / 4).unref();
+  }, TICK_MS).unref();
 }
 
 async function importInWorker(data: ImportWorkerData, m: ImportMessage): Promise<ImportReply> {
