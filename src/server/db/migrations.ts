@@ -340,4 +340,17 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO epochs (name, value) VALUES ('dfw', 0);
     `,
   },
+  {
+    version: 9,
+    name: 'DFW change log: the groups and security policies each DFW epoch changed (the import worker decodes only those again)',
+    sql: `
+      CREATE TABLE dfw_changes (
+        epoch BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL
+      );
+      CREATE INDEX dfw_changes_epoch ON dfw_changes(epoch);
+      INSERT INTO epochs (name, value) SELECT 'dfw_log_floor', value FROM epochs WHERE name = 'dfw';
+    `,
+  },
 ];

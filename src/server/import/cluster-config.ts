@@ -6,6 +6,9 @@ import type { Group } from '../../model/group.ts';
 import { clusterControlPlanePath, DOMAIN_PATH } from '../../model/paths.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
 
+/** The groups of a configuration by path (a Map, or a view over several). */
+export type GroupsByPath = Pick<ReadonlyMap<string, Group>, 'get'>;
+
 const GROUP_PREFIX = `${DOMAIN_PATH}/groups/`;
 const CLUSTER_MARK = '/cluster-control-planes/';
 
@@ -35,7 +38,7 @@ function mayApplyIn(policy: SecurityPolicy, clusterPath: string): boolean {
  * this gives every connection of the cluster the verdict `config` gives it: the other policies never apply there,
  * and a group no remaining object names cannot decide anything.
  */
-export function configForCluster(config: DfwConfig, name: string, groupsByPath?: ReadonlyMap<string, Group>): DfwConfig {
+export function configForCluster(config: DfwConfig, name: string, groupsByPath?: GroupsByPath): DfwConfig {
   const clusterPath = clusterControlPlanePath(name);
   const policies = config.policies.filter((p) => mayApplyIn(p, clusterPath));
   const byPath = groupsByPath ?? new Map(config.groups.map((g) => [g.path, g]));

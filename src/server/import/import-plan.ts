@@ -113,7 +113,9 @@ function byOwner<T extends { readonly id: string }>(objects: readonly T[]): Map<
   const out = new Map<string, T[]>();
   for (const o of objects) {
     const uid = o.id.slice(0, 36);
-    out.set(uid, [...(out.get(uid) ?? []), o]);
+    const list = out.get(uid);
+    if (list) list.push(o);
+    else out.set(uid, [o]);
   }
   return out;
 }
@@ -126,7 +128,11 @@ function byOwner<T extends { readonly id: string }>(objects: readonly T[]): Map<
  */
 export async function planImport(src: ImportSource, req: ImportRequest, options: ImportOptions, maxCounterexamples = 20): Promise<ImportPlan> {
   const errors = new Map<string, ImportErrorItem[]>();
-  const fail = (id: string, item: ImportErrorItem) => errors.set(id, [...(errors.get(id) ?? []), item]);
+  const fail = (id: string, item: ImportErrorItem) => {
+    const list = errors.get(id);
+    if (list) list.push(item);
+    else errors.set(id, [item]);
+  };
   const byCluster = new Map<string, PolicyLocation[]>();
   // one query per 500 uids for the locations and the imports, rather than two or three per uid
   const uids = [...new Set(req.network_policy_ids.filter(isKubernetesUid))];
@@ -154,7 +160,9 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
         error_message: `NetworkPolicy ${loc.namespace}/${loc.name} of cluster ${loc.cluster}: uid ${id} was imported at ${new Date(done.imported_at).toISOString()}` });
       continue;
     }
-    byCluster.set(loc.cluster, [...(byCluster.get(loc.cluster) ?? []), loc]);
+    const list = byCluster.get(loc.cluster);
+    if (list) list.push(loc);
+    else byCluster.set(loc.cluster, [loc]);
   }
   const stored = src.decoded ? await src.decoded() : await src.policies.decodedConfig();
   const placed: SecurityPolicy[] = [];
@@ -208,8 +216,7 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
   const response: ImportResponse = {
     request_count: req.network_policy_ids.length,
     success_count: commit ? imported.length : 0,
-    errors: req.network_policy_ids.filter((id, i, all) => errors.has(id) && all.indexOf(id) === i)
-      .map((id) => ({ network_policy_id: id, errors: errors.get(id)! })),
+    errors: [...new Set(req.network_policy_ids.filter((id) => errors.has(id)))].map((id) => ({ network_policy_id: id, errors: errors.get(id)! })),
     errors_general: general,
   };
   const affected = [...byCluster.keys()];
@@ -217,7 +224,10 @@ export async function planImport(src: ImportSource, req: ImportRequest, options:
     ? { groups: [...stored.config.groups, ...groups], policies: [...stored.config.policies, ...placed], origins: new Map() }
     : stored.config;
   const newlyImported = commit ? imported : [];
-  const verification = options.verify === false ? [] : await verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples, loaded);
+  // the groups of `config` by path: the stored ones' index, kept with them, and the new ones (ids never clash: see OBJECT_EXISTS)
+  const added = new Map(commit ? groups.map((g) => [g.path, g]) : []);
+  const groupsOf = { get: (path: string) => added.get(path) ?? stored.groupsByPath.get(path) };
+  const verification = options.verify === false ? [] : await verifyConfig(src.inventory, affected, config, stored.undecodable, newlyImported, maxCounterexamples, loaded, groupsOf);
   return {
     response, commit, rows: importRows(commit ? groups : [], commit ? placed : []),
     groups: commit && options.dryRun ? groups : [], policies: commit && options.dryRun ? placed : [], imported: newlyImported, affected, verification,

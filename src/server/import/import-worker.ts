@@ -5,14 +5,16 @@
 // Freshness: every write of a DFW object, by any thread or replica, grows the database's DFW epoch in the same
 // transaction (PolicyStore.dfwEpoch). The worker takes its read snapshot while it holds the write lock and reads
 // the epoch inside it; it writes the plan only if, inside its write transaction, the epoch is still that one.
-// Otherwise it plans again (the decoded DFW objects, kept between imports, are read again only when the epoch
-// moved). The stores are the server's async ones, on a SqliteDatabase of each of the worker's connections.
+// Otherwise it plans again (the decoded DFW objects are kept between imports; of those the epochs since changed,
+// only they are read and decoded again: the DFW change log). The stores are the server's async ones, on a SqliteDatabase of each of the worker's connections.
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteDatabase } from '../db/sqlite-database.ts';
 import { AuditStore } from '../store/audit-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { PolicyStore } from '../store/policy-store.ts';
+import { DecodedDfwState } from '../store/decoded-dfw.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
 import { RealizationStore } from '../store/realization-store.ts';
 import { planImport, type DecodedDfw, type ImportOptions, type ImportRequest } from './import-plan.ts';
 import { recordUnwritten, settlePlan, writePlan, type ImportCaller, type ImportOutcome, type ImportStores } from './import-service.ts';
@@ -60,7 +62,7 @@ interface Connections {
   /** Imports are written here. */
   readonly write: ImportStores;
   /** The stored DFW objects decoded, and the generation they are of. */
-  decoded?: { readonly generation: number; readonly dfw: DecodedDfw };
+  decoded?: { generation: number; readonly state: DecodedDfwState };
 }
 
 let open: Connections | undefined;
@@ -100,13 +102,23 @@ function inSnapshot<T>(c: Connections, fn: (generation: number) => Promise<T>): 
   });
 }
 
-/** The stored DFW objects of `generation`, decoded (again only when the generation moved); inside its snapshot. */
+/**
+ * The stored DFW objects of `generation`, decoded; inside its snapshot. When the generation moved, only the
+ * objects the change log names are read and decoded again; everything when the log does not reach back.
+ */
 async function decodedAt(c: Connections, generation: number): Promise<DecodedDfw> {
-  if (c.decoded?.generation !== generation) {
-    c.decoded = undefined; // the old objects can go before the new ones are made
-    c.decoded = { generation, dfw: await c.reading.policies.decodedConfig() };
+  const policies = c.reading.policies;
+  if (c.decoded && c.decoded.generation !== generation) {
+    const changed = c.decoded.generation < generation ? await policies.dfwChangesSince(c.decoded.generation) : undefined;
+    if (changed) {
+      c.decoded.state.apply(changed, await policies.dfwRows(changed));
+      c.decoded.generation = generation;
+    } else {
+      c.decoded = undefined; // the old objects can go before the new ones are made
+    }
   }
-  return c.decoded.dfw;
+  c.decoded ??= { generation, state: DecodedDfwState.of(await policies.dfwRows()) };
+  return c.decoded.state.result();
 }
 
 /** The end of the worker's last task: imports and the idle decoding use the connections one at a time. */
@@ -119,26 +131,22 @@ function serially<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Decodes the stored DFW objects ahead of the next import: at once when the worker starts, and again when they
- * changed and then stayed unchanged for a second (after an import, after edits): work the worker does while
- * idle instead of in an import.
+ * Keeps the decoded DFW objects current ahead of the next import: at once when the worker starts, then whenever
+ * the epoch moved (checked every quarter second; after an edit only the objects it changed are decoded again, see
+ * decodedAt): work the worker does while idle instead of in an import.
  */
 function keepDecoded(data: ImportWorkerData): void {
-  const QUIET_MS = 1000;
-  let seen = -1;
-  let since = 0;
+  const TICK_MS = 250;
   const tick = async () => {
     const c = connections(data);
-    const now = await c.write.policies.dfwEpoch();
-    if (c.decoded && now !== seen) { seen = now; since = Date.now(); return; }
-    if (c.decoded?.generation === now || (c.decoded && Date.now() - since < QUIET_MS)) return;
+    if (c.decoded && c.decoded.generation === (await c.write.policies.dfwEpoch())) return;
     await inSnapshot(c, (generation) => decodedAt(c, generation));
   };
   setInterval(() => {
     serially(tick).catch(() => {
       // an unreadable state now is read (and reported) by the next import
     });
-  }, QUIET_MS / 4).unref();
+  }, TICK_MS).unref();
 }
 
 async function importInWorker(data: ImportWorkerData, m: ImportMessage): Promise<ImportReply> {
@@ -160,7 +168,10 @@ async function importInWorker(data: ImportWorkerData, m: ImportMessage): Promise
   return { id: m.id, stale: true };
 }
 
-if (parentPort) keepDecoded(workerData as ImportWorkerData);
+if (parentPort) {
+  lowerThreadPriority(); // the request thread first (thread-priority.ts)
+  keepDecoded(workerData as ImportWorkerData);
+}
 
 parentPort?.on('message', (m: ImportMessage) => {
   void serially(async () => {

@@ -8,7 +8,7 @@ import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { InventoryStore, PolicyLocation } from '../store/inventory-store.ts';
 import type { PolicyStore, UndecodableObject } from '../store/policy-store.ts';
 import { countOf } from '../../evaluate/counts.ts';
-import { configForCluster } from './cluster-config.ts';
+import { configForCluster, type GroupsByPath } from './cluster-config.ts';
 
 /** One connection on which the cluster's state now differs from what Kubernetes enforced. */
 export interface ServerCounterexample {
@@ -76,14 +76,14 @@ export async function clusterWorlds(inventory: InventoryStore, name: string, con
  */
 export async function verifyConfig(inventory: InventoryStore, clusters: readonly string[], config: DfwConfig,
   undecodable: readonly UndecodableObject[], newlyImported: readonly PolicyLocation[], maxCounterexamples = 20,
-  loaded: ReadonlyMap<string, Cluster> = new Map()): Promise<ClusterVerification[]> {
+  loaded: ReadonlyMap<string, Cluster> = new Map(), groupsOf?: GroupsByPath): Promise<ClusterVerification[]> {
   const failed = (name: string, error: string): ClusterVerification =>
     ({ cluster: name, equivalent: false, differences: 0, summary: 'the verification could not run', counterexamples: [], error });
   if (undecodable.length) {
     const names = undecodable.slice(0, 5).map((u) => `${u.path} (${u.problem})`).join('; ');
     return clusters.map((name) => failed(name, `${countOf(undecodable.length, 'stored object')} cannot be evaluated: ${names}${undecodable.length > 5 ? '; ...' : ''}`));
   }
-  const groupsByPath = clusters.length > 1 ? new Map(config.groups.map((g) => [g.path, g])) : undefined;
+  const groupsByPath = groupsOf ?? (clusters.length > 1 ? new Map(config.groups.map((g) => [g.path, g])) : undefined);
   const out: ClusterVerification[] = [];
   for (const name of clusters) {
     try {
@@ -113,6 +113,6 @@ export async function verifyConfig(inventory: InventoryStore, clusters: readonly
 /** Verifies the clusters' state as stored now (see verifyConfig). */
 export async function verifyClusters(ctx: { inventory: InventoryStore; policies: PolicyStore }, clusters: readonly string[], maxCounterexamples = 20): Promise<ClusterVerification[]> {
   if (clusters.length === 0) return [];
-  const { config, undecodable } = await ctx.policies.decodedConfig();
-  return verifyConfig(ctx.inventory, clusters, config, undecodable, [], maxCounterexamples);
+  const { config, undecodable, groupsByPath } = await ctx.policies.decodedConfig();
+  return verifyConfig(ctx.inventory, clusters, config, undecodable, [], maxCounterexamples, new Map(), groupsByPath);
 }

@@ -4,13 +4,13 @@ import { listResult, type ListResult, type PageRequest } from '../http/paging.ts
 import { GROUP_SCHEMA, RULE_SCHEMA, SECURITY_POLICY_SCHEMA } from '../http/schemas.ts';
 import { validateBody } from '../http/validate-body.ts';
 import { DOMAIN_PATH, groupPath, rulePath, securityPolicyPath } from '../../model/paths.ts';
-import type { DfwConfig } from '../../model/dfw-config.ts';
 import type { Group } from '../../model/group.ts';
-import type { Rule } from '../../model/rule.ts';
 import type { SecurityPolicy } from '../../model/security-policy.ts';
-import { GroupExpressionError, groupMembership } from '../../model/group-expression.ts';
+import { GroupExpressionError } from '../../model/group-expression.ts';
 import { DfwDecodeError, decodeGroup, decodeRule, decodeSecurityPolicy, groupPathsOf } from './decode-dfw.ts';
-import { storedOrigins } from '../../convert/stored-origins.ts';
+import { DecodedDfwState, type DecodedDfw, type DfwChanged, type DfwRows } from './decoded-dfw.ts';
+
+export type { DecodedDfw, UndecodableObject } from './decoded-dfw.ts';
 
 /** A JSON object as stored and served. */
 export type JsonObject = Record<string, unknown>;
@@ -71,12 +71,6 @@ function decoded<T>(what: string, decode: () => T): T {
     if (e instanceof GroupExpressionError) throw badRequest(e.message);
     throw e;
   }
-}
-
-/** A stored object that cannot be evaluated: its path and why. */
-export interface UndecodableObject {
-  readonly path: string;
-  readonly problem: string;
 }
 
 function clean(body: JsonObject): JsonObject {
@@ -147,6 +141,11 @@ export function clustersInScope(scope: readonly string[]): string[] {
  * decides: a write reads the row it changes locked (PostgreSQL's FOR UPDATE; SQLite has one writer at a time),
  * updates it only at the revision it read, and creates it only when no one else did.
  */
+/** How many DFW epochs of changes the change log keeps (a holder of an older decoded state reads everything). */
+const CHANGE_LOG_EPOCHS = 5000;
+/** Every how many epochs the change log drops its oldest ones. */
+const CHANGE_LOG_PRUNE_EVERY = 100;
+
 export class PolicyStore {
   readonly #db: Database;
   /** Told about every change of a security policy or its rules. */
@@ -183,8 +182,36 @@ export class PolicyStore {
    * FOR UPDATE) queue on it instead of deadlocking on each other's rows; a write that fails rolls it back with
    * the rest of its transaction.
    */
-  async #changed(): Promise<void> {
-    await this.#db.run("UPDATE epochs SET value = value + 1 WHERE name = 'dfw'");
+  async #changed(changed: { readonly groups?: readonly string[]; readonly policies?: readonly string[] }): Promise<void> {
+    const epoch = Number((await this.#db.get<{ value: unknown }>("UPDATE epochs SET value = value + 1 WHERE name = 'dfw' RETURNING value"))?.value);
+    if (!Number.isSafeInteger(epoch)) throw new Error('the database has no DFW epoch (table epochs): its schema is damaged');
+    // the change log (dfwChangesSince): which objects this epoch changed; the oldest epochs are dropped now and then
+    const rows = [...(changed.groups ?? []).map((id) => ['group', id]), ...(changed.policies ?? []).map((id) => ['policy', id])];
+    for (const batch of chunked(rows, ROWS_PER_INSERT)) {
+      await this.#db.run(`INSERT INTO dfw_changes (epoch, kind, id) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}`, ...batch.flatMap(([kind, id]) => [epoch, kind, id]));
+    }
+    if (epoch % CHANGE_LOG_PRUNE_EVERY === 0) {
+      const floor = epoch - CHANGE_LOG_EPOCHS;
+      await this.#db.run('DELETE FROM dfw_changes WHERE epoch <= ?', floor);
+      await this.#db.run("UPDATE epochs SET value = ? WHERE name = 'dfw_log_floor' AND value < ?", floor, floor);
+    }
+  }
+
+  /**
+   * The groups and security policies changed after DFW epoch `epoch` (a security policy also when one of its
+   * rules changed), or undefined when the change log no longer reaches back that far. Read it in the snapshot
+   * the current epoch was read in.
+   */
+  async dfwChangesSince(epoch: number): Promise<{ groups: Set<string>; policies: Set<string> } | undefined> {
+    const floor = Number((await this.#db.get<{ value: unknown }>("SELECT value FROM epochs WHERE name = 'dfw_log_floor'"))?.value);
+    if (!Number.isSafeInteger(floor) || epoch < floor) return undefined;
+    const out = { groups: new Set<string>(), policies: new Set<string>() };
+    for (const r of await this.#db.all<{ kind: string; id: string }>('SELECT kind, id FROM dfw_changes WHERE epoch > ?', epoch)) {
+      if (r.kind === 'group') out.groups.add(r.id);
+      else if (r.kind === 'policy') out.policies.add(r.id);
+      else return undefined; // not a kind this version writes: read everything
+    }
+    return out;
   }
 
   // ---- groups ----
@@ -212,7 +239,7 @@ export class PolicyStore {
     checkId(id, 'group');
     validateBody(GROUP_SCHEMA, input, `group ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`group ${id}: the body's id "${String(input.id)}" differs from the path's`);
-    await this.#changed(); // first: see #changed
+    await this.#changed({ groups: [id] }); // first: see #changed
     const existing = await this.#db.get<Row>(`SELECT * FROM dfw_groups WHERE id = ?${this.#forUpdate}`, id);
     checkRevision(existing, input._revision, mode, `group ${id}`);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
@@ -238,7 +265,7 @@ export class PolicyStore {
       const by = rule ? rulePath(rule.policy_id, rule.id) : securityPolicyPath(policy!.id);
       throw new ApiError(400, ERROR_CODES.IN_USE, `group ${id} is referenced by ${by}; remove the reference first`);
     }
-    await this.#changed(); // first: see #changed
+    await this.#changed({ groups: [id] }); // first: see #changed
     await this.#db.run('DELETE FROM dfw_groups WHERE id = ?', id);
     return true;
   }
@@ -294,7 +321,7 @@ export class PolicyStore {
     checkId(id, 'security policy');
     validateBody(SECURITY_POLICY_SCHEMA, input, `security policy ${id}`);
     if (input.id !== undefined && input.id !== id) throw badRequest(`security policy ${id}: the body's id "${String(input.id)}" differs from the path's`);
-    await this.#changed(); // first: see #changed
+    await this.#changed({ policies: [id] }); // first: see #changed
     const existing = await this.#db.get<Row>(`SELECT * FROM dfw_policies WHERE id = ?${this.#forUpdate}`, id);
     checkRevision(existing, input._revision, mode, `security policy ${id}`);
     const { rules, ...rest } = clean(input);
@@ -331,7 +358,7 @@ export class PolicyStore {
 
   /** Deletes a security policy and its rules. Returns whether it existed. */
   async deletePolicy(id: string): Promise<boolean> {
-    await this.#changed(); // first: see #changed
+    await this.#changed({ policies: [id] }); // first: see #changed
     const r = (await this.#db.run('DELETE FROM dfw_policies WHERE id = ?', id));
     if (Number(r.changes) > 0) this.onPolicyDelete?.(id);
     return Number(r.changes) > 0;
@@ -370,7 +397,7 @@ export class PolicyStore {
   /** Deletes one rule. Returns whether it existed. */
   async deleteRule(policyId: string, ruleId: string): Promise<boolean> {
     const policy = await this.#requirePolicy(policyId);
-    await this.#changed(); // first: see #changed
+    await this.#changed({ policies: [policyId] }); // first: see #changed
     const r = (await this.#db.run('DELETE FROM dfw_rules WHERE policy_id = ? AND id = ?', policyId, ruleId));
     if (Number(r.changes) > 0) {
       const body = JSON.parse(policy.body) as JsonObject;
@@ -384,7 +411,7 @@ export class PolicyStore {
     checkId(ruleId, 'rule');
     validateBody(RULE_SCHEMA, input, what);
     if (input.id !== undefined && input.id !== ruleId) throw badRequest(`${what}: the body's id "${String(input.id)}" differs from the path's`);
-    await this.#changed(); // first: see #changed
+    await this.#changed({ policies: [policyId] }); // first: see #changed
     const existing = await this.#db.get<Row>(`SELECT * FROM dfw_rules WHERE policy_id = ? AND id = ?${this.#forUpdate}`, policyId, ruleId);
     checkRevision(existing, input._revision, mode, what);
     const base = existing && mode === 'patch' ? (JSON.parse(existing.body) as JsonObject) : {};
@@ -432,41 +459,29 @@ export class PolicyStore {
    * Every stored group and security policy decoded into the model (what verification evaluates). Stored rows are
    * decoded, never cast: an object that does not decode is left out and named in `undecodable`.
    */
-  async decodedConfig(): Promise<{ config: DfwConfig; undecodable: UndecodableObject[] }> {
-    const undecodable: UndecodableObject[] = [];
-    const attempt = <T>(path: string, f: () => T): T | undefined => {
-      try {
-        return f();
-      } catch (e) {
-        undecodable.push({ path, problem: e instanceof DfwDecodeError ? e.message : e instanceof SyntaxError ? 'the stored JSON is damaged' : String((e as Error).message) });
-        return undefined;
-      }
+  async decodedConfig(): Promise<DecodedDfw> {
+    return DecodedDfwState.of(await this.dfwRows()).result();
+  }
+
+  /** The stored rows of every group and security policy (and rule), or of the ids in `only`; by id. */
+  async dfwRows(only?: DfwChanged): Promise<DfwRows> {
+    if (!only) {
+      return {
+        groups: await this.#db.all<{ id: string; body: string }>('SELECT id, body FROM dfw_groups ORDER BY id'),
+        policies: await this.#db.all<{ id: string; body: string }>('SELECT id, body FROM dfw_policies ORDER BY id'),
+        rules: await this.#db.all<{ policy_id: string; id: string; body: string }>('SELECT policy_id, id, body FROM dfw_rules ORDER BY policy_id, id'),
+      };
+    }
+    const some = async <T>(sql: string, ids: Iterable<string>) => {
+      const out: T[] = [];
+      for (const chunk of chunked([...ids])) out.push(...(await this.#db.all<T>(sql.replace('%', placeholders(chunk)), ...chunk)));
+      return out;
     };
-    const groups: Group[] = [];
-    for (const r of (await this.#db.all<{ id: string; body: string }>('SELECT id, body FROM dfw_groups ORDER BY id'))) {
-      const g = attempt(groupPath(r.id), () => decodeGroup(JSON.parse(r.body), r.id));
-      if (g) groups.push(g);
-    }
-    // Child groups (PathExpression) are written in any order, so they are looked up here, among the stored groups:
-    // a missing one or a cycle makes the group undecodable, as group-expression.ts says it.
-    const byGroupPath = new Map(groups.map((g) => [g.path, g]));
-    for (const g of groups) attempt(g.path, () => groupMembership(g, (p) => byGroupPath.get(p)));
-    const rules = new Map<string, Rule[]>();
-    const broken = new Set<string>();
-    for (const r of (await this.#db.all<{ policy_id: string; id: string; body: string }>('SELECT policy_id, id, body FROM dfw_rules ORDER BY policy_id'))) {
-      const rule = attempt(rulePath(r.policy_id, r.id), () => decodeRule(JSON.parse(r.body), r.policy_id, r.id));
-      if (!rule) { broken.add(r.policy_id); continue; }
-      const list = rules.get(r.policy_id) ?? [];
-      list.push(rule);
-      rules.set(r.policy_id, list);
-    }
-    const policies: SecurityPolicy[] = [];
-    for (const r of (await this.#db.all<{ id: string; body: string }>('SELECT id, body FROM dfw_policies ORDER BY id'))) {
-      const list = (rules.get(r.id) ?? []).sort((a, b) => a.sequence_number - b.sequence_number || (a.id < b.id ? -1 : 1));
-      const p = attempt(securityPolicyPath(r.id), () => decodeSecurityPolicy(JSON.parse(r.body), r.id, list));
-      if (p && !broken.has(r.id)) policies.push(p);
-    }
-    return { config: { groups, policies, origins: storedOrigins(policies) }, undecodable };
+    return {
+      groups: await some<{ id: string; body: string }>('SELECT id, body FROM dfw_groups WHERE id IN (%)', only.groups),
+      policies: await some<{ id: string; body: string }>('SELECT id, body FROM dfw_policies WHERE id IN (%)', only.policies),
+      rules: await some<{ policy_id: string; id: string; body: string }>('SELECT policy_id, id, body FROM dfw_rules WHERE policy_id IN (%)', only.policies),
+    };
   }
 
   /**
@@ -483,7 +498,7 @@ export class PolicyStore {
         await this.#db.run(`INSERT INTO ${table} (${columns}) VALUES ${batch.map(() => row).join(', ')}`, ...batch.flat());
       }
     };
-    await this.#changed(); // first: see #changed
+    await this.#changed({ groups: rows.groups.map((g) => g.id), policies: rows.policies.map((p) => p.id) }); // first: see #changed
     const meta = [0, now, user, now, user];
     await insert('dfw_groups', 'id, body, revision, created_at, created_by, modified_at, modified_by', rows.groups.map((g) => [g.id, g.body, ...meta]));
     await insert('dfw_policies', 'id, body, revision, created_at, created_by, modified_at, modified_by', rows.policies.map((p) => [p.id, p.body, ...meta]));
