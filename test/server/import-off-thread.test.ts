@@ -3,12 +3,13 @@
 // sessions are named `np2dfw import` in pg_stat_activity), and a replica killed in the middle of the worker's
 // write leaves nothing of it. Orders of events are asserted, not durations.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { SqlValue } from '../../src/server/db/database.ts';
 import { allowFrom, BACKENDS, namespace, PASSWORD, pod, pushInventory, row, startFixture, uid, type Fixture } from './server-fixture.ts';
 import { testPostgres } from '../support/postgres.ts';
+import { serveChild } from '../support/serve.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const POLICIES = 60;
@@ -109,22 +110,9 @@ for (const backend of BACKENDS) describe(`imports off the request thread (${back
   });
 });
 
-/** Starts `np2dfw serve` on the database; resolves once it listens. */
+/** Starts `np2dfw serve` on the database; resolves with the child and its URL once it listens. */
 function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli/main.ts', 'serve', '--db', db, '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, NP2DFW_ADMIN_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('exit', (code) => reject(new Error(`serve exited (${code}) before listening: ${err}`)));
-  });
+  return serveChild(db, PASSWORD);
 }
 
 if (BACKENDS.includes('postgres')) describe('a replica killed in the middle of its worker\'s write (postgres)', () => {
