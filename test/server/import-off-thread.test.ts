@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import type { SqlValue } from '../../src/server/db/database.ts';
+import { describeDatabase, type SqlValue } from '../../src/server/db/database.ts';
+import { ImportWorker } from '../../src/server/import/import-workers.ts';
 import { allowFrom, BACKENDS, namespace, PASSWORD, pod, pushInventory, row, startFixture, uid, type Fixture } from './server-fixture.ts';
 import { testPostgres } from '../support/postgres.ts';
 import { serveChild } from '../support/serve.ts';
@@ -166,6 +167,28 @@ if (BACKENDS.includes('postgres')) describe('a replica killed in the middle of i
     } finally {
       await outside.end();
       child.kill('SIGKILL');
+    }
+  });
+});
+
+if (BACKENDS.includes('postgres')) describe('the import worker\'s pool (postgres)', () => {
+  it('has its own sessions, which it ends itself when the server closes it', async () => {
+    const f = await startFixture({ backend: 'postgres' });
+    await f.close(); // a database with the schema
+    const monitor = await client(f.dbPath);
+    const sessions = async () => {
+      await monitor.query('SELECT pg_stat_clear_snapshot()');
+      return Number((await monitor.query<{ n: string }>("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'np2dfw import'")).rows[0].n);
+    };
+    try {
+      const worker = new ImportWorker(describeDatabase(f.dbPath)!, 'nsx');
+      worker.start();
+      // the worker reads the stored state as soon as it starts: on its own session
+      await until('the worker connected', async () => (await sessions()) >= 1);
+      assert.deepEqual(await worker.close(), { ended: true });
+      await until('the worker\'s sessions ended', async () => (await sessions()) === 0);
+    } finally {
+      await monitor.end();
     }
   });
 });

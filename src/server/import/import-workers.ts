@@ -64,14 +64,14 @@ export class ImportWorker {
   /**
    * Stops the worker: it closes its connections (a PostgreSQL pool ends its sessions) and ends; if it has not
    * ended within `graceMs` (its connections busy with an import), it is terminated: the database then rolls back
-   * whatever transaction it had open.
+   * whatever transaction it had open. Resolves with whether the worker ended by itself.
    */
-  async close(graceMs = 2000): Promise<void> {
+  async close(graceMs = 2000): Promise<{ readonly ended: boolean }> {
     const w = this.#worker;
     this.#worker = undefined;
     for (const waiting of this.#waiting.values()) waiting.reject(new Error('the server is shutting down'));
     this.#waiting.clear();
-    if (!w) return;
+    if (!w) return { ended: true };
     const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
     w.postMessage({ close: true } satisfies ImportMessage);
     let timer: NodeJS.Timeout | undefined;
@@ -79,5 +79,6 @@ export class ImportWorker {
     const how = await Promise.race([exited, late]);
     clearTimeout(timer);
     if (how === 'late') await w.terminate();
+    return { ended: how !== 'late' };
   }
 }
