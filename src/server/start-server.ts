@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ImportWorker } from './import/import-workers.ts';
 import { importHere } from './import/import-service.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { passwordProblem } from './auth/password-policy.ts';
-import { inTransaction, openDatabase, type Database } from './db/database.ts';
+import { describeDatabase, inTransaction, openDatabase, type Database } from './db/database.ts';
 import { hashSecret } from './auth/password-hash.ts';
 import { ServerContext, type ServerLimits, type ServerPlacement } from './server-context.ts';
 import { DEFAULT_GRACE_MS, ServerLifecycle, withTimeout } from './health.ts';
@@ -83,9 +82,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   try {
     const createdAdmin = await bootstrapAdmin(context, options.adminPassword);
     const tls = options.tlsCert && options.tlsKey ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) } : undefined;
-    // imports (conversion, verification, the write) run in a worker thread on its own connections to a SQLite
-    // file; in memory and on PostgreSQL on this thread (importHere, the default)
-    const worker = options.db === ':memory:' || db.dialect !== 'sqlite' ? undefined : new ImportWorker(resolve(options.db), options.placement ?? 'nsx');
+    // imports (conversion, verification, the write) run in a worker thread on its own connections to the SQLite
+    // file or the PostgreSQL database; in memory on this thread (importHere, the default)
+    const described = describeDatabase(options.db, options.env);
+    const worker = described ? new ImportWorker(described, options.placement ?? 'nsx') : undefined;
     if (worker) {
       context.executeImport = async (req, o, caller) => (await worker.run(req, o, caller)) ?? importHere(context, req, o, caller);
       worker.start();

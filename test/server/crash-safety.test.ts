@@ -2,7 +2,7 @@
 // imports, 20 times, on SQLite and on PostgreSQL. After each kill the SQLite file passes PRAGMA integrity_check,
 // and every import is either fully there (its groups, policies, rules and imported marks) or not there at all.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/server/db/database.ts';
 import { after, describe, it } from 'node:test';
 import { allowFrom, BACKENDS, namespace, PASSWORD, pod, uid } from './server-fixture.ts';
 import { testPostgres } from '../support/postgres.ts';
+import { serveChild } from '../support/serve.ts';
 
 /** Imports killed per backend: 20 on SQLite, fewer on PostgreSQL (each restart connects and checks the migrations). */
 const BATCHES_OF = { sqlite: 20, postgres: 8 } as const;
@@ -22,20 +23,7 @@ function batchUids(b: number): string[] {
 
 /** Starts `np2dfw serve` on the database; resolves with the child and its URL once it listens. */
 function serve(db: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli/main.ts', 'serve', '--db', db, '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, NP2DFW_ADMIN_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('exit', (code) => reject(new Error(`serve exited (${code}) before listening: ${err}`)));
-  });
+  return serveChild(db, PASSWORD);
 }
 
 function killed(child: ChildProcess): Promise<void> {

@@ -1,5 +1,6 @@
 import { MIGRATIONS } from './migrations.ts';
-import { openPostgres, isPostgresUrl } from './postgres-database.ts';
+import { resolve } from 'node:path';
+import { connectPostgres, isPostgresUrl, openPostgres, postgresSettings, type PostgresSettings } from './postgres-database.ts';
 import type { Database } from './sql.ts';
 import { openSqlite } from './sqlite-database.ts';
 
@@ -23,4 +24,27 @@ export async function openDatabase(spec: string, env: NodeJS.ProcessEnv = proces
  */
 export function inTransaction<T>(db: Database, fn: () => Promise<T>): Promise<T> {
   return db.transaction(fn);
+}
+
+/**
+ * Where a database is, resolved into plain data that another thread can open it from (the import worker): a
+ * SQLite file's absolute path, or PostgreSQL's connection settings with the password already read (never log a
+ * descriptor). A database in memory has none: no other connection can open it.
+ */
+export type DatabaseDescriptor =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly settings: PostgresSettings };
+
+/** The descriptor of a `--db` value (see openDatabase), or undefined for `:memory:`. */
+export function describeDatabase(spec: string, env: NodeJS.ProcessEnv = process.env): DatabaseDescriptor | undefined {
+  if (isPostgresUrl(spec)) return { dialect: 'postgres', settings: postgresSettings(spec, env) };
+  return spec === ':memory:' ? undefined : { dialect: 'sqlite', path: resolve(spec) };
+}
+
+/**
+ * A PostgreSQL pool of at most `max` connections on a descriptor's settings, without migrating (the server that
+ * made the descriptor has brought the schema up to date).
+ */
+export function connectDescribed(d: Extract<DatabaseDescriptor, { dialect: 'postgres' }>, max: number): Database {
+  return connectPostgres({ ...d.settings, max });
 }

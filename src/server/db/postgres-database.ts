@@ -28,12 +28,32 @@ export function redactUrl(url: string): string {
 const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 
 /**
- * The connection settings of a PostgreSQL URL. The password comes from the URL (NP2DFW_DB_URL), else the file
- * named by NP2DFW_DB_PASSWORD_FILE, else PGPASSWORD (node-postgres reads it). TLS: `sslmode` in the URL
- * (disable, require, verify-ca, verify-full); NP2DFW_DB_CA names the CA's PEM file (with it, the default is
- * verify-full). A Unix socket: `?host=/run/postgresql` or a percent-encoded path as the host.
+ * What a connection to PostgreSQL needs, resolved (the password read from wherever it comes from, the CA's PEM
+ * text): plain data, so that it can be handed to a worker thread (never logged: it holds the password).
  */
-export function postgresConfig(url: string, env: NodeJS.ProcessEnv): pg.PoolConfig {
+export interface PostgresSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly sslMode: typeof SSL_MODES[number];
+  readonly ca?: string;
+  readonly applicationName: string;
+  readonly connectTimeoutMs: number;
+  /** Connections of the pool. */
+  readonly max: number;
+  /** The URL without its password, for messages. */
+  readonly location: string;
+}
+
+/**
+ * The connection settings of a PostgreSQL URL. The password comes from the URL (NP2DFW_DB_URL), else the file
+ * named by NP2DFW_DB_PASSWORD_FILE, else PGPASSWORD. TLS: `sslmode` in the URL (disable, require, verify-ca,
+ * verify-full); NP2DFW_DB_CA names the CA's PEM file (with it, the default is verify-full). A Unix socket:
+ * `?host=/run/postgresql` or a percent-encoded path as the host.
+ */
+export function postgresSettings(url: string, env: NodeJS.ProcessEnv): PostgresSettings {
   let u: URL;
   try {
     u = new URL(url);
@@ -66,19 +86,35 @@ export function postgresConfig(url: string, env: NodeJS.ProcessEnv): pg.PoolConf
     throw new Error(`the database URL ${redactUrl(url)}: sslmode=${mode} is not supported: use ${SSL_MODES.join(', ')}`);
   }
   if ((mode === 'verify-ca' || mode === 'verify-full') && !ca) throw new Error(`sslmode=${mode} needs the CA's certificate: set NP2DFW_DB_CA to its PEM file`);
+  const connectTimeout = Number(q.get('connect_timeout') ?? 10);
+  const max = Number(q.get('max') ?? 10);
+  const user = decodeURIComponent(u.username) || env.PGUSER || undefined;
+  return {
+    host: hostname || 'localhost', port, database, ...(user === undefined ? {} : { user }), ...(password === undefined ? {} : { password }),
+    sslMode: mode as PostgresSettings['sslMode'], ...(ca === undefined ? {} : { ca }),
+    applicationName: q.get('application_name') ?? 'np2dfw', connectTimeoutMs: connectTimeout * 1000,
+    max: Number.isInteger(max) && max > 0 ? max : 10, location: redactUrl(url),
+  };
+}
+
+/** node-postgres's pool configuration of resolved settings. */
+export function poolConfig(s: PostgresSettings): pg.PoolConfig {
+  const { ca, sslMode: mode } = s;
   const ssl: pg.PoolConfig['ssl'] = mode === 'disable' ? false
     : mode === 'require' ? (ca ? { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined } : { rejectUnauthorized: false })
       : mode === 'verify-ca' ? { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined }
         : { ca, rejectUnauthorized: true };
-  const connectTimeout = Number(q.get('connect_timeout') ?? 10);
-  const max = Number(q.get('max') ?? 10);
   return {
-    host: hostname || 'localhost', port, database, user: decodeURIComponent(u.username) || env.PGUSER || undefined, password, ssl,
-    application_name: q.get('application_name') ?? 'np2dfw', connectionTimeoutMillis: connectTimeout * 1000,
-    max: Number.isInteger(max) && max > 0 ? max : 10,
+    host: s.host, port: s.port, database: s.database, user: s.user, password: s.password, ssl,
+    application_name: s.applicationName, connectionTimeoutMillis: s.connectTimeoutMs, max: s.max,
     // BIGINT and NUMERIC (COUNT, SUM, epoch milliseconds) as numbers: every value np2dfw stores is a safe integer
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   };
+}
+
+/** The connection settings of a PostgreSQL URL, as node-postgres takes them (see postgresSettings). */
+export function postgresConfig(url: string, env: NodeJS.ProcessEnv): pg.PoolConfig {
+  return poolConfig(postgresSettings(url, env));
 }
 
 function readCa(path: string): string {
@@ -235,16 +271,24 @@ export class PostgresDatabase implements Database {
   }
 }
 
-/** Connects to a PostgreSQL database (see postgresConfig) and brings its schema up to date. */
-export async function openPostgres(url: string, env: NodeJS.ProcessEnv = process.env, migrations: readonly Migration[] = MIGRATIONS): Promise<PostgresDatabase> {
-  const pool = new pg.Pool(postgresConfig(url, env));
+/**
+ * A pool on resolved settings, without migrating (the schema is the server's to bring up to date): what the
+ * import worker opens. A connection that breaks while idle is dropped and reported without the password.
+ */
+export function connectPostgres(settings: PostgresSettings): PostgresDatabase {
+  const pool = new pg.Pool(poolConfig(settings));
   // an idle connection that breaks (the database restarted) is dropped from the pool; the next query reconnects
-  pool.on('error', (e) => process.stderr.write(`np2dfw: a connection to the database ${redactUrl(url)} broke: ${e.message}\n`));
-  const db = new PostgresDatabase(pool, redactUrl(url));
+  pool.on('error', (e) => process.stderr.write(`np2dfw: a connection to the database ${settings.location} broke: ${e.message}\n`));
+  return new PostgresDatabase(pool, settings.location);
+}
+
+/** Connects to a PostgreSQL database (see postgresSettings) and brings its schema up to date. */
+export async function openPostgres(url: string, env: NodeJS.ProcessEnv = process.env, migrations: readonly Migration[] = MIGRATIONS): Promise<PostgresDatabase> {
+  const db = connectPostgres(postgresSettings(url, env));
   try {
     await db.migrate(migrations);
   } catch (e) {
-    await pool.end().catch(() => undefined);
+    await db.close().catch(() => undefined);
     throw new Error(`the database ${redactUrl(url)}: ${(e as Error).message}`);
   }
   return db;

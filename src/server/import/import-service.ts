@@ -140,8 +140,8 @@ export async function writePlan(stores: ImportStores, plan: ImportPlan, outcome:
 const ATTEMPTS = 3;
 
 /**
- * Plans and writes an import on this thread: for a database in memory (no other connection can open it), for
- * PostgreSQL (no worker), and as the last resort when the worker's plans keep going stale. A plan is made on one
+ * Plans and writes an import on this thread: for a database in memory (no other connection can open it), and as
+ * the last resort when the worker's plans keep going stale. A plan is made on one
  * snapshot and written if the DFW epoch it was made on is still the database's (read locked in the write
  * transaction: no DFW write of any replica commits in between) and the inventory checks hold; after two stale
  * plans the third is made inside the write transaction, holding the import lock. 409 if even that one fails.
@@ -174,8 +174,8 @@ export async function importHere(stores: ImportStores, req: ImportRequest, optio
 
 /**
  * Imports NetworkPolicies as NSX's import API does: `ctx.executeImport` plans (conversion, ownership checks,
- * verification) and writes in one short transaction that holds the audit entry too; on a SQLite file the server
- * does both in its import worker, so that requests keep being served. `dryRun`: nothing is written, the answer
+ * verification) and writes in one short transaction that holds the audit entry too; on a SQLite file or PostgreSQL
+ * the server does both in its import worker, so that requests keep being served. `dryRun`: nothing is written, the answer
  * previews the objects. `requireEquivalent`: nothing is written when a cluster's verification of the planned state
  * is not equivalent. Imports run one at a time (in this process by a queue, across replicas by the database's
  * import lock).

@@ -1,15 +1,16 @@
 // The import worker thread (import-workers.ts starts it): it plans imports (conversion, ownership checks,
-// verification) and writes them, on its own two connections to the server's database, so that the request
-// thread only gets the outcome. WAL lets it read a consistent snapshot while the server goes on writing.
+// verification) and writes them, on its own connections to the server's database (worker-database.ts: two SQLite
+// connections, or a small PostgreSQL pool), so that the request thread only gets the outcome. It reads a
+// consistent snapshot while the server goes on writing (SQLite's WAL, PostgreSQL's REPEATABLE READ).
 //
 // Freshness: every write of a DFW object, by any thread or replica, grows the database's DFW epoch in the same
-// transaction (PolicyStore.dfwEpoch). The worker takes its read snapshot while it holds the write lock and reads
-// the epoch inside it; it writes the plan only if, inside its write transaction, the epoch is still that one.
+// transaction (PolicyStore.dfwEpoch). The worker takes its read snapshot (on SQLite while it holds the write lock)
+// and reads the epoch inside it; it writes the plan only if, inside its write transaction, the epoch is still that one.
 // Otherwise it plans again (the decoded DFW objects are kept between imports; of those the epochs since changed,
-// only they are read and decoded again: the DFW change log). The stores are the server's async ones, on a SqliteDatabase of each of the worker's connections.
-import { DatabaseSync } from 'node:sqlite';
+// only they are read and decoded again: the DFW change log). The stores are the server's async ones, on the
+// worker's connections.
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteDatabase } from '../db/sqlite-database.ts';
+import type { DatabaseDescriptor } from '../db/database.ts';
 import { AuditStore } from '../store/audit-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { PolicyStore } from '../store/policy-store.ts';
@@ -18,20 +19,22 @@ import { lowerThreadPriority } from './thread-priority.ts';
 import { RealizationStore } from '../store/realization-store.ts';
 import { planImport, type DecodedDfw, type ImportOptions, type ImportRequest } from './import-plan.ts';
 import { recordUnwritten, settlePlan, writePlan, type ImportCaller, type ImportOutcome, type ImportStores } from './import-service.ts';
+import { openWorkerDatabase, type WorkerDatabase } from './worker-database.ts';
 
 /** What the worker is started with. */
 export interface ImportWorkerData {
-  readonly dbPath: string;
+  /** The server's database (for PostgreSQL with the password: never logged). */
+  readonly database: DatabaseDescriptor;
   readonly placement: 'nsx' | 'banded';
 }
 
-/** A request to the worker. */
-export interface ImportMessage {
+/** A request to the worker: an import, or `close` (it closes its connections and ends). */
+export type ImportMessage = {
   readonly id: number;
   readonly req: ImportRequest;
   readonly options: ImportOptions;
   readonly caller: ImportCaller;
-}
+} | { readonly close: true };
 
 /** The worker's answer: the outcome (written or not), `stale` when every plan went stale, or an error. */
 export type ImportReply =
@@ -42,22 +45,9 @@ export type ImportReply =
 /** How many times the worker plans an import whose plans go stale before it gives up (the server then imports on its thread). */
 const ATTEMPTS = 3;
 
-/** The settings openDatabase gives the server's connection (the schema is the server's to migrate). */
-function connect(path: string, readOnly: boolean): DatabaseSync {
-  const db = new DatabaseSync(path, { readOnly });
-  db.exec('PRAGMA busy_timeout = 10000');
-  if (!readOnly) {
-    db.exec('PRAGMA synchronous = FULL');
-    db.exec('PRAGMA foreign_keys = ON');
-  }
-  return db;
-}
-
 interface Connections {
-  /** Plans read here, in one read transaction each. */
-  readonly read: SqliteDatabase;
-  /** The write connection (its lock is taken for the instant a read snapshot starts). */
-  readonly writeDb: SqliteDatabase;
+  /** The worker's connections. */
+  readonly db: WorkerDatabase;
   readonly reading: { readonly inventory: InventoryStore; readonly policies: PolicyStore };
   /** Imports are written here. */
   readonly write: ImportStores;
@@ -66,17 +56,20 @@ interface Connections {
 }
 
 let open: Connections | undefined;
+/** Set by `close`: the connections are not opened again. */
+let closed = false;
 
 function connections(data: ImportWorkerData): Connections {
   if (open) return open;
-  const read = new SqliteDatabase(connect(data.dbPath, true), data.dbPath);
-  const db = new SqliteDatabase(connect(data.dbPath, false), data.dbPath);
+  if (closed) throw new Error('the import worker is closing');
+  const worker = openWorkerDatabase(data.database);
+  const read = worker.read;
+  const db = worker.write;
   const policies = new PolicyStore(db);
   const realization = new RealizationStore(db);
   policies.onPolicyChange = (changes) => realization.markPending(changes);
   open = {
-    read,
-    writeDb: db,
+    db: worker,
     reading: { inventory: new InventoryStore(read), policies: new PolicyStore(read) },
     write: { db, policies, inventory: new InventoryStore(db), audit: new AuditStore(db), placement: data.placement },
   };
@@ -84,22 +77,11 @@ function connections(data: ImportWorkerData): Connections {
 }
 
 /**
- * Runs `fn` in a read transaction on `c.read` whose snapshot is the state of the generation given to it: taken
- * while this worker holds the write lock, when no other writer is inside a transaction. The lock is held for
- * that instant only. The worker's connections are used by one task at a time (`serially`).
+ * Runs `fn` on one read snapshot, with the DFW epoch of that snapshot (see worker-database.ts). The worker's
+ * connections are used by one task at a time (`serially`).
  */
 function inSnapshot<T>(c: Connections, fn: (generation: number) => Promise<T>): Promise<T> {
-  return c.read.snapshot(async () => {
-    const writer = c.writeDb.connection;
-    writer.exec('BEGIN IMMEDIATE');
-    let generation: number;
-    try {
-      generation = await c.reading.policies.dfwEpoch(); // the first read fixes the snapshot
-    } finally {
-      writer.exec('ROLLBACK');
-    }
-    return fn(generation);
-  });
+  return c.db.snapshot(() => c.reading.policies.dfwEpoch(), fn);
 }
 
 /**
@@ -149,7 +131,7 @@ function keepDecoded(data: ImportWorkerData): void {
   }, TICK_MS).unref();
 }
 
-async function importInWorker(data: ImportWorkerData, m: ImportMessage): Promise<ImportReply> {
+async function importInWorker(data: ImportWorkerData, m: Exclude<ImportMessage, { close: true }>): Promise<ImportReply> {
   const c = connections(data);
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const { generation, plan } = await inSnapshot(c, async (generation) => {
@@ -174,6 +156,14 @@ if (parentPort) {
 }
 
 parentPort?.on('message', (m: ImportMessage) => {
+  if ('close' in m) {
+    // the server is stopping: whatever import is still running is abandoned (its write is one transaction)
+    const c = open;
+    open = undefined;
+    closed = true;
+    void (c ? c.db.close() : Promise.resolve()).catch(() => undefined).finally(() => parentPort!.close());
+    return;
+  }
   void serially(async () => {
     let reply: ImportReply;
     try {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { DatabaseDescriptor } from '../db/database.ts';
 import type { ImportOptions, ImportRequest } from './import-plan.ts';
 import type { ImportCaller, ImportOutcome } from './import-service.ts';
 import type { ImportMessage, ImportReply, ImportWorkerData } from './import-worker.ts';
@@ -6,7 +7,8 @@ import type { ImportMessage, ImportReply, ImportWorkerData } from './import-work
 /**
  * Runs imports in a worker thread (import-worker.ts): conversion, verification and the write never hold the
  * request thread, so reads, adapters' reports and logins go on being served while an import runs; the request
- * thread only gets the outcome. One worker, started with the server; imports are one at a time anyway
+ * thread only gets the outcome. One worker, started with the server, on its own connections to the server's
+ * database (a SQLite file, or PostgreSQL with a small pool of its own); imports are one at a time anyway
  * (ServerContext.importQueue).
  */
 export class ImportWorker {
@@ -15,8 +17,9 @@ export class ImportWorker {
   #next = 1;
   readonly #waiting = new Map<number, { resolve: (r: ImportReply) => void; reject: (e: Error) => void }>();
 
-  constructor(dbPath: string, placement: 'nsx' | 'banded') {
-    this.#data = { dbPath, placement };
+  /** `database`: where the worker connects (for PostgreSQL with the password: it goes to the worker only). */
+  constructor(database: DatabaseDescriptor, placement: 'nsx' | 'banded') {
+    this.#data = { database, placement };
   }
 
   /** Starts the worker (loading its modules ahead of the first import); `run` starts it too when needed. */
@@ -58,12 +61,24 @@ export class ImportWorker {
     throw new Error(`the import could not be run: ${reply.error}`);
   }
 
-  /** Stops the worker. */
-  async close(): Promise<void> {
+  /**
+   * Stops the worker: it closes its connections (a PostgreSQL pool ends its sessions) and ends; if it has not
+   * ended within `graceMs` (its connections busy with an import), it is terminated: the database then rolls back
+   * whatever transaction it had open. Resolves with whether the worker ended by itself.
+   */
+  async close(graceMs = 2000): Promise<{ readonly ended: boolean }> {
     const w = this.#worker;
     this.#worker = undefined;
     for (const waiting of this.#waiting.values()) waiting.reject(new Error('the server is shutting down'));
     this.#waiting.clear();
-    if (w) await w.terminate();
+    if (!w) return { ended: true };
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.postMessage({ close: true } satisfies ImportMessage);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
+    const how = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (how === 'late') await w.terminate();
+    return { ended: how !== 'late' };
   }
 }
