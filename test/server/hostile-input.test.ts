@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { allowFrom, namespace, pod, pushInventory, startFixture, uid, type Fixture, BACKENDS } from './server-fixture.ts';
+import { inTransaction } from '../../src/server/db/database.ts';
 
 const IMPORT = '/policy/api/v1/infra/import-k8s-np-to-dfw';
 const DOMAIN = '/policy/api/v1/infra/domains/default';
@@ -70,7 +71,15 @@ describe('finding 2: objects are decoded when written, and stored data never bre
   });
 
   it('a damaged stored row: the verification names the object instead of failing with a raw error', async () => {
-    await f.server.context.db.run(`UPDATE dfw_rules SET body = '{"action":"DROP","source_groups":7}' WHERE policy_id = 'sp'`);
+    // damaged in a write that, like every DFW write, grows the epoch and names what it changed (the import worker
+    // keeps the decoded objects and decodes again only the ones the change log names; a write bypassing both is
+    // seen only by a full read, as when the worker starts)
+    const db = f.server.context.db;
+    await inTransaction(db, async () => {
+      await db.run(`UPDATE dfw_rules SET body = '{"action":"DROP","source_groups":7}' WHERE policy_id = 'sp'`);
+      await db.run("UPDATE epochs SET value = value + 1 WHERE name = 'dfw'");
+      await db.run("INSERT INTO dfw_changes (epoch, kind, id) SELECT value, 'policy', 'sp' FROM epochs WHERE name = 'dfw'");
+    });
     const r = await f.call('POST', IMPORT, { user: 'secadmin', body: { network_policy_ids: [uid(2)] } });
     assert.equal(r.status, 200);
     const v = r.body.verification[0];

@@ -2,7 +2,7 @@
 // ids of its members (sparse) when it holds fewer members than the bitset has words. On large clusters most sets
 // are small (a group of one namespace's pods among tens of thousands of classes): a bitset per set would cost
 // classes x sets bits, the ids cost what the set holds.
-import { bitsetWords, emptyBitset, hasBit, setBit, type Bitset } from '../bit-matrix.ts';
+import { bitsetWords, emptyBitset, forEachBit, hasBit, setBit, type Bitset } from '../bit-matrix.ts';
 
 /** The members of a set, ascending, without duplicates. */
 export interface ClassIds {
@@ -37,18 +37,8 @@ export function sortedHas(ids: Int32Array, c: number): boolean {
 
 /** Calls `f` for every member, ascending. */
 export function forEachClass(s: ClassSet, f: (c: number) => void): void {
-  if (isClassIds(s)) {
-    for (let k = 0; k < s.ids.length; k++) f(s.ids[k]);
-    return;
-  }
-  for (let w = 0; w < s.length; w++) {
-    let x = s[w];
-    while (x !== 0) {
-      const low = x & -x;
-      f(w * 32 + (31 - Math.clz32(low)));
-      x = (x ^ low) >>> 0;
-    }
-  }
+  if (!isClassIds(s)) return forEachBit(s, f);
+  for (let k = 0; k < s.ids.length; k++) f(s.ids[k]);
 }
 
 /** The sorted, deduplicated union of id lists. */

@@ -89,6 +89,34 @@ function rulesBySubject<T>(planned: readonly PlannedRule<T>[], size: number, dir
   return { start, list };
 }
 
+/** Subjects whose rule lists are equal (found again by a hash of the list): the first one's row is theirs. */
+class SharedLists {
+  readonly #start: Int32Array;
+  readonly #list: Int32Array;
+  readonly #byHash = new Map<number, number[]>();
+
+  constructor(start: Int32Array, list: Int32Array) {
+    this.#start = start;
+    this.#list = list;
+  }
+
+  /** An earlier subject with the same rule list as `s`, or -1 (then `s` is remembered). */
+  find(s: number): number {
+    const start = this.#start;
+    const list = this.#list;
+    let h = 0x811c9dc5;
+    for (let k = start[s]; k < start[s + 1]; k++) h = Math.imul(h ^ list[k], 16777619);
+    const same = this.#byHash.get(h);
+    const n = start[s + 1] - start[s];
+    const equal = (t: number) => start[t + 1] - start[t] === n && list.subarray(start[t], start[t + 1]).every((v, i) => v === list[start[s] + i]);
+    const found = same?.find(equal);
+    if (found !== undefined) return found;
+    if (same) same.push(s);
+    else this.#byHash.set(h, [s]);
+    return -1;
+  }
+}
+
 /** The scratch rows of one subject while its stages run. */
 interface Scratch {
   readonly decided: Bitset;
@@ -193,17 +221,14 @@ export function directionAllowed<T>(pipeline: DirectionPipeline<T>, size: number
   const x: Scratch = { decided: emptyBitset(size), allowed: emptyBitset(size), taken: emptyBitset(size) };
   const rows = new RowStore(size);
   const rowOf = new Int32Array(size);
-  const shared = new Map<string, number>();
+  const shared = new SharedLists(start, list);
   for (let s = 0; s < size; s++) {
-    const mine = list.subarray(start[s], start[s + 1]);
-    const key = perPair ? undefined : mine.join(',');
-    const known = key === undefined ? undefined : shared.get(key);
-    if (known !== undefined) {
-      rowOf[s] = known;
+    const known = perPair ? -1 : shared.find(s);
+    if (known >= 0) {
+      rowOf[s] = rowOf[known];
       continue;
     }
-    rowOf[s] = rows.intern(subjectRow(pipeline, planned, mine, s, x, every, query));
-    if (key !== undefined) shared.set(key, rowOf[s]);
+    rowOf[s] = rows.intern(subjectRow(pipeline, planned, list.subarray(start[s], start[s + 1]), s, x, every, query));
   }
   return { size, rowOf, rows };
 }
