@@ -2,7 +2,7 @@
 // once: most classes' rows repeat (every pod of a default-deny namespace has the empty row, every external the
 // full one), and most of those that do not repeat hold few bits. A row is interned from a scratch bitset, found
 // again by a hash of its words, and kept dense when it holds many members, as its sorted members when few.
-import { bitsetWords, countBits, forEachBit, type Bitset } from '../bit-matrix.ts';
+import { bitsetWords, countBits, forEachBit, type BitMatrix, type Bitset } from '../bit-matrix.ts';
 import type { ClassRows } from '../engine.ts';
 import { sortedHas } from './class-set.ts';
 
@@ -121,4 +121,15 @@ export class RowStore implements ClassRows {
     if (d) return (d[i >>> 5] & (1 << (i & 31))) !== 0;
     return sortedHas(this.#sparse[id]!, i);
   }
+}
+
+/**
+ * The distinct rows of a class-pair matrix (row = source class, column = destination class): each source class's
+ * row id and the rows, for a form that walks its rules into a dense matrix (the dataplane's chain walk).
+ */
+export function rowsOfMatrix(pairs: BitMatrix): { readonly rowOf: Int32Array; readonly rows: RowStore } {
+  const rows = new RowStore(pairs.cols);
+  const rowOf = new Int32Array(pairs.rows);
+  for (let r = 0; r < pairs.rows; r++) rowOf[r] = rows.intern(pairs.row(r));
+  return { rowOf, rows };
 }

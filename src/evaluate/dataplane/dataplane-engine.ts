@@ -17,6 +17,7 @@ import type { TargetBoundaries } from '../target.ts';
 import { expandClassMatrix } from '../core/class-evaluator.ts';
 import { mergePairs, type ChainProgram, type PairSet } from '../core/chain-walk.ts';
 import { partitionEndpoints, type EndpointPartition, type Memberships } from '../core/endpoint-partition.ts';
+import { rowsOfMatrix } from '../core/row-store.ts';
 import { iptablesBoundaries, iptablesProgram, parseIptablesRuleset, type IptablesTexts } from './iptables-ruleset.ts';
 import { nftBoundaries, nftProgram, parseNftRuleset } from './nft-ruleset.ts';
 import { formatMatched, type NodeVerdict, type RulesetBoundaries } from './packet.ts';
@@ -82,7 +83,7 @@ interface Classes {
   readonly family: readonly Family[];
   readonly node: Int32Array;
   readonly compiled: (ChainProgram<ProgramRule> | undefined)[];
-  readonly matrices: Map<string, BitMatrix>;
+  readonly matrices: Map<string, ReturnType<typeof rowsOfMatrix>>;
 }
 
 function classesOf(np: NodePrograms, endpoints: readonly Endpoint[]): Classes {
@@ -240,13 +241,13 @@ export function createDataplaneEngine(name: string, nodes: readonly NodeRuleset[
   const ownClassMatrix = (endpoints: readonly Endpoint[], query: PortQuery): ClassMatrix => {
     const k = classes(endpoints);
     const signature = signatureOf(np, query);
-    let pairs = k.matrices.get(signature);
-    if (!pairs) {
-      pairs = classPairs(np, k, query);
+    let rows = k.matrices.get(signature);
+    if (!rows) {
+      rows = rowsOfMatrix(classPairs(np, k, query));
       if (k.matrices.size >= KEPT_MATRICES) k.matrices.delete(k.matrices.keys().next().value!);
-      k.matrices.set(signature, pairs);
+      k.matrices.set(signature, rows);
     }
-    return { classOf: k.partition.classOf, size: k.partition.size, pairs };
+    return { classOf: k.partition.classOf, size: k.partition.size, rowOf: rows.rowOf, rows: rows.rows };
   };
   function matrix(endpoints: readonly Endpoint[], query: PortQuery): BitMatrix {
     if (endpoints.length === 0) return new BitMatrix(0, 0);

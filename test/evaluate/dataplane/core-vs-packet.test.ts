@@ -87,7 +87,7 @@ function assertAgree(name: string, cluster: Cluster, texts: Texts, target: Datap
       assert.deepEqual(diffs, [], `${name}, ${target}, IPv${family}`);
       denied += endpoints.length * endpoints.length - a.count();
       const c = core.classMatrix?.(endpoints, q);
-      if (c) for (let i = 0; i < endpoints.length; i++) for (let j = 0; j < endpoints.length; j++) if (endpoints[i].id !== endpoints[j].id) assert.equal(c.pairs.get(c.classOf[i], c.classOf[j]), a.get(i, j));
+      if (c) for (let i = 0; i < endpoints.length; i++) for (let j = 0; j < endpoints.length; j++) if (endpoints[i].id !== endpoints[j].id) assert.equal(c.rows.has(c.rowOf[c.classOf[i]], c.classOf[j]), a.get(i, j));
       const pairs = spread(endpoints.flatMap((s) => endpoints.map((d): [Endpoint, Endpoint] => [s, d])), 40);
       for (const [src, dst] of pairs) assert.deepEqual(core.decide({ src, dst, ...q }), oracle.decide({ src, dst, ...q }), `${name}, ${target}: ${src.id} -> ${dst.id} ${q.port}/${q.protocol}`);
     }
