@@ -64,14 +64,21 @@ export class ImportWorker {
   /**
    * Stops the worker: it closes its connections (a PostgreSQL pool ends its sessions) and ends; if it has not
    * ended within `graceMs` (its connections busy with an import), it is terminated: the database then rolls back
-   * whatever transaction it had open. Resolves with whether the worker ended by itself.
+   * whatever transaction it had open. An import still in flight is abandoned at once (the worker is terminated
+   * without waiting): its request is cut off, so nothing of it may be written after. Resolves with whether the
+   * worker ended by itself.
    */
   async close(graceMs = 2000): Promise<{ readonly ended: boolean }> {
     const w = this.#worker;
     this.#worker = undefined;
+    const busy = this.#waiting.size > 0;
     for (const waiting of this.#waiting.values()) waiting.reject(new Error('the server is shutting down'));
     this.#waiting.clear();
     if (!w) return { ended: true };
+    if (busy) {
+      await w.terminate();
+      return { ended: false };
+    }
     const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
     w.postMessage({ close: true } satisfies ImportMessage);
     let timer: NodeJS.Timeout | undefined;
