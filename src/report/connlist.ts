@@ -2,7 +2,7 @@
 // ports and port ranges, with address ranges for what lies outside the cluster.
 import type { BitMatrix } from '../evaluate/bit-matrix.ts';
 import type { Endpoint } from '../evaluate/endpoint.ts';
-import type { ReachabilityEngine } from '../evaluate/engine.ts';
+import type { ClassMatrix, ReachabilityEngine } from '../evaluate/engine.ts';
 import { isSelfTraffic } from '../evaluate/kubernetes/kubernetes-engine.ts';
 import type { AddressAtom } from '../evaluate/verify/address-atoms.ts';
 import { addressRangeStart, formatAddressRange } from '../net/address-range.ts';
@@ -86,18 +86,68 @@ export function connectionList(
   classes: readonly PortRange[],
   atoms?: readonly AddressAtom[],
 ): ConnlistRow[] {
+  const listed = (i: number, j: number) => !((endpoints[i].kind === 'external' && endpoints[j].kind === 'external') || isSelfTraffic(endpoints[i], endpoints[j]));
+  const pairs = classPairPorts(engine, endpoints, classes, listed) ?? matrixPairPorts(engine, endpoints, classes, listed);
+  return pairRows(pairs, endpoints, atoms);
+}
+
+/** The listed pairs from every port class's endpoint matrix: for engines without class matrices. */
+function matrixPairPorts(engine: ReachabilityEngine, endpoints: readonly Endpoint[], classes: readonly PortRange[], listed: (i: number, j: number) => boolean): PairPorts[] {
   const matrices: BitMatrix[] = classes.map((c) => engine.matrix(endpoints, { protocol: c.protocol, port: c.first }));
   const pairs: PairPorts[] = [];
   for (let i = 0; i < endpoints.length; i++) {
     for (let j = 0; j < endpoints.length; j++) {
-      const src = endpoints[i];
-      const dst = endpoints[j];
-      if ((src.kind === 'external' && dst.kind === 'external') || isSelfTraffic(src, dst)) continue;
+      if (!listed(i, j)) continue;
       const ports = classes.filter((_, k) => matrices[k].get(i, j));
       if (ports.length) pairs.push({ i, j, ports: mergePortRanges(ports) });
     }
   }
-  return pairRows(pairs, endpoints, atoms);
+  return pairs;
+}
+
+/**
+ * The listed pairs from the engine's class matrices (undefined when it has none for some port class): per source,
+ * the destinations of the classes its row holds, so the work follows the allowed pairs, never every pair of
+ * endpoints (pairRows puts them in order).
+ */
+function classPairPorts(engine: ReachabilityEngine, endpoints: readonly Endpoint[], classes: readonly PortRange[], listed: (i: number, j: number) => boolean): PairPorts[] | undefined {
+  const matrices: ClassMatrix[] = [];
+  for (const c of classes) {
+    const m = engine.classMatrix?.(endpoints, { protocol: c.protocol, port: c.first });
+    if (!m) return undefined;
+    matrices.push(m);
+  }
+  const members = matrices.map((m) => membersByClass(m));
+  const portsOf: (number[] | undefined)[] = new Array(endpoints.length);
+  const pairs: PairPorts[] = [];
+  for (let i = 0; i < endpoints.length; i++) {
+    const touched: number[] = [];
+    matrices.forEach((m, k) => {
+      m.rows.forEachMember(m.rowOf[m.classOf[i]], (c) => {
+        for (const j of members[k][c]) {
+          const ks = portsOf[j];
+          if (ks) ks.push(k);
+          else {
+            portsOf[j] = [k];
+            touched.push(j);
+          }
+        }
+      });
+    });
+    for (const j of touched) {
+      const ks = portsOf[j]!;
+      portsOf[j] = undefined;
+      if (listed(i, j)) pairs.push({ i, j, ports: mergePortRanges(ks.map((k) => classes[k])) });
+    }
+  }
+  return pairs;
+}
+
+/** The endpoints of each class of a class matrix, ascending. */
+function membersByClass(m: ClassMatrix): number[][] {
+  const out: number[][] = Array.from({ length: m.size }, () => []);
+  m.classOf.forEach((c, i) => out[c].push(i));
+  return out;
 }
 
 /** Rows per chunk of connlistChunks. */
