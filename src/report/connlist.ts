@@ -2,6 +2,7 @@
 // ports and port ranges, with address ranges for what lies outside the cluster.
 import type { BitMatrix } from '../evaluate/bit-matrix.ts';
 import type { Endpoint } from '../evaluate/endpoint.ts';
+import { classMembers } from '../evaluate/core/class-evaluator.ts';
 import type { ClassMatrix, ReachabilityEngine } from '../evaluate/engine.ts';
 import { isSelfTraffic } from '../evaluate/kubernetes/kubernetes-engine.ts';
 import type { AddressAtom } from '../evaluate/verify/address-atoms.ts';
@@ -117,7 +118,7 @@ function classPairPorts(engine: ReachabilityEngine, endpoints: readonly Endpoint
     if (!m) return undefined;
     matrices.push(m);
   }
-  const members = matrices.map((m) => membersByClass(m));
+  const members = matrices.map(classMembers);
   const portsOf: (number[] | undefined)[] = new Array(endpoints.length);
   const pairs: PairPorts[] = [];
   for (let i = 0; i < endpoints.length; i++) {
@@ -141,13 +142,6 @@ function classPairPorts(engine: ReachabilityEngine, endpoints: readonly Endpoint
     }
   }
   return pairs;
-}
-
-/** The endpoints of each class of a class matrix, ascending. */
-function membersByClass(m: ClassMatrix): number[][] {
-  const out: number[][] = Array.from({ length: m.size }, () => []);
-  m.classOf.forEach((c, i) => out[c].push(i));
-  return out;
 }
 
 /** Rows per chunk of connlistChunks. */

@@ -69,6 +69,13 @@ export function classStageOf(
   };
 }
 
+/** The endpoints of each class of a class matrix, ascending. */
+export function classMembers(c: ClassMatrix): number[][] {
+  const members: number[][] = Array.from({ length: c.size }, () => []);
+  for (let i = 0; i < c.classOf.length; i++) members[c.classOf[i]].push(i);
+  return members;
+}
+
 /**
  * A class matrix expanded to endpoints: each class's first member's row is the union of its destination classes'
  * member bits, copied to the class's other members; then a pod's traffic to itself.
@@ -76,8 +83,7 @@ export function classStageOf(
 export function expandClassMatrix(c: ClassMatrix, endpoints: readonly Endpoint[], samePod: readonly (readonly number[])[] = samePodGroups(endpoints)): BitMatrix {
   const n = endpoints.length;
   const m = new BitMatrix(n, n);
-  const members: number[][] = Array.from({ length: c.size }, () => []);
-  for (let i = 0; i < n; i++) members[c.classOf[i]].push(i);
+  const members = classMembers(c);
   const stride = m.stride;
   const words = m.words;
   for (let s = 0; s < c.size; s++) {
