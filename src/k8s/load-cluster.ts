@@ -9,7 +9,7 @@ import { isWorkloadKind, WORKLOAD_API_VERSIONS, WORKLOAD_KINDS } from './workloa
 import { formatProblem, InvalidInputError, problemAt, type InputProblem } from './invalid-input.ts';
 import type { Namespace } from './namespace.ts';
 import type { NetworkPolicy } from './network-policy.ts';
-import { isEmptyInput, isNoObjectProblem, parseDocuments, type RawObject } from './parse-documents.ts';
+import { isEmptyInput, isNoObjectProblem, parseDocumentsLazily, type ObjectSequence, type RawObject } from './parse-documents.ts';
 import { podId, podIsLive, type Pod } from './pod.ts';
 import { formatSource } from './source.ts';
 import { readInputsReporting, type InputText } from './read-inputs.ts';
@@ -71,13 +71,19 @@ export function loadClusterFromTexts(inputs: readonly InputText[], options: Load
  * Live pods sharing an address are refused; then pods to be get their addresses.
  */
 export function loadObjects(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
-  const objects = parseInputs(inputs, problems, options);
-  // Each parsed object is dropped as soon as it is decoded, so the parsed tree and the model are never both whole.
-  const cluster = decodeEach(objects.length, (i) => {
-    const raw = objects[i]!;
-    objects[i] = undefined;
-    return raw;
-  }, problems, options);
+  const sequences = parseInputs(inputs, problems, options);
+  // Objects are taken one at a time and let go as soon as they are decoded (a JSON list's items are parsed only
+  // then), so the parsed tree and the model are never both whole.
+  let current = 0;
+  const take = (): RawObject => {
+    for (;;) {
+      const raw = sequences[current]?.next();
+      if (raw) return raw;
+      sequences[current++] = undefined;
+    }
+  };
+  const count = sequences.reduce((n, s) => n + (s?.count ?? 0), 0);
+  const cluster = decodeEach(count, take, problems, options);
   if (problems.length) return cluster;
   checkUniqueAddresses(cluster.pods, problems);
   if (problems.length) return cluster;
@@ -85,27 +91,38 @@ export function loadObjects(inputs: readonly InputText[], problems: InputProblem
 }
 
 /** The objects of every input (after options.objects), in order; a folder's file without any object is skipped. */
-function parseInputs(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): (RawObject | undefined)[] {
-  const objects: (RawObject | undefined)[] = [...(options.objects ?? [])];
+function parseInputs(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): (ObjectSequence | undefined)[] {
+  const given: (RawObject | undefined)[] = [...(options.objects ?? [])];
+  let taken = 0;
+  const sequences: (ObjectSequence | undefined)[] = [{
+    count: given.length,
+    next: () => {
+      const raw = given[taken];
+      given[taken++] = undefined;
+      return raw;
+    },
+  }];
+  let objects = given.length;
   const what = 'parsing the input';
   for (const [i, input] of inputs.entries()) {
     options.onProgress?.({ done: i, total: inputs.length, what });
     const found: InputProblem[] = [];
-    const parsed = parseDocuments(input, found);
-    if (input.inFolder && parsed.length === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
+    const parsed = parseDocumentsLazily(input, found);
+    if (input.inFolder && parsed.count === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
       options.onWarning?.(`${input.name}: skipped: holds no Kubernetes object (${found[0].message})`);
       continue;
     }
     problems.push(...found);
-    for (const raw of parsed) objects.push(raw);
+    sequences.push(parsed);
+    objects += parsed.count;
   }
   options.onProgress?.({ done: inputs.length, total: inputs.length, what });
-  if (objects.length === 0 && problems.length === 0) {
+  if (objects === 0 && problems.length === 0) {
     for (const input of inputs) {
       problems.push({ file: input.name, path: [], message: `the input holds no Kubernetes object${isEmptyInput(input) ? ' (it is empty)' : ''}` });
     }
   }
-  return objects;
+  return sequences;
 }
 
 function loadReporting(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
@@ -136,11 +153,12 @@ function checkUniqueAddresses(pods: readonly Pod[], problems: InputProblem[]): v
 
 /** Validates and decodes parsed objects; problems are appended. */
 export function decodeObjects(objects: readonly RawObject[], problems: InputProblem[], options: LoadOptions = {}): Cluster {
-  return decodeEach(objects.length, (i) => objects[i], problems, options);
+  let next = 0;
+  return decodeEach(objects.length, () => objects[next++], problems, options);
 }
 
 /** decodeObjects on `count` objects, each taken once, in order, from `take` (which may let go of it). */
-function decodeEach(count: number, take: (i: number) => RawObject, problems: InputProblem[], options: LoadOptions): Cluster {
+function decodeEach(count: number, take: () => RawObject, problems: InputProblem[], options: LoadOptions): Cluster {
   const clusterName = options.cluster ?? DEFAULT_CLUSTER_NAME;
   const namespaces: Namespace[] = [];
   const pods: Pod[] = [];
@@ -151,7 +169,7 @@ function decodeEach(count: number, take: (i: number) => RawObject, problems: Inp
   const what = 'checking and decoding the objects';
   for (let i = 0; i < count; i++) {
     if (i % PROGRESS_EVERY === 0) options.onProgress?.({ done: i, total: count, what });
-    const raw = take(i);
+    const raw = take();
     const versions = KINDS[raw.kind];
     if (!versions) {
       const key = `${raw.kind} (${raw.apiVersion})`;

@@ -1,6 +1,7 @@
 import { isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { InputProblem } from './invalid-input.ts';
 import { LeftToGeneralParser, loadYamlDocument } from './js-yaml-document.ts';
+import { JsonItemSource, jsonListLayout, JsonListText } from './json-list.ts';
 import { duplicateJsonKeys, jsonArrayItemOffsets, jsonPlace, LineTable } from './json-text.ts';
 import { nestingDepthExceeds } from './nesting-depth.ts';
 import type { InputText } from './read-inputs.ts';
@@ -41,6 +42,13 @@ interface Locator<A> {
   line(anchor: A, path: readonly (string | number)[]): number;
   /** Anchors of the first `count` elements of the anchor's `items` list. */
   items(anchor: A, count: number): A[];
+  /** The source of the object at `anchor`. */
+  source(anchor: A): SourceRef;
+}
+
+/** Locators whose objects' lines are found on first use (most objects are never cited). */
+function lazyLocator<A>(file: string, line: Locator<A>['line'], items: Locator<A>['items'], root: A): Locator<A> {
+  return { root, line, items, source: (anchor) => lazySource(file, (path) => line(anchor, path)) };
 }
 
 /**
@@ -50,20 +58,144 @@ interface Locator<A> {
  * clear problem. Problems are collected, not thrown.
  */
 export function parseDocuments(input: InputText, problems: InputProblem[]): RawObject[] {
+  const objects = parseDocumentsLazily(input, problems);
   const out: RawObject[] = [];
-  const refuse = (message: string, line?: number) => problems.push({ file: input.name, line, path: [], message });
+  for (let raw = objects.next(); raw; raw = objects.next()) out.push(raw);
+  return out;
+}
+
+/**
+ * The objects of one input, handed out one at a time and in order. All problems are known before the first is
+ * taken (they are the same, and in the same order, as parseDocuments'), and so is their number.
+ */
+export interface ObjectSequence {
+  readonly count: number;
+  /** The next object (each object once), or undefined past the last. */
+  next(): RawObject | undefined;
+}
+
+/**
+ * parseDocuments as a sequence: a JSON list read from bytes (`kubectl get -o json`) is parsed item by item, once to
+ * check it and again as its objects are taken, so that its parsed tree is never whole in memory.
+ */
+export function parseDocumentsLazily(input: InputText, problems: InputProblem[]): ObjectSequence {
+  if (input.utf8) {
+    const list = parseJsonList(input, input.utf8, problems);
+    if (list) return list;
+  }
+  const out: RawObject[] = [];
   const first = firstSignificantChar(input.text);
   if (first === '{' || first === '[') {
     // JSON.parse does not recurse, and nothing here walks deeper than a Kubernetes object's schema.
     const json = parseJson(input, problems, out);
-    if (json !== 'not-json') return out;
+    if (json !== 'not-json') return arraySequence(out);
   }
   if (nestingDepthExceeds(input.text, MAX_NESTING)) {
-    refuse(`refused: nested more than ${MAX_NESTING} levels deep; no Kubernetes object is`);
-    return out;
+    problems.push({ file: input.name, path: [], message: `refused: nested more than ${MAX_NESTING} levels deep; no Kubernetes object is` });
+    return arraySequence(out);
   }
   parseYaml(input, problems, out);
-  return out;
+  return arraySequence(out);
+}
+
+/** A sequence over an array, letting go of each object as it is taken. */
+function arraySequence(objects: (RawObject | undefined)[]): ObjectSequence {
+  let next = 0;
+  return {
+    count: objects.length,
+    next: () => {
+      if (next >= objects.length) return undefined;
+      const raw = objects[next];
+      objects[next++] = undefined;
+      return raw;
+    },
+  };
+}
+
+/**
+ * The fast path for a JSON list given as bytes, or undefined when it does not apply (the general path then reads
+ * the text as before). It applies when the text is one object whose top-level `items` member is an array, the
+ * object is a list (`List`, `PodList`, ...), the object without its items and every item parse as JSON, and no
+ * piece repeats a key. The pieces are then exactly the whole text's parse, split: the separators between items
+ * are commas and white space only (json-list.ts), so the whole text is JSON and parses to the same values. Any
+ * syntax or duplicate-key problem is left to the general path, which reports it as it always has.
+ */
+function parseJsonList(input: InputText, bytes: Uint8Array, problems: InputProblem[]): ObjectSequence | undefined {
+  const layout = jsonListLayout(bytes);
+  if (!layout) return undefined;
+  const list = new JsonListText(bytes, input.ascii === true, layout);
+  const wrapperText = list.wrapper();
+  let wrapper: unknown;
+  try {
+    wrapper = JSON.parse(wrapperText);
+  } catch {
+    return undefined;
+  }
+  if (duplicateJsonKeys(wrapperText, 1).length) return undefined;
+  const kind = (wrapper as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !kind.endsWith('List')) return undefined;
+  const itemKind = kind === 'List' ? undefined : { kind: kind.slice(0, -'List'.length), apiVersion: (wrapper as { apiVersion?: unknown }).apiVersion };
+  const found: InputProblem[] = [];
+  const state: CollectState = { count: 0, overflow: false };
+  const counts = new Int32Array(list.count);
+  const taken: RawObject[] = [];
+  for (let i = 0; i < list.count; i++) {
+    const text = list.item(i);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (duplicateJsonKeys(text, 1).length) return undefined;
+    const before = state.count;
+    collectItem(value, input, found, taken, state, list, i, `${kind} item ${i}`, itemKind);
+    counts[i] = state.count - before;
+    taken.length = 0;
+  }
+  problems.push(...found);
+  let item = 0;
+  let pending: RawObject[] = [];
+  let at = 0;
+  return {
+    count: state.count,
+    next: () => {
+      while (at >= pending.length) {
+        while (item < list.count && counts[item] === 0) item++;
+        if (item >= list.count) return undefined;
+        const again: RawObject[] = [];
+        // The same item, parsed again: the same objects, and the same problems, already reported.
+        collectItem(JSON.parse(list.item(item)), input, [], again, { count: 0, overflow: false }, list, item, `${kind} item ${item}`, itemKind);
+        pending = again.slice(0, counts[item]);
+        at = 0;
+        item++;
+      }
+      const raw = pending[at];
+      pending[at++] = undefined as unknown as RawObject;
+      return raw;
+    },
+  };
+}
+
+/** collectObjects on item `i` of a JSON list, as the list's visit reaches it (one level of list nesting down). */
+function collectItem(
+  value: unknown,
+  input: InputText,
+  problems: InputProblem[],
+  out: RawObject[],
+  state: CollectState,
+  list: JsonListText,
+  i: number,
+  label: string,
+  itemKind: { kind: string; apiVersion: unknown } | undefined,
+): void {
+  const locator: Locator<readonly (string | number)[]> = {
+    root: [],
+    line: (anchor, path) => list.lineOf(i, anchor.length ? [...anchor, ...path] : path),
+    items: (anchor, count) => Array.from({ length: count }, (_, k) => [...anchor, 'items', k]),
+    source: (anchor) => new JsonItemSource(input.name, list, i, anchor),
+  };
+  visitor(input, problems, out, locator, state)(value, locator.root, label, itemKind, 1);
 }
 
 function firstSignificantChar(text: string): string | undefined {
@@ -85,10 +217,10 @@ function parseJson(input: InputText, problems: InputProblem[], out: RawObject[])
   const text = input.text;
   const lines = new LineTable(text);
   // Anchors are offsets, found lazily: nothing is scanned unless a line is asked for.
-  const locator: Locator<() => number> = {
-    root: () => 0,
-    line: (anchor, path) => lines.lineOf(jsonPlace(text, path, anchor()).at),
-    items: (anchor, count) => {
+  const locator: Locator<() => number> = lazyLocator<() => number>(
+    input.name,
+    (anchor, path) => lines.lineOf(jsonPlace(text, path, anchor()).at),
+    (anchor, count) => {
       let offsets: number[] | undefined;
       const all = () => {
         if (!offsets) {
@@ -99,7 +231,8 @@ function parseJson(input: InputText, problems: InputProblem[], out: RawObject[])
       };
       return Array.from({ length: count }, (_, i) => () => all()[i] ?? anchor());
     },
-  };
+    () => 0,
+  );
   const duplicates = duplicateJsonKeys(input.text);
   if (duplicates.length) {
     for (const d of duplicates) {
@@ -158,6 +291,7 @@ function parseYaml(input: InputText, problems: InputProblem[], out: RawObject[])
         return parsed;
       };
       const locator = yamlLocator(
+        input.name,
         () => lazy().doc,
         (offset) => lazy().lineCounter.linePos(offset).line + chunk.firstLine - 1,
         chunk.firstLine,
@@ -220,10 +354,10 @@ function splitDocuments(text: string): { text: string; firstLine: number }[] | u
 }
 
 /** Finds lines in a document the general parser holds (nodes keep their offsets). */
-function yamlLocator(doc: () => Document.Parsed, lineAt: (offset: number) => number, docLine: number): Locator<readonly (string | number)[]> {
-  return {
-    root: [],
-    line: (anchor, path) => {
+function yamlLocator(file: string, doc: () => Document.Parsed, lineAt: (offset: number) => number, docLine: number): Locator<readonly (string | number)[]> {
+  return lazyLocator<readonly (string | number)[]>(
+    file,
+    (anchor, path) => {
       const full = [...anchor, ...path];
       const d = doc();
       for (let n = full.length; n >= 0; n--) {
@@ -232,8 +366,9 @@ function yamlLocator(doc: () => Document.Parsed, lineAt: (offset: number) => num
       }
       return docLine;
     },
-    items: (anchor, count) => Array.from({ length: count }, (_, i) => [...anchor, 'items', i]),
-  };
+    (anchor, count) => Array.from({ length: count }, (_, i) => [...anchor, 'items', i]),
+    [],
+  );
 }
 
 /** The general YAML parser on `text` (a whole stream, or one document of it starting after `lineOffset` lines). */
@@ -294,7 +429,7 @@ function parseWithLibrary(text: string, lineOffset: number, input: InputText, pr
     if (value === null || value === undefined) continue; // an empty document, as kubectl skips it
     state.anyContent = true;
     const number = ++state.documents;
-    collectObjects(value, input, problems, out, yamlLocator(() => doc, lineAt, docLine), `document ${number}`);
+    collectObjects(value, input, problems, out, yamlLocator(input.name, () => doc, lineAt, docLine), `document ${number}`);
   }
 }
 
@@ -309,16 +444,28 @@ function collectObjects<A>(
   locator: Locator<A>,
   what: string,
 ): void {
+  visitor(input, problems, out, locator, { count: 0, overflow: false })(root, locator.root, what);
+}
+
+/** The objects found so far in one input (against MAX_OBJECTS_PER_INPUT), and whether that limit was passed. */
+interface CollectState {
+  count: number;
+  overflow: boolean;
+}
+
+type Visit<A> = (v: unknown, anchor: A, label: string, inherited?: { kind: string; apiVersion: unknown }, depth?: number) => void;
+
+/** The walk of collectObjects, appending objects to `out` and counting them in `state`. */
+function visitor<A>(input: InputText, problems: InputProblem[], out: RawObject[], locator: Locator<A>, state: CollectState): Visit<A> {
   const problem = (anchor: A, path: (string | number)[], message: string, noObject = false) => {
     const p: InputProblem = { file: input.name, line: locator.line(anchor, path), path, message };
     if (noObject) NO_OBJECT_PROBLEMS.add(p);
     problems.push(p);
   };
-  let overflow = false;
-  const visit = (v: unknown, anchor: A, label: string, inherited?: { kind: string; apiVersion: unknown }, depth = 0): void => {
-    if (out.length >= MAX_OBJECTS_PER_INPUT) {
-      if (!overflow) problems.push({ file: input.name, path: [], message: `refused: more than ${MAX_OBJECTS_PER_INPUT} objects in one input` });
-      overflow = true;
+  const visit: Visit<A> = (v, anchor, label, inherited, depth = 0) => {
+    if (state.count >= MAX_OBJECTS_PER_INPUT) {
+      if (!state.overflow) problems.push({ file: input.name, path: [], message: `refused: more than ${MAX_OBJECTS_PER_INPUT} objects in one input` });
+      state.overflow = true;
       return;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
@@ -355,9 +502,10 @@ function collectObjects<A>(
       problem(anchor, ['apiVersion'], `${kind} has no apiVersion`);
       return;
     }
-    out.push({ kind, apiVersion, body, source: lazySource(input.name, (path) => locator.line(anchor, path)) });
+    state.count++;
+    out.push({ kind, apiVersion, body, source: locator.source(anchor) });
   };
-  visit(root, locator.root, what);
+  return visit;
 }
 
 /** A SourceRef whose line is found on first use (most objects are never cited). */

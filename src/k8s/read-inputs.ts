@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InvalidInputError, type InputProblem } from './invalid-input.ts';
@@ -12,6 +12,32 @@ export interface InputText {
    * file, a values file), it is skipped with a warning instead of refused.
    */
   readonly inFolder?: boolean;
+  /**
+   * The text's UTF-8 bytes (no byte order mark) when it was read as UTF-8: parsers that work on bytes (the JSON
+   * list fast path, parse-documents.ts) use them and never ask for `text`, which is then decoded on first use.
+   */
+  readonly utf8?: Uint8Array;
+  /** Whether `utf8` holds only ASCII (each byte one character). */
+  readonly ascii?: boolean;
+}
+
+/** An input read as UTF-8 bytes: its text is decoded on first use (a 58 MiB file's text is 58 MiB more of memory). */
+class Utf8Input implements InputText {
+  readonly name: string;
+  readonly utf8: Uint8Array;
+  readonly ascii: boolean;
+  readonly inFolder?: boolean;
+  #text: string | undefined;
+  constructor(name: string, utf8: Uint8Array, ascii: boolean, inFolder: boolean) {
+    this.name = name;
+    this.utf8 = utf8;
+    this.ascii = ascii;
+    if (inFolder) this.inFolder = true;
+  }
+  get text(): string {
+    this.#text ??= Buffer.from(this.utf8.buffer, this.utf8.byteOffset, this.utf8.byteLength).toString(this.ascii ? 'latin1' : 'utf8');
+    return this.#text;
+  }
 }
 
 /** How `-f` arguments are read. */
@@ -48,7 +74,12 @@ export function readInputsReporting(
 ): InputText[] {
   const out: InputText[] = [];
   const add = (name: string, content: string | Uint8Array, inFolder: boolean) => {
-    const text = typeof content === 'string' ? checkText(name, content, problems) : decodeBytes(name, content, problems);
+    if (typeof content !== 'string') {
+      const input = decodeBytes(name, content, problems, inFolder);
+      if (input) out.push(input);
+      return;
+    }
+    const text = checkText(name, content, problems);
     if (text !== undefined) out.push(inFolder ? { name, text, inFolder } : { name, text });
   };
   for (const path of paths) {
@@ -143,22 +174,54 @@ const UTF16LE = new TextDecoder('utf-16le', { fatal: true });
 const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
 
 /**
- * Bytes into text: UTF-8 (its BOM dropped) or UTF-16 with a BOM; anything else is refused as not text. UTF-8 is
- * checked whole first (isUtf8), then decoded by Buffer, which is several times faster than a fatal TextDecoder on
- * large inputs and gives the same text for valid UTF-8.
+ * Bytes into an input: UTF-8 (its BOM dropped) or UTF-16 with a BOM; anything else is refused as not text. UTF-8
+ * is checked whole (isAscii, then isUtf8 only when some byte is not ASCII) and kept as bytes, its text decoded on
+ * first use; control characters are looked for in the bytes (a UTF-8 sequence of several bytes holds none below
+ * 0x80, so a byte below 0x20 is that character).
  */
-function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[]): string | undefined {
+function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[], inFolder: boolean): InputText | undefined {
   let text: string;
   try {
     if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) text = UTF16LE.decode(bytes.subarray(2));
     else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) text = UTF16BE.decode(bytes.subarray(2));
-    else if (isUtf8(bytes)) text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    else throw new TypeError('not UTF-8');
+    else {
+      const ascii = isAscii(bytes);
+      if (!ascii && !isUtf8(bytes)) throw new TypeError('not UTF-8');
+      const utf8 = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+      const bad = firstControlByte(utf8);
+      if (bad >= 0) {
+        let line = 1;
+        for (let i = utf8.indexOf(10); i >= 0 && i < bad; i = utf8.indexOf(10, i + 1)) line++;
+        problems.push({ file: name, line, path: [], message: controlCharacterMessage(utf8[bad]) });
+        return undefined;
+      }
+      return new Utf8Input(name, utf8, ascii, inFolder);
+    }
   } catch {
     problems.push({ file: name, path: [], message: 'refused: not UTF-8 text (a binary file?); np2dfw reads YAML and JSON' });
     return undefined;
   }
-  return checkText(name, text, problems);
+  const checked = checkText(name, text, problems);
+  if (checked === undefined) return undefined;
+  return inFolder ? { name, text: checked, inFolder } : { name, text: checked };
+}
+
+/** The control characters YAML forbids in a text (all of C0 but tab, line feed and carriage return). */
+const CONTROL_CHARACTERS = [...Array(32).keys()].filter((c) => c !== 9 && c !== 10 && c !== 13);
+
+/** The offset of the first forbidden control character in UTF-8 bytes, or -1 (one memchr per character). */
+function firstControlByte(bytes: Uint8Array): number {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let first = -1;
+  for (const c of CONTROL_CHARACTERS) {
+    const at = buf.indexOf(c);
+    if (at >= 0 && (first < 0 || at < first)) first = at;
+  }
+  return first;
+}
+
+function controlCharacterMessage(code: number): string {
+  return `refused: control character U+${code.toString(16).toUpperCase().padStart(4, '0')} (a binary file?); np2dfw reads YAML and JSON text`;
 }
 
 /** Refuses text holding NUL or other C0 control characters that YAML forbids (the mark of a binary file). */
@@ -166,7 +229,7 @@ function checkText(name: string, text: string, problems: InputProblem[]): string
   const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.exec(text);
   if (bad) {
     const line = text.slice(0, bad.index).split('\n').length;
-    problems.push({ file: name, line, path: [], message: `refused: control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (a binary file?); np2dfw reads YAML and JSON text` });
+    problems.push({ file: name, line, path: [], message: controlCharacterMessage(bad[0].charCodeAt(0)) });
     return undefined;
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
