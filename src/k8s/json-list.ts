@@ -29,6 +29,11 @@ export interface JsonListLayout {
   readonly ends: Int32Array;
   /** The 1-based line each element starts on. */
   readonly lines: Int32Array;
+  /**
+   * The colons outside strings in each element: in JSON text, one per member of an object (countMembers), so an
+   * element that parses to fewer members repeats a key.
+   */
+  readonly colons: Int32Array;
 }
 
 /** Counts the line feeds met while scanning (the only bytes outside strings that start a line). */
@@ -36,6 +41,7 @@ class Cursor {
   readonly b: Uint8Array;
   i = 0;
   line = 1;
+  colons = 0;
   constructor(b: Uint8Array) {
     this.b = b;
   }
@@ -77,6 +83,7 @@ class Cursor {
         if (depth === 0) { this.i++; return; }
       } else if (depth === 0 && (d === COMMA || d === 32 || d === 9 || d === 13 || d === NEWLINE)) return;
       else if (d === NEWLINE) this.line++;
+      else if (d === COLON) this.colons++;
       this.i++;
     }
   }
@@ -127,6 +134,7 @@ function itemsOf(at: Cursor): JsonListLayout | undefined {
   const starts: number[] = [];
   const ends: number[] = [];
   const lines: number[] = [];
+  const colons: number[] = [];
   at.i++;
   at.skipSpace();
   if (bytes[at.i] === CLOSE_BRACKET) {
@@ -136,7 +144,9 @@ function itemsOf(at: Cursor): JsonListLayout | undefined {
       if (at.i >= bytes.length) return undefined;
       starts.push(at.i);
       lines.push(at.line);
+      const before = at.colons;
       at.skipValue();
+      colons.push(at.colons - before);
       ends.push(at.i);
       at.skipSpace();
       const c = bytes[at.i];
@@ -146,7 +156,30 @@ function itemsOf(at: Cursor): JsonListLayout | undefined {
       at.skipSpace();
     }
   }
-  return { arrayStart, arrayEnd: at.i, starts: Int32Array.from(starts), ends: Int32Array.from(ends), lines: Int32Array.from(lines) };
+  return { arrayStart, arrayEnd: at.i, starts: Int32Array.from(starts), ends: Int32Array.from(ends), lines: Int32Array.from(lines), colons: Int32Array.from(colons) };
+}
+
+/**
+ * The members of every object in a parsed JSON value (JSON.parse keeps one member per repeated key: compared with
+ * the colons of its text, this finds repeated keys without scanning the text for them). Iterative: no recursion.
+ */
+export function countMembers(root: unknown): number {
+  let members = 0;
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object') stack.push(x);
+      continue;
+    }
+    for (const key in v) {
+      members++;
+      const x = (v as Record<string, unknown>)[key];
+      if (x !== null && typeof x === 'object') stack.push(x);
+    }
+  }
+  return members;
 }
 
 /** The bytes of a list with their layout: each item's text, and lines inside an item for messages. */

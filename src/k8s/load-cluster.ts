@@ -9,7 +9,7 @@ import { isWorkloadKind, WORKLOAD_API_VERSIONS, WORKLOAD_KINDS } from './workloa
 import { formatProblem, InvalidInputError, problemAt, type InputProblem } from './invalid-input.ts';
 import type { Namespace } from './namespace.ts';
 import type { NetworkPolicy } from './network-policy.ts';
-import { isEmptyInput, isNoObjectProblem, parseDocumentsLazily, type ObjectSequence, type RawObject } from './parse-documents.ts';
+import { arraySequence, isEmptyInput, isNoObjectProblem, NotAJsonList, parseDocumentsLazily, type ObjectSequence, type RawObject } from './parse-documents.ts';
 import { podId, podIsLive, type Pod } from './pod.ts';
 import { formatSource } from './source.ts';
 import { readInputsReporting, type InputText } from './read-inputs.ts';
@@ -71,58 +71,72 @@ export function loadClusterFromTexts(inputs: readonly InputText[], options: Load
  * Live pods sharing an address are refused; then pods to be get their addresses.
  */
 export function loadObjects(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
-  const sequences = parseInputs(inputs, problems, options);
-  // Objects are taken one at a time and let go as soon as they are decoded (a JSON list's items are parsed only
-  // then), so the parsed tree and the model are never both whole.
-  let current = 0;
-  const take = (): RawObject => {
-    for (;;) {
-      const raw = sequences[current]?.next();
-      if (raw) return raw;
-      sequences[current++] = undefined;
-    }
+  const warnings: string[] = [];
+  const attempt = (itemByItem: boolean) => {
+    warnings.length = 0;
+    const buffered = { ...options, onWarning: options.onWarning && ((w: string) => warnings.push(w)) };
+    return parseAndDecode(inputs, problems.length > 0, buffered, itemByItem);
   };
-  const count = sequences.reduce((n, s) => n + (s?.count ?? 0), 0);
-  const cluster = decodeEach(count, take, problems, options);
+  let loaded: { cluster: Cluster; problems: InputProblem[] };
+  try {
+    loaded = attempt(true);
+  } catch (e) {
+    // A JSON list read item by item held an item that is not JSON: everything again, on the whole text.
+    if (!(e instanceof NotAJsonList)) throw e;
+    loaded = attempt(false);
+  }
+  for (const w of warnings) options.onWarning?.(w);
+  problems.push(...loaded.problems);
+  const cluster = loaded.cluster;
   if (problems.length) return cluster;
   checkUniqueAddresses(cluster.pods, problems);
   if (problems.length) return cluster;
   return { ...cluster, pods: assignAddresses(cluster.pods, options.assign ?? {}, problems) };
 }
 
-/** The objects of every input (after options.objects), in order; a folder's file without any object is skipped. */
-function parseInputs(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): (ObjectSequence | undefined)[] {
-  const given: (RawObject | undefined)[] = [...(options.objects ?? [])];
-  let taken = 0;
-  const sequences: (ObjectSequence | undefined)[] = [{
-    count: given.length,
-    next: () => {
-      const raw = given[taken];
-      given[taken++] = undefined;
-      return raw;
-    },
-  }];
-  let objects = given.length;
+/**
+ * Parses every input (after options.objects) and decodes their objects in order, taking each object once and
+ * letting go of it as soon as it is decoded (a JSON list's items are parsed only then), so that the parsed tree
+ * and the model are never both whole. A folder's file without any object is skipped. The problems come back in
+ * the order of their finding as if every input had been parsed first: parsing, then checking and decoding.
+ */
+function parseAndDecode(inputs: readonly InputText[], problemsBefore: boolean, options: LoadOptions, itemByItem: boolean): { cluster: Cluster; problems: InputProblem[] } {
+  const sequences: ObjectSequence[] = [arraySequence([...(options.objects ?? [])])];
   const what = 'parsing the input';
   for (const [i, input] of inputs.entries()) {
     options.onProgress?.({ done: i, total: inputs.length, what });
-    const found: InputProblem[] = [];
-    const parsed = parseDocumentsLazily(input, found);
-    if (input.inFolder && parsed.count === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
+    const parsed = parseDocumentsLazily(input, { itemByItem });
+    const found = parsed.problems;
+    if (input.inFolder && parsed.expected === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
       options.onWarning?.(`${input.name}: skipped: holds no Kubernetes object (${found[0].message})`);
       continue;
     }
-    problems.push(...found);
     sequences.push(parsed);
-    objects += parsed.count;
   }
   options.onProgress?.({ done: inputs.length, total: inputs.length, what });
-  if (objects === 0 && problems.length === 0) {
+  let current = 0;
+  let taken = 0;
+  const take = (): RawObject | undefined => {
+    for (; current < sequences.length; current++) {
+      const raw = sequences[current].next();
+      if (raw) {
+        taken++;
+        return raw;
+      }
+    }
+    return undefined;
+  };
+  const decodeProblems: InputProblem[] = [];
+  const expected = sequences.reduce((n, s) => n + s.expected, 0);
+  const cluster = decodeEach(expected, take, decodeProblems, options);
+  const problems = sequences.flatMap((s) => s.problems);
+  if (taken === 0 && problems.length === 0 && !problemsBefore) {
     for (const input of inputs) {
       problems.push({ file: input.name, path: [], message: `the input holds no Kubernetes object${isEmptyInput(input) ? ' (it is empty)' : ''}` });
     }
   }
-  return sequences;
+  problems.push(...decodeProblems);
+  return { cluster, problems };
 }
 
 function loadReporting(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
@@ -157,8 +171,11 @@ export function decodeObjects(objects: readonly RawObject[], problems: InputProb
   return decodeEach(objects.length, () => objects[next++], problems, options);
 }
 
-/** decodeObjects on `count` objects, each taken once, in order, from `take` (which may let go of it). */
-function decodeEach(count: number, take: () => RawObject, problems: InputProblem[], options: LoadOptions): Cluster {
+/**
+ * decodeObjects on the objects `take` gives, each taken once, in order, until it gives undefined (it may let go of
+ * each); about `expected` of them, for progress.
+ */
+function decodeEach(expected: number, take: () => RawObject | undefined, problems: InputProblem[], options: LoadOptions): Cluster {
   const clusterName = options.cluster ?? DEFAULT_CLUSTER_NAME;
   const namespaces: Namespace[] = [];
   const pods: Pod[] = [];
@@ -167,9 +184,9 @@ function decodeEach(count: number, take: () => RawObject, problems: InputProblem
   // Where each object was defined: its source only, so that the parsed object itself can be let go.
   const seen = new Map<string, RawObject['source']>();
   const what = 'checking and decoding the objects';
-  for (let i = 0; i < count; i++) {
-    if (i % PROGRESS_EVERY === 0) options.onProgress?.({ done: i, total: count, what });
-    const raw = take();
+  let done = 0;
+  for (let raw = take(); raw; raw = take(), done++) {
+    if (done % PROGRESS_EVERY === 0) options.onProgress?.({ done, total: Math.max(expected, done), what });
     const versions = KINDS[raw.kind];
     if (!versions) {
       const key = `${raw.kind} (${raw.apiVersion})`;
@@ -203,7 +220,7 @@ function decodeEach(count: number, take: () => RawObject, problems: InputProblem
       default: if (isWorkloadKind(raw.kind)) pods.push(decodeWorkload(raw, raw.kind));
     }
   }
-  options.onProgress?.({ done: count, total: count, what });
+  options.onProgress?.({ done, total: done, what });
   if (skipped.size && options.onSkipped) {
     const parts = [...skipped.entries()].sort().map(([k, n]) => `${n} ${k}`);
     options.onSkipped(`skipped ${parts.join(', ')}: np2dfw reads Namespace, Pod, NetworkPolicy and the workload kinds (${WORKLOAD_KINDS.join(', ')})`);

@@ -1,7 +1,7 @@
 import { isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { InputProblem } from './invalid-input.ts';
 import { LeftToGeneralParser, loadYamlDocument } from './js-yaml-document.ts';
-import { JsonItemSource, jsonListLayout, JsonListText } from './json-list.ts';
+import { countMembers, JsonItemSource, jsonListLayout, JsonListText } from './json-list.ts';
 import { duplicateJsonKeys, jsonArrayItemOffsets, jsonPlace, LineTable } from './json-text.ts';
 import { nestingDepthExceeds } from './nesting-depth.ts';
 import type { InputText } from './read-inputs.ts';
@@ -58,51 +58,72 @@ function lazyLocator<A>(file: string, line: Locator<A>['line'], items: Locator<A
  * clear problem. Problems are collected, not thrown.
  */
 export function parseDocuments(input: InputText, problems: InputProblem[]): RawObject[] {
-  const objects = parseDocumentsLazily(input, problems);
-  const out: RawObject[] = [];
-  for (let raw = objects.next(); raw; raw = objects.next()) out.push(raw);
-  return out;
+  const drain = (objects: ObjectSequence) => {
+    const out: RawObject[] = [];
+    for (let raw = objects.next(); raw; raw = objects.next()) out.push(raw);
+    problems.push(...objects.problems);
+    return out;
+  };
+  try {
+    return drain(parseDocumentsLazily(input));
+  } catch (e) {
+    if (!(e instanceof NotAJsonList)) throw e;
+    return drain(parseDocumentsLazily(input, { itemByItem: false }));
+  }
 }
 
 /**
- * The objects of one input, handed out one at a time and in order. All problems are known before the first is
- * taken (they are the same, and in the same order, as parseDocuments'), and so is their number.
+ * The objects of one input, handed out one at a time and in order, with the problems parseDocuments would report
+ * (the same, in the same order): complete at once, or, for a JSON list read item by item, once `next` has returned
+ * undefined.
  */
 export interface ObjectSequence {
-  readonly count: number;
-  /** The next object (each object once), or undefined past the last. */
+  /** How many objects there are: exactly, or for a JSON list read item by item, its number of items. */
+  readonly expected: number;
+  /** The next object (each object once), or undefined past the last. Throws NotAJsonList (see there). */
   next(): RawObject | undefined;
+  readonly problems: readonly InputProblem[];
 }
 
 /**
- * parseDocuments as a sequence: a JSON list read from bytes (`kubectl get -o json`) is parsed item by item, once to
- * check it and again as its objects are taken, so that its parsed tree is never whole in memory.
+ * Thrown by a JSON list read item by item when an item turns out not to be JSON, or to repeat a key: the text is
+ * no list this fast path reads, and the input must be parsed again with `itemByItem: false` (whoever took objects
+ * from it lets go of what they made of them).
  */
-export function parseDocumentsLazily(input: InputText, problems: InputProblem[]): ObjectSequence {
-  if (input.utf8) {
-    const list = parseJsonList(input, input.utf8, problems);
+export class NotAJsonList extends Error {}
+
+/**
+ * parseDocuments as a sequence. A JSON list read from bytes (`kubectl get -o json`) is parsed item by item as its
+ * objects are taken (unless `itemByItem` is false), so that neither its text nor its parsed tree is ever whole in
+ * memory.
+ */
+export function parseDocumentsLazily(input: InputText, options: { readonly itemByItem?: boolean } = {}): ObjectSequence {
+  if (input.utf8 && options.itemByItem !== false) {
+    const list = parseJsonList(input, input.utf8);
     if (list) return list;
   }
+  const problems: InputProblem[] = [];
   const out: RawObject[] = [];
   const first = firstSignificantChar(input.text);
   if (first === '{' || first === '[') {
     // JSON.parse does not recurse, and nothing here walks deeper than a Kubernetes object's schema.
     const json = parseJson(input, problems, out);
-    if (json !== 'not-json') return arraySequence(out);
+    if (json !== 'not-json') return arraySequence(out, problems);
   }
   if (nestingDepthExceeds(input.text, MAX_NESTING)) {
     problems.push({ file: input.name, path: [], message: `refused: nested more than ${MAX_NESTING} levels deep; no Kubernetes object is` });
-    return arraySequence(out);
+    return arraySequence(out, problems);
   }
   parseYaml(input, problems, out);
-  return arraySequence(out);
+  return arraySequence(out, problems);
 }
 
-/** A sequence over an array, letting go of each object as it is taken. */
-function arraySequence(objects: (RawObject | undefined)[]): ObjectSequence {
+/** A sequence over objects already parsed, letting go of each as it is taken. */
+export function arraySequence(objects: (RawObject | undefined)[], problems: readonly InputProblem[] = []): ObjectSequence {
   let next = 0;
   return {
-    count: objects.length,
+    expected: objects.length,
+    problems,
     next: () => {
       if (next >= objects.length) return undefined;
       const raw = objects[next];
@@ -115,12 +136,13 @@ function arraySequence(objects: (RawObject | undefined)[]): ObjectSequence {
 /**
  * The fast path for a JSON list given as bytes, or undefined when it does not apply (the general path then reads
  * the text as before). It applies when the text is one object whose top-level `items` member is an array, the
- * object is a list (`List`, `PodList`, ...), the object without its items and every item parse as JSON, and no
- * piece repeats a key. The pieces are then exactly the whole text's parse, split: the separators between items
- * are commas and white space only (json-list.ts), so the whole text is JSON and parses to the same values. Any
- * syntax or duplicate-key problem is left to the general path, which reports it as it always has.
+ * object is a list (`List`, `PodList`, ...), the object without its items parses as JSON and repeats no key. Each
+ * item is then parsed when its objects are taken; one that is not JSON or repeats a key throws NotAJsonList, and
+ * the general path reports it as it always has. When every item parses, the pieces are exactly the whole text's
+ * parse, split: the separators between items are commas and white space only (json-list.ts), so the whole text is
+ * JSON and parses to the same values.
  */
-function parseJsonList(input: InputText, bytes: Uint8Array, problems: InputProblem[]): ObjectSequence | undefined {
+function parseJsonList(input: InputText, bytes: Uint8Array): ObjectSequence | undefined {
   const layout = jsonListLayout(bytes);
   if (!layout) return undefined;
   const list = new JsonListText(bytes, input.ascii === true, layout);
@@ -135,43 +157,33 @@ function parseJsonList(input: InputText, bytes: Uint8Array, problems: InputProbl
   const kind = (wrapper as { kind?: unknown }).kind;
   if (typeof kind !== 'string' || !kind.endsWith('List')) return undefined;
   const itemKind = kind === 'List' ? undefined : { kind: kind.slice(0, -'List'.length), apiVersion: (wrapper as { apiVersion?: unknown }).apiVersion };
-  const found: InputProblem[] = [];
+  const problems: InputProblem[] = [];
   const state: CollectState = { count: 0, overflow: false };
-  const counts = new Int32Array(list.count);
-  const taken: RawObject[] = [];
-  for (let i = 0; i < list.count; i++) {
-    const text = list.item(i);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    if (duplicateJsonKeys(text, 1).length) return undefined;
-    const before = state.count;
-    collectItem(value, input, found, taken, state, list, i, `${kind} item ${i}`, itemKind);
-    counts[i] = state.count - before;
-    taken.length = 0;
-  }
-  problems.push(...found);
   let item = 0;
-  let pending: RawObject[] = [];
+  let pending: (RawObject | undefined)[] = [];
   let at = 0;
   return {
-    count: state.count,
+    expected: list.count,
+    problems,
     next: () => {
       while (at >= pending.length) {
-        while (item < list.count && counts[item] === 0) item++;
         if (item >= list.count) return undefined;
-        const again: RawObject[] = [];
-        // The same item, parsed again: the same objects, and the same problems, already reported.
-        collectItem(JSON.parse(list.item(item)), input, [], again, { count: 0, overflow: false }, list, item, `${kind} item ${item}`, itemKind);
-        pending = again.slice(0, counts[item]);
+        const text = list.item(item);
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw new NotAJsonList(`${input.name}: item ${item} is not JSON`);
+        }
+        if (countMembers(value) !== layout.colons[item]) throw new NotAJsonList(`${input.name}: item ${item} repeats a key`);
+        const found: RawObject[] = [];
+        collectItem(value, input, problems, found, state, list, item, `${kind} item ${item}`, itemKind);
+        pending = found;
         at = 0;
         item++;
       }
       const raw = pending[at];
-      pending[at++] = undefined as unknown as RawObject;
+      pending[at++] = undefined;
       return raw;
     },
   };

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { JsonItemSource, jsonListLayout } from '../../src/k8s/json-list.ts';
+import { countMembers, JsonItemSource, jsonListLayout } from '../../src/k8s/json-list.ts';
 import { InvalidInputError, type InputProblem } from '../../src/k8s/invalid-input.ts';
 import { loadClusterFromPaths, loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
 import { parseDocuments, type RawObject } from '../../src/k8s/parse-documents.ts';
@@ -129,6 +129,13 @@ describe('JSON lists read item by item', () => {
     const items = [...layout.starts].map((s, i) => text.slice(s, layout.ends[i]));
     assert.deepEqual(items, ['1', '"a]b"', '{"c":[{}]}', 'null', 'true']);
     assert.deepEqual([...layout.lines], [1, 1, 1, 1, 2]);
+    assert.deepEqual([...layout.colons], [0, 0, 1, 0, 0]);
+    const members = '{"kind": "List", "items": [{"a": {"b": [{"c": 1, "d": ":"}, {}]}, "e": null}, {"a": 1, "a": 2}]}';
+    const both = jsonListLayout(Buffer.from(members));
+    assert.ok(both);
+    const counted = [...both.starts].map((s, i) => countMembers(JSON.parse(members.slice(s, both.ends[i]))));
+    assert.deepEqual(counted, [5, 1], 'a repeated key is one member');
+    assert.deepEqual([...both.colons], [5, 2]);
     assert.equal(jsonListLayout(Buffer.from('{"items": [1, 2]')), undefined, 'unterminated');
     assert.equal(jsonListLayout(Buffer.from('{"kind": "List"}')), undefined, 'no items');
   });
@@ -147,7 +154,11 @@ describe('JSON lists read item by item', () => {
         ],
       }, null, 4);
       const bad = ok.replace('"podSelector": {}', '"podSelector": {"matchLabels": {"app": "-bad-"}}').replace('"10.0.0.1"', '"10.0.0.01"');
-      for (const text of [ok, bad]) {
+      // An item that repeats a key, after objects already decoded (and warned about): the whole parse reports it.
+      const repeated = bad.replace('"name": "cm"', '"name": "cm", "name": "cm2"');
+      // YAML flow style in the last item: not JSON after all, the general parser reads it.
+      const yaml = ok.replace('"kind": "ConfigMap"', 'kind: ConfigMap');
+      for (const text of [ok, bad, repeated, yaml]) {
         const file = join(dir, 'cluster.json');
         writeFileSync(file, text);
         const outcome = (load: (onWarning: (w: string) => void, onSkipped: (s: string) => void) => unknown) => {
@@ -162,7 +173,10 @@ describe('JSON lists read item by item', () => {
         const fromFile = outcome((onWarning, onSkipped) => loadClusterFromPaths([file], { onWarning, onSkipped }));
         const fromText = outcome((onWarning, onSkipped) => loadClusterFromTexts([{ name: file, text }], { onWarning, onSkipped }));
         assert.deepEqual(fromFile, fromText);
-        if (text === bad) assert.ok('problems' in fromFile && fromFile.problems.length > 0 && fromFile.problems.every((p) => p.line && p.line > 1));
+        if (text === repeated) assert.match(JSON.stringify(fromFile), /duplicate field \\"name\\"/);
+        if (text === bad) assert.ok(fromFile.said.length > 0, 'a warning');
+        if (text === yaml) assert.match(JSON.stringify(fromFile), /skipped 1 ConfigMap/);
+        if (text === bad) assert.ok(fromFile.problems && fromFile.problems.length > 0 && fromFile.problems.every((p) => p.line && p.line > 1));
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
