@@ -70,22 +70,37 @@ class Cursor {
   /** Past the value at i, by bracket counting (its validity is JSON.parse's to decide). */
   skipValue(): void {
     const b = this.b;
-    const c = b[this.i];
-    if (c === QUOTE) return this.skipString();
+    const n = b.length;
+    let i = this.i;
+    if (b[i] === QUOTE) return this.skipString();
     let depth = 0;
-    while (this.i < b.length) {
-      const d = b[this.i];
-      if (d === QUOTE) { this.skipString(); continue; }
+    let line = this.line;
+    let colons = this.colons;
+    while (i < n) {
+      const d = b[i];
+      if (d === QUOTE) {
+        // Inside a string: only a backslash or the closing quote matters.
+        for (i++; i < n; i++) {
+          const e = b[i];
+          if (e === BACKSLASH) i++;
+          else if (e === QUOTE) break;
+        }
+        i++;
+        continue;
+      }
       if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
       else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
-        if (depth === 0) return; // a scalar ends before its container's close
+        if (depth === 0) break; // a scalar ends before its container's close
         depth--;
-        if (depth === 0) { this.i++; return; }
-      } else if (depth === 0 && (d === COMMA || d === 32 || d === 9 || d === 13 || d === NEWLINE)) return;
-      else if (d === NEWLINE) this.line++;
-      else if (d === COLON) this.colons++;
-      this.i++;
+        if (depth === 0) { i++; break; }
+      } else if (depth === 0 && (d === COMMA || d === 32 || d === 9 || d === 13 || d === NEWLINE)) break;
+      else if (d === NEWLINE) line++;
+      else if (d === COLON) colons++;
+      i++;
     }
+    this.i = i;
+    this.line = line;
+    this.colons = colons;
   }
 }
 
