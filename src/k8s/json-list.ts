@@ -1,9 +1,10 @@
+import type { ByteSource } from './byte-source.ts';
 import { jsonPlace } from './json-text.ts';
 import type { SourceRef } from './source.ts';
 
 /**
  * A large kubectl list (`kubectl get ... -o json`: one object whose `items` array holds the objects) read item by
- * item from its UTF-8 bytes, so that its parsed tree is never whole in memory: each item's text is cut out of the
+ * item from its UTF-8 bytes (a file through a window, byte-source.ts), so that its parsed tree is never whole in memory: each item's text is cut out of the
  * bytes and parsed on its own, when it is needed, and is garbage as soon as it is decoded. parse-documents.ts
  * decides when the result is the same as parsing the whole text (every piece parses as JSON; see there).
  */
@@ -36,67 +37,93 @@ export interface JsonListLayout {
   readonly colons: Int32Array;
 }
 
-/** Counts the line feeds met while scanning (the only bytes outside strings that start a line). */
+/**
+ * Reads a source forward through its window, counting the line feeds met (the only bytes outside strings that
+ * start a line) and the colons outside strings. Hot loops keep the window in locals and reload it at its end.
+ */
 class Cursor {
-  readonly b: Uint8Array;
+  readonly source: ByteSource;
+  /** The current window and the offset of its first byte. */
+  w: Uint8Array = new Uint8Array(0);
+  base = 0;
   i = 0;
   line = 1;
   colons = 0;
-  constructor(b: Uint8Array) {
-    this.b = b;
+  constructor(source: ByteSource) {
+    this.source = source;
+  }
+  /** The byte at `offset`, or -1 past the end. */
+  byteAt(offset: number): number {
+    if (offset < this.base || offset - this.base >= this.w.length) this.#load(offset);
+    const k = offset - this.base;
+    return k < this.w.length ? this.w[k] : -1;
+  }
+  /** The byte at the cursor, or -1 past the end. */
+  peek(): number {
+    return this.byteAt(this.i);
+  }
+  #load(offset: number): void {
+    const w = this.source.window(offset);
+    this.w = w.bytes;
+    this.base = w.start;
   }
   skipSpace(): void {
-    const b = this.b;
-    let i = this.i;
-    for (; i < b.length; i++) {
-      const c = b[i];
+    for (;;) {
+      const c = this.peek();
       if (c === NEWLINE) this.line++;
-      else if (c !== 32 && c !== 9 && c !== 13) break;
+      else if (c !== 32 && c !== 9 && c !== 13) return;
+      this.i++;
     }
-    this.i = i;
   }
   /** Past the string whose opening quote is at i (JSON strings hold no raw line feed). */
   skipString(): void {
-    const b = this.b;
-    let i = this.i + 1;
-    while (i < b.length) {
-      const c = b[i];
-      if (c === BACKSLASH) i += 2;
-      else if (c === QUOTE) { i++; break; }
-      else i++;
+    this.i++;
+    for (;;) {
+      const c = this.peek();
+      if (c === -1) return;
+      this.i++;
+      if (c === BACKSLASH) this.i++;
+      else if (c === QUOTE) return;
     }
-    this.i = i;
   }
   /** Past the value at i, by bracket counting (its validity is JSON.parse's to decide). */
   skipValue(): void {
-    const b = this.b;
-    const n = b.length;
-    let i = this.i;
-    if (b[i] === QUOTE) return this.skipString();
+    if (this.peek() === QUOTE) return this.skipString();
     let depth = 0;
+    let inString = false;
+    let escaped = false;
     let line = this.line;
     let colons = this.colons;
-    while (i < n) {
-      const d = b[i];
-      if (d === QUOTE) {
-        // Inside a string: only a backslash or the closing quote matters.
-        for (i++; i < n; i++) {
-          const e = b[i];
-          if (e === BACKSLASH) i++;
-          else if (e === QUOTE) break;
-        }
-        i++;
-        continue;
+    let i = this.i;
+    for (;;) {
+      if (i - this.base >= this.w.length || i < this.base) {
+        this.i = i;
+        if (this.peek() === -1) break;
       }
-      if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
-      else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
-        if (depth === 0) break; // a scalar ends before its container's close
-        depth--;
-        if (depth === 0) { i++; break; }
-      } else if (depth === 0 && (d === COMMA || d === 32 || d === 9 || d === 13 || d === NEWLINE)) break;
-      else if (d === NEWLINE) line++;
-      else if (d === COLON) colons++;
-      i++;
+      const w = this.w;
+      const base = this.base;
+      const end = base + w.length;
+      let stop = false;
+      // The bytes of this window; a string, escape or value that goes on continues in the next.
+      for (; i < end; i++) {
+        const d = w[i - base];
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (d === BACKSLASH) escaped = true;
+          else if (d === QUOTE) inString = false;
+          continue;
+        }
+        if (d === QUOTE) inString = true;
+        else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+        else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
+          if (depth === 0) { stop = true; break; } // a scalar ends before its container's close
+          depth--;
+          if (depth === 0) { i++; stop = true; break; }
+        } else if (depth === 0 && (d === COMMA || d === 32 || d === 9 || d === 13 || d === NEWLINE)) { stop = true; break; }
+        else if (d === NEWLINE) line++;
+        else if (d === COLON) colons++;
+      }
+      if (stop) break;
     }
     this.i = i;
     this.line = line;
@@ -104,47 +131,55 @@ class Cursor {
   }
 }
 
+/** Whether the key starting at `start` (its quote) and ending before `end` is `"items"`. */
+function isItemsKey(at: Cursor, start: number, end: number): boolean {
+  if (end - start !== ITEMS_KEY.length) return false;
+  for (let k = 0; k < ITEMS_KEY.length; k++) if (at.byteAt(start + k) !== ITEMS_KEY[k]) return false;
+  return true;
+}
+
+const ITEMS_KEY = Buffer.from('"items"', 'latin1');
+
 /**
  * The layout of a text that is one JSON object with a top-level `items` member holding an array (the other
  * members are skipped without being parsed), or undefined for any other shape, a second `items`, or text that is
  * not JSON in the ways a bracket count sees. It does not check that the pieces are JSON: the caller parses them.
  */
-export function jsonListLayout(bytes: Uint8Array): JsonListLayout | undefined {
-  const at = new Cursor(bytes);
+export function jsonListLayout(source: ByteSource): JsonListLayout | undefined {
+  const at = new Cursor(source);
   at.skipSpace();
-  if (bytes[at.i] !== OPEN_BRACE) return undefined;
+  if (at.peek() !== OPEN_BRACE) return undefined;
   at.i++;
   let layout: JsonListLayout | undefined;
   for (;;) {
     at.skipSpace();
-    if (bytes[at.i] === CLOSE_BRACE && !layout) return undefined;
-    if (bytes[at.i] !== QUOTE) return undefined;
+    if (at.peek() === CLOSE_BRACE && !layout) return undefined;
+    if (at.peek() !== QUOTE) return undefined;
     const keyStart = at.i;
     at.skipString();
-    const isItems = at.i - keyStart === 7 && Buffer.from(bytes.buffer, bytes.byteOffset + keyStart, 7).toString('latin1') === '"items"';
+    const isItems = isItemsKey(at, keyStart, at.i);
     at.skipSpace();
-    if (bytes[at.i] !== COLON) return undefined;
+    if (at.peek() !== COLON) return undefined;
     at.i++;
     at.skipSpace();
     if (isItems) {
-      if (layout || bytes[at.i] !== OPEN_BRACKET) return undefined;
+      if (layout || at.peek() !== OPEN_BRACKET) return undefined;
       layout = itemsOf(at);
       if (!layout) return undefined;
     } else {
       at.skipValue();
     }
     at.skipSpace();
-    if (bytes[at.i] === COMMA) { at.i++; continue; }
-    if (bytes[at.i] !== CLOSE_BRACE) return undefined;
+    if (at.peek() === COMMA) { at.i++; continue; }
+    if (at.peek() !== CLOSE_BRACE) return undefined;
     at.i++;
     at.skipSpace();
-    return at.i === bytes.length ? layout : undefined;
+    return at.i === source.size ? layout : undefined;
   }
 }
 
 /** The elements of the array whose `[` is at the cursor; the cursor is left past its `]`. */
 function itemsOf(at: Cursor): JsonListLayout | undefined {
-  const bytes = at.b;
   const arrayStart = at.i;
   const starts: number[] = [];
   const ends: number[] = [];
@@ -152,11 +187,11 @@ function itemsOf(at: Cursor): JsonListLayout | undefined {
   const colons: number[] = [];
   at.i++;
   at.skipSpace();
-  if (bytes[at.i] === CLOSE_BRACKET) {
+  if (at.peek() === CLOSE_BRACKET) {
     at.i++;
   } else {
     for (;;) {
-      if (at.i >= bytes.length) return undefined;
+      if (at.peek() === -1) return undefined;
       starts.push(at.i);
       lines.push(at.line);
       const before = at.colons;
@@ -164,7 +199,7 @@ function itemsOf(at: Cursor): JsonListLayout | undefined {
       colons.push(at.colons - before);
       ends.push(at.i);
       at.skipSpace();
-      const c = bytes[at.i];
+      const c = at.peek();
       at.i++;
       if (c === CLOSE_BRACKET) break;
       if (c !== COMMA) return undefined;
@@ -199,11 +234,11 @@ export function countMembers(root: unknown): number {
 
 /** The bytes of a list with their layout: each item's text, and lines inside an item for messages. */
 export class JsonListText {
-  readonly #bytes: Buffer;
+  readonly #source: ByteSource;
   readonly #ascii: boolean;
   readonly layout: JsonListLayout;
-  constructor(bytes: Uint8Array, ascii: boolean, layout: JsonListLayout) {
-    this.#bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(source: ByteSource, ascii: boolean, layout: JsonListLayout) {
+    this.#source = source;
     this.#ascii = ascii;
     this.layout = layout;
   }
@@ -217,7 +252,7 @@ export class JsonListText {
   /** The list without its items' text: the same object with `items: []`. */
   wrapper(): string {
     const { arrayStart, arrayEnd } = this.layout;
-    return `${this.#slice(0, arrayStart)}[]${this.#slice(arrayEnd, this.#bytes.length)}`;
+    return `${this.#slice(0, arrayStart)}[]${this.#slice(arrayEnd, this.#source.size)}`;
   }
   /** The 1-based line of `path` inside item i (of the deepest step of it found). */
   lineOf(i: number, path: readonly (string | number)[]): number {
@@ -230,7 +265,7 @@ export class JsonListText {
     return line;
   }
   #slice(start: number, end: number): string {
-    return this.#bytes.toString(this.#ascii ? 'latin1' : 'utf8', start, end);
+    return this.#source.text(start, end, this.#ascii);
   }
 }
 

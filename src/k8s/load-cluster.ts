@@ -1,3 +1,4 @@
+import { FILE_CHANGED, FileChangedError } from './byte-source.ts';
 import { buildCluster, DEFAULT_CLUSTER_NAME, type Cluster } from './cluster.ts';
 import { decodeNamespace } from './decode-namespace.ts';
 import { decodeNetworkPolicy } from './decode-network-policy.ts';
@@ -79,11 +80,18 @@ export function loadObjects(inputs: readonly InputText[], problems: InputProblem
   };
   let loaded: { cluster: Cluster; problems: InputProblem[] };
   try {
-    loaded = attempt(true);
+    try {
+      loaded = attempt(true);
+    } catch (e) {
+      // A JSON list read item by item held an item that is not JSON: everything again, on the whole text.
+      if (!(e instanceof NotAJsonList)) throw e;
+      loaded = attempt(false);
+    }
   } catch (e) {
-    // A JSON list read item by item held an item that is not JSON: everything again, on the whole text.
-    if (!(e instanceof NotAJsonList)) throw e;
-    loaded = attempt(false);
+    // A file read through a window (byte-source.ts) was rewritten meanwhile: nothing of it is used.
+    if (!(e instanceof FileChangedError)) throw e;
+    problems.push({ file: e.file, path: [], message: FILE_CHANGED });
+    return buildCluster(options.cluster ?? DEFAULT_CLUSTER_NAME, {});
   }
   for (const w of warnings) options.onWarning?.(w);
   problems.push(...loaded.problems);

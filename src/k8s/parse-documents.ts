@@ -1,6 +1,7 @@
 import { isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { InputProblem } from './invalid-input.ts';
 import { LeftToGeneralParser, loadYamlDocument } from './js-yaml-document.ts';
+import type { ByteSource } from './byte-source.ts';
 import { countMembers, JsonItemSource, jsonListLayout, JsonListText } from './json-list.ts';
 import { duplicateJsonKeys, jsonArrayItemOffsets, jsonPlace, LineTable } from './json-text.ts';
 import { nestingDepthExceeds } from './nesting-depth.ts';
@@ -142,7 +143,7 @@ export function arraySequence(objects: (RawObject | undefined)[], problems: read
  * parse, split: the separators between items are commas and white space only (json-list.ts), so the whole text is
  * JSON and parses to the same values.
  */
-function parseJsonList(input: InputText, bytes: Uint8Array): ObjectSequence | undefined {
+function parseJsonList(input: InputText, bytes: ByteSource): ObjectSequence | undefined {
   const layout = jsonListLayout(bytes);
   if (!layout) return undefined;
   const list = new JsonListText(bytes, input.ascii === true, layout);

@@ -1,6 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { FILE_CHANGED, FileBytes, FileChangedError, MemoryBytes, type ByteSource } from './byte-source.ts';
 import { InvalidInputError, type InputProblem } from './invalid-input.ts';
 
 /** One input text and the name to cite it by. */
@@ -13,10 +14,11 @@ export interface InputText {
    */
   readonly inFolder?: boolean;
   /**
-   * The text's UTF-8 bytes (no byte order mark) when it was read as UTF-8: parsers that work on bytes (the JSON
-   * list fast path, parse-documents.ts) use them and never ask for `text`, which is then decoded on first use.
+   * The text's UTF-8 bytes (no byte order mark), checked, when it was read as UTF-8: parsers that work on bytes
+   * (the JSON list fast path, parse-documents.ts) use them and never ask for `text`, which is then decoded on
+   * first use.
    */
-  readonly utf8?: Uint8Array;
+  readonly utf8?: ByteSource;
   /** Whether `utf8` holds only ASCII (each byte one character). */
   readonly ascii?: boolean;
 }
@@ -24,18 +26,18 @@ export interface InputText {
 /** An input read as UTF-8 bytes: its text is decoded on first use (a 58 MiB file's text is 58 MiB more of memory). */
 class Utf8Input implements InputText {
   readonly name: string;
-  readonly utf8: Uint8Array;
+  readonly utf8: ByteSource;
   readonly ascii: boolean;
   readonly inFolder?: boolean;
   #text: string | undefined;
-  constructor(name: string, utf8: Uint8Array, ascii: boolean, inFolder: boolean) {
+  constructor(name: string, utf8: ByteSource, ascii: boolean, inFolder: boolean) {
     this.name = name;
     this.utf8 = utf8;
     this.ascii = ascii;
     if (inFolder) this.inFolder = true;
   }
   get text(): string {
-    this.#text ??= Buffer.from(this.utf8.buffer, this.utf8.byteOffset, this.utf8.byteLength).toString(this.ascii ? 'latin1' : 'utf8');
+    this.#text ??= this.utf8.text(0, this.utf8.size, this.ascii);
     return this.#text;
   }
 }
@@ -44,6 +46,8 @@ class Utf8Input implements InputText {
 export interface ReadOptions {
   /** `-R`: a folder's sub-folders too, as kubectl reads them. */
   readonly recursive?: boolean;
+  /** How many bytes of a file are read at a time (byte-source.ts; tests make it small). */
+  readonly windowBytes?: number;
 }
 
 /** The largest input np2dfw reads, per file or from stdin (kubectl's own limit for a request body is far smaller). */
@@ -112,18 +116,20 @@ export function readInputsReporting(
         problems.push({ file, path: [], message: `refused: the file is ${size} bytes, more than the ${MAX_INPUT_BYTES} np2dfw reads` });
         continue;
       }
-      let bytes: Uint8Array;
       try {
-        bytes = st.isFile() || st.isDirectory() ? readFileSync(file) : readBounded(file);
+        if (st.isFile() || st.isDirectory()) {
+          const input = readFileInput(file, st.isDirectory(), problems, options.windowBytes);
+          if (input) out.push(input);
+        } else {
+          add(file, readBounded(file), false);
+        }
       } catch (e) {
         if (e instanceof InvalidInputError) {
           problems.push(...e.problems);
           continue;
         }
         problems.push({ file, path: [], message: `cannot read: ${(e as Error).message}` });
-        continue;
       }
-      add(file, bytes, st.isDirectory());
     }
   }
   return out;
@@ -195,7 +201,7 @@ function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[], 
         problems.push({ file: name, line, path: [], message: controlCharacterMessage(utf8[bad]) });
         return undefined;
       }
-      return new Utf8Input(name, utf8, ascii, inFolder);
+      return new Utf8Input(name, new MemoryBytes(utf8), ascii, inFolder);
     }
   } catch {
     problems.push({ file: name, path: [], message: 'refused: not UTF-8 text (a binary file?); np2dfw reads YAML and JSON' });
@@ -204,6 +210,67 @@ function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[], 
   const checked = checkText(name, text, problems);
   if (checked === undefined) return undefined;
   return inFolder ? { name, text: checked, inFolder } : { name, text: checked };
+}
+
+/**
+ * A regular file, checked as decodeBytes checks it but through a window (byte-source.ts): UTF-8 (isAscii per
+ * window, isUtf8 where some byte is not ASCII, a character cut by the window's end carried to the next) without
+ * control characters. A file with a byte order mark, or with a problem, goes through decodeBytes whole, which
+ * reports exactly as it always has.
+ */
+function readFileInput(file: string, inFolder: boolean, problems: InputProblem[], windowBytes?: number): InputText | undefined {
+  const fd = openSync(file, 'r');
+  let source: FileBytes;
+  try {
+    source = new FileBytes(file, fstatSync(fd), windowBytes);
+  } finally {
+    closeSync(fd);
+  }
+  const whole = () => decodeBytes(file, source.whole(), problems, inFolder);
+  try {
+    const head: number[] = [];
+    for (let at = 0; head.length < 3 && at < source.size;) {
+      const w = source.window(at);
+      for (const b of w.bytes.subarray(at - w.start, at - w.start + 3 - head.length)) head.push(b);
+      at = w.start + w.bytes.length;
+    }
+    if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xef && head[1] === 0xbb))) return whole();
+    let ascii = true;
+    let carry: Uint8Array | undefined;
+    for (let at = 0; at < source.size;) {
+      const w = source.window(at);
+      const chunk = w.bytes.subarray(at - w.start);
+      if (chunk.length === 0) break;
+      at += chunk.length;
+      if (firstControlByte(chunk) >= 0) return whole();
+      if (carry === undefined && isAscii(chunk)) continue;
+      ascii = false;
+      const joined = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = incompleteTail(joined);
+      if (!isUtf8(joined.subarray(0, cut))) return whole();
+      carry = cut < joined.length ? Uint8Array.from(joined.subarray(cut)) : undefined;
+    }
+    if (carry) return whole();
+    return new Utf8Input(file, source, ascii, inFolder);
+  } catch (e) {
+    if (e instanceof FileChangedError) {
+      problems.push({ file, path: [], message: FILE_CHANGED });
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** Where a UTF-8 character that the end of `bytes` cuts starts (bytes.length when none is cut). */
+function incompleteTail(bytes: Uint8Array): number {
+  const end = bytes.length;
+  for (let k = end - 1; k >= 0 && k >= end - 4; k--) {
+    const b = bytes[k];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return end - k < need ? k : end;
+  }
+  return end;
 }
 
 /** The control characters YAML forbids in a text (all of C0 but tab, line feed and carriage return). */

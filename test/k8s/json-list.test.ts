@@ -1,11 +1,12 @@
 // A JSON list read from bytes is parsed item by item (src/k8s/json-list.ts, parse-documents.ts): whatever the
 // input, the objects, their lines and the problems must be exactly those of parsing the whole text at once.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { countMembers, JsonItemSource, jsonListLayout } from '../../src/k8s/json-list.ts';
+import { FileBytes, FileChangedError, MemoryBytes } from '../../src/k8s/byte-source.ts';
+import { countMembers, JsonItemSource, jsonListLayout, JsonListText } from '../../src/k8s/json-list.ts';
 import { InvalidInputError, type InputProblem } from '../../src/k8s/invalid-input.ts';
 import { loadClusterFromPaths, loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
 import { parseDocuments, type RawObject } from '../../src/k8s/parse-documents.ts';
@@ -22,6 +23,8 @@ function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+const bytesOf = (text: string) => new MemoryBytes(Buffer.from(text, 'utf8'));
 
 function fromBytes(text: string): InputText {
   const problems: InputProblem[] = [];
@@ -124,20 +127,20 @@ describe('JSON lists read item by item', () => {
 
   it('finds the items of a list in its bytes, scalars and nested brackets in strings included', () => {
     const text = '{"kind": "List", "x": ["]", {"}": 1}], "items": [ 1 , "a]b" ,{"c":[{}]}, null\n,true ], "y": 2}';
-    const layout = jsonListLayout(Buffer.from(text));
+    const layout = jsonListLayout(bytesOf(text));
     assert.ok(layout);
     const items = [...layout.starts].map((s, i) => text.slice(s, layout.ends[i]));
     assert.deepEqual(items, ['1', '"a]b"', '{"c":[{}]}', 'null', 'true']);
     assert.deepEqual([...layout.lines], [1, 1, 1, 1, 2]);
     assert.deepEqual([...layout.colons], [0, 0, 1, 0, 0]);
     const members = '{"kind": "List", "items": [{"a": {"b": [{"c": 1, "d": ":"}, {}]}, "e": null}, {"a": 1, "a": 2}]}';
-    const both = jsonListLayout(Buffer.from(members));
+    const both = jsonListLayout(bytesOf(members));
     assert.ok(both);
     const counted = [...both.starts].map((s, i) => countMembers(JSON.parse(members.slice(s, both.ends[i]))));
     assert.deepEqual(counted, [5, 1], 'a repeated key is one member');
     assert.deepEqual([...both.colons], [5, 2]);
-    assert.equal(jsonListLayout(Buffer.from('{"items": [1, 2]')), undefined, 'unterminated');
-    assert.equal(jsonListLayout(Buffer.from('{"kind": "List"}')), undefined, 'no items');
+    assert.equal(jsonListLayout(bytesOf('{"items": [1, 2]')), undefined, 'unterminated');
+    assert.equal(jsonListLayout(bytesOf('{"kind": "List"}')), undefined, 'no items');
   });
 
   it('loads a file to the same cluster, warnings and errors as its text', () => {
@@ -181,5 +184,83 @@ describe('JSON lists read item by item', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('files read through a small window', () => {
+  const withFile = (content: Uint8Array | string, use: (file: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'np2dfw-window-'));
+    try {
+      const file = join(dir, 'input.json');
+      writeFileSync(file, content);
+      use(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const read = (file: string, windowBytes?: number) => {
+    const problems: InputProblem[] = [];
+    const inputs = readInputsReporting([file], problems, undefined, { windowBytes });
+    return { problems, inputs };
+  };
+
+  it('finds the same items, lines and member counts at every window size', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const text = randomList(random(seed)).replaceAll('pod-', 'pød-\\"\\\\-');
+      const bytes = Buffer.from(text, 'utf8');
+      const expected = jsonListLayout(new MemoryBytes(bytes));
+      withFile(bytes, (file) => {
+        for (const size of [1, 2, 3, 5, 7, 64, 1000]) {
+          const source = new FileBytes(file, statSync(file), size);
+          const got = jsonListLayout(source);
+          assert.deepEqual(got, expected, `seed ${seed}, window ${size}`);
+          if (!got) continue;
+          const list = new JsonListText(source, false, got);
+          const whole = new JsonListText(new MemoryBytes(bytes), false, got);
+          for (let i = 0; i < list.count; i++) assert.equal(list.item(i), whole.item(i));
+        }
+      });
+    }
+  });
+
+  it('checks UTF-8 and control characters across window ends as a whole read does', () => {
+    const text = `{"kind": "List", "items": [{"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "n", "labels": {"a": "ünï€𝄞ø"}}}]}\n`;
+    const good = Buffer.from(text, 'utf8');
+    const cases: [string, Uint8Array][] = [
+      ['good', good],
+      ['a bad byte', Buffer.concat([good.subarray(0, 80), Buffer.from([0xff]), good.subarray(80)])],
+      ['a cut character at the end', Buffer.concat([good, Buffer.from([0xe2, 0x82])])],
+      ['a control character', Buffer.from(text.replace('"n"', '"\n\u0001n"'), 'utf8')],
+      ['a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), good])],
+      ['UTF-16', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ];
+    for (const [what, bytes] of cases) {
+      withFile(bytes, (file) => {
+        const whole = read(file, 1 << 30);
+        for (const size of [1, 2, 3, 4, 5, 16, 81]) {
+          const got = read(file, size);
+          assert.deepEqual(got.problems, whole.problems, `${what}, window ${size}`);
+          assert.deepEqual(got.inputs.map((i) => [i.name, i.text, i.ascii]), whole.inputs.map((i) => [i.name, i.text, i.ascii]), `${what}, window ${size}`);
+          // A good file is checked through the window (characters cut by a window's end carried over), not whole.
+          if (what === 'good') assert.ok(got.inputs[0].utf8 instanceof FileBytes, `window ${size}`);
+        }
+        if (what === 'good') assert.equal(whole.inputs[0].ascii, false);
+        if (what !== 'good' && what !== 'a BOM' && what !== 'UTF-16') assert.equal(whole.inputs.length, 0, what);
+      });
+    }
+  });
+
+  it('refuses a file that changes while it is read', () => {
+    withFile('{"kind": "List", "items": []}', (file) => {
+      const source = new FileBytes(file, statSync(file), 4);
+      assert.equal(source.window(0).bytes.length, 4);
+      writeFileSync(file, '{"kind": "List", "items": [1]}');
+      assert.throws(() => source.window(8), FileChangedError);
+    });
+    withFile(JSON.stringify({ kind: 'List', items: [{ kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'a' } }] }), (file) => {
+      const { inputs } = read(file, 16);
+      writeFileSync(file, JSON.stringify({ kind: 'List', items: [{ kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'bb' } }] }));
+      assert.throws(() => loadClusterFromTexts(inputs), (e) => e instanceof InvalidInputError && e.problems.length === 1 && e.problems[0].file === file && /changed while np2dfw read it/.test(e.problems[0].message));
+    });
   });
 });
