@@ -12,7 +12,7 @@ import type { Namespace } from './namespace.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import { arraySequence, isEmptyInput, isNoObjectProblem, NotAJsonList, parseDocumentsLazily, type ObjectSequence, type RawObject } from './parse-documents.ts';
 import { podId, podIsLive, type Pod } from './pod.ts';
-import { formatSource } from './source.ts';
+import { formatSource, type SourceRef } from './source.ts';
 import { readInputsReporting, type InputText } from './read-inputs.ts';
 import { validateObject } from './validate/validate-object.ts';
 
@@ -190,7 +190,7 @@ function decodeEach(expected: number, take: () => RawObject | undefined, problem
   const policies: NetworkPolicy[] = [];
   const skipped = new Map<string, number>();
   // Where each object was defined: its source only, so that the parsed object itself can be let go.
-  const seen = new Map<string, RawObject['source']>();
+  const seen = new Definitions();
   const what = 'checking and decoding the objects';
   let done = 0;
   for (let raw = take(); raw; raw = take(), done++) {
@@ -201,26 +201,24 @@ function decodeEach(expected: number, take: () => RawObject | undefined, problem
       skipped.set(key, (skipped.get(key) ?? 0) + 1);
       continue;
     }
-    const name = describe(raw);
     if (!versions.includes(raw.apiVersion)) {
-      problems.push(problemAt(raw.source, name, ['apiVersion'], `Unsupported value: "${raw.apiVersion}": supported values: ${versions.map((v) => `"${v}"`).join(', ')}`));
+      problems.push(problemAt(raw.source, describe(raw), ['apiVersion'], `Unsupported value: "${raw.apiVersion}": supported values: ${versions.map((v) => `"${v}"`).join(', ')}`));
       continue;
     }
     const found = validateObject(raw);
     if (options.onWarning) {
-      for (const w of found.warnings) options.onWarning(formatProblem(problemAt(raw.source, name, w.path, w.message, w.at)));
+      for (const w of found.warnings) options.onWarning(formatProblem(problemAt(raw.source, describe(raw), w.path, w.message, w.at)));
     }
     if (found.errors.length) {
+      const name = describe(raw);
       for (const fp of found.errors) problems.push(problemAt(raw.source, name, fp.path, fp.message, fp.at));
       continue;
     }
-    const identity = `${raw.kind} ${name}`;
-    const earlier = seen.get(identity);
+    const earlier = seen.add(raw);
     if (earlier) {
-      problems.push(problemAt(raw.source, name, ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier)}`));
+      problems.push(problemAt(raw.source, describe(raw), ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier)}`));
       continue;
     }
-    seen.set(identity, raw.source);
     switch (raw.kind) {
       case 'Namespace': namespaces.push(decodeNamespace(raw)); break;
       case 'Pod': pods.push(decodePod(raw)); break;
@@ -238,9 +236,34 @@ function decodeEach(expected: number, take: () => RawObject | undefined, problem
 
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped kinds), for messages. */
 function describe(raw: RawObject): string {
+  const { name, namespace } = identityOf(raw);
+  return raw.kind === 'Namespace' ? `Namespace ${name}` : `${raw.kind} ${namespace}/${name}`;
+}
+
+/** An object's name and namespace as messages and the duplicate check read them (`default` when none is given). */
+function identityOf(raw: RawObject): { name: string; namespace: string } {
   const meta = (raw.body.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   const name = typeof meta.name === 'string' && meta.name ? meta.name : '<unnamed>';
-  if (raw.kind === 'Namespace') return `Namespace ${name}`;
-  const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
-  return `${raw.kind} ${ns}/${name}`;
+  const namespace = raw.kind === 'Namespace' ? '' : typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
+  return { name, namespace };
+}
+
+/**
+ * Where each object was defined, by kind, namespace and name: maps inside maps rather than one key string built
+ * per object (a large cluster has hundreds of thousands).
+ */
+class Definitions {
+  readonly #byKind = new Map<string, Map<string, Map<string, SourceRef>>>();
+  /** Records the object's source; the earlier source of the same object when it was defined before. */
+  add(raw: RawObject): SourceRef | undefined {
+    const { name, namespace } = identityOf(raw);
+    let byNamespace = this.#byKind.get(raw.kind);
+    if (!byNamespace) this.#byKind.set(raw.kind, (byNamespace = new Map()));
+    let byName = byNamespace.get(namespace);
+    if (!byName) byNamespace.set(namespace, (byName = new Map()));
+    const earlier = byName.get(name);
+    if (earlier) return earlier;
+    byName.set(name, raw.source);
+    return undefined;
+  }
 }
