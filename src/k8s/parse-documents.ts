@@ -161,8 +161,17 @@ function parseJsonList(input: InputText, bytes: ByteSource): ObjectSequence | un
   const problems: InputProblem[] = [];
   const state: CollectState = { count: 0, overflow: false };
   let item = 0;
-  let pending: (RawObject | undefined)[] = [];
+  const pending: RawObject[] = [];
   let at = 0;
+  // One walk for every item, as the list's own walk reaches them (one level of list nesting down); anchors are
+  // paths inside the item being walked.
+  const locator: Locator<readonly (string | number)[]> = {
+    root: [],
+    line: (anchor, path) => list.lineOf(item, anchor.length ? [...anchor, ...path] : path),
+    items: (anchor, count) => Array.from({ length: count }, (_, k) => [...anchor, 'items', k]),
+    source: (anchor) => new JsonItemSource(input.name, list, item, anchor),
+  };
+  const visit = visitor(input, problems, pending, locator, state);
   return {
     expected: list.count,
     problems,
@@ -177,39 +186,16 @@ function parseJsonList(input: InputText, bytes: ByteSource): ObjectSequence | un
           throw new NotAJsonList(`${input.name}: item ${item} is not JSON`);
         }
         if (countMembers(value) !== layout.colons[item]) throw new NotAJsonList(`${input.name}: item ${item} repeats a key`);
-        const found: RawObject[] = [];
-        collectItem(value, input, problems, found, state, list, item, `${kind} item ${item}`, itemKind);
-        pending = found;
+        pending.length = 0;
         at = 0;
+        visit(value, locator.root, `${kind} item ${item}`, itemKind, 1);
         item++;
       }
-      const raw = pending[at];
-      pending[at++] = undefined;
-      return raw;
+      return pending[at++];
     },
   };
 }
 
-/** collectObjects on item `i` of a JSON list, as the list's visit reaches it (one level of list nesting down). */
-function collectItem(
-  value: unknown,
-  input: InputText,
-  problems: InputProblem[],
-  out: RawObject[],
-  state: CollectState,
-  list: JsonListText,
-  i: number,
-  label: string,
-  itemKind: { kind: string; apiVersion: unknown } | undefined,
-): void {
-  const locator: Locator<readonly (string | number)[]> = {
-    root: [],
-    line: (anchor, path) => list.lineOf(i, anchor.length ? [...anchor, ...path] : path),
-    items: (anchor, count) => Array.from({ length: count }, (_, k) => [...anchor, 'items', k]),
-    source: (anchor) => new JsonItemSource(input.name, list, i, anchor),
-  };
-  visitor(input, problems, out, locator, state)(value, locator.root, label, itemKind, 1);
-}
 
 function firstSignificantChar(text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
