@@ -1,23 +1,14 @@
 import type { ByteSource } from './byte-source.ts';
-import { jsonPlace } from './json-text.ts';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, jsonPlace, NEWLINE, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-text.ts';
 import type { SourceRef } from './source.ts';
 
 /**
  * A large kubectl list (`kubectl get ... -o json`: one object whose `items` array holds the objects) read item by
- * item from its UTF-8 bytes (a file through a window, byte-source.ts), so that its parsed tree is never whole in memory: each item's text is cut out of the
- * bytes and parsed on its own, when it is needed, and is garbage as soon as it is decoded. parse-documents.ts
- * decides when the result is the same as parsing the whole text (every piece parses as JSON; see there).
+ * item from its UTF-8 bytes (a file through a window, byte-source.ts), so that neither its text nor its parsed
+ * tree is ever whole in memory: each item's text is cut out of the bytes and parsed on its own, when it is
+ * needed, and is garbage as soon as it is decoded. parse-documents.ts decides when the result is the same as
+ * parsing the whole text (every piece parses as JSON; see there).
  */
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COLON = 58;
-const COMMA = 44;
-const NEWLINE = 10;
 
 /** Where the items of a list are in its bytes: the `items` array and each element's start and end offsets. */
 export interface JsonListLayout {

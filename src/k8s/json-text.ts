@@ -5,14 +5,16 @@
  * character loops, with no recursion and no per-character allocation.
  */
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COLON = 58;
-const COMMA = 44;
+/** The character codes (and bytes) of JSON's structure, for the scanners here and in json-list.ts. */
+export const QUOTE = 34;
+export const BACKSLASH = 92;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
+export const OPEN_BRACKET = 91;
+export const CLOSE_BRACKET = 93;
+export const COLON = 58;
+export const COMMA = 44;
+export const NEWLINE = 10;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;

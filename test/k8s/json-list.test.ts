@@ -11,18 +11,10 @@ import { InvalidInputError, type InputProblem } from '../../src/k8s/invalid-inpu
 import { loadClusterFromPaths, loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
 import { parseDocuments, type RawObject } from '../../src/k8s/parse-documents.ts';
 import { readInputsReporting, type InputText } from '../../src/k8s/read-inputs.ts';
+import { createPrng } from '../../testing/synthetic/prng.ts';
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator, as a function of no arguments. */
+const random = (seed: number) => createPrng(seed).next;
 
 const bytesOf = (text: string) => new MemoryBytes(Buffer.from(text, 'utf8'));
 
