@@ -48,6 +48,56 @@ export class MemoryBytes implements ByteSource {
 
 const EMPTY = new Uint8Array(0);
 
+/** Bytes held in memory in the chunks they were read in (standard input, pipes): never joined into one. */
+export class ChunkedBytes implements ByteSource {
+  readonly #chunks: readonly Buffer[];
+  /** The offset of each chunk's first byte. */
+  readonly #starts: number[] = [];
+  readonly size: number;
+  constructor(chunks: readonly Uint8Array[]) {
+    this.#chunks = chunks.filter((c) => c.length > 0).map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+    let size = 0;
+    for (const c of this.#chunks) {
+      this.#starts.push(size);
+      size += c.length;
+    }
+    this.size = size;
+  }
+  window(offset: number): ByteWindow {
+    const k = this.#chunkAt(offset);
+    return k < 0 ? { start: offset, bytes: EMPTY } : { start: this.#starts[k], bytes: this.#chunks[k] };
+  }
+  text(start: number, end: number, ascii: boolean): string {
+    const encoding = ascii ? 'latin1' : 'utf8';
+    const k = this.#chunkAt(start);
+    if (k < 0 || start >= end) return '';
+    const base = this.#starts[k];
+    const chunk = this.#chunks[k];
+    if (end - base <= chunk.length) return chunk.toString(encoding, start - base, end - base);
+    const pieces: Buffer[] = [];
+    for (let j = k; j < this.#chunks.length && this.#starts[j] < end; j++) {
+      const from = Math.max(start - this.#starts[j], 0);
+      pieces.push(this.#chunks[j].subarray(from, Math.min(end - this.#starts[j], this.#chunks[j].length)));
+    }
+    return Buffer.concat(pieces).toString(encoding);
+  }
+  whole(): Uint8Array {
+    return Buffer.concat(this.#chunks);
+  }
+  /** The chunk holding `offset`, or -1 past the end. */
+  #chunkAt(offset: number): number {
+    if (offset < 0 || offset >= this.size) return -1;
+    let lo = 0;
+    let hi = this.#starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
 /** The size of a file's read window. */
 export const WINDOW_BYTES = 4 << 20;
 

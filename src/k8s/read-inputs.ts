@@ -1,7 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { FILE_CHANGED, FileBytes, FileChangedError, MemoryBytes, type ByteSource } from './byte-source.ts';
+import { ChunkedBytes, FILE_CHANGED, FileBytes, FileChangedError, MemoryBytes, type ByteSource } from './byte-source.ts';
 import { InvalidInputError, type InputProblem } from './invalid-input.ts';
 
 /** One input text and the name to cite it by. */
@@ -42,6 +42,13 @@ class Utf8Input implements InputText {
   }
 }
 
+/** What standard input gives: text, bytes, or bytes in the chunks they were read in (kept as they are). */
+export type StdinContent = string | Uint8Array | readonly Uint8Array[];
+
+function isChunks(content: StdinContent): content is readonly Uint8Array[] {
+  return Array.isArray(content);
+}
+
 /** How `-f` arguments are read. */
 export interface ReadOptions {
   /** `-R`: a folder's sub-folders too, as kubectl reads them. */
@@ -62,7 +69,7 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
  * UTF-16 byte order mark is honoured); binary files are refused. Every unreadable path is reported, then
  * InvalidInputError is thrown.
  */
-export function readInputs(paths: readonly string[], stdin: () => string | Uint8Array = readStdin, options: ReadOptions = {}): InputText[] {
+export function readInputs(paths: readonly string[], stdin: () => StdinContent = readStdin, options: ReadOptions = {}): InputText[] {
   const problems: InputProblem[] = [];
   const out = readInputsReporting(paths, problems, stdin, options);
   if (problems.length) throw new InvalidInputError(problems);
@@ -73,11 +80,16 @@ export function readInputs(paths: readonly string[], stdin: () => string | Uint8
 export function readInputsReporting(
   paths: readonly string[],
   problems: InputProblem[],
-  stdin: () => string | Uint8Array = readStdin,
+  stdin: () => StdinContent = readStdin,
   options: ReadOptions = {},
 ): InputText[] {
   const out: InputText[] = [];
-  const add = (name: string, content: string | Uint8Array, inFolder: boolean) => {
+  const add = (name: string, content: StdinContent, inFolder: boolean) => {
+    if (isChunks(content)) {
+      const input = checkedInput(name, new ChunkedBytes(content), inFolder, problems);
+      if (input) out.push(input);
+      return;
+    }
     if (typeof content !== 'string') {
       const input = decodeBytes(name, content, problems, inFolder);
       if (input) out.push(input);
@@ -213,10 +225,8 @@ function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[], 
 }
 
 /**
- * A regular file, checked as decodeBytes checks it but through a window (byte-source.ts): UTF-8 (isAscii per
- * window, isUtf8 where some byte is not ASCII, a character cut by the window's end carried to the next) without
- * control characters. A file with a byte order mark, or with a problem, goes through decodeBytes whole, which
- * reports exactly as it always has.
+ * A regular file, checked as decodeBytes checks it but through a window (byte-source.ts). A file rewritten while it
+ * is read is refused.
  */
 function readFileInput(file: string, inFolder: boolean, problems: InputProblem[], windowBytes?: number): InputText | undefined {
   const fd = openSync(file, 'r');
@@ -226,32 +236,8 @@ function readFileInput(file: string, inFolder: boolean, problems: InputProblem[]
   } finally {
     closeSync(fd);
   }
-  const whole = () => decodeBytes(file, source.whole(), problems, inFolder);
   try {
-    const head: number[] = [];
-    for (let at = 0; head.length < 3 && at < source.size;) {
-      const w = source.window(at);
-      for (const b of w.bytes.subarray(at - w.start, at - w.start + 3 - head.length)) head.push(b);
-      at = w.start + w.bytes.length;
-    }
-    if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xef && head[1] === 0xbb))) return whole();
-    let ascii = true;
-    let carry: Uint8Array | undefined;
-    for (let at = 0; at < source.size;) {
-      const w = source.window(at);
-      const chunk = w.bytes.subarray(at - w.start);
-      if (chunk.length === 0) break;
-      at += chunk.length;
-      if (firstControlByte(chunk) >= 0) return whole();
-      if (carry === undefined && isAscii(chunk)) continue;
-      ascii = false;
-      const joined = carry ? Buffer.concat([carry, chunk]) : chunk;
-      const cut = incompleteTail(joined);
-      if (!isUtf8(joined.subarray(0, cut))) return whole();
-      carry = cut < joined.length ? Uint8Array.from(joined.subarray(cut)) : undefined;
-    }
-    if (carry) return whole();
-    return new Utf8Input(file, source, ascii, inFolder);
+    return checkedInput(file, source, inFolder, problems);
   } catch (e) {
     if (e instanceof FileChangedError) {
       problems.push({ file, path: [], message: FILE_CHANGED });
@@ -259,6 +245,40 @@ function readFileInput(file: string, inFolder: boolean, problems: InputProblem[]
     }
     throw e;
   }
+}
+
+/**
+ * Bytes from a source read in pieces (a file's window, standard input's chunks), checked as decodeBytes checks
+ * them, one piece at a time: UTF-8 (isAscii per piece, isUtf8 where some byte is not ASCII, a character cut by the
+ * piece's end carried to the next) without control characters. Bytes with a byte order mark, or with a problem,
+ * go through decodeBytes whole, which reports exactly as it always has.
+ */
+function checkedInput(name: string, source: ByteSource, inFolder: boolean, problems: InputProblem[]): InputText | undefined {
+  const whole = () => decodeBytes(name, source.whole(), problems, inFolder);
+  const head: number[] = [];
+  for (let at = 0; head.length < 3 && at < source.size;) {
+    const w = source.window(at);
+    for (const b of w.bytes.subarray(at - w.start, at - w.start + 3 - head.length)) head.push(b);
+    at = w.start + w.bytes.length;
+  }
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xef && head[1] === 0xbb))) return whole();
+  let ascii = true;
+  let carry: Uint8Array | undefined;
+  for (let at = 0; at < source.size;) {
+    const w = source.window(at);
+    const chunk = w.bytes.subarray(at - w.start);
+    if (chunk.length === 0) break;
+    at += chunk.length;
+    if (firstControlByte(chunk) >= 0) return whole();
+    if (carry === undefined && isAscii(chunk)) continue;
+    ascii = false;
+    const joined = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const cut = incompleteTail(joined);
+    if (!isUtf8(joined.subarray(0, cut))) return whole();
+    carry = cut < joined.length ? Uint8Array.from(joined.subarray(cut)) : undefined;
+  }
+  if (carry) return whole();
+  return new Utf8Input(name, source, ascii, inFolder);
 }
 
 /** Where a UTF-8 character that the end of `bytes` cuts starts (bytes.length when none is cut). */
@@ -303,14 +323,16 @@ function checkText(name: string, text: string, problems: InputProblem[]): string
 }
 
 /** Reads a file descriptor to its end, refusing more than MAX_INPUT_BYTES (stdin, pipes: no size known ahead). */
-function readFd(fd: number, name: string): Uint8Array {
+function readFd(fd: number, name: string): Buffer[] {
   const chunks: Buffer[] = [];
   let total = 0;
-  const chunk = Buffer.allocUnsafe(1 << 20);
+  // Each chunk is filled before the next is made, and kept as it is: no copy, no concatenation.
+  let chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  let filled = 0;
   for (;;) {
     let n: number;
     try {
-      n = readSync(fd, chunk, 0, chunk.length, null);
+      n = readSync(fd, chunk, filled, chunk.length - filled, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
@@ -322,13 +344,22 @@ function readFd(fd: number, name: string): Uint8Array {
     if (total > MAX_INPUT_BYTES) {
       throw new InvalidInputError([{ file: name, path: [], message: `refused: more than the ${MAX_INPUT_BYTES} bytes np2dfw reads` }]);
     }
-    chunks.push(Buffer.from(chunk.subarray(0, n)));
+    filled += n;
+    if (filled === chunk.length) {
+      chunks.push(chunk);
+      chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      filled = 0;
+    }
   }
-  return Buffer.concat(chunks);
+  if (filled) chunks.push(chunk.subarray(0, filled));
+  return chunks;
 }
 
+/** The size of the chunks standard input and pipes are read in. */
+const READ_CHUNK_BYTES = 1 << 20;
+
 /** A named pipe or device given as a path (`-f <(kubectl get ...)`): read with the same bound as stdin. */
-function readBounded(path: string): Uint8Array {
+function readBounded(path: string): Buffer[] {
   const fd = openSync(path, 'r');
   try {
     return readFd(fd, path);
@@ -337,7 +368,7 @@ function readBounded(path: string): Uint8Array {
   }
 }
 
-function readStdin(): Uint8Array {
+function readStdin(): Buffer[] {
   try {
     return readFd(0, '<stdin>');
   } catch (e) {

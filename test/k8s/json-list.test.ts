@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FileBytes, FileChangedError, MemoryBytes } from '../../src/k8s/byte-source.ts';
+import { ChunkedBytes, FileBytes, FileChangedError, MemoryBytes } from '../../src/k8s/byte-source.ts';
 import { countMembers, JsonItemSource, jsonListLayout, JsonListText } from '../../src/k8s/json-list.ts';
 import { InvalidInputError, type InputProblem } from '../../src/k8s/invalid-input.ts';
 import { loadClusterFromPaths, loadClusterFromTexts } from '../../src/k8s/load-cluster.ts';
@@ -15,6 +15,9 @@ import { createPrng } from '../../testing/synthetic/prng.ts';
 
 /** The project's seeded generator, as a function of no arguments. */
 const random = (seed: number) => createPrng(seed).next;
+
+/** `bytes` cut into chunks of `size` (the last one shorter). */
+const chunksOf = (bytes: Uint8Array, size: number) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, k) => bytes.subarray(k * size, (k + 1) * size));
 
 const bytesOf = (text: string) => new MemoryBytes(Buffer.from(text, 'utf8'));
 
@@ -210,6 +213,11 @@ describe('files read through a small window', () => {
           const list = new JsonListText(source, false, got);
           const whole = new JsonListText(new MemoryBytes(bytes), false, got);
           for (let i = 0; i < list.count; i++) assert.equal(list.item(i), whole.item(i));
+          // The same bytes in chunks of that size, as standard input is read.
+          const chunked = new ChunkedBytes(chunksOf(bytes, size));
+          assert.deepEqual(jsonListLayout(chunked), expected, `seed ${seed}, chunks of ${size}`);
+          const fromChunks = new JsonListText(chunked, false, got);
+          for (let i = 0; i < list.count; i++) assert.equal(fromChunks.item(i), whole.item(i));
         }
       });
     }
@@ -237,6 +245,17 @@ describe('files read through a small window', () => {
           if (what === 'good') assert.ok(got.inputs[0].utf8 instanceof FileBytes, `window ${size}`);
         }
         if (what === 'good') assert.equal(whole.inputs[0].ascii, false);
+        const stdin = (chunks: readonly Uint8Array[]) => {
+          const problems: InputProblem[] = [];
+          const inputs = readInputsReporting(['-'], problems, () => chunks);
+          return { problems: problems.map((p) => ({ ...p, file: file })), inputs: inputs.map((i) => [i.text, i.ascii]) };
+        };
+        const expected = stdin([bytes]);
+        for (const size of [1, 2, 3, 7, 81]) {
+          const got = stdin(chunksOf(bytes, size));
+          assert.deepEqual(got, expected, `${what}, stdin in chunks of ${size}`);
+          if (what === 'good') assert.ok(readInputsReporting(['-'], [], () => chunksOf(bytes, size))[0].utf8 instanceof ChunkedBytes);
+        }
         if (what !== 'good' && what !== 'a BOM' && what !== 'UTF-16') assert.equal(whole.inputs.length, 0, what);
       });
     }
