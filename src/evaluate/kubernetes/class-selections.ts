@@ -6,22 +6,16 @@ import { ALL_CLASSES, classSetOf, NO_CLASSES, unionOf, type ClassSet } from './c
 import type { ClusterClasses } from './endpoint-class-builder.ts';
 import { parsedIpBlock } from '../../net/ip-block.ts';
 
-/** The pods of one namespace a selector selects, as a class set, with its set id once it has one (-1 before). */
-interface Selection {
-  readonly set: ClassSet;
-  id: number;
-}
-
 /** The class sets of the policies' selections, deduplicated and numbered. */
 export class ClassSelections {
   /** Deduplicated class sets; 0 is every class. */
   readonly sets: ClassSet[] = [ALL_CLASSES];
   readonly #classes: ClusterClasses;
   /**
-   * Selections within one namespace, by selectorKey ('*' for every pod) then namespace: a policy's targets and a
-   * peer with the same selector in the same namespace share one selection, one set and one set id.
+   * The set ids of selections within one namespace, by selectorKey ('*' for every pod) then namespace: a policy's
+   * targets and a peer with the same selector in the same namespace share one set id.
    */
-  readonly #selections = new Map<string, Map<string, Selection>>();
+  readonly #selections = new Map<string, Map<string, number>>();
   /** The set id every empty selection shares (-1 before the first). */
   #emptyId = -1;
   readonly #namespaces = new Map<string, string[]>();
@@ -32,14 +26,14 @@ export class ClassSelections {
     this.#classes = classes;
   }
 
-  /** The selectable pods of a namespace a selector selects (every pod without one); cached. */
-  #selection(ns: string, selector: LabelSelector | undefined): Selection {
+  /** The set id of the selectable pods of a namespace a selector selects (every pod without one); cached. */
+  #selection(ns: string, selector: LabelSelector | undefined): number {
     const key = selector ? selectorKey(selector) : '*';
     let byNs = this.#selections.get(key);
     if (!byNs) this.#selections.set(key, (byNs = new Map()));
-    let s = byNs.get(ns);
-    if (!s) byNs.set(ns, (s = { set: classSetOf(this.#podClassesIn(ns, selector), this.#classes.classCount), id: -1 }));
-    return s;
+    let id = byNs.get(ns);
+    if (id === undefined) byNs.set(ns, (id = this.#selectionId(classSetOf(this.#podClassesIn(ns, selector), this.#classes.classCount))));
+    return id;
   }
 
   #podClassesIn(ns: string, selector: LabelSelector | undefined): number[] {
@@ -51,12 +45,11 @@ export class ClassSelections {
     return out;
   }
 
-  /** The set id of a selection (every empty one shares one). */
-  #selectionId(s: Selection): number {
-    if (s.id >= 0) return s.id;
-    if (s.set !== NO_CLASSES) return (s.id = this.#newId(s.set));
+  /** A new set id for a selection's set (every empty one shares one). */
+  #selectionId(set: ClassSet): number {
+    if (set !== NO_CLASSES) return this.#newId(set);
     if (this.#emptyId < 0) this.#emptyId = this.#newId(NO_CLASSES);
-    return (s.id = this.#emptyId);
+    return this.#emptyId;
   }
 
   #newId(set: ClassSet): number {
@@ -82,7 +75,7 @@ export class ClassSelections {
 
   /** The set id of the pods a policy selects. */
   targetsOf(p: NetworkPolicy): number {
-    return this.#selectionId(this.#selection(p.namespace, p.podSelector));
+    return this.#selection(p.namespace, p.podSelector);
   }
 
   #peerKey(peer: PolicyPeer, ns: string): string {
@@ -101,7 +94,7 @@ export class ClassSelections {
     if (!peer.podSelector && !peer.namespaceSelector) return out;
     const spaces = peer.namespaceSelector ? this.#namespacesMatching(peer.namespaceSelector) : [ns];
     for (const n of spaces) {
-      const ids = this.#selection(n, peer.podSelector).set.ids;
+      const ids = this.sets[this.#selection(n, peer.podSelector)].ids;
       for (let i = 0; i < ids.length; i++) out.push(ids[i]);
     }
     return out;
@@ -112,7 +105,7 @@ export class ClassSelections {
     if (!s) {
       // A selector peer within one namespace is a cached selection: share its set.
       const oneNamespace = !peer.ipBlock && !peer.namespaceSelector && peer.podSelector;
-      s = oneNamespace ? this.#selection(ns, peer.podSelector).set : classSetOf(this.#peerClasses(peer, ns), this.#classes.classCount);
+      s = oneNamespace ? this.sets[this.#selection(ns, peer.podSelector)] : classSetOf(this.#peerClasses(peer, ns), this.#classes.classCount);
       this.#peerSets.set(key, s);
     }
     return s;
@@ -123,7 +116,7 @@ export class ClassSelections {
     if (!rule.peers) return 0;
     const peers = rule.peers;
     if (peers.length === 1 && peers[0].podSelector && !peers[0].namespaceSelector && !peers[0].ipBlock) {
-      return this.#selectionId(this.#selection(ns, peers[0].podSelector));
+      return this.#selection(ns, peers[0].podSelector);
     }
     const keys = peers.map((peer) => this.#peerKey(peer, ns));
     return this.#internSet(keys.length === 1 ? keys[0] : [...new Set(keys)].sort().join('\n'), () => {

@@ -49,7 +49,7 @@ function smallSorted(ids: ArrayLike<number>): number[] {
     if (k > 0 && out[k - 1] === v) continue;
     out.splice(k, 0, v);
   }
-  return out;
+  return out.slice(); // an exact copy: an array grown by push keeps room for 16 more
 }
 
 /** Whether the set holds the class. */
