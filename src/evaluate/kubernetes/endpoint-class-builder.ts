@@ -10,7 +10,7 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import { addressValue, type Family } from '../../net/ip-address.ts';
 import { addressAtoms, type FamilyAtoms } from './address-atoms.ts';
 import { parsedIpBlock } from '../../net/ip-block.ts';
-import { LabelIndex } from './label-index.ts';
+import { appended, LabelIndex } from './label-index.ts';
 import { classKey } from './packed-key.ts';
 import { PodNumbers } from './pod-numbers.ts';
 
@@ -98,7 +98,7 @@ export function firstAddress(pod: Pod, family: Family): string | undefined {
 /** A namespace's label groups, indexed by their labels (for selecting them by a pod selector). */
 export interface NamespaceGroups {
   readonly index: LabelIndex;
-  readonly groups: number[];
+  groups: number[];
 }
 
 /**
@@ -173,7 +173,7 @@ export class EndpointClassBuilder {
     this.#groupFirstClass.push(-1);
     this.#groupMore.push(undefined);
     ns.index.add(pod.labels);
-    ns.groups.push(g);
+    ns.groups = appended(ns.groups, g);
     return g;
   }
 

@@ -9,6 +9,18 @@ const SCAN_LIMIT = 16;
 /** Up to this many entries, finding an entry by its labels compares them one by one (no key strings). */
 const FIND_SCAN_LIMIT = 8;
 
+/**
+ * `list` with `item` at its end: while short, a new array of exactly that size (an array grown by push keeps room
+ * for 16 more items, and most namespaces have a few label groups), else `list` itself, grown.
+ */
+export function appended<T>(list: T[], item: T): T[] {
+  if (list.length >= FIND_SCAN_LIMIT) {
+    list.push(item);
+    return list;
+  }
+  return list.concat([item]);
+}
+
 /** Whether two label sets hold the same keys with the same values. */
 function sameLabels(a: Labels, b: Labels): boolean {
   let n = 0;
@@ -22,7 +34,7 @@ function sameLabels(a: Labels, b: Labels): boolean {
 
 /** Entries (numbered 0..n-1 by the caller) with their labels, indexed by `key=value` and by key. */
 export class LabelIndex {
-  private readonly labels: Labels[] = [];
+  private labels: Labels[] = [];
   /** Built on the first selection over more than SCAN_LIMIT entries, then kept up to date. */
   private byPair: Map<string, number[]> | undefined;
   /** The first entry per label set (`labelsKey`), built when `find` first meets more than FIND_SCAN_LIMIT entries. */
@@ -31,7 +43,7 @@ export class LabelIndex {
   /** Adds an entry; returns its number. */
   add(labels: Labels): number {
     const id = this.labels.length;
-    this.labels.push(labels);
+    this.labels = appended(this.labels, labels);
     if (this.byPair) this.index(id);
     if (this.byLabels) this.keep(labelsKey(labels), id);
     return id;
