@@ -67,6 +67,12 @@ class Counts implements GroupCounts {
   }
 
   add(src: number, dst: number, n: number): void {
+    this.total += n;
+    const last = this.length - 1;
+    if (last >= 0 && this.src[last] === src && this.dst[last] === dst) {
+      this.n[last] += n; // the same pair again (a group's pods' traffic to themselves comes in a run)
+      return;
+    }
     if (this.length === this.src.length) {
       this.src = grown(this.src, (k) => new Int32Array(k));
       this.dst = grown(this.dst, (k) => new Int32Array(k));
@@ -75,7 +81,6 @@ class Counts implements GroupCounts {
     this.src[this.length] = src;
     this.dst[this.length] = dst;
     this.n[this.length++] = n;
-    this.total += n;
   }
 
   addOpen(dst: number, n: number): void {
