@@ -21,6 +21,7 @@ export class ClassSelections {
   readonly #namespaces = new Map<string, string[]>();
   readonly #setIds = new Map<string, number>();
   readonly #peerSets = new Map<string, ClassSet>();
+  readonly #scratch: number[] = [];
 
   constructor(classes: ClusterClasses) {
     this.#classes = classes;
@@ -36,8 +37,10 @@ export class ClassSelections {
     return id;
   }
 
+  /** The classes of the pods a selector selects in a namespace, in a scratch array that `classSetOf` copies. */
   #podClassesIn(ns: string, selector: LabelSelector | undefined): number[] {
-    const out: number[] = [];
+    const out = this.#scratch;
+    out.length = 0;
     const idx = this.#classes.builder.namespaces.get(ns);
     if (!idx) return out;
     if (selector) for (const l of idx.index.select(selector)) this.#classes.builder.groupClasses(idx.groups[l], out);

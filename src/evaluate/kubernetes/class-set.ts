@@ -39,17 +39,19 @@ export function classSetOf(ids: ArrayLike<number>, universe: number): ClassSet {
   return { all: false, ids: unique, bits };
 }
 
-/** A few ids sorted and without duplicates, as a plain array. */
+/** A few ids sorted and without duplicates, as a plain array of exactly that size. */
 function smallSorted(ids: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const v = ids[i];
-    let k = out.length;
-    while (k > 0 && out[k - 1] > v) k--;
-    if (k > 0 && out[k - 1] === v) continue;
-    out.splice(k, 0, v);
+  const out = Array.from(ids);
+  for (let i = 1; i < out.length; i++) {
+    const v = out[i];
+    let k = i;
+    for (; k > 0 && out[k - 1] > v; k--) out[k] = out[k - 1];
+    out[k] = v;
   }
-  return out.slice(); // an exact copy: an array grown by push keeps room for 16 more
+  let n = 1;
+  for (let i = 1; i < out.length; i++) if (out[i] !== out[n - 1]) out[n++] = out[i];
+  out.length = n;
+  return out;
 }
 
 /** Whether the set holds the class. */
