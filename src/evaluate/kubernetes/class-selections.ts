@@ -3,7 +3,7 @@
 import { selectorKey, type LabelSelector } from '../../k8s/labels.ts';
 import type { NetworkPolicy, PolicyPeer, PolicyRule } from '../../k8s/network-policy.ts';
 import { ALL_CLASSES, classSetOf, NO_CLASSES, unionOf, type ClassSet } from './class-set.ts';
-import type { ClusterClasses } from './endpoint-class-builder.ts';
+import type { ClusterClasses, NamespaceGroups } from './endpoint-class-builder.ts';
 import { parsedIpBlock } from '../../net/ip-block.ts';
 
 /** The class sets of the policies' selections, deduplicated and numbered. */
@@ -12,10 +12,11 @@ export class ClassSelections {
   readonly sets: ClassSet[] = [ALL_CLASSES];
   readonly #classes: ClusterClasses;
   /**
-   * The set ids of selections within one namespace, by selectorKey ('*' for every pod) then namespace: a policy's
-   * targets and a peer with the same selector in the same namespace share one set id.
+   * The set ids of selections within one namespace, by selectorKey ('*' for every pod) then by the namespace's
+   * number (0: not made yet; set 0 is every class, never a selection's): a policy's targets and a peer with the
+   * same selector in the same namespace share one set id.
    */
-  readonly #selections = new Map<string, Map<string, number>>();
+  readonly #selections = new Map<string, Int32Array>();
   /** The set id every empty selection shares (-1 before the first). */
   #emptyId = -1;
   readonly #namespaces = new Map<string, string[]>();
@@ -29,22 +30,25 @@ export class ClassSelections {
 
   /** The set id of the selectable pods of a namespace a selector selects (every pod without one); cached. */
   #selection(ns: string, selector: LabelSelector | undefined): number {
+    const groups = this.#classes.builder.namespaces.get(ns);
+    if (!groups) return this.#selectionId(NO_CLASSES);
     const key = selector ? selectorKey(selector) : '*';
     let byNs = this.#selections.get(key);
-    if (!byNs) this.#selections.set(key, (byNs = new Map()));
-    let id = byNs.get(ns);
-    if (id === undefined) byNs.set(ns, (id = this.#selectionId(classSetOf(this.#podClassesIn(ns, selector), this.#classes.classCount))));
-    return id;
+    if (!byNs || groups.id >= byNs.length) {
+      const grown = new Int32Array(Math.max(groups.id + 1, this.#classes.builder.namespaces.size));
+      if (byNs) grown.set(byNs);
+      this.#selections.set(key, (byNs = grown));
+    }
+    if (byNs[groups.id] === 0) byNs[groups.id] = this.#selectionId(classSetOf(this.#podClassesIn(groups, selector), this.#classes.classCount));
+    return byNs[groups.id];
   }
 
   /** The classes of the pods a selector selects in a namespace, in a scratch array that `classSetOf` copies. */
-  #podClassesIn(ns: string, selector: LabelSelector | undefined): number[] {
+  #podClassesIn(groups: NamespaceGroups, selector: LabelSelector | undefined): number[] {
     const out = this.#scratch;
     out.length = 0;
-    const idx = this.#classes.builder.namespaces.get(ns);
-    if (!idx) return out;
-    if (selector) for (const l of idx.index.select(selector)) this.#classes.builder.groupClasses(idx.groups[l], out);
-    else for (const g of idx.groups) this.#classes.builder.groupClasses(g, out);
+    if (selector) for (const l of groups.index.select(selector)) this.#classes.builder.groupClasses(groups.groups[l], out);
+    else for (const g of groups.groups) this.#classes.builder.groupClasses(g, out);
     return out;
   }
 

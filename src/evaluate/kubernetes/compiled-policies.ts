@@ -85,6 +85,7 @@ class RuleShapes {
   readonly rules: RuleShape[] = [];
   readonly #portListIds = new Map<string, number>();
   readonly #ruleIds = new Map<number, number>();
+  readonly #ruleIdsOnEveryPort = new Map<number, number>();
   readonly #selections: ClassSelections;
 
   constructor(selections: ClassSelections) {
@@ -107,12 +108,14 @@ class RuleShapes {
   of(rule: PolicyRule, ns: string): number {
     const peers = this.#selections.peerSetOf(rule, ns);
     const ports = this.#portListOf(rule.ports);
-    const key = ruleShapeKey(peers, ports);
-    let id = this.#ruleIds.get(key);
+    // Rules on every port by their peer set's id alone (most rules; a packed key beyond 2^31 is a heap number).
+    const key = ports === 0 ? peers : ruleShapeKey(peers, ports);
+    const ids = ports === 0 ? this.#ruleIdsOnEveryPort : this.#ruleIds;
+    let id = ids.get(key);
     if (id === undefined) {
       id = this.rules.length;
       this.rules.push({ peers, ports });
-      this.#ruleIds.set(key, id);
+      ids.set(key, id);
     }
     return id;
   }

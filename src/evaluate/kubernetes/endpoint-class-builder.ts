@@ -97,6 +97,8 @@ export function firstAddress(pod: Pod, family: Family): string | undefined {
 
 /** A namespace's label groups, indexed by their labels (for selecting them by a pod selector). */
 export interface NamespaceGroups {
+  /** The namespace's number among those with label groups (0, 1, ... in order of creation). */
+  readonly id: number;
   readonly index: LabelIndex;
   groups: number[];
 }
@@ -162,7 +164,7 @@ export class EndpointClassBuilder {
     let ns = this.namespaces.get(pod.namespace);
     if (!ns) {
       if (!create) return -1;
-      this.namespaces.set(pod.namespace, (ns = { index: new LabelIndex(), groups: [] }));
+      this.namespaces.set(pod.namespace, (ns = { id: this.namespaces.size, index: new LabelIndex(), groups: [] }));
     }
     const local = ns.index.find(pod.labels);
     if (local >= 0) return ns.groups[local];
@@ -242,7 +244,13 @@ export function classifyCluster(cluster: Cluster, inputs: PolicyInputs): Cluster
   for (const family of [4, 6] as const) {
     for (let a = 0; a < inputs.atoms[family].count; a++) builder.newClass(EXTERNAL, 0, family, a, -1);
   }
-  const namespaceNames = [...new Set([...cluster.namespaces.keys(), ...cluster.pods.map((p) => p.namespace)])];
+  const namespaceNames = [...cluster.namespaces.keys()];
+  const undeclared = new Set<string>();
+  for (const p of cluster.pods) {
+    if (cluster.namespaces.has(p.namespace) || undeclared.has(p.namespace)) continue;
+    undeclared.add(p.namespace);
+    namespaceNames.push(p.namespace);
+  }
   const namespaceIndex = new LabelIndex();
   for (const n of namespaceNames) namespaceIndex.add(cluster.namespaces.get(n)?.labels ?? { [NAMESPACE_NAME_LABEL]: n });
   return { builder, signatures, classCount: builder.kind.length, podNumbers: new PodNumbers(cluster.pods), podClass4, podClass6, externalBase, namespaceNames, namespaceIndex };
