@@ -30,6 +30,12 @@ export class PortReachability {
   private epoch = 0;
   private readonly setStamp: Int32Array;
   private setEpoch = 0;
+  // The sides forEachAllowedSource works on, reused from one destination to the next (no garbage per class;
+  // nothing it calls back asks for another of its sides).
+  readonly #ingressSets: ClassSet[] = [];
+  readonly #ingressScratch: Side = { all: false, sets: this.#ingressSets };
+  readonly #egressSets: ClassSet[] = [];
+  readonly #egressScratch: Side = { all: false, sets: this.#egressSets };
 
   constructor(compiled: CompiledPolicies, query: PortQuery) {
     this.compiled = compiled;
@@ -63,9 +69,14 @@ export class PortReachability {
 
   /** The classes whose traffic the destination class's ingress admits. */
   ingressSide(c: number): Side {
+    return this.#ingressInto(c, []);
+  }
+
+  /** The ingress side, its sets gathered in `sets` (emptied first). */
+  #ingressInto(c: number, sets: ClassSet[]): Side {
     const k = this.compiled;
     if (k.kind[c] !== SELECTABLE_POD || !k.ingressIsolated[c]) return ALL_SIDE;
-    const sets: ClassSet[] = [];
+    sets.length = 0;
     const sig = k.signature[c];
     const epoch = ++this.setEpoch;
     const { offsets, items } = k.ingressRules;
@@ -77,14 +88,19 @@ export class PortReachability {
       this.setStamp[rule.peers] = epoch;
       sets.push(k.sets[rule.peers]);
     }
-    return { all: false, sets };
+    return sets === this.#ingressSets ? this.#ingressScratch : { all: false, sets };
   }
 
   /** The classes whose egress admits traffic to the destination class. */
   egressSide(c: number): Side {
+    return this.#egressInto(c, []);
+  }
+
+  /** The egress side, its sets gathered in `sets` (emptied first). */
+  #egressInto(c: number, sets: ClassSet[]): Side {
     const k = this.compiled;
     if (!k.anyEgressIsolation) return ALL_SIDE;
-    const sets: ClassSet[] = [];
+    sets.length = 0;
     if (k.notEgressIsolated.ids.length) sets.push(k.notEgressIsolated);
     const sig = k.signature[c];
     for (const g of k.universalEgressGroups) {
@@ -96,7 +112,7 @@ export class PortReachability {
       const group = k.egressGroups[at.items[i]];
       if (this.portsMatch(k.rules[group.rule].ports, sig)) sets.push(group.sources);
     }
-    return { all: false, sets };
+    return sets === this.#egressSets ? this.#egressScratch : { all: false, sets };
   }
 
   /** The destination's ingress as a stage: Next when not isolated, else Accept or Deny for this source. */
@@ -123,8 +139,8 @@ export class PortReachability {
    * class is allowed. Only classes with `weight[s] > 0` are visited when `weight` is given.
    */
   forEachAllowedSource(dst: number, visit: (src: number) => void, weight?: ArrayLike<number>): boolean {
-    const I = this.ingressSide(dst);
-    const E = this.egressSide(dst);
+    const I = this.#ingressInto(dst, this.#ingressSets);
+    const E = this.#egressInto(dst, this.#egressSets);
     if (I.all && E.all) return true;
     let enumerate: Side;
     let test: Side;
