@@ -23,6 +23,8 @@ export class ClassSelections {
   readonly #setIds = new Map<string, number>();
   readonly #peerSets = new Map<string, ClassSet>();
   readonly #scratch: number[] = [];
+  #lastNamespace: string | undefined;
+  #lastGroups: NamespaceGroups | undefined;
 
   constructor(classes: ClusterClasses) {
     this.#classes = classes;
@@ -30,7 +32,12 @@ export class ClassSelections {
 
   /** The set id of the selectable pods of a namespace a selector selects (every pod without one); cached. */
   #selection(ns: string, selector: LabelSelector | undefined): number {
-    const groups = this.#classes.builder.namespaces.get(ns);
+    // Policies come namespace after namespace: the last namespace's groups are kept at hand.
+    if (ns !== this.#lastNamespace) {
+      this.#lastNamespace = ns;
+      this.#lastGroups = this.#classes.builder.namespaces.get(ns);
+    }
+    const groups = this.#lastGroups;
     if (!groups) return this.#selectionId(NO_CLASSES);
     const key = selector ? selectorKey(selector) : '*';
     let byNs = this.#selections.get(key);

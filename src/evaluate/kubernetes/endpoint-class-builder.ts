@@ -123,6 +123,8 @@ export class EndpointClassBuilder {
   readonly #hostClasses = new Map<number, number>();
   /** Classes by address atom (`atomKey`). */
   readonly #atomClasses = new Map<number, number[]>();
+  #lastNamespace: string | undefined;
+  #lastGroups: NamespaceGroups | undefined;
 
   constructor(atoms: { readonly 4: FamilyAtoms; readonly 6: FamilyAtoms }) {
     this.atoms = atoms;
@@ -161,11 +163,14 @@ export class EndpointClassBuilder {
 
   /** The label group of a selectable pod (created when `create`), or -1. */
   groupOf(pod: Pod, create: boolean): number {
-    let ns = this.namespaces.get(pod.namespace);
+    // Pods come namespace after namespace: the last namespace's groups are kept at hand.
+    let ns = pod.namespace === this.#lastNamespace ? this.#lastGroups : this.namespaces.get(pod.namespace);
     if (!ns) {
       if (!create) return -1;
       this.namespaces.set(pod.namespace, (ns = { id: this.namespaces.size, index: new LabelIndex(), groups: [] }));
     }
+    this.#lastNamespace = pod.namespace;
+    this.#lastGroups = ns;
     const local = ns.index.find(pod.labels);
     if (local >= 0) return ns.groups[local];
     if (!create) return -1;
