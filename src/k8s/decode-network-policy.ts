@@ -1,4 +1,4 @@
-import { decodeSelector } from './decode-selector.ts';
+import { decodeSelector, NONE } from './decode-selector.ts';
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType } from './network-policy.ts';
 import type { RawObject } from './parse-documents.ts';
 import { deterministicPolicyUid } from './policy-uid.ts';
@@ -20,11 +20,13 @@ export function decodeNetworkPolicy(raw: RawObject, cluster: string): NetworkPol
   const meta = raw.body.metadata as { name: string; namespace?: string; uid?: string };
   const spec = (raw.body.spec ?? {}) as { podSelector?: unknown; policyTypes?: PolicyType[]; ingress?: RawRule[] | null; egress?: RawRule[] | null };
   const namespace = meta.namespace ?? 'default';
-  let policyTypes: PolicyType[];
+  let policyTypes: readonly PolicyType[];
   if (spec.policyTypes && spec.policyTypes.length > 0) {
-    policyTypes = (['Ingress', 'Egress'] as const).filter((t) => spec.policyTypes!.includes(t));
+    const ingress = spec.policyTypes.includes('Ingress');
+    const egress = spec.policyTypes.includes('Egress');
+    policyTypes = ingress ? (egress ? BOTH : INGRESS) : egress ? EGRESS : NONE;
   } else {
-    policyTypes = Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+    policyTypes = Array.isArray(spec.egress) && spec.egress.length > 0 ? BOTH : INGRESS;
   }
   return {
     namespace,
@@ -32,11 +34,16 @@ export function decodeNetworkPolicy(raw: RawObject, cluster: string): NetworkPol
     uid: meta.uid || deterministicPolicyUid(cluster, namespace, meta.name),
     podSelector: decodeSelector(spec.podSelector),
     policyTypes,
-    ingress: (spec.ingress ?? []).map((r) => decodeRule(r?.from, r?.ports)),
-    egress: (spec.egress ?? []).map((r) => decodeRule(r?.to, r?.ports)),
+    ingress: spec.ingress?.length ? spec.ingress.map((r) => decodeRule(r?.from, r?.ports)) : NONE,
+    egress: spec.egress?.length ? spec.egress.map((r) => decodeRule(r?.to, r?.ports)) : NONE,
     source: raw.source,
   };
 }
+
+/** The policy types a policy can have, shared (tens of thousands of policies have the same). */
+const INGRESS: readonly PolicyType[] = Object.freeze(['Ingress']);
+const EGRESS: readonly PolicyType[] = Object.freeze(['Egress']);
+const BOTH: readonly PolicyType[] = Object.freeze(['Ingress', 'Egress']);
 
 function decodeRule(peers: RawPeer[] | undefined | null, ports: RawPort[] | undefined | null): PolicyRule {
   return {
@@ -46,7 +53,7 @@ function decodeRule(peers: RawPeer[] | undefined | null, ports: RawPort[] | unde
 }
 
 function decodePeer(p: RawPeer): PolicyPeer {
-  if (p.ipBlock) return { ipBlock: { cidr: understoodCidr(p.ipBlock.cidr), except: (p.ipBlock.except ?? []).map(understoodCidr) } };
+  if (p.ipBlock) return { ipBlock: { cidr: understoodCidr(p.ipBlock.cidr), except: p.ipBlock.except?.length ? p.ipBlock.except.map(understoodCidr) : NONE } };
   const out: { podSelector?: ReturnType<typeof decodeSelector>; namespaceSelector?: ReturnType<typeof decodeSelector> } = {};
   if (p.podSelector != null) out.podSelector = decodeSelector(p.podSelector);
   if (p.namespaceSelector != null) out.namespaceSelector = decodeSelector(p.namespaceSelector);

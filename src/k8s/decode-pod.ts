@@ -1,4 +1,4 @@
-import { decodeLabels } from './decode-selector.ts';
+import { decodeLabels, NONE } from './decode-selector.ts';
 import type { RawObject } from './parse-documents.ts';
 import type { ContainerPort, Owner, Pod } from './pod.ts';
 import type { Protocol } from './protocol.ts';
@@ -37,13 +37,13 @@ export function decodePod(raw: RawObject): Pod {
 }
 
 /** What np2dfw reads of a validated PodSpec: hostNetwork, nodeName, and every container's (and init container's) ports. */
-export function podSpecFacts(value: unknown): { hostNetwork: boolean; nodeName?: string; ports: ContainerPort[] } {
+export function podSpecFacts(value: unknown): { hostNetwork: boolean; nodeName?: string; ports: readonly ContainerPort[] } {
   const spec = (value ?? {}) as { hostNetwork?: boolean; nodeName?: string; containers?: (RawContainer | null)[] | null; initContainers?: (RawContainer | null)[] | null };
   const ports: ContainerPort[] = [];
   for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
     for (const p of c?.ports ?? []) ports.push({ name: p.name || undefined, port: p.containerPort, protocol: p.protocol || 'TCP' });
   }
-  return { hostNetwork: spec.hostNetwork === true, nodeName: spec.nodeName || undefined, ports };
+  return { hostNetwork: spec.hostNetwork === true, nodeName: spec.nodeName || undefined, ports: ports.length ? ports : NONE };
 }
 
 /** The controller among validated ownerReferences (the one with `controller: true`), when there is one. */

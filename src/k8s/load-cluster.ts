@@ -1,3 +1,4 @@
+import { FILE_CHANGED, FileChangedError } from './byte-source.ts';
 import { buildCluster, DEFAULT_CLUSTER_NAME, type Cluster } from './cluster.ts';
 import { decodeNamespace } from './decode-namespace.ts';
 import { decodeNetworkPolicy } from './decode-network-policy.ts';
@@ -9,9 +10,9 @@ import { isWorkloadKind, WORKLOAD_API_VERSIONS, WORKLOAD_KINDS } from './workloa
 import { formatProblem, InvalidInputError, problemAt, type InputProblem } from './invalid-input.ts';
 import type { Namespace } from './namespace.ts';
 import type { NetworkPolicy } from './network-policy.ts';
-import { isEmptyInput, isNoObjectProblem, parseDocuments, type RawObject } from './parse-documents.ts';
+import { arraySequence, isEmptyInput, isNoObjectProblem, NotAJsonList, parseDocumentsLazily, type ObjectSequence, type RawObject } from './parse-documents.ts';
 import { podId, podIsLive, type Pod } from './pod.ts';
-import { formatSource } from './source.ts';
+import { formatSource, type SourceRef } from './source.ts';
 import { readInputsReporting, type InputText } from './read-inputs.ts';
 import { validateObject } from './validate/validate-object.ts';
 
@@ -71,41 +72,79 @@ export function loadClusterFromTexts(inputs: readonly InputText[], options: Load
  * Live pods sharing an address are refused; then pods to be get their addresses.
  */
 export function loadObjects(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
-  const objects = parseInputs(inputs, problems, options);
-  // Each parsed object is dropped as soon as it is decoded, so the parsed tree and the model are never both whole.
-  const cluster = decodeEach(objects.length, (i) => {
-    const raw = objects[i]!;
-    objects[i] = undefined;
-    return raw;
-  }, problems, options);
+  const warnings: string[] = [];
+  const attempt = (itemByItem: boolean) => {
+    warnings.length = 0;
+    const buffered = { ...options, onWarning: options.onWarning && ((w: string) => warnings.push(w)) };
+    return parseAndDecode(inputs, problems.length > 0, buffered, itemByItem);
+  };
+  let loaded: { cluster: Cluster; problems: InputProblem[] };
+  try {
+    try {
+      loaded = attempt(true);
+    } catch (e) {
+      // A JSON list read item by item held an item that is not JSON: everything again, on the whole text.
+      if (!(e instanceof NotAJsonList)) throw e;
+      loaded = attempt(false);
+    }
+  } catch (e) {
+    // A file read through a window (byte-source.ts) was rewritten meanwhile: nothing of it is used.
+    if (!(e instanceof FileChangedError)) throw e;
+    problems.push({ file: e.file, path: [], message: FILE_CHANGED });
+    return buildCluster(options.cluster ?? DEFAULT_CLUSTER_NAME, {});
+  }
+  for (const w of warnings) options.onWarning?.(w);
+  problems.push(...loaded.problems);
+  const cluster = loaded.cluster;
   if (problems.length) return cluster;
   checkUniqueAddresses(cluster.pods, problems);
   if (problems.length) return cluster;
   return { ...cluster, pods: assignAddresses(cluster.pods, options.assign ?? {}, problems) };
 }
 
-/** The objects of every input (after options.objects), in order; a folder's file without any object is skipped. */
-function parseInputs(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): (RawObject | undefined)[] {
-  const objects: (RawObject | undefined)[] = [...(options.objects ?? [])];
+/**
+ * Parses every input (after options.objects) and decodes their objects in order, taking each object once and
+ * letting go of it as soon as it is decoded (a JSON list's items are parsed only then), so that the parsed tree
+ * and the model are never both whole. A folder's file without any object is skipped. The problems come back in
+ * the order of their finding as if every input had been parsed first: parsing, then checking and decoding.
+ */
+function parseAndDecode(inputs: readonly InputText[], problemsBefore: boolean, options: LoadOptions, itemByItem: boolean): { cluster: Cluster; problems: InputProblem[] } {
+  const sequences: ObjectSequence[] = [arraySequence([...(options.objects ?? [])])];
   const what = 'parsing the input';
   for (const [i, input] of inputs.entries()) {
     options.onProgress?.({ done: i, total: inputs.length, what });
-    const found: InputProblem[] = [];
-    const parsed = parseDocuments(input, found);
-    if (input.inFolder && parsed.length === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
+    const parsed = parseDocumentsLazily(input, { itemByItem });
+    const found = parsed.problems;
+    if (input.inFolder && parsed.expected === 0 && found.length > 0 && found.every(isNoObjectProblem)) {
       options.onWarning?.(`${input.name}: skipped: holds no Kubernetes object (${found[0].message})`);
       continue;
     }
-    problems.push(...found);
-    for (const raw of parsed) objects.push(raw);
+    sequences.push(parsed);
   }
   options.onProgress?.({ done: inputs.length, total: inputs.length, what });
-  if (objects.length === 0 && problems.length === 0) {
+  let current = 0;
+  let taken = 0;
+  const take = (): RawObject | undefined => {
+    for (; current < sequences.length; current++) {
+      const raw = sequences[current].next();
+      if (raw) {
+        taken++;
+        return raw;
+      }
+    }
+    return undefined;
+  };
+  const decodeProblems: InputProblem[] = [];
+  const expected = sequences.reduce((n, s) => n + s.expected, 0);
+  const cluster = decodeEach(expected, take, decodeProblems, options);
+  const problems = sequences.flatMap((s) => s.problems);
+  if (taken === 0 && problems.length === 0 && !problemsBefore) {
     for (const input of inputs) {
       problems.push({ file: input.name, path: [], message: `the input holds no Kubernetes object${isEmptyInput(input) ? ' (it is empty)' : ''}` });
     }
   }
-  return objects;
+  problems.push(...decodeProblems);
+  return { cluster, problems };
 }
 
 function loadReporting(inputs: readonly InputText[], problems: InputProblem[], options: LoadOptions): Cluster {
@@ -136,48 +175,50 @@ function checkUniqueAddresses(pods: readonly Pod[], problems: InputProblem[]): v
 
 /** Validates and decodes parsed objects; problems are appended. */
 export function decodeObjects(objects: readonly RawObject[], problems: InputProblem[], options: LoadOptions = {}): Cluster {
-  return decodeEach(objects.length, (i) => objects[i], problems, options);
+  let next = 0;
+  return decodeEach(objects.length, () => objects[next++], problems, options);
 }
 
-/** decodeObjects on `count` objects, each taken once, in order, from `take` (which may let go of it). */
-function decodeEach(count: number, take: (i: number) => RawObject, problems: InputProblem[], options: LoadOptions): Cluster {
+/**
+ * decodeObjects on the objects `take` gives, each taken once, in order, until it gives undefined (it may let go of
+ * each); about `expected` of them, for progress.
+ */
+function decodeEach(expected: number, take: () => RawObject | undefined, problems: InputProblem[], options: LoadOptions): Cluster {
   const clusterName = options.cluster ?? DEFAULT_CLUSTER_NAME;
   const namespaces: Namespace[] = [];
   const pods: Pod[] = [];
   const policies: NetworkPolicy[] = [];
   const skipped = new Map<string, number>();
   // Where each object was defined: its source only, so that the parsed object itself can be let go.
-  const seen = new Map<string, RawObject['source']>();
+  const seen = new Definitions();
   const what = 'checking and decoding the objects';
-  for (let i = 0; i < count; i++) {
-    if (i % PROGRESS_EVERY === 0) options.onProgress?.({ done: i, total: count, what });
-    const raw = take(i);
+  let done = 0;
+  for (let raw = take(); raw; raw = take(), done++) {
+    if (done % PROGRESS_EVERY === 0) options.onProgress?.({ done, total: Math.max(expected, done), what });
     const versions = KINDS[raw.kind];
     if (!versions) {
       const key = `${raw.kind} (${raw.apiVersion})`;
       skipped.set(key, (skipped.get(key) ?? 0) + 1);
       continue;
     }
-    const name = describe(raw);
     if (!versions.includes(raw.apiVersion)) {
-      problems.push(problemAt(raw.source, name, ['apiVersion'], `Unsupported value: "${raw.apiVersion}": supported values: ${versions.map((v) => `"${v}"`).join(', ')}`));
+      problems.push(problemAt(raw.source, describe(raw), ['apiVersion'], `Unsupported value: "${raw.apiVersion}": supported values: ${versions.map((v) => `"${v}"`).join(', ')}`));
       continue;
     }
     const found = validateObject(raw);
     if (options.onWarning) {
-      for (const w of found.warnings) options.onWarning(formatProblem(problemAt(raw.source, name, w.path, w.message, w.at)));
+      for (const w of found.warnings) options.onWarning(formatProblem(problemAt(raw.source, describe(raw), w.path, w.message, w.at)));
     }
     if (found.errors.length) {
+      const name = describe(raw);
       for (const fp of found.errors) problems.push(problemAt(raw.source, name, fp.path, fp.message, fp.at));
       continue;
     }
-    const identity = `${raw.kind} ${name}`;
-    const earlier = seen.get(identity);
+    const earlier = seen.add(raw);
     if (earlier) {
-      problems.push(problemAt(raw.source, name, ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier)}`));
+      problems.push(problemAt(raw.source, describe(raw), ['metadata', 'name'], `Duplicate value: the same ${raw.kind} is also defined at ${formatSource(earlier)}`));
       continue;
     }
-    seen.set(identity, raw.source);
     switch (raw.kind) {
       case 'Namespace': namespaces.push(decodeNamespace(raw)); break;
       case 'Pod': pods.push(decodePod(raw)); break;
@@ -185,7 +226,7 @@ function decodeEach(count: number, take: (i: number) => RawObject, problems: Inp
       default: if (isWorkloadKind(raw.kind)) pods.push(decodeWorkload(raw, raw.kind));
     }
   }
-  options.onProgress?.({ done: count, total: count, what });
+  options.onProgress?.({ done, total: done, what });
   if (skipped.size && options.onSkipped) {
     const parts = [...skipped.entries()].sort().map(([k, n]) => `${n} ${k}`);
     options.onSkipped(`skipped ${parts.join(', ')}: np2dfw reads Namespace, Pod, NetworkPolicy and the workload kinds (${WORKLOAD_KINDS.join(', ')})`);
@@ -195,9 +236,34 @@ function decodeEach(count: number, take: (i: number) => RawObject, problems: Inp
 
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped kinds), for messages. */
 function describe(raw: RawObject): string {
+  const { name, namespace } = identityOf(raw);
+  return raw.kind === 'Namespace' ? `Namespace ${name}` : `${raw.kind} ${namespace}/${name}`;
+}
+
+/** An object's name and namespace as messages and the duplicate check read them (`default` when none is given). */
+function identityOf(raw: RawObject): { name: string; namespace: string } {
   const meta = (raw.body.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   const name = typeof meta.name === 'string' && meta.name ? meta.name : '<unnamed>';
-  if (raw.kind === 'Namespace') return `Namespace ${name}`;
-  const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
-  return `${raw.kind} ${ns}/${name}`;
+  const namespace = raw.kind === 'Namespace' ? '' : typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default';
+  return { name, namespace };
+}
+
+/**
+ * Where each object was defined, by kind, namespace and name: maps inside maps rather than one key string built
+ * per object (a large cluster has hundreds of thousands).
+ */
+class Definitions {
+  readonly #byKind = new Map<string, Map<string, Map<string, SourceRef>>>();
+  /** Records the object's source; the earlier source of the same object when it was defined before. */
+  add(raw: RawObject): SourceRef | undefined {
+    const { name, namespace } = identityOf(raw);
+    let byNamespace = this.#byKind.get(raw.kind);
+    if (!byNamespace) this.#byKind.set(raw.kind, (byNamespace = new Map()));
+    let byName = byNamespace.get(namespace);
+    if (!byName) byNamespace.set(namespace, (byName = new Map()));
+    const earlier = byName.get(name);
+    if (earlier) return earlier;
+    byName.set(name, raw.source);
+    return undefined;
+  }
 }

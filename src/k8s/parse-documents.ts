@@ -1,6 +1,8 @@
 import { isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { InputProblem } from './invalid-input.ts';
 import { LeftToGeneralParser, loadYamlDocument } from './js-yaml-document.ts';
+import type { ByteSource } from './byte-source.ts';
+import { countMembers, JsonItemSource, jsonListLayout, JsonListText } from './json-list.ts';
 import { duplicateJsonKeys, jsonArrayItemOffsets, jsonPlace, LineTable } from './json-text.ts';
 import { nestingDepthExceeds } from './nesting-depth.ts';
 import type { InputText } from './read-inputs.ts';
@@ -41,6 +43,13 @@ interface Locator<A> {
   line(anchor: A, path: readonly (string | number)[]): number;
   /** Anchors of the first `count` elements of the anchor's `items` list. */
   items(anchor: A, count: number): A[];
+  /** The source of the object at `anchor`. */
+  source(anchor: A): SourceRef;
+}
+
+/** Locators whose objects' lines are found on first use (most objects are never cited). */
+function lazyLocator<A>(file: string, line: Locator<A>['line'], items: Locator<A>['items'], root: A): Locator<A> {
+  return { root, line, items, source: (anchor) => lazySource(file, (path) => line(anchor, path)) };
 }
 
 /**
@@ -50,21 +59,143 @@ interface Locator<A> {
  * clear problem. Problems are collected, not thrown.
  */
 export function parseDocuments(input: InputText, problems: InputProblem[]): RawObject[] {
+  const drain = (objects: ObjectSequence) => {
+    const out: RawObject[] = [];
+    for (let raw = objects.next(); raw; raw = objects.next()) out.push(raw);
+    problems.push(...objects.problems);
+    return out;
+  };
+  try {
+    return drain(parseDocumentsLazily(input));
+  } catch (e) {
+    if (!(e instanceof NotAJsonList)) throw e;
+    return drain(parseDocumentsLazily(input, { itemByItem: false }));
+  }
+}
+
+/**
+ * The objects of one input, handed out one at a time and in order, with the problems parseDocuments would report
+ * (the same, in the same order): complete at once, or, for a JSON list read item by item, once `next` has returned
+ * undefined.
+ */
+export interface ObjectSequence {
+  /** How many objects there are: exactly, or for a JSON list read item by item, its number of items. */
+  readonly expected: number;
+  /** The next object (each object once), or undefined past the last. Throws NotAJsonList (see there). */
+  next(): RawObject | undefined;
+  readonly problems: readonly InputProblem[];
+}
+
+/**
+ * Thrown by a JSON list read item by item when an item turns out not to be JSON, or to repeat a key: the text is
+ * no list this fast path reads, and the input must be parsed again with `itemByItem: false` (whoever took objects
+ * from it lets go of what they made of them).
+ */
+export class NotAJsonList extends Error {}
+
+/**
+ * parseDocuments as a sequence. A JSON list read from bytes (`kubectl get -o json`) is parsed item by item as its
+ * objects are taken (unless `itemByItem` is false), so that neither its text nor its parsed tree is ever whole in
+ * memory.
+ */
+export function parseDocumentsLazily(input: InputText, options: { readonly itemByItem?: boolean } = {}): ObjectSequence {
+  if (input.utf8 && options.itemByItem !== false) {
+    const list = parseJsonList(input, input.utf8);
+    if (list) return list;
+  }
+  const problems: InputProblem[] = [];
   const out: RawObject[] = [];
-  const refuse = (message: string, line?: number) => problems.push({ file: input.name, line, path: [], message });
   const first = firstSignificantChar(input.text);
   if (first === '{' || first === '[') {
     // JSON.parse does not recurse, and nothing here walks deeper than a Kubernetes object's schema.
     const json = parseJson(input, problems, out);
-    if (json !== 'not-json') return out;
+    if (json !== 'not-json') return arraySequence(out, problems);
   }
   if (nestingDepthExceeds(input.text, MAX_NESTING)) {
-    refuse(`refused: nested more than ${MAX_NESTING} levels deep; no Kubernetes object is`);
-    return out;
+    problems.push({ file: input.name, path: [], message: `refused: nested more than ${MAX_NESTING} levels deep; no Kubernetes object is` });
+    return arraySequence(out, problems);
   }
   parseYaml(input, problems, out);
-  return out;
+  return arraySequence(out, problems);
 }
+
+/** A sequence over objects already parsed, letting go of each as it is taken. */
+export function arraySequence(objects: (RawObject | undefined)[], problems: readonly InputProblem[] = []): ObjectSequence {
+  let next = 0;
+  return {
+    expected: objects.length,
+    problems,
+    next: () => {
+      if (next >= objects.length) return undefined;
+      const raw = objects[next];
+      objects[next++] = undefined;
+      return raw;
+    },
+  };
+}
+
+/**
+ * The fast path for a JSON list given as bytes, or undefined when it does not apply (the general path then reads
+ * the text as before). It applies when the text is one object whose top-level `items` member is an array, the
+ * object is a list (`List`, `PodList`, ...), the object without its items parses as JSON and repeats no key. Each
+ * item is then parsed when its objects are taken; one that is not JSON or repeats a key throws NotAJsonList, and
+ * the general path reports it as it always has. When every item parses, the pieces are exactly the whole text's
+ * parse, split: the separators between items are commas and white space only (json-list.ts), so the whole text is
+ * JSON and parses to the same values.
+ */
+function parseJsonList(input: InputText, bytes: ByteSource): ObjectSequence | undefined {
+  const layout = jsonListLayout(bytes);
+  if (!layout) return undefined;
+  const list = new JsonListText(bytes, input.ascii === true, layout);
+  const wrapperText = list.wrapper();
+  let wrapper: unknown;
+  try {
+    wrapper = JSON.parse(wrapperText);
+  } catch {
+    return undefined;
+  }
+  if (duplicateJsonKeys(wrapperText, 1).length) return undefined;
+  const kind = (wrapper as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !kind.endsWith('List')) return undefined;
+  const itemKind = kind === 'List' ? undefined : { kind: kind.slice(0, -'List'.length), apiVersion: (wrapper as { apiVersion?: unknown }).apiVersion };
+  const problems: InputProblem[] = [];
+  const state: CollectState = { count: 0, overflow: false };
+  let item = 0;
+  const pending: RawObject[] = [];
+  let at = 0;
+  // One walk for every item, as the list's own walk reaches them (one level of list nesting down); anchors are
+  // paths inside the item being walked.
+  const locator: Locator<readonly (string | number)[]> = {
+    root: [],
+    line: (anchor, path) => list.lineOf(item, anchor.length ? [...anchor, ...path] : path),
+    items: (anchor, count) => Array.from({ length: count }, (_, k) => [...anchor, 'items', k]),
+    source: (anchor) => new JsonItemSource(input.name, list, item, anchor),
+  };
+  const visit = visitor(input, problems, pending, locator, state);
+  return {
+    expected: list.count,
+    problems,
+    next: () => {
+      while (at >= pending.length) {
+        if (item >= list.count) return undefined;
+        const text = list.item(item);
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw new NotAJsonList(`${input.name}: item ${item} is not JSON`);
+        }
+        if (countMembers(value) !== layout.colons[item]) throw new NotAJsonList(`${input.name}: item ${item} repeats a key`);
+        pending.length = 0;
+        at = 0;
+        visit(value, locator.root, `${kind} item ${item}`, itemKind, 1);
+        item++;
+      }
+      return pending[at++];
+    },
+  };
+}
+
 
 function firstSignificantChar(text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
@@ -85,10 +216,10 @@ function parseJson(input: InputText, problems: InputProblem[], out: RawObject[])
   const text = input.text;
   const lines = new LineTable(text);
   // Anchors are offsets, found lazily: nothing is scanned unless a line is asked for.
-  const locator: Locator<() => number> = {
-    root: () => 0,
-    line: (anchor, path) => lines.lineOf(jsonPlace(text, path, anchor()).at),
-    items: (anchor, count) => {
+  const locator: Locator<() => number> = lazyLocator<() => number>(
+    input.name,
+    (anchor, path) => lines.lineOf(jsonPlace(text, path, anchor()).at),
+    (anchor, count) => {
       let offsets: number[] | undefined;
       const all = () => {
         if (!offsets) {
@@ -99,7 +230,8 @@ function parseJson(input: InputText, problems: InputProblem[], out: RawObject[])
       };
       return Array.from({ length: count }, (_, i) => () => all()[i] ?? anchor());
     },
-  };
+    () => 0,
+  );
   const duplicates = duplicateJsonKeys(input.text);
   if (duplicates.length) {
     for (const d of duplicates) {
@@ -158,6 +290,7 @@ function parseYaml(input: InputText, problems: InputProblem[], out: RawObject[])
         return parsed;
       };
       const locator = yamlLocator(
+        input.name,
         () => lazy().doc,
         (offset) => lazy().lineCounter.linePos(offset).line + chunk.firstLine - 1,
         chunk.firstLine,
@@ -220,10 +353,10 @@ function splitDocuments(text: string): { text: string; firstLine: number }[] | u
 }
 
 /** Finds lines in a document the general parser holds (nodes keep their offsets). */
-function yamlLocator(doc: () => Document.Parsed, lineAt: (offset: number) => number, docLine: number): Locator<readonly (string | number)[]> {
-  return {
-    root: [],
-    line: (anchor, path) => {
+function yamlLocator(file: string, doc: () => Document.Parsed, lineAt: (offset: number) => number, docLine: number): Locator<readonly (string | number)[]> {
+  return lazyLocator<readonly (string | number)[]>(
+    file,
+    (anchor, path) => {
       const full = [...anchor, ...path];
       const d = doc();
       for (let n = full.length; n >= 0; n--) {
@@ -232,8 +365,9 @@ function yamlLocator(doc: () => Document.Parsed, lineAt: (offset: number) => num
       }
       return docLine;
     },
-    items: (anchor, count) => Array.from({ length: count }, (_, i) => [...anchor, 'items', i]),
-  };
+    (anchor, count) => Array.from({ length: count }, (_, i) => [...anchor, 'items', i]),
+    [],
+  );
 }
 
 /** The general YAML parser on `text` (a whole stream, or one document of it starting after `lineOffset` lines). */
@@ -294,7 +428,7 @@ function parseWithLibrary(text: string, lineOffset: number, input: InputText, pr
     if (value === null || value === undefined) continue; // an empty document, as kubectl skips it
     state.anyContent = true;
     const number = ++state.documents;
-    collectObjects(value, input, problems, out, yamlLocator(() => doc, lineAt, docLine), `document ${number}`);
+    collectObjects(value, input, problems, out, yamlLocator(input.name, () => doc, lineAt, docLine), `document ${number}`);
   }
 }
 
@@ -309,16 +443,28 @@ function collectObjects<A>(
   locator: Locator<A>,
   what: string,
 ): void {
+  visitor(input, problems, out, locator, { count: 0, overflow: false })(root, locator.root, what);
+}
+
+/** The objects found so far in one input (against MAX_OBJECTS_PER_INPUT), and whether that limit was passed. */
+interface CollectState {
+  count: number;
+  overflow: boolean;
+}
+
+type Visit<A> = (v: unknown, anchor: A, label: string, inherited?: { kind: string; apiVersion: unknown }, depth?: number) => void;
+
+/** The walk of collectObjects, appending objects to `out` and counting them in `state`. */
+function visitor<A>(input: InputText, problems: InputProblem[], out: RawObject[], locator: Locator<A>, state: CollectState): Visit<A> {
   const problem = (anchor: A, path: (string | number)[], message: string, noObject = false) => {
     const p: InputProblem = { file: input.name, line: locator.line(anchor, path), path, message };
     if (noObject) NO_OBJECT_PROBLEMS.add(p);
     problems.push(p);
   };
-  let overflow = false;
-  const visit = (v: unknown, anchor: A, label: string, inherited?: { kind: string; apiVersion: unknown }, depth = 0): void => {
-    if (out.length >= MAX_OBJECTS_PER_INPUT) {
-      if (!overflow) problems.push({ file: input.name, path: [], message: `refused: more than ${MAX_OBJECTS_PER_INPUT} objects in one input` });
-      overflow = true;
+  const visit: Visit<A> = (v, anchor, label, inherited, depth = 0) => {
+    if (state.count >= MAX_OBJECTS_PER_INPUT) {
+      if (!state.overflow) problems.push({ file: input.name, path: [], message: `refused: more than ${MAX_OBJECTS_PER_INPUT} objects in one input` });
+      state.overflow = true;
       return;
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
@@ -355,9 +501,10 @@ function collectObjects<A>(
       problem(anchor, ['apiVersion'], `${kind} has no apiVersion`);
       return;
     }
-    out.push({ kind, apiVersion, body, source: lazySource(input.name, (path) => locator.line(anchor, path)) });
+    state.count++;
+    out.push({ kind, apiVersion, body, source: locator.source(anchor) });
   };
-  visit(root, locator.root, what);
+  return visit;
 }
 
 /** A SourceRef whose line is found on first use (most objects are never cited). */

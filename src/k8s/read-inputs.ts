@@ -1,6 +1,7 @@
-import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { FILE_CHANGED, FileBytes, FileChangedError, MemoryBytes, type ByteSource } from './byte-source.ts';
 import { InvalidInputError, type InputProblem } from './invalid-input.ts';
 
 /** One input text and the name to cite it by. */
@@ -12,12 +13,41 @@ export interface InputText {
    * file, a values file), it is skipped with a warning instead of refused.
    */
   readonly inFolder?: boolean;
+  /**
+   * The text's UTF-8 bytes (no byte order mark), checked, when it was read as UTF-8: parsers that work on bytes
+   * (the JSON list fast path, parse-documents.ts) use them and never ask for `text`, which is then decoded on
+   * first use.
+   */
+  readonly utf8?: ByteSource;
+  /** Whether `utf8` holds only ASCII (each byte one character). */
+  readonly ascii?: boolean;
+}
+
+/** An input read as UTF-8 bytes: its text is decoded on first use (a 58 MiB file's text is 58 MiB more of memory). */
+class Utf8Input implements InputText {
+  readonly name: string;
+  readonly utf8: ByteSource;
+  readonly ascii: boolean;
+  readonly inFolder?: boolean;
+  #text: string | undefined;
+  constructor(name: string, utf8: ByteSource, ascii: boolean, inFolder: boolean) {
+    this.name = name;
+    this.utf8 = utf8;
+    this.ascii = ascii;
+    if (inFolder) this.inFolder = true;
+  }
+  get text(): string {
+    this.#text ??= this.utf8.text(0, this.utf8.size, this.ascii);
+    return this.#text;
+  }
 }
 
 /** How `-f` arguments are read. */
 export interface ReadOptions {
   /** `-R`: a folder's sub-folders too, as kubectl reads them. */
   readonly recursive?: boolean;
+  /** How many bytes of a file are read at a time (byte-source.ts; tests make it small). */
+  readonly windowBytes?: number;
 }
 
 /** The largest input np2dfw reads, per file or from stdin (kubectl's own limit for a request body is far smaller). */
@@ -48,7 +78,12 @@ export function readInputsReporting(
 ): InputText[] {
   const out: InputText[] = [];
   const add = (name: string, content: string | Uint8Array, inFolder: boolean) => {
-    const text = typeof content === 'string' ? checkText(name, content, problems) : decodeBytes(name, content, problems);
+    if (typeof content !== 'string') {
+      const input = decodeBytes(name, content, problems, inFolder);
+      if (input) out.push(input);
+      return;
+    }
+    const text = checkText(name, content, problems);
     if (text !== undefined) out.push(inFolder ? { name, text, inFolder } : { name, text });
   };
   for (const path of paths) {
@@ -81,18 +116,20 @@ export function readInputsReporting(
         problems.push({ file, path: [], message: `refused: the file is ${size} bytes, more than the ${MAX_INPUT_BYTES} np2dfw reads` });
         continue;
       }
-      let bytes: Uint8Array;
       try {
-        bytes = st.isFile() || st.isDirectory() ? readFileSync(file) : readBounded(file);
+        if (st.isFile() || st.isDirectory()) {
+          const input = readFileInput(file, st.isDirectory(), problems, options.windowBytes);
+          if (input) out.push(input);
+        } else {
+          add(file, readBounded(file), false);
+        }
       } catch (e) {
         if (e instanceof InvalidInputError) {
           problems.push(...e.problems);
           continue;
         }
         problems.push({ file, path: [], message: `cannot read: ${(e as Error).message}` });
-        continue;
       }
-      add(file, bytes, st.isDirectory());
     }
   }
   return out;
@@ -143,22 +180,115 @@ const UTF16LE = new TextDecoder('utf-16le', { fatal: true });
 const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
 
 /**
- * Bytes into text: UTF-8 (its BOM dropped) or UTF-16 with a BOM; anything else is refused as not text. UTF-8 is
- * checked whole first (isUtf8), then decoded by Buffer, which is several times faster than a fatal TextDecoder on
- * large inputs and gives the same text for valid UTF-8.
+ * Bytes into an input: UTF-8 (its BOM dropped) or UTF-16 with a BOM; anything else is refused as not text. UTF-8
+ * is checked whole (isAscii, then isUtf8 only when some byte is not ASCII) and kept as bytes, its text decoded on
+ * first use; control characters are looked for in the bytes (a UTF-8 sequence of several bytes holds none below
+ * 0x80, so a byte below 0x20 is that character).
  */
-function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[]): string | undefined {
+function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[], inFolder: boolean): InputText | undefined {
   let text: string;
   try {
     if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) text = UTF16LE.decode(bytes.subarray(2));
     else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) text = UTF16BE.decode(bytes.subarray(2));
-    else if (isUtf8(bytes)) text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    else throw new TypeError('not UTF-8');
+    else {
+      const ascii = isAscii(bytes);
+      if (!ascii && !isUtf8(bytes)) throw new TypeError('not UTF-8');
+      const utf8 = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+      const bad = firstControlByte(utf8);
+      if (bad >= 0) {
+        let line = 1;
+        for (let i = utf8.indexOf(10); i >= 0 && i < bad; i = utf8.indexOf(10, i + 1)) line++;
+        problems.push({ file: name, line, path: [], message: controlCharacterMessage(utf8[bad]) });
+        return undefined;
+      }
+      return new Utf8Input(name, new MemoryBytes(utf8), ascii, inFolder);
+    }
   } catch {
     problems.push({ file: name, path: [], message: 'refused: not UTF-8 text (a binary file?); np2dfw reads YAML and JSON' });
     return undefined;
   }
-  return checkText(name, text, problems);
+  const checked = checkText(name, text, problems);
+  if (checked === undefined) return undefined;
+  return inFolder ? { name, text: checked, inFolder } : { name, text: checked };
+}
+
+/**
+ * A regular file, checked as decodeBytes checks it but through a window (byte-source.ts): UTF-8 (isAscii per
+ * window, isUtf8 where some byte is not ASCII, a character cut by the window's end carried to the next) without
+ * control characters. A file with a byte order mark, or with a problem, goes through decodeBytes whole, which
+ * reports exactly as it always has.
+ */
+function readFileInput(file: string, inFolder: boolean, problems: InputProblem[], windowBytes?: number): InputText | undefined {
+  const fd = openSync(file, 'r');
+  let source: FileBytes;
+  try {
+    source = new FileBytes(file, fstatSync(fd), windowBytes);
+  } finally {
+    closeSync(fd);
+  }
+  const whole = () => decodeBytes(file, source.whole(), problems, inFolder);
+  try {
+    const head: number[] = [];
+    for (let at = 0; head.length < 3 && at < source.size;) {
+      const w = source.window(at);
+      for (const b of w.bytes.subarray(at - w.start, at - w.start + 3 - head.length)) head.push(b);
+      at = w.start + w.bytes.length;
+    }
+    if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xef && head[1] === 0xbb))) return whole();
+    let ascii = true;
+    let carry: Uint8Array | undefined;
+    for (let at = 0; at < source.size;) {
+      const w = source.window(at);
+      const chunk = w.bytes.subarray(at - w.start);
+      if (chunk.length === 0) break;
+      at += chunk.length;
+      if (firstControlByte(chunk) >= 0) return whole();
+      if (carry === undefined && isAscii(chunk)) continue;
+      ascii = false;
+      const joined = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = incompleteTail(joined);
+      if (!isUtf8(joined.subarray(0, cut))) return whole();
+      carry = cut < joined.length ? Uint8Array.from(joined.subarray(cut)) : undefined;
+    }
+    if (carry) return whole();
+    return new Utf8Input(file, source, ascii, inFolder);
+  } catch (e) {
+    if (e instanceof FileChangedError) {
+      problems.push({ file, path: [], message: FILE_CHANGED });
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** Where a UTF-8 character that the end of `bytes` cuts starts (bytes.length when none is cut). */
+function incompleteTail(bytes: Uint8Array): number {
+  const end = bytes.length;
+  for (let k = end - 1; k >= 0 && k >= end - 4; k--) {
+    const b = bytes[k];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return end - k < need ? k : end;
+  }
+  return end;
+}
+
+/** The control characters YAML forbids in a text (all of C0 but tab, line feed and carriage return). */
+const CONTROL_CHARACTERS = [...Array(32).keys()].filter((c) => c !== 9 && c !== 10 && c !== 13);
+
+/** The offset of the first forbidden control character in UTF-8 bytes, or -1 (one memchr per character). */
+function firstControlByte(bytes: Uint8Array): number {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let first = -1;
+  for (const c of CONTROL_CHARACTERS) {
+    const at = buf.indexOf(c);
+    if (at >= 0 && (first < 0 || at < first)) first = at;
+  }
+  return first;
+}
+
+function controlCharacterMessage(code: number): string {
+  return `refused: control character U+${code.toString(16).toUpperCase().padStart(4, '0')} (a binary file?); np2dfw reads YAML and JSON text`;
 }
 
 /** Refuses text holding NUL or other C0 control characters that YAML forbids (the mark of a binary file). */
@@ -166,7 +296,7 @@ function checkText(name: string, text: string, problems: InputProblem[]): string
   const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.exec(text);
   if (bad) {
     const line = text.slice(0, bad.index).split('\n').length;
-    problems.push({ file: name, line, path: [], message: `refused: control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (a binary file?); np2dfw reads YAML and JSON text` });
+    problems.push({ file: name, line, path: [], message: controlCharacterMessage(bad[0].charCodeAt(0)) });
     return undefined;
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -2,6 +2,8 @@
 // must say what the commands themselves say.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
@@ -55,6 +57,31 @@ describe('lazy command loading', () => {
       assert.deepEqual(commandFiles(loaded), ['cli/commands/reach.ts'], args.join(' '));
       assert.match(stdout, /^Usage: np2dfw reach \[options\]/);
       assert.ok(!loaded.some((m) => m.startsWith('server/')), args.join(' '));
+    }
+  });
+});
+
+describe('compile cache', () => {
+  it('bin/np2dfw.js keeps compiled modules in Node\'s compile cache, and not with NODE_DISABLE_COMPILE_CACHE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'np2dfw-compile-cache-'));
+    const { NODE_DISABLE_COMPILE_CACHE: _off, NODE_COMPILE_CACHE: _dir, ...withoutCacheSettings } = process.env;
+    try {
+      const run = (cache: string, extra: Record<string, string> = {}) => {
+        const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'np2dfw.js'), 'reach', '--help'], {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+          env: { ...withoutCacheSettings, NODE_COMPILE_CACHE: cache, ...extra },
+        });
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /Usage: np2dfw reach/);
+      };
+      const filesUnder = (d: string): number => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+      run(join(dir, 'on'));
+      assert.ok(filesUnder(join(dir, 'on')) > 10, 'the modules of `reach` are cached');
+      run(join(dir, 'off'), { NODE_DISABLE_COMPILE_CACHE: '1' });
+      assert.equal(existsSync(join(dir, 'off')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -8,7 +8,7 @@ import { endpointsOf } from '../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { addressAtoms } from '../../src/evaluate/verify/address-atoms.ts';
 import { portClasses } from '../../src/evaluate/verify/port-classes.ts';
-import { atomEndpoints, connectionList, connlistChunks } from '../../src/report/connlist.ts';
+import { atomEndpoints, connectionList, connectionRows, connlistChunks } from '../../src/report/connlist.ts';
 import { isPortRange } from '../../src/report/port-ranges.ts';
 import { generateCluster } from '../../testing/synthetic/generate-cluster.ts';
 
@@ -40,5 +40,31 @@ describe('reach -o connlist on classes', () => {
     }
     assert.ok(classPath >= 60, `the class path ran on ${classPath} of 120 lists`);
     assert.ok(lines > 1000, `the lists had ${lines} lines`);
+  });
+
+  it('makes rows source by source as they are taken, not all at once', () => {
+    const cluster = generateCluster('random', { seed: 7 });
+    const engine = createKubernetesEngine(cluster);
+    const classes = portClasses(cluster).filter(isPortRange);
+    const endpoints = endpointsOf(cluster, 4);
+    let visits = 0;
+    // The engine's class matrices, counting the visits of a source's row.
+    const counting: ReachabilityEngine = {
+      ...engine,
+      classMatrix: (eps, port) => {
+        const m = engine.classMatrix!(eps, port)!;
+        return { ...m, rows: { ...m.rows, forEachMember: (row: number, f: (c: number) => void) => { visits++; m.rows.forEachMember(row, f); } } };
+      },
+    };
+    const all = connectionList(engine, endpoints, classes);
+    assert.ok(all.length > 10, `${all.length} rows`);
+    const rows = connectionRows(counting, endpoints, classes);
+    const first = rows.next();
+    assert.equal(first.done, false);
+    assert.deepEqual(first.value, all[0]);
+    const firstSource = endpoints.findIndex((e) => e.id === all[0].src);
+    assert.equal(visits, classes.length * (firstSource + 1), 'only the sources up to the first row were visited');
+    assert.deepEqual([first.value, ...rows], all);
+    assert.equal(visits, classes.length * endpoints.length);
   });
 });

@@ -11,7 +11,7 @@ import { familyOf, type Family } from '../../net/ip-address.ts';
 import { countOf } from '../../evaluate/counts.ts';
 import { addressAtoms } from '../../evaluate/verify/address-atoms.ts';
 import { portClasses } from '../../evaluate/verify/port-classes.ts';
-import { atomEndpoints, connectionList, connlistChunks, type ConnlistRow } from '../../report/connlist.ts';
+import { atomEndpoints, connectionRows, connlistChunks, type ConnlistRow } from '../../report/connlist.ts';
 import { groupedReachability, groupMatrices, type GroupedReachability } from '../../report/grouped-reachability.ts';
 import { matrixCsvChunks } from '../../report/matrix-csv.ts';
 import { matrixJsonChunks } from '../../report/matrix-json.ts';
@@ -205,13 +205,14 @@ address outside the cluster, as the ranges the policies' ipBlocks tell apart (0.
 traffic to itself and traffic between two outside addresses are left out.`;
 
 /** `reach -o connlist`: every port class (or the --port ones) and every ipBlock atom (or the --external addresses). */
-async function reachConnlist(cluster: Cluster, family: Family, ports: readonly PortQuery[], externals: readonly string[], via: string | undefined, onError: OnError, target: TargetFlags, progress: ProgressReporter): Promise<ConnlistRow[]> {
+async function reachConnlist(cluster: Cluster, family: Family, ports: readonly PortQuery[], externals: readonly string[], via: string | undefined, onError: OnError, target: TargetFlags, progress: ProgressReporter): Promise<Iterable<ConnlistRow>> {
   const engine = await reachEngine(cluster, via, onError, target, progress);
   const classes: PortRange[] = ports.length
     ? ports.map((q) => ({ protocol: q.protocol, first: q.port, last: q.port })).filter(isPortRange)
     : portClasses(cluster).filter(isPortRange);
   const pods = endpointsOf(cluster, family);
-  if (externals.length) return connectionList(engine, endpointsOf(cluster, family, externals), classes);
+  // Rows are made as they are written (source by source), never all in memory.
+  if (externals.length) return connectionRows(engine, endpointsOf(cluster, family, externals), classes);
   const atoms = atomEndpoints(addressAtoms(cluster, family));
-  return connectionList(engine, [...pods, ...atoms.map((a) => a.endpoint)], classes, atoms.map((a) => a.atom));
+  return connectionRows(engine, [...pods, ...atoms.map((a) => a.endpoint)], classes, atoms.map((a) => a.atom));
 }
