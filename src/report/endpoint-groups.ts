@@ -21,10 +21,13 @@ export function groupByNamespace(endpoints: readonly Endpoint[]): EndpointGroup[
     const name = groupName(endpoints[i]);
     let j = i + 1;
     while (j < endpoints.length && groupName(endpoints[j]) === name) j++;
-    let g = byName.get(name);
-    if (!g) byName.set(name, (g = { name, ranges: [], size: 0 }));
-    g.ranges.push([i, j]);
-    g.size += j - i;
+    const g = byName.get(name);
+    // A new group's list of one range is made at its size (most groups are one run of endpoints).
+    if (!g) byName.set(name, { name, ranges: [[i, j]], size: j - i });
+    else {
+      g.ranges.push([i, j]);
+      g.size += j - i;
+    }
     i = j;
   }
   return [...byName.values()];

@@ -30,10 +30,28 @@ export function groupIndex(groups: readonly EndpointGroup[], endpointCount: numb
   return out;
 }
 
-/** Sparse counts per source group, plus per destination group the endpoints every source reaches. */
+/** A growable list of numbers in a typed array (doubling). */
+function grown<T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T {
+  const b = make(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Sparse counts per source group, plus per destination group the endpoints every source reaches. The sparse
+ * counts are gathered as (source, destination, count) entries in flat arrays, then merged per source group into
+ * rows sorted by destination (no map per group).
+ */
 class Counts implements GroupCounts {
   total = 0;
-  private readonly rows: (Map<number, number> | undefined)[];
+  private src = new Int32Array(256);
+  private dst = new Int32Array(256);
+  private n = new Float64Array(256);
+  private length = 0;
+  /** After `finish`: the row of source group g is rowDst/rowN[rowStart[g] .. rowStart[g + 1]). */
+  private rowStart = new Int32Array(0);
+  private rowDst = new Int32Array(0);
+  private rowN = new Float64Array(0);
   /** Per destination group: endpoints whose sources are all allowed (counted for the classified sources). */
   private readonly open: Float64Array;
   /** Per source group: endpoints with a class (the ones `open` counts for). */
@@ -43,17 +61,26 @@ class Counts implements GroupCounts {
   private everyClassified: boolean | undefined;
 
   constructor(groups: readonly EndpointGroup[]) {
-    this.rows = new Array(groups.length);
     this.open = new Float64Array(groups.length);
     this.classified = new Float64Array(groups.length);
     this.sizes = groups.map((g) => g.size);
   }
 
   add(src: number, dst: number, n: number): void {
-    let row = this.rows[src];
-    if (!row) this.rows[src] = row = new Map();
-    row.set(dst, (row.get(dst) ?? 0) + n);
     this.total += n;
+    const last = this.length - 1;
+    if (last >= 0 && this.src[last] === src && this.dst[last] === dst) {
+      this.n[last] += n; // the same pair again (a group's pods' traffic to themselves comes in a run)
+      return;
+    }
+    if (this.length === this.src.length) {
+      this.src = grown(this.src, (k) => new Int32Array(k));
+      this.dst = grown(this.dst, (k) => new Int32Array(k));
+      this.n = grown(this.n, (k) => new Float64Array(k));
+    }
+    this.src[this.length] = src;
+    this.dst[this.length] = dst;
+    this.n[this.length++] = n;
   }
 
   addOpen(dst: number, n: number): void {
@@ -64,16 +91,61 @@ class Counts implements GroupCounts {
     this.classified[src] += n;
   }
 
-  /** Adds what `open` stands for to the total, once every count is in. */
+  /** Adds what `open` stands for to the total and merges the entries into rows, once every count is in. */
   finish(): this {
     let sources = 0;
     for (const n of this.classified) sources += n;
     for (const n of this.open) this.total += n * sources;
+    this.mergeRows();
     return this;
   }
 
+  /** Entries by source group (counting sort), then each row sorted by destination with equal ones summed. */
+  private mergeRows(): void {
+    const G = this.sizes.length;
+    const start = new Int32Array(G + 1);
+    for (let i = 0; i < this.length; i++) start[this.src[i] + 1]++;
+    for (let g = 0; g < G; g++) start[g + 1] += start[g];
+    const fill = start.slice(0, G);
+    const order = new Int32Array(this.length);
+    for (let i = 0; i < this.length; i++) order[fill[this.src[i]]++] = i;
+    const rowDst = new Int32Array(this.length);
+    const rowN = new Float64Array(this.length);
+    let out = 0;
+    for (let g = 0; g < G; g++) {
+      const from = out;
+      const row = order.subarray(start[g], start[g + 1]);
+      if (row.length > 1) row.sort((a, b) => this.dst[a] - this.dst[b] || a - b);
+      for (const i of row) {
+        if (out > from && rowDst[out - 1] === this.dst[i]) rowN[out - 1] += this.n[i];
+        else (rowDst[out] = this.dst[i]), (rowN[out++] = this.n[i]);
+      }
+      start[g] = from;
+    }
+    start[G] = out;
+    this.rowStart = start;
+    this.rowDst = rowDst.slice(0, out);
+    this.rowN = rowN.slice(0, out);
+    this.src = this.dst = new Int32Array(0);
+    this.n = new Float64Array(0);
+  }
+
+  /** The sparse count of a pair (binary search in the source's row). */
+  private entry(src: number, dst: number): number {
+    let lo = this.rowStart[src];
+    let hi = this.rowStart[src + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.rowDst[mid];
+      if (d === dst) return this.rowN[mid];
+      if (d < dst) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
   allowed(src: number, dst: number): number {
-    return this.classified[src] * this.open[dst] + (this.rows[src]?.get(dst) ?? 0);
+    return this.classified[src] * this.open[dst] + this.entry(src, dst);
   }
 
   allAllowed(dst: number): boolean {
@@ -83,42 +155,80 @@ class Counts implements GroupCounts {
 
   candidates(src: number): readonly number[] {
     this.partlyOpen ??= [...this.open.keys()].filter((h) => this.open[h] > 0 && !this.allAllowed(h));
-    const row = this.rows[src];
-    if (!row) return this.partlyOpen;
-    return [...new Set([...this.partlyOpen, ...row.keys()])].sort((a, b) => a - b);
+    const row = this.rowDst.subarray(this.rowStart[src], this.rowStart[src + 1]);
+    if (row.length === 0) return this.partlyOpen;
+    if (this.partlyOpen.length === 0) return Array.from(row);
+    return [...new Set([...this.partlyOpen, ...row])].sort((a, b) => a - b);
   }
+}
+
+/** Per class, its members per group: groups and counts of class c at [start[c], start[c + 1]) (most classes lie in one group). */
+interface ClassGroups {
+  readonly start: Int32Array;
+  readonly group: Int32Array;
+  readonly count: Float64Array;
+}
+
+/** Tallies each class's members per group (and every classified endpoint in `counts`). */
+function classGroupsOf(cr: ClassReachability, groupOf: Int32Array, groupCount: number, counts: Counts): ClassGroups {
+  const K = cr.start.length - 1;
+  const start = new Int32Array(K + 1);
+  const group = new Int32Array(cr.order.length);
+  const count = new Float64Array(cr.order.length);
+  const tally = new Float64Array(groupCount);
+  const touched: number[] = [];
+  let n = 0;
+  for (let c = 0; c < K; c++) {
+    start[c] = n;
+    for (let k = cr.start[c]; k < cr.start[c + 1]; k++) {
+      const g = groupOf[cr.order[k]];
+      if (tally[g] === 0) touched.push(g);
+      tally[g]++;
+      counts.addClassified(g, 1);
+    }
+    for (const g of touched) {
+      group[n] = g;
+      count[n++] = tally[g];
+      tally[g] = 0;
+    }
+    touched.length = 0;
+  }
+  start[K] = n;
+  return { start, group, count };
 }
 
 /** Counts from class-level reachability: per destination class, its allowed source classes times their sizes. */
 export function groupCountsFromClasses(cr: ClassReachability, groups: readonly EndpointGroup[], endpoints: readonly Endpoint[]): GroupCounts {
   const groupOf = groupIndex(groups, endpoints.length);
   const counts = new Counts(groups);
-  // Per class, its members per group: flat lists (most classes lie in one namespace).
-  const classGroups = new Map<number, { group: Int32Array; count: Float64Array }>();
-  for (const c of cr.present) {
-    const tally = new Map<number, number>();
-    for (let k = cr.start[c]; k < cr.start[c + 1]; k++) {
-      const g = groupOf[cr.order[k]];
-      tally.set(g, (tally.get(g) ?? 0) + 1);
-      counts.addClassified(g, 1);
-    }
-    classGroups.set(c, { group: Int32Array.from(tally.keys()), count: Float64Array.from(tally.values()) });
-  }
+  const { start, group, count } = classGroupsOf(cr, groupOf, groups.length, counts);
   cr.forEachDestination((dst, sources) => {
-    const d = classGroups.get(dst)!;
     if (sources === 'all') {
-      for (let b = 0; b < d.group.length; b++) counts.addOpen(d.group[b], d.count[b]);
+      for (let b = start[dst]; b < start[dst + 1]; b++) counts.addOpen(group[b], count[b]);
       return;
     }
     for (const src of sources) {
-      const s = classGroups.get(src)!;
-      for (let a = 0; a < s.group.length; a++) {
-        for (let b = 0; b < d.group.length; b++) counts.add(s.group[a], d.group[b], s.count[a] * d.count[b]);
+      for (let a = start[src]; a < start[src + 1]; a++) {
+        for (let b = start[dst]; b < start[dst + 1]; b++) counts.add(group[a], group[b], count[a] * count[b]);
       }
     }
   });
-  // A pod's traffic to itself (at one address or between its addresses): allowed where the classes deny it.
-  const selfAllowed = new Int8Array(cr.present.length ? Math.max(...cr.present) + 1 : 0).fill(-1);
+  addSelfTraffic(cr, groupOf, endpoints, counts);
+  // Endpoints without a class: their rows and columns pair by pair.
+  const unknown = new Uint8Array(endpoints.length);
+  for (const u of cr.unknown) unknown[u] = 1;
+  for (const u of cr.unknown) {
+    for (let j = 0; j < endpoints.length; j++) {
+      if (cr.pairAllowed(u, j)) counts.add(groupOf[u], groupOf[j], 1);
+      if (!unknown[j] && cr.pairAllowed(j, u)) counts.add(groupOf[j], groupOf[u], 1);
+    }
+  }
+  return counts.finish();
+}
+
+/** A pod's traffic to itself (at one address or between its addresses): allowed where the classes deny it. */
+function addSelfTraffic(cr: ClassReachability, groupOf: Int32Array, endpoints: readonly Endpoint[], counts: Counts): void {
+  const selfAllowed = new Int8Array(cr.start.length - 1).fill(-1);
   for (let i = 0; i < endpoints.length; i++) {
     const c = cr.classOf[i];
     if (c < 0 || endpoints[i].kind !== 'pod') continue;
@@ -132,16 +242,6 @@ export function groupCountsFromClasses(cr: ClassReachability, groups: readonly E
       }
     }
   }
-  // Endpoints without a class: their rows and columns pair by pair.
-  const unknown = new Uint8Array(endpoints.length);
-  for (const u of cr.unknown) unknown[u] = 1;
-  for (const u of cr.unknown) {
-    for (let j = 0; j < endpoints.length; j++) {
-      if (cr.pairAllowed(u, j)) counts.add(groupOf[u], groupOf[j], 1);
-      if (!unknown[j] && cr.pairAllowed(j, u)) counts.add(groupOf[j], groupOf[u], 1);
-    }
-  }
-  return counts.finish();
 }
 
 /** Counts from a whole matrix (engines without classes): each row's allowed cells, a word at a time. */

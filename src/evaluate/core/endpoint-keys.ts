@@ -6,7 +6,8 @@ import { subtractCidrs } from '../../net/cidr.ts';
 import type { Endpoint } from '../endpoint.ts';
 import { isSelectable } from '../endpoint.ts';
 
-function labelsKey(labels: Labels): string {
+/** A canonical string for a label set: equal sets give equal keys. */
+export function labelsKey(labels: Labels): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join('\u0001');
 }
 

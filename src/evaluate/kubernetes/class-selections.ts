@@ -3,7 +3,7 @@
 import { selectorKey, type LabelSelector } from '../../k8s/labels.ts';
 import type { NetworkPolicy, PolicyPeer, PolicyRule } from '../../k8s/network-policy.ts';
 import { ALL_CLASSES, classSetOf, NO_CLASSES, unionOf, type ClassSet } from './class-set.ts';
-import type { ClusterClasses } from './endpoint-class-builder.ts';
+import type { ClusterClasses, NamespaceGroups } from './endpoint-class-builder.ts';
 import { parsedIpBlock } from '../../net/ip-block.ts';
 
 /** The class sets of the policies' selections, deduplicated and numbered. */
@@ -11,47 +11,68 @@ export class ClassSelections {
   /** Deduplicated class sets; 0 is every class. */
   readonly sets: ClassSet[] = [ALL_CLASSES];
   readonly #classes: ClusterClasses;
-  /** selectorKey, computed once per selector object. */
-  readonly #selectorKeys = new Map<LabelSelector, string>();
-  readonly #podsIn = new Map<string, Map<string, number[]>>();
+  /**
+   * The set ids of selections within one namespace, by selectorKey ('*' for every pod) then by the namespace's
+   * number (0: not made yet; set 0 is every class, never a selection's): a policy's targets and a peer with the
+   * same selector in the same namespace share one set id.
+   */
+  readonly #selections = new Map<string, Int32Array>();
+  /** The set id every empty selection shares (-1 before the first). */
+  #emptyId = -1;
   readonly #namespaces = new Map<string, string[]>();
   readonly #setIds = new Map<string, number>();
-  /** One ClassSet per cached selection list: a policy's targets and a peer with the same selector share it. */
-  readonly #setsOfLists = new Map<number[], ClassSet>();
-  /** Set ids by set object: a shared selection set gets one id, without a string key. */
-  readonly #idsOfSets = new Map<ClassSet, number>();
-  readonly #targetIds = new Map<string, Map<string, number>>();
   readonly #peerSets = new Map<string, ClassSet>();
+  readonly #scratch: number[] = [];
+  #lastNamespace: string | undefined;
+  #lastGroups: NamespaceGroups | undefined;
 
   constructor(classes: ClusterClasses) {
     this.#classes = classes;
   }
 
-  #keyOf(selector: LabelSelector): string {
-    let key = this.#selectorKeys.get(selector);
-    if (key === undefined) this.#selectorKeys.set(selector, (key = selectorKey(selector)));
-    return key;
+  /** The set id of the selectable pods of a namespace a selector selects (every pod without one); cached. */
+  #selection(ns: string, selector: LabelSelector | undefined): number {
+    // Policies come namespace after namespace: the last namespace's groups are kept at hand.
+    if (ns !== this.#lastNamespace) {
+      this.#lastNamespace = ns;
+      this.#lastGroups = this.#classes.builder.namespaces.get(ns);
+    }
+    const groups = this.#lastGroups;
+    if (!groups) return this.#selectionId(NO_CLASSES);
+    const key = selector ? selectorKey(selector) : '*';
+    let byNs = this.#selections.get(key);
+    if (!byNs || groups.id >= byNs.length) {
+      const grown = new Int32Array(Math.max(groups.id + 1, this.#classes.builder.namespaces.size));
+      if (byNs) grown.set(byNs);
+      this.#selections.set(key, (byNs = grown));
+    }
+    if (byNs[groups.id] === 0) byNs[groups.id] = this.#selectionId(classSetOf(this.#podClassesIn(groups, selector), this.#classes.classCount));
+    return byNs[groups.id];
   }
 
-  /** The classes of the selectable pods of a namespace a selector selects (every pod without one); cached. */
-  podsIn(ns: string, selector: LabelSelector | undefined): number[] {
-    const key = selector ? this.#keyOf(selector) : '*';
-    let byNs = this.#podsIn.get(key);
-    if (!byNs) this.#podsIn.set(key, (byNs = new Map()));
-    let out = byNs.get(ns);
-    if (out) return out;
-    out = [];
-    const idx = this.#classes.builder.namespaces.get(ns);
-    if (idx) {
-      const local = selector ? idx.index.select(selector) : idx.groups.map((_, i) => i);
-      for (const l of local) this.#classes.builder.groupClasses(idx.groups[l], out);
-    }
-    byNs.set(ns, out);
+  /** The classes of the pods a selector selects in a namespace, in a scratch array that `classSetOf` copies. */
+  #podClassesIn(groups: NamespaceGroups, selector: LabelSelector | undefined): number[] {
+    const out = this.#scratch;
+    out.length = 0;
+    if (selector) for (const l of groups.index.select(selector)) this.#classes.builder.groupClasses(groups.groups[l], out);
+    else for (const g of groups.groups) this.#classes.builder.groupClasses(g, out);
     return out;
   }
 
+  /** A new set id for a selection's set (every empty one shares one). */
+  #selectionId(set: ClassSet): number {
+    if (set !== NO_CLASSES) return this.#newId(set);
+    if (this.#emptyId < 0) this.#emptyId = this.#newId(NO_CLASSES);
+    return this.#emptyId;
+  }
+
+  #newId(set: ClassSet): number {
+    this.sets.push(set);
+    return this.sets.length - 1;
+  }
+
   #namespacesMatching(selector: LabelSelector): string[] {
-    const key = this.#keyOf(selector);
+    const key = selectorKey(selector);
     let out = this.#namespaces.get(key);
     if (!out) this.#namespaces.set(key, (out = this.#classes.namespaceIndex.select(selector).map((i) => this.#classes.namespaceNames[i])));
     return out;
@@ -60,46 +81,21 @@ export class ClassSelections {
   #internSet(key: string, make: () => ClassSet): number {
     let id = this.#setIds.get(key);
     if (id === undefined) {
-      id = this.sets.length;
-      this.sets.push(make());
+      id = this.#newId(make());
       this.#setIds.set(key, id);
-    }
-    return id;
-  }
-
-  #classSetFor(list: number[]): ClassSet {
-    let set = this.#setsOfLists.get(list);
-    if (!set) this.#setsOfLists.set(list, (set = classSetOf(list, this.#classes.classCount)));
-    return set;
-  }
-
-  #setIdOf(set: ClassSet): number {
-    let id = this.#idsOfSets.get(set);
-    if (id === undefined) {
-      id = this.sets.length;
-      this.sets.push(set);
-      this.#idsOfSets.set(set, id);
     }
     return id;
   }
 
   /** The set id of the pods a policy selects. */
   targetsOf(p: NetworkPolicy): number {
-    const key = this.#keyOf(p.podSelector);
-    let byNs = this.#targetIds.get(key);
-    if (!byNs) this.#targetIds.set(key, (byNs = new Map()));
-    let id = byNs.get(p.namespace);
-    if (id === undefined) {
-      id = this.#setIdOf(this.#classSetFor(this.podsIn(p.namespace, p.podSelector)));
-      byNs.set(p.namespace, id);
-    }
-    return id;
+    return this.#selection(p.namespace, p.podSelector);
   }
 
   #peerKey(peer: PolicyPeer, ns: string): string {
     if (peer.ipBlock) return `i${peer.ipBlock.cidr}|${peer.ipBlock.except.join(',')}`;
     if (!peer.podSelector && !peer.namespaceSelector) return 'none';
-    return `s${peer.namespaceSelector ? this.#keyOf(peer.namespaceSelector) : `@${ns}`}|${peer.podSelector ? this.#keyOf(peer.podSelector) : '*'}`;
+    return `s${peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : `@${ns}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
   }
 
   #peerClasses(peer: PolicyPeer, ns: string): number[] {
@@ -111,7 +107,10 @@ export class ClassSelections {
     }
     if (!peer.podSelector && !peer.namespaceSelector) return out;
     const spaces = peer.namespaceSelector ? this.#namespacesMatching(peer.namespaceSelector) : [ns];
-    for (const n of spaces) for (const c of this.podsIn(n, peer.podSelector)) out.push(c);
+    for (const n of spaces) {
+      const ids = this.sets[this.#selection(n, peer.podSelector)].ids;
+      for (let i = 0; i < ids.length; i++) out.push(ids[i]);
+    }
     return out;
   }
 
@@ -120,7 +119,7 @@ export class ClassSelections {
     if (!s) {
       // A selector peer within one namespace is a cached selection: share its set.
       const oneNamespace = !peer.ipBlock && !peer.namespaceSelector && peer.podSelector;
-      s = oneNamespace ? this.#classSetFor(this.podsIn(ns, peer.podSelector)) : classSetOf(this.#peerClasses(peer, ns), this.#classes.classCount);
+      s = oneNamespace ? this.sets[this.#selection(ns, peer.podSelector)] : classSetOf(this.#peerClasses(peer, ns), this.#classes.classCount);
       this.#peerSets.set(key, s);
     }
     return s;
@@ -131,7 +130,7 @@ export class ClassSelections {
     if (!rule.peers) return 0;
     const peers = rule.peers;
     if (peers.length === 1 && peers[0].podSelector && !peers[0].namespaceSelector && !peers[0].ipBlock) {
-      return this.#setIdOf(this.#classSetFor(this.podsIn(ns, peers[0].podSelector)));
+      return this.#selection(ns, peers[0].podSelector);
     }
     const keys = peers.map((peer) => this.#peerKey(peer, ns));
     return this.#internSet(keys.length === 1 ? keys[0] : [...new Set(keys)].sort().join('\n'), () => {

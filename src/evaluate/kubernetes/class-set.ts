@@ -2,12 +2,18 @@
 // large enough that membership tests should be O(1).
 import { emptyBitset, hasBit, setBit } from '../bit-matrix.ts';
 
+/** Class ids, ascending. */
+export type ClassIds = Int32Array | readonly number[];
+
+/** Up to this many members, a sparse set holds them in a plain array. */
+const SMALL_SET = 8;
+
 /** A set of class ids. */
 export interface ClassSet {
   /** Every class (a rule without peers): `ids` is then empty. */
   readonly all: boolean;
-  /** The members, ascending, without duplicates. */
-  readonly ids: Int32Array;
+  /** The members, ascending, without duplicates (a plain array for a few members: a typed array costs more). */
+  readonly ids: ClassIds;
   /** The members as a bitset over the universe, present for sets larger than 1/64 of it. */
   readonly bits?: Uint32Array;
 }
@@ -21,7 +27,8 @@ export const NO_CLASSES: ClassSet = Object.freeze({ all: false, ids: new Int32Ar
 /** A set from ids in any order, duplicates allowed, over a universe of `universe` classes. */
 export function classSetOf(ids: ArrayLike<number>, universe: number): ClassSet {
   if (ids.length === 0) return NO_CLASSES;
-  if (ids.length === 1 && universe > 64) return { all: false, ids: Int32Array.of(ids[0]) };
+  if (ids.length === 1 && universe > 64) return { all: false, ids: [ids[0]] };
+  if (ids.length <= SMALL_SET && ids.length * 64 < universe) return { all: false, ids: smallSorted(ids) };
   const sorted = Int32Array.from(ids).sort();
   let n = 1;
   for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i];
@@ -30,6 +37,21 @@ export function classSetOf(ids: ArrayLike<number>, universe: number): ClassSet {
   const bits = emptyBitset(universe);
   for (let i = 0; i < n; i++) setBit(bits, unique[i]);
   return { all: false, ids: unique, bits };
+}
+
+/** A few ids sorted and without duplicates, as a plain array of exactly that size. */
+function smallSorted(ids: ArrayLike<number>): number[] {
+  const out = Array.from(ids);
+  for (let i = 1; i < out.length; i++) {
+    const v = out[i];
+    let k = i;
+    for (; k > 0 && out[k - 1] > v; k--) out[k] = out[k - 1];
+    out[k] = v;
+  }
+  let n = 1;
+  for (let i = 1; i < out.length; i++) if (out[i] !== out[n - 1]) out[n++] = out[i];
+  out.length = n;
+  return out;
 }
 
 /** Whether the set holds the class. */

@@ -85,6 +85,7 @@ class RuleShapes {
   readonly rules: RuleShape[] = [];
   readonly #portListIds = new Map<string, number>();
   readonly #ruleIds = new Map<number, number>();
+  readonly #ruleIdsOnEveryPort = new Map<number, number>();
   readonly #selections: ClassSelections;
 
   constructor(selections: ClassSelections) {
@@ -107,12 +108,14 @@ class RuleShapes {
   of(rule: PolicyRule, ns: string): number {
     const peers = this.#selections.peerSetOf(rule, ns);
     const ports = this.#portListOf(rule.ports);
-    const key = ruleShapeKey(peers, ports);
-    let id = this.#ruleIds.get(key);
+    // Rules on every port by their peer set's id alone (most rules; a packed key beyond 2^31 is a heap number).
+    const key = ports === 0 ? peers : ruleShapeKey(peers, ports);
+    const ids = ports === 0 ? this.#ruleIdsOnEveryPort : this.#ruleIds;
+    let id = ids.get(key);
     if (id === undefined) {
       id = this.rules.length;
       this.rules.push({ peers, ports });
-      this.#ruleIds.set(key, id);
+      ids.set(key, id);
     }
     return id;
   }
@@ -193,20 +196,20 @@ function egressIndexOf(isolation: Isolation, sets: readonly ClassSet[], rules: r
 
 /** An endpoint's class and its pod's number, for endpoints of the compiled cluster and beyond. */
 function endpointLookups(cluster: Cluster, classes: ClusterClasses): Pick<CompiledPolicies, 'classOf' | 'podNumber'> {
-  const { builder, podIndex, podClass4, podClass6, externalBase, signatures } = classes;
+  const { builder, podNumbers, podClass4, podClass6, externalBase, signatures } = classes;
   // Pod numbers by id, built only when an endpoint carries a pod object that is not the cluster's own.
   let podIdIndex: Map<string, number> | undefined;
   const podNumber = (e: Endpoint): number => {
     if (e.kind !== 'pod') return -1;
-    const i = podIndex.get(e.pod);
-    if (i !== undefined) return i;
+    const i = podNumbers.indexOf(e.pod);
+    if (i >= 0) return i;
     podIdIndex ??= new Map(cluster.pods.map((p, k) => [podId(p), k]));
     return podIdIndex.get(podId(e.pod)) ?? -1;
   };
   const classOf = (e: Endpoint): number => {
     if (e.kind === 'external') return externalBase[e.family] + builder.atomOfAddress(e.ip, e.family);
-    const i = podIndex.get(e.pod);
-    if (i !== undefined && e.ip === firstAddress(e.pod, e.family)) return (e.family === 4 ? podClass4 : podClass6)[i];
+    const i = podNumbers.indexOf(e.pod);
+    if (i >= 0 && e.ip === firstAddress(e.pod, e.family)) return (e.family === 4 ? podClass4 : podClass6)[i];
     const sig = signatures.of(e.pod, false);
     if (sig < 0) return -1;
     return builder.podClassFor(e.pod, e.family, builder.atomOfAddress(e.ip, e.family), sig, false);

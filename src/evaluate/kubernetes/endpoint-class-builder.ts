@@ -1,7 +1,7 @@
 // The endpoint classes of a compilation (see compiled-policies.ts): pods grouped by namespace and labels (label
 // groups), then by address atom, port signature and family; hostNetwork pods by atom, signature and family; and
 // one class per external address atom.
-import { NAMESPACE_NAME_LABEL, type Labels } from '../../k8s/labels.ts';
+import { NAMESPACE_NAME_LABEL } from '../../k8s/labels.ts';
 import type { NetworkPolicy } from '../../k8s/network-policy.ts';
 import { effectiveRules } from '../../k8s/network-policy.ts';
 import { resolveNamedPort, type Pod } from '../../k8s/pod.ts';
@@ -10,8 +10,9 @@ import type { Cluster } from '../../k8s/cluster.ts';
 import { addressValue, type Family } from '../../net/ip-address.ts';
 import { addressAtoms, type FamilyAtoms } from './address-atoms.ts';
 import { parsedIpBlock } from '../../net/ip-block.ts';
-import { LabelIndex } from './label-index.ts';
+import { appended, LabelIndex } from './label-index.ts';
 import { classKey } from './packed-key.ts';
+import { PodNumbers } from './pod-numbers.ts';
 
 /** Class kinds. */
 export const SELECTABLE_POD = 0;
@@ -88,10 +89,6 @@ export class PortSignatures {
   }
 }
 
-function labelsKey(labels: Labels): string {
-  return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join('\u0001');
-}
-
 /** The first address of a family of a pod. */
 export function firstAddress(pod: Pod, family: Family): string | undefined {
   for (const ip of pod.ips) if ((ip.indexOf(':') < 0 ? 4 : 6) === family) return ip;
@@ -100,14 +97,16 @@ export function firstAddress(pod: Pod, family: Family): string | undefined {
 
 /** A namespace's label groups, indexed by their labels (for selecting them by a pod selector). */
 export interface NamespaceGroups {
+  /** The namespace's number among those with label groups (0, 1, ... in order of creation). */
+  readonly id: number;
   readonly index: LabelIndex;
-  readonly groups: number[];
+  groups: number[];
 }
 
 /**
  * The classes, made as pods and atoms are met. Label groups are selectable pods of one namespace with the same
- * labels, by labels then namespace (few label sets recur over many namespaces: few maps); a group's classes are
- * the first inline (most groups have one), further ones in a list.
+ * labels, found by namespace then labels (compared, or by key in namespaces with many groups: no string per pod);
+ * a group's classes are the first inline (most groups have one), further ones in a list.
  */
 export class EndpointClassBuilder {
   /** Per class: SELECTABLE_POD, HOST_POD or EXTERNAL. */
@@ -117,7 +116,6 @@ export class EndpointClassBuilder {
   readonly atoms: { readonly 4: FamilyAtoms; readonly 6: FamilyAtoms };
   /** Per namespace: its label groups. */
   readonly namespaces = new Map<string, NamespaceGroups>();
-  readonly #groupsByLabels = new Map<string, Map<string, number>>();
   readonly #groupExtraClasses: (number[] | undefined)[] = [];
   readonly #groupFirstKey: number[] = [];
   readonly #groupFirstClass: number[] = [];
@@ -125,7 +123,8 @@ export class EndpointClassBuilder {
   readonly #hostClasses = new Map<number, number>();
   /** Classes by address atom (`atomKey`). */
   readonly #atomClasses = new Map<number, number[]>();
-  readonly #labelKeys = new Map<Labels, string>();
+  #lastNamespace: string | undefined;
+  #lastGroups: NamespaceGroups | undefined;
 
   constructor(atoms: { readonly 4: FamilyAtoms; readonly 6: FamilyAtoms }) {
     this.atoms = atoms;
@@ -164,27 +163,24 @@ export class EndpointClassBuilder {
 
   /** The label group of a selectable pod (created when `create`), or -1. */
   groupOf(pod: Pod, create: boolean): number {
-    let lk = this.#labelKeys.get(pod.labels);
-    if (lk === undefined) this.#labelKeys.set(pod.labels, (lk = labelsKey(pod.labels)));
-    let byNs = this.#groupsByLabels.get(lk);
-    if (!byNs) {
+    // Pods come namespace after namespace: the last namespace's groups are kept at hand.
+    let ns = pod.namespace === this.#lastNamespace ? this.#lastGroups : this.namespaces.get(pod.namespace);
+    if (!ns) {
       if (!create) return -1;
-      this.#groupsByLabels.set(lk, (byNs = new Map()));
+      this.namespaces.set(pod.namespace, (ns = { id: this.namespaces.size, index: new LabelIndex(), groups: [] }));
     }
-    let g = byNs.get(pod.namespace);
-    if (g === undefined) {
-      if (!create) return -1;
-      g = this.#groupFirstKey.length;
-      byNs.set(pod.namespace, g);
-      this.#groupExtraClasses.push(undefined);
-      this.#groupFirstKey.push(-1);
-      this.#groupFirstClass.push(-1);
-      this.#groupMore.push(undefined);
-      let ns = this.namespaces.get(pod.namespace);
-      if (!ns) this.namespaces.set(pod.namespace, (ns = { index: new LabelIndex(), groups: [] }));
-      ns.index.add(pod.labels);
-      ns.groups.push(g);
-    }
+    this.#lastNamespace = pod.namespace;
+    this.#lastGroups = ns;
+    const local = ns.index.find(pod.labels);
+    if (local >= 0) return ns.groups[local];
+    if (!create) return -1;
+    const g = this.#groupFirstKey.length;
+    this.#groupExtraClasses.push(undefined);
+    this.#groupFirstKey.push(-1);
+    this.#groupFirstClass.push(-1);
+    this.#groupMore.push(undefined);
+    ns.index.add(pod.labels);
+    ns.groups = appended(ns.groups, g);
     return g;
   }
 
@@ -222,7 +218,7 @@ export interface ClusterClasses {
   readonly signatures: PortSignatures;
   readonly classCount: number;
   /** A pod's index in the cluster's pods, for pods with an address. */
-  readonly podIndex: Map<Pod, number>;
+  readonly podNumbers: PodNumbers;
   /** Per pod: the class of its first IPv4 / IPv6 address, -1 for none. */
   readonly podClass4: Int32Array;
   readonly podClass6: Int32Array;
@@ -237,13 +233,11 @@ export interface ClusterClasses {
 export function classifyCluster(cluster: Cluster, inputs: PolicyInputs): ClusterClasses {
   const builder = new EndpointClassBuilder(inputs.atoms);
   const signatures = new PortSignatures(inputs.namedPorts);
-  const podIndex = new Map<Pod, number>();
   const podClass4 = new Int32Array(cluster.pods.length).fill(-1);
   const podClass6 = new Int32Array(cluster.pods.length).fill(-1);
   for (let i = 0; i < cluster.pods.length; i++) {
     const pod = cluster.pods[i];
     if (pod.ips.length === 0) continue;
-    podIndex.set(pod, i);
     const sig = signatures.of(pod, true);
     for (const family of [4, 6] as const) {
       const ip = firstAddress(pod, family);
@@ -255,8 +249,14 @@ export function classifyCluster(cluster: Cluster, inputs: PolicyInputs): Cluster
   for (const family of [4, 6] as const) {
     for (let a = 0; a < inputs.atoms[family].count; a++) builder.newClass(EXTERNAL, 0, family, a, -1);
   }
-  const namespaceNames = [...new Set([...cluster.namespaces.keys(), ...cluster.pods.map((p) => p.namespace)])];
+  const namespaceNames = [...cluster.namespaces.keys()];
+  const undeclared = new Set<string>();
+  for (const p of cluster.pods) {
+    if (cluster.namespaces.has(p.namespace) || undeclared.has(p.namespace)) continue;
+    undeclared.add(p.namespace);
+    namespaceNames.push(p.namespace);
+  }
   const namespaceIndex = new LabelIndex();
   for (const n of namespaceNames) namespaceIndex.add(cluster.namespaces.get(n)?.labels ?? { [NAMESPACE_NAME_LABEL]: n });
-  return { builder, signatures, classCount: builder.kind.length, podIndex, podClass4, podClass6, externalBase, namespaceNames, namespaceIndex };
+  return { builder, signatures, classCount: builder.kind.length, podNumbers: new PodNumbers(cluster.pods), podClass4, podClass6, externalBase, namespaceNames, namespaceIndex };
 }

@@ -75,9 +75,11 @@ export { isSelfTraffic } from '../core/self-traffic.ts';
 /** Builds the reference engine over a cluster, with all of its policies or the given subset. */
 export function createKubernetesEngine(cluster: Cluster, options: KubernetesEngineOptions = {}): KubernetesEngine {
   const policies = options.policies ?? cluster.policies;
-  const byNamespace = policiesByNamespace(policies);
-  const isolatingPolicies = (e: Endpoint, direction: PolicyType) => isolatingPoliciesOf(byNamespace, e, direction);
-  const explainDirection = (c: Connection, direction: PolicyType) => explainDirectionLiterally(cluster, byNamespace, c, direction);
+  // The literal path's index, made on its first use (the compiled path, all `reach` needs, never reads it).
+  let byNamespace: ReturnType<typeof policiesByNamespace> | undefined;
+  const inNamespaces = () => (byNamespace ??= policiesByNamespace(policies));
+  const isolatingPolicies = (e: Endpoint, direction: PolicyType) => isolatingPoliciesOf(inNamespaces(), e, direction);
+  const explainDirection = (c: Connection, direction: PolicyType) => explainDirectionLiterally(cluster, inNamespaces(), c, direction);
 
   function explain(c: Connection): ConnectionExplanation {
     const egress = explainDirection(c, 'Egress');

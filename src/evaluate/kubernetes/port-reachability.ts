@@ -19,6 +19,16 @@ export interface Side {
 
 const ALL_SIDE: Side = Object.freeze({ all: true, sets: Object.freeze([]) as readonly ClassSet[] });
 
+/** A side being gathered (its sets filled in place). */
+interface SideBuffer extends Side {
+  readonly all: false;
+  readonly sets: ClassSet[];
+}
+
+function sideBuffer(): SideBuffer {
+  return { all: false, sets: [] };
+}
+
 /** Class-level reachability for one query over compiled policies. */
 export class PortReachability {
   /** The compiled policies the answers are computed over. */
@@ -30,6 +40,12 @@ export class PortReachability {
   private epoch = 0;
   private readonly setStamp: Int32Array;
   private setEpoch = 0;
+  // Sides reused from one call to the next (no garbage per class): those forEachAllowedSource works on (nothing
+  // it calls back asks for another of them), and those of the verdicts (which call nothing back).
+  readonly #visitIn = sideBuffer();
+  readonly #visitOut = sideBuffer();
+  readonly #testIn = sideBuffer();
+  readonly #testOut = sideBuffer();
 
   constructor(compiled: CompiledPolicies, query: PortQuery) {
     this.compiled = compiled;
@@ -63,9 +79,15 @@ export class PortReachability {
 
   /** The classes whose traffic the destination class's ingress admits. */
   ingressSide(c: number): Side {
+    return this.#ingressInto(c, sideBuffer());
+  }
+
+  /** The ingress side: ALL_SIDE, or `side` with its sets gathered (emptied first). */
+  #ingressInto(c: number, side: SideBuffer): Side {
     const k = this.compiled;
     if (k.kind[c] !== SELECTABLE_POD || !k.ingressIsolated[c]) return ALL_SIDE;
-    const sets: ClassSet[] = [];
+    const sets = side.sets;
+    sets.length = 0;
     const sig = k.signature[c];
     const epoch = ++this.setEpoch;
     const { offsets, items } = k.ingressRules;
@@ -77,14 +99,20 @@ export class PortReachability {
       this.setStamp[rule.peers] = epoch;
       sets.push(k.sets[rule.peers]);
     }
-    return { all: false, sets };
+    return side;
   }
 
   /** The classes whose egress admits traffic to the destination class. */
   egressSide(c: number): Side {
+    return this.#egressInto(c, sideBuffer());
+  }
+
+  /** The egress side: ALL_SIDE, or `side` with its sets gathered (emptied first). */
+  #egressInto(c: number, side: SideBuffer): Side {
     const k = this.compiled;
     if (!k.anyEgressIsolation) return ALL_SIDE;
-    const sets: ClassSet[] = [];
+    const sets = side.sets;
+    sets.length = 0;
     if (k.notEgressIsolated.ids.length) sets.push(k.notEgressIsolated);
     const sig = k.signature[c];
     for (const g of k.universalEgressGroups) {
@@ -96,26 +124,26 @@ export class PortReachability {
       const group = k.egressGroups[at.items[i]];
       if (this.portsMatch(k.rules[group.rule].ports, sig)) sets.push(group.sources);
     }
-    return { all: false, sets };
+    return side;
   }
 
   /** The destination's ingress as a stage: Next when not isolated, else Accept or Deny for this source. */
   ingressVerdict(src: number, dst: number): StageVerdict {
     const k = this.compiled;
     if (k.kind[dst] !== SELECTABLE_POD || !k.ingressIsolated[dst]) return 'Next';
-    return sideHas(this.ingressSide(dst), src) ? 'Accept' : 'Deny';
+    return sideHas(this.#ingressInto(dst, this.#testIn), src) ? 'Accept' : 'Deny';
   }
 
   /** The source's egress as a stage: Next when not isolated, else Accept or Deny for this destination. */
   egressVerdict(src: number, dst: number): StageVerdict {
     const k = this.compiled;
     if (k.kind[src] !== SELECTABLE_POD || !k.egressIsolated[src]) return 'Next';
-    return sideHas(this.egressSide(dst), src) ? 'Accept' : 'Deny';
+    return sideHas(this.#egressInto(dst, this.#testOut), src) ? 'Accept' : 'Deny';
   }
 
   /** Whether the source class may reach the destination class (a pod's traffic to itself aside). */
   allows(src: number, dst: number): boolean {
-    return sideHas(this.ingressSide(dst), src) && sideHas(this.egressSide(dst), src);
+    return sideHas(this.#ingressInto(dst, this.#testIn), src) && sideHas(this.#egressInto(dst, this.#testOut), src);
   }
 
   /**
@@ -123,8 +151,8 @@ export class PortReachability {
    * class is allowed. Only classes with `weight[s] > 0` are visited when `weight` is given.
    */
   forEachAllowedSource(dst: number, visit: (src: number) => void, weight?: ArrayLike<number>): boolean {
-    const I = this.ingressSide(dst);
-    const E = this.egressSide(dst);
+    const I = this.#ingressInto(dst, this.#visitIn);
+    const E = this.#egressInto(dst, this.#visitOut);
     if (I.all && E.all) return true;
     let enumerate: Side;
     let test: Side;
