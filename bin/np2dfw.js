@@ -22,5 +22,6 @@ const { endQuietlyOnClosedPipe } = await import(`${dir}closed-pipe${ext}`);
 endQuietlyOnClosedPipe();
 const { endWithNpmParent } = await import(`${dir}npm-parent${ext}`);
 endWithNpmParent();
-const { runCli } = await import(`${dir}main${ext}`);
-process.exitCode = await runCli(process.argv.slice(2));
+const { runCli, exitWith } = await import(`${dir}main${ext}`);
+const argv = process.argv.slice(2);
+exitWith(argv, await runCli(argv));

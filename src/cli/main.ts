@@ -90,13 +90,17 @@ export function reportError(e: unknown): number {
  */
 const ENDS_WHEN_WRITTEN = new Set(['reach']);
 
-if (import.meta.main) {
-  endQuietlyOnClosedPipe();
-  endWithNpmParent();
-  const argv = process.argv.slice(2);
-  const code = await runCli(argv);
+/** Sets the exit code of a command run; ends the process once its output is flushed for ENDS_WHEN_WRITTEN commands. */
+export function exitWith(argv: readonly string[], code: number): void {
   process.exitCode = code;
   if (ENDS_WHEN_WRITTEN.has(argv.find((a) => !a.startsWith('-')) ?? '')) {
     process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   }
+}
+
+if (import.meta.main) {
+  endQuietlyOnClosedPipe();
+  endWithNpmParent();
+  const argv = process.argv.slice(2);
+  exitWith(argv, await runCli(argv));
 }
