@@ -6,7 +6,7 @@ import { classMembers } from '../evaluate/core/class-evaluator.ts';
 import type { ClassMatrix, ReachabilityEngine } from '../evaluate/engine.ts';
 import { isSelfTraffic } from '../evaluate/kubernetes/kubernetes-engine.ts';
 import type { AddressAtom } from '../evaluate/verify/address-atoms.ts';
-import { addressRangeStart, formatAddressRange } from '../net/address-range.ts';
+import { formatAddressRange } from '../net/address-range.ts';
 import { formatPortRanges, mergePortRanges, type PortRange } from './port-ranges.ts';
 
 /** One line of the list: the source may open connections to the destination on these ports. */
@@ -48,7 +48,11 @@ export function pairRows(pairs: readonly PairPorts[], endpoints: readonly Endpoi
     out.push(...rows.fromSource(fromPods.slice(k, m)));
     k = m;
   }
-  out.push(...rows.fromAtoms(pairs.filter((p) => rows.isAtom(p.i))));
+  const count = atoms?.length ?? 0;
+  const byAtom: PairPorts[][] = Array.from({ length: count }, () => []);
+  for (const p of pairs) if (rows.isAtom(p.i)) byAtom[p.i - (endpoints.length - count)].push(p);
+  for (const list of byAtom) list.sort((a, b) => a.j - b.j);
+  out.push(...atomRows(count, (a) => byAtom[a], (first, last, j, ports) => rows.atomRow(first, last, j, ports)));
   return out;
 }
 
@@ -77,33 +81,28 @@ class RowMaker {
       }
       let m = k;
       while (m < pairs.length && this.isAtom(pairs[m].j)) m++;
-      out.push(...this.#merged(pairs.slice(k, m), 'j'));
+      out.push(...this.#toAtoms(pairs.slice(k, m)));
       k = m;
     }
     return out;
   }
-  /** The rows from address atoms (any order given): merged over neighbouring atoms, by address then destination. */
-  fromAtoms(pairs: readonly PairPorts[]): ConnlistRow[] {
-    const sorted = [...pairs].sort((a, b) => a.j - b.j || a.i - b.i);
-    const tail = this.#merged(sorted, 'i').map((row, order) => ({ row, order, start: addressRangeStart(row.src) }));
-    tail.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.order - y.order));
-    return tail.map((t) => t.row);
+  /** The row from atoms `first`..`last` (numbered from 0) to endpoint `j`. */
+  atomRow(first: number, last: number, j: number, ports: readonly PortRange[]): ConnlistRow {
+    return { src: this.#range(this.#firstAtom + first, this.#firstAtom + last), dst: this.#endpoints[j].id, ports };
   }
   #range(a: number, b: number): string {
     const atoms = this.#atoms!;
     return formatAddressRange(atoms[a - this.#firstAtom].first, atoms[b - this.#firstAtom].last, atoms[a - this.#firstAtom].family);
   }
-  #merged(list: readonly PairPorts[], atomEnd: 'i' | 'j'): ConnlistRow[] {
-    const other = atomEnd === 'i' ? 'j' : 'i';
+  /** One source's pairs to neighbouring atoms (in atom order) on the same ports, as one row per run. */
+  #toAtoms(list: readonly PairPorts[]): ConnlistRow[] {
     const out: ConnlistRow[] = [];
     let k = 0;
     while (k < list.length) {
       const text = formatPortRanges(list[k].ports);
       let m = k + 1;
-      while (m < list.length && list[m][atomEnd] === list[m - 1][atomEnd] + 1 && list[m][other] === list[k][other]
-        && formatPortRanges(list[m].ports) === text) m++;
-      const r = this.#range(list[k][atomEnd], list[m - 1][atomEnd]);
-      out.push(atomEnd === 'j' ? { src: this.#endpoints[list[k].i].id, dst: r, ports: list[k].ports } : { src: r, dst: this.#endpoints[list[k].j].id, ports: list[k].ports });
+      while (m < list.length && list[m].j === list[m - 1].j + 1 && formatPortRanges(list[m].ports) === text) m++;
+      out.push({ src: this.#endpoints[list[k].i].id, dst: this.#range(list[k].j, list[m - 1].j), ports: list[k].ports });
       k = m;
     }
     return out;
@@ -126,8 +125,7 @@ export function connectionList(
 
 /**
  * connectionList's rows as they are found, in the same order: source by source (each source's pairs are found,
- * sorted and turned into rows, then let go), then the rows from address atoms, which are merged over neighbouring
- * atoms and so gathered first (they are at most atoms x endpoints, far fewer than the pods' pairs).
+ * sorted and turned into rows, then let go), then the rows from address atoms, atom by atom (atomRows).
  */
 export function* connectionRows(
   engine: ReachabilityEngine,
@@ -138,13 +136,63 @@ export function* connectionRows(
   const listed = (i: number, j: number) => !((endpoints[i].kind === 'external' && endpoints[j].kind === 'external') || isSelfTraffic(endpoints[i], endpoints[j]));
   const pairsOf = classPairPorts(engine, endpoints, classes, listed) ?? matrixPairPorts(engine, endpoints, classes, listed);
   const rows = new RowMaker(endpoints, atoms);
-  const fromAtoms: PairPorts[] = [];
-  for (let i = 0; i < endpoints.length; i++) {
-    const pairs = pairsOf(i);
-    if (rows.isAtom(i)) fromAtoms.push(...pairs);
-    else yield* rows.fromSource(pairs);
+  const firstAtom = endpoints.length - (atoms?.length ?? 0);
+  for (let i = 0; i < firstAtom; i++) yield* rows.fromSource(pairsOf(i));
+  if (atoms?.length) yield* atomRows(atoms.length, (a) => pairsOf(firstAtom + a), (a, b, j, ports) => rows.atomRow(a, b, j, ports));
+}
+
+/** A run of neighbouring atoms (by number, from 0) with the same ports to one destination. */
+interface AtomRun {
+  readonly start: number;
+  end: number;
+  readonly j: number;
+  readonly text: string;
+  readonly ports: readonly PortRange[];
+}
+
+/**
+ * The rows from address atoms (numbered from 0 in address order): one row per run of neighbouring atoms with the
+ * same ports to one destination, ordered by the run's first atom, then by destination. They are made atom by atom: a run stays open while the
+ * next atom goes on with it, and the rows starting at an atom are written once no run starting there is open. What
+ * is held is the open runs and the closed ones waiting behind them, never the atoms' pairs.
+ */
+export function* atomRows(
+  count: number,
+  pairsOf: (atom: number) => readonly PairPorts[],
+  row: (first: number, last: number, j: number, ports: readonly PortRange[]) => ConnlistRow,
+): Generator<ConnlistRow> {
+  const open = new Map<number, AtomRun>();
+  const openFrom = new Int32Array(count);
+  const closed: AtomRun[][] = Array.from({ length: count }, () => []);
+  let next = 0;
+  const close = (run: AtomRun) => {
+    open.delete(run.j);
+    openFrom[run.start]--;
+    closed[run.start].push(run);
+  };
+  const ready = function* (upTo: number): Generator<ConnlistRow> {
+    for (; next < upTo && openFrom[next] === 0; next++) {
+      for (const run of closed[next].sort((x, y) => x.j - y.j)) yield row(run.start, run.end, run.j, run.ports);
+      closed[next] = [];
+    }
+  };
+  for (let a = 0; a < count; a++) {
+    for (const p of pairsOf(a)) {
+      const text = formatPortRanges(p.ports);
+      const run = open.get(p.j);
+      if (run && run.end === a - 1 && run.text === text) {
+        run.end = a;
+        continue;
+      }
+      if (run) close(run);
+      open.set(p.j, { start: a, end: a, j: p.j, text, ports: p.ports });
+      openFrom[a]++;
+    }
+    for (const run of [...open.values()]) if (run.end < a) close(run);
+    yield* ready(a);
   }
-  yield* rows.fromAtoms(fromAtoms);
+  for (const run of [...open.values()]) close(run);
+  yield* ready(count);
 }
 
 /** One source's listed pairs, in destination order. */

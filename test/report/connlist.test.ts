@@ -8,7 +8,13 @@ import { endpointsOf } from '../../src/evaluate/endpoints.ts';
 import { createKubernetesEngine } from '../../src/evaluate/kubernetes/kubernetes-engine.ts';
 import { addressAtoms } from '../../src/evaluate/verify/address-atoms.ts';
 import { portClasses } from '../../src/evaluate/verify/port-classes.ts';
-import { atomEndpoints, connectionList, connectionRows, connlistChunks } from '../../src/report/connlist.ts';
+import type { Endpoint } from '../../src/evaluate/endpoint.ts';
+import type { AddressAtom } from '../../src/evaluate/verify/address-atoms.ts';
+import { formatAddressRange } from '../../src/net/address-range.ts';
+import { atomEndpoints, atomRows, connectionList, connectionRows, connlistChunks, pairRows, type ConnlistRow, type PairPorts } from '../../src/report/connlist.ts';
+import { formatPortRanges } from '../../src/report/port-ranges.ts';
+import type { PortRange } from '../../src/report/port-ranges.ts';
+import { createPrng } from '../../testing/synthetic/prng.ts';
 import { isPortRange } from '../../src/report/port-ranges.ts';
 import { generateCluster } from '../../testing/synthetic/generate-cluster.ts';
 
@@ -66,5 +72,41 @@ describe('reach -o connlist on classes', () => {
     assert.equal(visits, classes.length * (firstSource + 1), 'only the sources up to the first row were visited');
     assert.deepEqual([first.value, ...rows], all);
     assert.equal(visits, classes.length * endpoints.length);
+  });
+
+  it('makes the rows from address atoms atom by atom, as the gathered merge makes them', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const prng = createPrng(seed);
+      const pods = 1 + prng.int(6);
+      const count = 1 + prng.int(12);
+      const endpoints: Endpoint[] = [
+        ...Array.from({ length: pods }, (_, k) => ({ kind: 'external' as const, id: `ns/pod${k}`, ip: `10.0.0.${k}`, family: 4 as const })),
+        ...Array.from({ length: count }, (_, a) => ({ kind: 'external' as const, id: `atom${a}`, ip: `192.0.2.${a}`, family: 4 as const })),
+      ];
+      const atoms: AddressAtom[] = Array.from({ length: count }, (_, a) => ({ family: 4, first: BigInt(a * 16), last: BigInt(a * 16 + 15) }));
+      // Few port sets, so that neighbouring atoms often agree and runs form, open and close in every order.
+      const portSets: PortRange[][] = [[{ protocol: 'TCP', first: 80, last: 80 }], [{ protocol: 'TCP', first: 80, last: 90 }], [{ protocol: 'UDP', first: 53, last: 53 }]];
+      const pairs: PairPorts[][] = Array.from({ length: count }, (_, a) => Array.from({ length: pods }, (_, j) => j)
+        .filter(() => prng.chance(0.7))
+        .map((j) => ({ i: pods + a, j, ports: portSets[prng.int(prng.chance(0.8) ? 1 : 3)] })));
+      // The oracle: per destination, walk the atoms and cut a run wherever the ports change or stop; then sort.
+      const expected: { start: number; j: number; row: ConnlistRow }[] = [];
+      for (let j = 0; j < pods; j++) {
+        const text = (a: number) => { const p = pairs[a].find((x) => x.j === j); return p ? formatPortRanges(p.ports) : undefined; };
+        for (let a = 0; a < count;) {
+          const t = text(a);
+          if (t === undefined) { a++; continue; }
+          let b = a;
+          while (b + 1 < count && text(b + 1) === t) b++;
+          expected.push({ start: a, j, row: { src: formatAddressRange(atoms[a].first, atoms[b].last, 4), dst: endpoints[j].id, ports: pairs[a].find((x) => x.j === j)!.ports } });
+          a = b + 1;
+        }
+      }
+      expected.sort((x, y) => x.start - y.start || x.j - y.j);
+      const row = (a: number, b: number, j: number, ports: readonly PortRange[]) => ({ src: formatAddressRange(atoms[a].first, atoms[b].last, 4), dst: endpoints[j].id, ports });
+      assert.deepEqual([...atomRows(count, (a) => pairs[a], row)], expected.map((e) => e.row), `seed ${seed}`);
+      // pairRows (reach's diff) makes them the same way from pairs in any order.
+      assert.deepEqual(pairRows([...pairs.flat()].reverse(), endpoints, atoms), expected.map((e) => e.row), `seed ${seed}`);
+    }
   });
 });
