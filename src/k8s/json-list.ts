@@ -1,5 +1,5 @@
 import type { ByteSource } from './byte-source.ts';
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, jsonPlace, NEWLINE, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-text.ts';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, jsonPlace, LineTable, NEWLINE, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-text.ts';
 import type { SourceRef } from './source.ts';
 
 /**
@@ -250,10 +250,7 @@ export class JsonListText {
     const first = this.layout.lines[i];
     if (path.length === 0) return first;
     const text = this.item(i);
-    const at = jsonPlace(text, path).at;
-    let line = first;
-    for (let k = text.indexOf('\n'); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) line++;
-    return line;
+    return first + new LineTable(text).lineOf(jsonPlace(text, path).at) - 1;
   }
   #slice(start: number, end: number): string {
     return this.#source.text(start, end, this.#ascii);

@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ChunkedBytes, FILE_CHANGED, FileBytes, FileChangedError, MemoryBytes, type ByteSource } from './byte-source.ts';
 import { InvalidInputError, type InputProblem } from './invalid-input.ts';
@@ -123,14 +123,15 @@ export function readInputsReporting(
       files = [path];
     }
     for (const file of files) {
-      const size = statSync(file).size;
+      const stats = statSync(file);
+      const size = stats.size;
       if (size > MAX_INPUT_BYTES) {
         problems.push({ file, path: [], message: `refused: the file is ${size} bytes, more than the ${MAX_INPUT_BYTES} np2dfw reads` });
         continue;
       }
       try {
         if (st.isFile() || st.isDirectory()) {
-          const input = readFileInput(file, st.isDirectory(), problems, options.windowBytes);
+          const input = readFileInput(file, stats, st.isDirectory(), problems, options.windowBytes);
           if (input) out.push(input);
         } else {
           add(file, readBounded(file), false);
@@ -228,14 +229,8 @@ function decodeBytes(name: string, bytes: Uint8Array, problems: InputProblem[], 
  * A regular file, checked as decodeBytes checks it but through a window (byte-source.ts). A file rewritten while it
  * is read is refused.
  */
-function readFileInput(file: string, inFolder: boolean, problems: InputProblem[], windowBytes?: number): InputText | undefined {
-  const fd = openSync(file, 'r');
-  let source: FileBytes;
-  try {
-    source = new FileBytes(file, fstatSync(fd), windowBytes);
-  } finally {
-    closeSync(fd);
-  }
+function readFileInput(file: string, stats: Stats, inFolder: boolean, problems: InputProblem[], windowBytes?: number): InputText | undefined {
+  const source = new FileBytes(file, stats, windowBytes);
   try {
     return checkedInput(file, source, inFolder, problems);
   } catch (e) {

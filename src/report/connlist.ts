@@ -101,7 +101,7 @@ class RowMaker {
     while (k < list.length) {
       const text = formatPortRanges(list[k].ports);
       let m = k + 1;
-      while (m < list.length && list[m].j === list[m - 1].j + 1 && formatPortRanges(list[m].ports) === text) m++;
+      while (m < list.length && continuesRun(list[m - 1].j, text, list[m].j, formatPortRanges(list[m].ports))) m++;
       out.push({ src: this.#endpoints[list[k].i].id, dst: this.#range(list[k].j, list[m - 1].j), ports: list[k].ports });
       k = m;
     }
@@ -139,6 +139,14 @@ export function* connectionRows(
   const firstAtom = endpoints.length - (atoms?.length ?? 0);
   for (let i = 0; i < firstAtom; i++) yield* rows.fromSource(pairsOf(i));
   if (atoms?.length) yield* atomRows(atoms.length, (a) => pairsOf(firstAtom + a), (a, b, j, ports) => rows.atomRow(a, b, j, ports));
+}
+
+/**
+ * Whether an atom joins the run of atoms ending at `last` (pairs with one endpoint on the same other side): the
+ * next atom, on the same ports. Such a run is one row, with the atoms' whole address range.
+ */
+function continuesRun(last: number, lastPorts: string, atom: number, ports: string): boolean {
+  return atom === last + 1 && ports === lastPorts;
 }
 
 /** A run of neighbouring atoms (by number, from 0) with the same ports to one destination. */
@@ -180,7 +188,7 @@ export function* atomRows(
     for (const p of pairsOf(a)) {
       const text = formatPortRanges(p.ports);
       const run = open.get(p.j);
-      if (run && run.end === a - 1 && run.text === text) {
+      if (run && continuesRun(run.end, run.text, a, text)) {
         run.end = a;
         continue;
       }
